@@ -1,0 +1,439 @@
+#include "bot/app/app.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "bot/app/http_routes.hpp"
+#include "bot/channels/web/webchat.hpp"
+#include "bot/core/log.hpp"
+#include "bot/router/dispatcher.hpp"
+#include "bot/router/router.hpp"
+#include "bot/router/turn_runner.hpp"
+#include "bot/sender/scheduler.hpp"
+#include "bot/sender/sender.hpp"
+#include "bot/server/http_server.hpp"
+#include "handlers/flow.hpp"
+#include "handlers/handlers.hpp"
+#include "storage/retention.hpp"
+
+namespace outreach::app {
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+storage::DbOptions db_options(const Config& c, bool read_only) {
+  storage::DbOptions o;
+  o.path = c.database.path;
+  o.full_sync = c.database.synchronous == "full";
+  o.busy_timeout_ms = static_cast<int>(c.database.busy_timeout.count());
+  o.read_only = read_only;
+  return o;
+}
+
+std::string describe_problems(const content::LoadReport& r) {
+  std::string out;
+  for (const auto& p : r.problems)
+    if (!p.warning)
+      out += "\n  " + p.to_string();
+  return out;
+}
+
+void describe_metrics(Metrics& m) {
+  using T = Metrics::Type;
+  m.describe("outreach_http_requests_total", "HTTP requests by route and status", T::kCounter);
+  m.describe("outreach_turns_total", "Turns run, by handler", T::kCounter);
+  m.describe("outreach_turn_duration_seconds",
+             "Time to run one turn (understanding, handler, transaction)", T::kHistogram,
+             {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1});
+  m.describe("outreach_inbox_depth", "Accepted events waiting for their turn", T::kGauge);
+  m.describe("outreach_outbox_depth", "Messages waiting to be sent (pending or in flight)",
+             T::kGauge);
+  m.describe("outreach_send_total", "Send outcomes by channel (sent, retry, skipped, dead)",
+             T::kCounter);
+  m.describe("outreach_content_reloads_total", "Content reloads by result", T::kCounter);
+  m.set("outreach_inbox_depth", {}, 0);
+  m.set("outreach_outbox_depth", {}, 0);
+}
+
+constexpr std::string_view kRetentionJob = "retention.purge";
+
+// Schedules the daily purge at the next 03:00 Asia/Ho_Chi_Minh after `after_ms`; one job per
+// day (the key carries the date), so a restart does not add another.
+void schedule_retention(storage::Store& s, std::int64_t after_ms) {
+  constexpr std::int64_t kDay = 86'400'000;
+  constexpr std::int64_t kUtc7 = 7 * 3'600'000;
+  std::int64_t day = content::local_day(after_ms);
+  std::int64_t run_at = day * kDay - kUtc7 + 3 * 3'600'000;
+  if (run_at <= after_ms) {
+    ++day;
+    run_at += kDay;
+  }
+  s.jobs.schedule(std::string(kRetentionJob), run_at, "{}", "retention:" + std::to_string(day),
+                  after_ms);
+}
+
+}  // namespace
+
+struct App::Impl {
+  Impl(Config cfg, AppOptions opts)
+      : config(std::move(cfg)),
+        options(opts),
+        clock(opts.clock != nullptr ? *opts.clock : system_clock),
+        content(config.content_dir, clock),
+        webchat(channels::web::WebChatOptions{config.webchat.max_text, 200, 30}),
+        signals(ioc) {}
+
+  Config config;
+  AppOptions options;
+  SystemClock system_clock;
+  const Clock& clock;
+  Metrics metrics;
+  content::ContentStore content;
+  std::unique_ptr<storage::DbExecutor> writer;
+  std::unique_ptr<storage::DbExecutor> reader;
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  net::thread_pool blocking{1};
+  handlers::FlowEngine flows;
+  std::unique_ptr<router::Dispatcher> dispatcher;
+  std::unique_ptr<router::TurnRunner> runner;
+  std::unique_ptr<router::Router> router;
+  std::unique_ptr<storage::InboxWriter> inbox;
+  std::unique_ptr<sender::Sender> sender;
+  std::unique_ptr<sender::Scheduler> scheduler;
+  channels::web::WebChat webchat;
+  std::unique_ptr<channels::web::WebChatClient> web_client;
+  std::unique_ptr<server::HttpServer> http;
+  net::signal_set signals;
+  std::promise<void> stop_promise;
+  std::once_flag stop_once;
+  std::atomic<bool> shutting_down{false};
+  std::once_flag shutdown_once;
+  std::uint16_t port = 0;
+  bool started = false;
+
+  void watch_signals();
+};
+
+App::App(Config config, AppOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), options)) {
+  Impl& m = *impl_;
+  if (auto lvl = log::parse_level(m.config.log.level))
+    log::set_level(*lvl);
+  if (const Secrets s = load_secrets(); !s.log_hash_key.empty())
+    log::set_hash_key(s.log_hash_key);
+  describe_metrics(m.metrics);
+
+  const content::LoadReport report = m.content.reload();
+  if (!report.ok())
+    throw StartupError(
+        "content in '" + m.config.content_dir +
+        "' has errors (run `outreach-bot check-content`):" + describe_problems(report));
+  for (const auto& p : report.problems)
+    if (p.warning)
+      log::warn("content", "warning", {{"problem", p.to_string()}});
+
+  try {
+    m.writer = std::make_unique<storage::DbExecutor>(db_options(m.config, false), true, "db");
+    const auto& mr = m.writer->migrate_report();
+    if (!mr.applied.empty())
+      log::info("db", "migrated", {{"from", mr.from}, {"to", mr.to}});
+    if (m.options.http && m.config.webchat.enabled)
+      m.reader =
+          std::make_unique<storage::DbExecutor>(db_options(m.config, true), false, "db_read");
+  } catch (const std::exception& e) {
+    throw StartupError(std::string("database: ") + e.what());
+  }
+
+  router::RunnerOptions ro;
+  ro.turn.form_expiry_ms = m.config.conversation.form_expiry.count();
+  ro.turn.store_message_text = m.config.privacy.store_message_text;
+  ro.default_language = m.config.default_language;
+  m.dispatcher =
+      std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(m.flows), m.flows);
+  m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.clock, m.metrics, ro);
+  m.router = std::make_unique<router::Router>(*m.writer, *m.runner, m.metrics,
+                                              [this] { impl_->sender->kick(); });
+  m.inbox = std::make_unique<storage::InboxWriter>(
+      *m.writer, m.clock,
+      [this](storage::Store&, const std::vector<std::int64_t>&) { impl_->router->kick(); });
+
+  sender::SenderOptions so;
+  so.max_attempts = m.config.sender.max_attempts;
+  so.backoff_base = m.config.sender.backoff_base;
+  so.backoff_max = m.config.sender.backoff_max;
+  so.concurrency = m.config.sender.concurrency;
+  m.sender =
+      std::make_unique<sender::Sender>(m.ioc.get_executor(), *m.writer, m.clock, m.metrics, so);
+  m.web_client = std::make_unique<channels::web::WebChatClient>(m.webchat);
+  m.sender->add_client(*m.web_client);
+
+  m.scheduler = std::make_unique<sender::Scheduler>(m.ioc.get_executor(), *m.writer, m.clock,
+                                                    [this] { impl_->sender->kick(); });
+  m.scheduler->on(std::string(handlers::FlowEngine::kExpiryJob),
+                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
+                    auto snap = impl_->content.snapshot();
+                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+                    if (!snap || !payload.is_object())
+                      return false;
+                    return handlers::run_flow_expiry_job(
+                        s, *snap, payload.value("person_id", std::int64_t{0}), now);
+                  });
+  m.scheduler->on(std::string(handlers::kForgetJob),
+                  [](storage::Store& s, const storage::Job& job, std::int64_t) {
+                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+                    if (!payload.is_object())
+                      return false;
+                    handlers::run_forget_job(s, payload.value("person_id", std::int64_t{0}),
+                                             payload.value("requested_at", std::int64_t{0}));
+                    return false;
+                  });
+
+  m.scheduler->on(std::string(kRetentionJob),
+                  [this](storage::Store& s, const storage::Job&, std::int64_t now) {
+                    const std::int64_t days = impl_->config.privacy.retention_days;
+                    const auto r = storage::purge_older_than(s, now - days * 86'400'000);
+                    log::info("retention", "purged",
+                              {{"interactions", r.interactions},
+                               {"messages", r.messages},
+                               {"inbox", r.inbox},
+                               {"jobs", r.jobs},
+                               {"people", r.people}});
+                    schedule_retention(s, now + 3'600'000);  // tomorrow's run
+                    return false;
+                  });
+
+  if (m.options.http) {
+    server::ServerOptions ho;
+    ho.body_limit = m.config.http.body_limit;
+    ho.header_timeout = m.config.http.header_timeout;
+    ho.body_timeout = m.config.http.body_timeout;
+    ho.idle_timeout = m.config.http.idle_timeout;
+    ho.write_timeout = m.config.http.write_timeout;
+    ho.max_connections = m.config.http.max_connections;
+    RouteDeps deps{m.webchat,
+                   *m.inbox,
+                   m.reader ? *m.reader : *m.writer,
+                   m.metrics,
+                   m.content,
+                   m.clock,
+                   [this] {
+                     Readiness r;
+                     r.database = impl_->writer != nullptr;
+                     r.content = impl_->content.snapshot() != nullptr;
+                     r.shutting_down = impl_->shutting_down.load();
+                     return r;
+                   },
+                   m.config.webchat.poll_timeout,
+                   m.config.webchat.enabled};
+    m.http = std::make_unique<server::HttpServer>(m.ioc, ho, make_http_handler(std::move(deps)),
+                                                  m.metrics);
+  }
+}
+
+App::~App() {
+  shutdown();
+}
+
+void App::add_client(channels::ChannelClient& client) {
+  impl_->sender->add_client(client);
+}
+
+void App::Impl::watch_signals() {
+  signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec)
+      return;
+    if (sig == SIGHUP) {
+      net::post(blocking, [this] {
+        const auto r = content.reload();
+        metrics.inc("outreach_content_reloads_total", {{"result", r.ok() ? "ok" : "refused"}});
+        if (r.ok()) {
+          log::info("content", "reloaded", {{"warnings", r.warnings()}});
+        } else {
+          log::error("content", "reload_refused",
+                     {{"errors", r.errors()}, {"first", r.problems.front().to_string()}});
+        }
+      });
+      watch_signals();
+      return;
+    }
+    log::info("app", "signal", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+    std::call_once(stop_once, [this] { stop_promise.set_value(); });
+  });
+}
+
+std::uint16_t App::start() {
+  Impl& m = *impl_;
+  if (m.http) {
+    std::string error;
+    auto bound = m.http->listen(m.config.listen.address, m.config.listen.port, error);
+    if (!bound)
+      throw StartupError(error);
+    m.port = *bound;
+  }
+  m.work.emplace(m.ioc.get_executor());
+  if (m.options.signals) {
+    m.signals.add(SIGINT);
+    m.signals.add(SIGTERM);
+    m.signals.add(SIGHUP);
+    m.watch_signals();
+  }
+  const std::int64_t now = m.clock.now_ms();
+  m.writer->run_sync([now](storage::Store& s) { schedule_retention(s, now); });
+  m.sender->start();
+  m.scheduler->start();
+  m.router->kick();  // events accepted before a crash or restart
+  if (m.http)
+    m.http->start();
+  int n = m.config.io_threads > 0 ? m.config.io_threads
+                                  : static_cast<int>(std::thread::hardware_concurrency());
+  n = std::max(n, 1);
+  for (int i = 0; i < n; ++i)
+    m.threads.emplace_back([this] {
+      for (;;) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          log::error("app", "io_thread_threw", {{"what", std::string_view(e.what())}});
+        }
+      }
+    });
+  m.started = true;
+  log::info("app", "started",
+            {{"port", static_cast<int>(m.port)},
+             {"io_threads", n},
+             {"database", m.config.database.path},
+             {"content", m.config.content_dir}});
+  return m.port;
+}
+
+void App::request_stop() {
+  std::call_once(impl_->stop_once, [this] { impl_->stop_promise.set_value(); });
+}
+
+int App::wait() {
+  impl_->stop_promise.get_future().wait();
+  shutdown();
+  return 0;
+}
+
+bool App::idle() {
+  Impl& m = *impl_;
+  const std::int64_t now = m.clock.now_ms();
+  const bool db_idle = m.writer->run_sync([now](storage::Store& s) {
+    return s.inbox.count_pending() == 0 && s.outbox.count_due(now) == 0;
+  });
+  return db_idle && m.sender->in_flight() == 0;
+}
+
+bool App::wait_idle(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!idle()) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+void App::shutdown() {
+  std::call_once(impl_->shutdown_once, [this] {
+    Impl& m = *impl_;
+    if (!m.started) {
+      m.blocking.join();
+      return;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto deadline = t0 + m.config.shutdown_grace;
+    auto before_deadline = [&] {
+      return std::chrono::steady_clock::now() < deadline;
+    };
+    log::info("app", "stopping",
+              {{"grace_ms", static_cast<long long>(m.config.shutdown_grace.count())}});
+    m.shutting_down.store(true);
+    if (m.http) {
+      m.http->stop_accepting();
+      m.webchat.shutdown();
+      m.http->close_idle();
+      while (m.http->connections() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
+    }
+    // Turns for every accepted event, then the replies that are due.
+    auto pending = [&] {
+      return m.writer->run_sync([](storage::Store& s) { return s.inbox.count_pending(); });
+    };
+    while (pending() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
+    m.router->pause();
+    while (!idle() && before_deadline()) std::this_thread::sleep_for(5ms);
+    m.sender->stop();
+    m.scheduler->stop();
+    while (m.sender->in_flight() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
+    m.signals.cancel();
+    m.work.reset();
+    m.ioc.stop();
+    for (auto& t : m.threads) t.join();
+    m.threads.clear();
+    m.blocking.join();
+    const std::int64_t now = m.clock.now_ms();
+    const auto left = m.writer->run_sync([now](storage::Store& s) {
+      return std::pair{s.inbox.count_pending(), s.outbox.count_due(now)};
+    });
+    if (m.reader)
+      m.reader->stop();
+    m.writer->stop();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+    log::info("app", "stopped",
+              {{"ms", static_cast<long long>(ms.count())},
+               {"inbox_left", static_cast<long long>(left.first)},
+               {"outbox_left", static_cast<long long>(left.second)}});
+  });
+}
+
+content::LoadReport App::reload_content() {
+  std::packaged_task<content::LoadReport()> task([this] { return impl_->content.reload(); });
+  auto fut = task.get_future();
+  net::post(impl_->blocking, [&task] { task(); });
+  return fut.get();
+}
+
+std::uint16_t App::port() const {
+  return impl_->port;
+}
+
+Metrics& App::metrics() {
+  return impl_->metrics;
+}
+
+storage::DbExecutor& App::db() {
+  return *impl_->writer;
+}
+
+storage::InboxWriter& App::inbox() {
+  return *impl_->inbox;
+}
+
+content::ContentStore& App::content() {
+  return impl_->content;
+}
+
+const Clock& App::clock() const {
+  return impl_->clock;
+}
+
+content::LoadReport check_content_dir(const std::string& dir, const Clock& clock) {
+  return content::load_content(dir, content::local_day(clock.now_ms()));
+}
+
+}  // namespace outreach::app

@@ -1,0 +1,282 @@
+#include "bot/app/http_routes.hpp"
+
+#include <charconv>
+#include <map>
+#include <span>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include "bot/core/embedded.hpp"
+#include "bot/core/log.hpp"
+
+namespace outreach::app {
+
+std::span<const EmbeddedFile> web_assets();  // generated from web/ by cmake/embed.cmake
+
+namespace {
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using server::Request;
+using server::RequestInfo;
+using server::Response;
+
+constexpr int kPollBatch = 20;
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size()) {
+      int v = 0;
+      auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+      if (ec == std::errc{} && p == s.data() + i + 3) {
+        out += static_cast<char>(v);
+        i += 2;
+      } else {
+        out += s[i];
+      }
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string, std::less<>> parse_query(std::string_view q) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!q.empty()) {
+    const auto amp = q.find('&');
+    const std::string_view pair = q.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (!pair.empty() && out.size() < 16)
+      out[percent_decode(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos)
+      break;
+    q.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string_view content_type_for(std::string_view name) {
+  if (name.ends_with(".html"))
+    return "text/html; charset=utf-8";
+  if (name.ends_with(".js"))
+    return "text/javascript; charset=utf-8";
+  if (name.ends_with(".css"))
+    return "text/css; charset=utf-8";
+  if (name.ends_with(".svg"))
+    return "image/svg+xml";
+  if (name.ends_with(".png"))
+    return "image/png";
+  if (name.ends_with(".json"))
+    return "application/json";
+  return "application/octet-stream";
+}
+
+Response asset(const Request& req, std::string_view name) {
+  for (const EmbeddedFile& f : web_assets()) {
+    if (f.name != name)
+      continue;
+    Response res = server::make_response(req, 200, std::string(f.data), content_type_for(name));
+    res.set(http::field::cache_control, "no-cache");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; base-uri 'none'; form-action 'none'");
+    if (req.method() == http::verb::head)
+      res.body().clear();
+    return res;
+  }
+  return server::json_error(req, 404, "not_found", "no such file");
+}
+
+Response method_not_allowed(const Request& req, std::string_view allow) {
+  Response res = server::json_error(req, 405, "method_not_allowed", "use " + std::string(allow));
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+net::awaitable<Response> chat_send(RouteDeps& d, Request& req, RequestInfo& info) {
+  info.route = "chat_send";
+  const std::int64_t now = d.clock.now_ms();
+  auto event = d.webchat.parse_send(req.body(), now);
+  if (!event) {
+    const auto ec = event.error();
+    if (ec == Errc::kTooLarge)
+      co_return server::json_error(req, 413, "too_long", "the message is too long");
+    if (ec == Errc::kMalformedPayload)
+      co_return server::json_error(req, 400, "malformed", "the body must be a JSON object");
+    co_return server::json_error(
+        req, 400, "invalid",
+        "visitor (16–64 letters, digits, - or _), id, and text or payload are required");
+  }
+  if (!d.webchat.allow(event->user_id, now)) {
+    Response res =
+        server::json_error(req, 429, "rate_limited", "too many messages; wait a few seconds");
+    res.set(http::field::retry_after, "5");
+    co_return res;
+  }
+  std::vector<InboundEvent> events;
+  events.push_back(std::move(*event));
+  auto stored = co_await d.inbox.append(std::move(events));
+  if (!stored) {
+    Response res = server::json_error(req, 503, "unavailable",
+                                      "could not store the message; please try again");
+    res.set(http::field::retry_after, "2");
+    co_return res;
+  }
+  co_return server::json_response(
+      req, 202,
+      nlohmann::json{{"accepted", true}, {"duplicate", stored->front().duplicate}}.dump());
+}
+
+net::awaitable<Response> chat_poll(RouteDeps& d,
+                                   Request& req,
+                                   RequestInfo& info,
+                                   std::string_view query) {
+  info.route = "chat_poll";
+  const auto q = parse_query(query);
+  const auto visitor_it = q.find("visitor");
+  if (visitor_it == q.end() || !channels::web::WebChat::valid_visitor(visitor_it->second))
+    co_return server::json_error(req, 400, "invalid", "visitor is missing or invalid");
+  const std::string visitor = visitor_it->second;
+  std::int64_t after = 0;
+  if (auto it = q.find("after"); it != q.end()) {
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), after);
+    if (ec != std::errc{} || p != it->second.data() + it->second.size() || after < 0)
+      co_return server::json_error(req, 400, "invalid",
+                                   "after must be a message id (a whole number ≥ 0)");
+  }
+  const bool wait = !(q.contains("wait") && q.at("wait") == "0");
+  auto ticket = d.webchat.register_poll(visitor);
+  const auto deadline = std::chrono::steady_clock::now() + d.poll_timeout;
+  std::vector<storage::DeliveredMessage> found;
+  try {
+    for (;;) {
+      found = co_await d.reader.run([&visitor, after](storage::Store& s) {
+        std::vector<storage::DeliveredMessage> out;
+        if (auto p = s.people.find("web", "web", visitor))
+          out = s.outbox.delivered_after(p->id, after, kPollBatch);
+        return out;
+      });
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (!found.empty() || !wait || left.count() <= 0 || d.readiness().shutting_down)
+        break;
+      co_await d.webchat.wait(ticket, left);
+    }
+  } catch (...) {
+    d.webchat.unregister_poll(ticket);
+    throw;
+  }
+  d.webchat.unregister_poll(ticket);
+  nlohmann::json messages = nlohmann::json::array();
+  std::int64_t cursor = after;
+  for (const auto& m : found) {
+    auto body = outbound_from_json(m.body);
+    if (body)
+      messages.push_back(channels::web::render_for_page(m.id, *body));
+    cursor = std::max(cursor, m.id);
+  }
+  co_return server::json_response(
+      req, 200, nlohmann::json{{"messages", messages}, {"cursor", cursor}}.dump());
+}
+
+Response chat_ui(RouteDeps& d, const Request& req, std::string_view query) {
+  const auto q = parse_query(query);
+  std::string lang = "vi";
+  if (auto it = q.find("lang"); it != q.end() && it->second == "en")
+    lang = "en";
+  auto snap = d.content.snapshot();
+  if (!snap)
+    return server::json_error(req, 503, "not_ready", "content is not loaded");
+  nlohmann::json strings = nlohmann::json::object();
+  for (const auto& [key, v] : (lang == "en" ? snap->ui_en : snap->ui_vi))
+    if (key.starts_with("web."))
+      strings[key.substr(4)] = v;
+  nlohmann::json menu = nlohmann::json::array();
+  for (const auto& item : snap->main_menu)
+    menu.push_back({{"title", snap->ui(lang, item.label)}, {"payload", item.payload}});
+  return server::json_response(
+      req, 200, nlohmann::json{{"lang", lang}, {"strings", strings}, {"menu", menu}}.dump());
+}
+
+net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, RequestInfo& info) {
+  const std::string_view target(req.target().data(), req.target().size());
+  const auto qpos = target.find('?');
+  const std::string_view path = target.substr(0, qpos);
+  const std::string_view query =
+      qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+
+  if (path == "/healthz") {
+    info.route = "healthz";
+    co_return get ? server::make_response(req, 200, "ok\n", "text/plain; charset=utf-8")
+                  : method_not_allowed(req, "GET");
+  }
+  if (path == "/readyz") {
+    info.route = "readyz";
+    if (!get)
+      co_return method_not_allowed(req, "GET");
+    const Readiness r = d->readiness();
+    co_return server::json_response(req, r.ready() ? 200 : 503,
+                                    nlohmann::json{{"ready", r.ready()},
+                                                   {"database", r.database},
+                                                   {"content", r.content},
+                                                   {"shutting_down", r.shutting_down}}
+                                        .dump());
+  }
+  if (path == "/metrics") {
+    info.route = "metrics";
+    if (!get)
+      co_return method_not_allowed(req, "GET");
+    co_return server::make_response(req, 200, d->metrics.render(),
+                                    "text/plain; version=0.0.4; charset=utf-8");
+  }
+  if (d->webchat_enabled) {
+    if (path == "/" || path == "/index.html") {
+      info.route = "page";
+      co_return get ? asset(req, "chat/index.html") : method_not_allowed(req, "GET");
+    }
+    if (path.starts_with("/static/")) {
+      info.route = "static";
+      co_return get ? asset(req, "chat/" + std::string(path.substr(8)))
+                    : method_not_allowed(req, "GET");
+    }
+    if (path == "/chat/send") {
+      if (req.method() != http::verb::post) {
+        info.route = "chat_send";
+        co_return method_not_allowed(req, "POST");
+      }
+      co_return co_await chat_send(*d, req, info);
+    }
+    if (path == "/chat/poll") {
+      if (!get) {
+        info.route = "chat_poll";
+        co_return method_not_allowed(req, "GET");
+      }
+      co_return co_await chat_poll(*d, req, info, query);
+    }
+    if (path == "/chat/ui") {
+      info.route = "chat_ui";
+      co_return get ? chat_ui(*d, req, query) : method_not_allowed(req, "GET");
+    }
+  }
+  info.route = "unmatched";
+  co_return server::json_error(req, 404, "not_found", "no such path");
+}
+
+}  // namespace
+
+server::Handler make_http_handler(RouteDeps deps) {
+  auto d = std::make_shared<RouteDeps>(std::move(deps));
+  return [d](Request& req, RequestInfo& info) {
+    return route(d, req, info);
+  };
+}
+
+}  // namespace outreach::app

@@ -1,0 +1,45 @@
+#pragma once
+// The HTTP route table — every path the bot answers, in one place:
+//   GET  /                the web chat page           GET /static/<file>  its assets
+//   GET  /healthz         the process is up           GET /readyz         ready to take traffic
+//   GET  /metrics         Prometheus text             GET /chat/ui        UI strings for the page
+//   POST /chat/send       web chat: a message in      GET /chat/poll      web chat: replies out
+// Platform webhooks (/webhooks/zalo, /webhooks/messenger) join this table with their adapters.
+// Thread-safety: the handler is called concurrently from io threads; all it touches is
+// thread-safe (see each dependency's header).
+
+#include <functional>
+
+#include "bot/channels/web/webchat.hpp"
+#include "bot/core/clock.hpp"
+#include "bot/core/metrics.hpp"
+#include "bot/server/http_server.hpp"
+#include "content/store.hpp"
+#include "storage/db_executor.hpp"
+#include "storage/inbox_writer.hpp"
+
+namespace outreach::app {
+
+struct Readiness {
+  bool database = false;
+  bool content = false;
+  bool shutting_down = false;
+
+  bool ready() const { return database && content && !shutting_down; }
+};
+
+struct RouteDeps {
+  channels::web::WebChat& webchat;
+  storage::InboxWriter& inbox;
+  storage::DbExecutor& reader;  // read-only connection for the web chat's transcript
+  Metrics& metrics;
+  content::ContentStore& content;
+  const Clock& clock;
+  std::function<Readiness()> readiness;
+  std::chrono::milliseconds poll_timeout{25'000};
+  bool webchat_enabled = true;
+};
+
+server::Handler make_http_handler(RouteDeps deps);
+
+}  // namespace outreach::app

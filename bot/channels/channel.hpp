@@ -1,0 +1,71 @@
+#pragma once
+// The channel boundary. Each platform (web chat, terminal, Zalo OA, Messenger) supplies:
+//   - an inbound side: verify the request (signature, token, shape) over the raw bytes before
+//     anything is trusted, then parse it into channel-neutral InboundEvents;
+//   - a ChannelClient: deliver one OutboundMessage to one person, rendered for the platform
+//     (limits, buttons or numbered text), reporting what happened as a SendResult.
+// Thread-safety: implementations must be safe to call from any io thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "bot/core/message.hpp"
+
+namespace outreach::channels {
+
+// One outbox row ready to go out.
+struct Delivery {
+  std::int64_t outbox_id = 0;
+  std::string kind;  // reply | notice | reminder | broadcast | staff
+  OutboundMessage message;
+  std::string account;
+  std::string user_id;
+  std::string language;
+  std::int64_t last_interaction_at = 0;
+  int attempt = 1;
+};
+
+struct SendResult {
+  enum class Kind {
+    kSent,    // the platform accepted it
+    kRetry,   // try again later (5xx, timeout, rate limit)
+    kGiveUp,  // refused for good
+    kSkip,    // not sendable now by the platform's rules (outside the send window)
+  };
+  Kind kind = Kind::kSent;
+  std::string error;                         // why, for the outbox row and the dead-letter list
+  std::chrono::milliseconds retry_after{0};  // the platform's hint, if any
+
+  static SendResult sent() { return {}; }
+
+  static SendResult retry(std::string why) { return {Kind::kRetry, std::move(why), {}}; }
+
+  static SendResult give_up(std::string why) { return {Kind::kGiveUp, std::move(why), {}}; }
+
+  static SendResult skip(std::string why) { return {Kind::kSkip, std::move(why), {}}; }
+};
+
+std::string_view to_string(SendResult::Kind k);
+
+class ChannelClient {
+ public:
+  virtual ~ChannelClient() = default;
+  virtual ChannelKind channel() const = 0;
+  // Never throws; every failure is a SendResult.
+  virtual boost::asio::awaitable<SendResult> send(const Delivery& delivery) = 0;
+
+  // Called once the outcome of send() is committed to the outbox (the web chat wakes the
+  // visitor's poll here, so the poll finds the row marked sent).
+  virtual void on_recorded(const Delivery& /*delivery*/, const SendResult& /*result*/) {}
+};
+
+// Renders a message as plain text with its choices numbered ("1. …") for channels without
+// buttons; the numbering matches router::numbered_choices (items, then postback buttons).
+std::string render_numbered(const OutboundMessage& m, std::string_view hint);
+
+}  // namespace outreach::channels

@@ -1,0 +1,225 @@
+// outreach-bot: argv only. Everything else lives in bot/app.
+#include <iostream>
+#include <random>
+
+#include <CLI/CLI.hpp>
+
+#include "bot/app/app.hpp"
+#include "bot/app/config.hpp"
+#include "bot/channels/cli/cli_client.hpp"
+#include "bot/core/log.hpp"
+#include "bot/core/text.hpp"
+#include "bot/text/unicode.hpp"
+#include "storage/database.hpp"
+
+#ifndef OUTREACH_VERSION
+#define OUTREACH_VERSION "dev"
+#endif
+
+namespace {
+
+using outreach::app::Config;
+
+struct Overrides {
+  std::string config_path;
+  std::string address;
+  int port = -1;
+  std::string database;
+  std::string content;
+  std::string log_level;
+};
+
+Config load(const Overrides& o) {
+  Config c = o.config_path.empty() ? Config{} : outreach::app::load_config(o.config_path);
+  if (!o.address.empty())
+    c.listen.address = o.address;
+  if (o.port >= 0)
+    c.listen.port = static_cast<std::uint16_t>(o.port);
+  if (!o.database.empty())
+    c.database.path = o.database;
+  if (!o.content.empty())
+    c.content_dir = o.content;
+  if (!o.log_level.empty())
+    c.log.level = o.log_level;
+  return c;
+}
+
+std::string random_id() {
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  for (int i = 0; i < 20; ++i) out += kAlphabet[rng() % 36];
+  return out;
+}
+
+int serve(const Overrides& o) {
+  const Config c = load(o);
+  outreach::app::App app(c);
+  const auto port = app.start();
+  std::cerr << "outreach-bot is running. Open the web chat at http://"
+            << (c.listen.address == "0.0.0.0" ? "127.0.0.1" : c.listen.address) << ":" << port
+            << "/  (Ctrl-C stops it)\n";
+  return app.wait();
+}
+
+int chat(const Overrides& o) {
+  Config c = load(o);
+  if (o.log_level.empty())
+    c.log.level = "warn";  // keep the conversation readable
+  outreach::app::AppOptions opts;
+  opts.http = false;
+  opts.signals = false;
+  outreach::app::App app(c, opts);
+  outreach::channels::cli::CliClient client(std::cout, [&app](const std::string& lang) {
+    auto snap = app.content().snapshot();
+    return snap ? snap->ui(lang, "number.hint") : std::string{};
+  });
+  app.add_client(client);
+  app.start();
+  const std::string user = "terminal";
+  auto submit = [&](outreach::InboundEvent e) {
+    e.channel = outreach::ChannelKind::kCli;
+    e.account = "cli";
+    e.user_id = user;
+    e.event_id = "cli:" + random_id();
+    e.timestamp_ms = app.clock().now_ms();
+    std::vector<outreach::InboundEvent> events{std::move(e)};
+    if (!app.inbox().append_sync(std::move(events))) {
+      std::cerr << "could not store the message (database error)\n";
+      return;
+    }
+    if (!app.wait_idle(std::chrono::seconds(10)))
+      std::cerr << "(the bot is slow to answer)\n";
+  };
+  std::cout << "Chatting with outreach-bot in the terminal. Type a message, or a number to press a "
+               "button; /quit or Ctrl-D to leave.\n";
+  outreach::InboundEvent start;
+  start.kind = outreach::EventKind::kFollow;
+  submit(start);
+  std::string line;
+  while (std::cout << "\n> " << std::flush, std::getline(std::cin, line)) {
+    const std::string text = outreach::text::nfc(outreach::text::clean_input(line, 2000));
+    if (text == "/quit" || text == "/exit")
+      break;
+    if (text.empty())
+      continue;
+    outreach::InboundEvent e;
+    e.kind = outreach::EventKind::kMessage;
+    e.text = text;
+    submit(e);
+  }
+  std::cout << "\n";
+  app.shutdown();
+  return 0;
+}
+
+int migrate(const Overrides& o) {
+  const Config c = load(o);
+  outreach::storage::DbOptions opts;
+  opts.path = c.database.path;
+  auto db = outreach::storage::open_database(opts);
+  const auto report = outreach::storage::migrate(db, outreach::storage::embedded_migrations());
+  if (report.applied.empty()) {
+    std::cout << c.database.path << ": schema is up to date (version " << report.to << ")\n";
+  } else {
+    std::cout << c.database.path << ": migrated from version " << report.from << " to " << report.to
+              << ":\n";
+    for (const auto& name : report.applied) std::cout << "  applied " << name << "\n";
+  }
+  return 0;
+}
+
+int check_config(const Overrides& o) {
+  const Config c = load(o);
+  std::cout << "# " << (o.config_path.empty() ? "built-in defaults" : o.config_path)
+            << ": OK. Effective configuration:\n"
+            << outreach::app::to_yaml(c);
+  return 0;
+}
+
+int check_content(const Overrides& o) {
+  const Config c = load(o);
+  outreach::SystemClock clock;
+  const auto report = outreach::app::check_content_dir(c.content_dir, clock);
+  for (const auto& p : report.problems) std::cout << p.to_string() << "\n";
+  if (report.snapshot) {
+    const auto& s = *report.snapshot;
+    std::cout << c.content_dir << ": " << s.explainers_vi.size() << " explainers in Vietnamese, "
+              << s.explainers_en.size() << " in English, " << s.topics.size() << " topics, "
+              << s.flows.size() << " forms, " << s.ui_vi.size() << " UI strings; ";
+  } else {
+    std::cout << c.content_dir << ": refused; ";
+  }
+  std::cout << report.errors() << " errors, " << report.warnings() << " warnings\n";
+  return report.errors() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "outreach-bot — the chat assistant of the Gò Vấp wards' science, technology and innovation "
+      "programme.\nRuns the web chat (and the Zalo OA and Messenger webhooks) on one SQLite "
+      "file.\n\n"
+      "Start with:  outreach-bot serve      then open http://127.0.0.1:8080/\n"
+      "Or talk to it here:  outreach-bot chat"};
+  cli.set_version_flag("--version", std::string("outreach-bot ") + OUTREACH_VERSION);
+  cli.require_subcommand(1);
+  cli.fallthrough();  // global options may also follow the subcommand
+  Overrides o;
+  cli.add_option("-c,--config", o.config_path,
+                 "YAML config file (every key is optional; see deploy/outreach-bot.example.yaml)")
+      ->check(CLI::ExistingFile)
+      ->envname("OUTREACH_CONFIG");
+  cli.add_option("--database", o.database,
+                 "SQLite file (overrides database.path; default var/outreach.sqlite3)");
+  cli.add_option("--content", o.content, "content folder (overrides content_dir; default content)");
+  cli.add_option("--log-level", o.log_level, "debug, info, warn, error or off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+
+  auto* serve_cmd = cli.add_subcommand("serve", "run the server: web chat, webhooks, /metrics");
+  serve_cmd->add_option("--address", o.address,
+                        "listen address (overrides listen.address; default 127.0.0.1)");
+  serve_cmd
+      ->add_option("--port", o.port,
+                   "listen port, 0 for any free port (overrides listen.port; default 8080)")
+      ->check(CLI::Range(0, 65535));
+  auto* chat_cmd = cli.add_subcommand(
+      "chat", "talk to the bot in this terminal, through the same pipeline as every channel");
+  auto* migrate_cmd =
+      cli.add_subcommand("migrate", "create or upgrade the database schema, then exit");
+  auto* config_cmd = cli.add_subcommand(
+      "check-config", "validate the configuration and print the effective values");
+  auto* content_cmd = cli.add_subcommand(
+      "check-content", "validate content/ and list every problem with its file and line");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  try {
+    if (*serve_cmd)
+      return serve(o);
+    if (*chat_cmd)
+      return chat(o);
+    if (*migrate_cmd)
+      return migrate(o);
+    if (*config_cmd)
+      return check_config(o);
+    if (*content_cmd)
+      return check_content(o);
+  } catch (const outreach::app::ConfigError& e) {
+    std::cerr << "outreach-bot: the configuration has problems:\n";
+    for (const auto& p : e.problems()) std::cerr << "  " << p << "\n";
+    return 2;
+  } catch (const outreach::app::StartupError& e) {
+    std::cerr << "outreach-bot: cannot start: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "outreach-bot: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,120 @@
+#include "bot/router/dispatcher.hpp"
+
+#include <charconv>
+
+#include "bot/core/text.hpp"
+#include "bot/text/unicode.hpp"
+#include "handlers/handlers.hpp"
+
+namespace outreach::router {
+namespace {
+
+std::optional<std::size_t> bare_number(std::string_view s) {
+  s = text::trim(s);
+  while (!s.empty() && (s.back() == '.' || s.back() == ')')) s.remove_suffix(1);
+  if (s.empty() || s.size() > 2)
+    return std::nullopt;
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || p != s.data() + s.size())
+    return std::nullopt;
+  return n;
+}
+
+// True when the form in progress waits on a choice and `typed` is literally one of its values
+// ("5" as a rating), which must not be read as "press button 5".
+bool literal_choice(const handlers::Turn& turn, std::string_view typed) {
+  if (!turn.state.in_flow())
+    return false;
+  const content::Flow* flow = turn.content.flow(turn.state.flow);
+  const content::FlowStep* step = flow ? flow->step(turn.state.step) : nullptr;
+  if (step == nullptr || step->kind != "choice")
+    return false;
+  const std::string t(text::trim(typed));
+  return std::any_of(step->choices.begin(), step->choices.end(),
+                     [&](const content::Choice& c) { return c.value == t; });
+}
+
+}  // namespace
+
+std::vector<std::string> numbered_choices(const OutboundMessage& m) {
+  std::vector<std::string> out;
+  for (const auto& i : m.items) out.push_back(i.payload);
+  for (const auto& b : m.buttons)
+    if (!b.payload.empty())
+      out.push_back(b.payload);
+  return out;
+}
+
+Dispatcher::Dispatcher(std::vector<std::unique_ptr<handlers::Handler>> handlers,
+                       handlers::FlowEngine& flows)
+    : flows_(flows) {
+  for (auto& h : handlers) {
+    std::string name(h->name());
+    handlers_.emplace(std::move(name), std::move(h));
+  }
+}
+
+void Dispatcher::run(handlers::Turn& turn, storage::Store& tx, std::string_view payload) {
+  const auto [name, arg] = handlers::split_payload(payload);
+  auto it = handlers_.find(name);
+  if (it == handlers_.end())
+    it = handlers_.find(handlers::kFallback);
+  it->second->handle(turn, tx, arg);
+}
+
+void Dispatcher::dispatch(handlers::Turn& turn,
+                          storage::Store& tx,
+                          const Understanding& understanding) {
+  const InboundEvent& ev = turn.event;
+  if (ev.kind == EventKind::kUnfollow || ev.kind == EventKind::kOther) {
+    turn.handler = "ignored";
+    turn.outcome = std::string(to_string(ev.kind));
+    return;
+  }
+  if (ev.kind == EventKind::kFollow) {
+    flows_.abandon(turn, tx);
+    return run(turn, tx, handlers::kMenu);
+  }
+  const bool expired = flows_.expire_if_due(turn, tx);
+  std::string payload = ev.payload;
+  if (payload.empty() && !turn.state.choices.empty() && !literal_choice(turn, ev.text)) {
+    if (auto n = bare_number(ev.text); n && *n >= 1 && *n <= turn.state.choices.size())
+      payload = turn.state.choices[*n - 1];
+  }
+  if (payload.empty() && text::trim(ev.text).empty()) {
+    turn.handler = "unsupported";
+    turn.outcome = "attachment";
+    handlers::add_main_menu(turn, turn.say(turn.ui("unsupported.attachment")));
+    return;
+  }
+  if (turn.state.in_flow()) {
+    if (payload.empty()) {
+      if (auto cmd = understanding.flow_command(ev.text))
+        return flows_.handle(turn, tx, *cmd);
+      const Interpretation meant = understanding.interpret(ev.text);
+      if (meant.payload == handlers::kMenu) {  // "menu" typed leaves the form
+        flows_.abandon(turn, tx);
+        return run(turn, tx, handlers::kMenu);
+      }
+      return flows_.handle(turn, tx, "");
+    }
+    if (payload.starts_with("flow:"))
+      return flows_.handle(turn, tx, payload);
+    flows_.abandon(turn, tx);  // another button leaves the form
+  } else if (payload.starts_with("flow:")) {
+    // A button of a form that is over (expired, finished or cancelled).
+    turn.handler = "flow";
+    turn.outcome = "stale_button";
+    if (!expired)
+      handlers::add_main_menu(turn, turn.say(turn.ui("flow.expired")));
+    return;
+  }
+  if (payload.empty()) {
+    const Interpretation meant = understanding.interpret(ev.text);
+    payload = meant.payload.empty() ? std::string(handlers::kFallback) : meant.payload;
+  }
+  run(turn, tx, payload);
+}
+
+}  // namespace outreach::router

@@ -1,0 +1,37 @@
+#pragma once
+// Dispatcher: picks who answers a turn — a form in progress, a pressed button, an understood
+// intent or explainer, or the honest fallback — and runs it.
+// Order: stale-form expiry → button payload (a typed number presses the n-th last button) →
+// the form in progress (typed answers and flow commands) → understanding → fallback.
+// Thread-safety: handlers are registered at construction; dispatch() runs on the DB thread.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/router/understanding.hpp"
+#include "handlers/flow.hpp"
+#include "handlers/turn.hpp"
+
+namespace outreach::router {
+
+class Dispatcher {
+ public:
+  Dispatcher(std::vector<std::unique_ptr<handlers::Handler>> handlers, handlers::FlowEngine& flows);
+
+  void dispatch(handlers::Turn& turn, storage::Store& tx, const Understanding& understanding);
+
+  // Runs the handler of `payload` ("name" or "name:arg"), or the fallback.
+  void run(handlers::Turn& turn, storage::Store& tx, std::string_view payload);
+
+ private:
+  std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;
+  handlers::FlowEngine& flows_;
+};
+
+// The payloads a typed number selects, in the order channels number them: list items first,
+// then buttons (link buttons are not numbered). Empty when the message has none.
+std::vector<std::string> numbered_choices(const OutboundMessage& m);
+
+}  // namespace outreach::router

@@ -1,0 +1,53 @@
+#pragma once
+// Router: turns pending inbox rows into turns, oldest first, one at a time on the DB thread —
+// so each conversation has exactly one turn in flight and sees its messages in order. kick()
+// is called after every inbox commit and at start (rows left pending by a crash are picked up
+// then); each pump task runs one turn and re-posts itself while work remains, so inbox flushes
+// interleave with turns instead of waiting behind a long backlog.
+// Thread-safety: kick(), pause() and counters are safe from any thread; pumping is confined to
+// the DB thread.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+
+#include "bot/core/metrics.hpp"
+#include "bot/router/turn_runner.hpp"
+#include "storage/db_executor.hpp"
+
+namespace outreach::router {
+
+class Router {
+ public:
+  Router(storage::DbExecutor& db,
+         TurnRunner& runner,
+         Metrics& metrics,
+         std::function<void()> on_replies);
+
+  // Schedules processing of pending inbox rows (no-op if already scheduled).
+  void kick();
+
+  // Stops starting new turns (shutdown); the turn in progress finishes.
+  void pause();
+
+  std::uint64_t turns_run() const { return turns_.load(); }
+
+  // Inbox rows waiting for their turn, as last counted on the DB thread.
+  std::int64_t pending() const { return pending_.load(); }
+
+ private:
+  void pump(storage::Store& store);
+
+  storage::DbExecutor& db_;
+  TurnRunner& runner_;
+  Metrics& metrics_;
+  std::function<void()> on_replies_;
+  std::atomic<bool> scheduled_{false};
+  std::atomic<bool> paused_{false};
+  std::atomic<std::uint64_t> turns_{0};
+  std::atomic<std::int64_t> pending_{0};
+  std::deque<std::int64_t> queue_;  // DB thread only
+};
+
+}  // namespace outreach::router

@@ -1,0 +1,145 @@
+#include "bot/router/turn_runner.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "bot/core/log.hpp"
+
+namespace outreach::router {
+
+TurnRunner::TurnRunner(const content::ContentStore& content,
+                       Dispatcher& dispatcher,
+                       const Clock& clock,
+                       Metrics& metrics,
+                       RunnerOptions options)
+    : content_(content),
+      dispatcher_(dispatcher),
+      clock_(clock),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+const Understanding& TurnRunner::understanding(
+    const std::shared_ptr<const content::Snapshot>& snapshot) {
+  if (snapshot != understood_snapshot_ || !understanding_) {
+    understanding_ = std::make_unique<Understanding>(*snapshot);
+    understood_snapshot_ = snapshot;
+  }
+  return *understanding_;
+}
+
+TurnResult TurnRunner::run(storage::Store& store, std::int64_t inbox_id) {
+  const std::int64_t start_us = monotonic_us();
+  const int attempts = store.inbox.bump_attempts(inbox_id);
+  auto row = store.inbox.get_pending(inbox_id);
+  if (!row)
+    return {};
+  auto parsed = inbound_from_json(row->payload);
+  if (!parsed) {
+    fail(store, inbox_id, nullptr, "stored event is not readable");
+    return {};
+  }
+  const InboundEvent& event = *parsed;
+  if (attempts > kMaxAttempts) {
+    log::error("router", "turn_given_up", {{"inbox", inbox_id}, {"attempts", attempts}});
+    fail(store, inbox_id, &event, "gave up after " + std::to_string(attempts - 1) + " attempts");
+    return {};
+  }
+  auto snapshot = content_.snapshot();
+  if (!snapshot) {
+    fail(store, inbox_id, &event, "no content loaded");
+    return {};
+  }
+  try {
+    return run_once(store, inbox_id, event, snapshot, start_us);
+  } catch (const std::exception& e) {
+    log::error("router", "turn_failed",
+               {{"inbox", inbox_id}, {"what", std::string_view(e.what())}});
+    metrics_.inc("outreach_turns_total", {{"handler", "error"}, {"outcome", "error"}});
+    fail(store, inbox_id, &event, e.what());
+    return {};
+  }
+}
+
+TurnResult TurnRunner::run_once(storage::Store& store,
+                                std::int64_t inbox_id,
+                                const InboundEvent& event,
+                                const std::shared_ptr<const content::Snapshot>& snapshot,
+                                std::int64_t start_us) {
+  SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+  const std::int64_t now = clock_.now_ms();
+  std::string language = options_.default_language;
+  if (event.language == "vi" || event.language == "en")
+    language = event.language;
+  storage::Person person = store.people.touch(std::string(to_string(event.channel)), event.account,
+                                              event.user_id, event.display_name, language, now);
+  storage::ConversationState state = store.conversations.load(person.id);
+  handlers::Turn turn(event, person, state, *snapshot, now, options_.turn);
+  dispatcher_.dispatch(turn, store, understanding(snapshot));
+
+  for (auto it = turn.replies.rbegin(); it != turn.replies.rend(); ++it) {
+    auto choices = numbered_choices(*it);
+    if (!choices.empty()) {
+      state.choices = std::move(choices);
+      break;
+    }
+    if (it == turn.replies.rend() - 1)
+      state.choices.clear();
+  }
+  if (!turn.person_forgotten)
+    store.conversations.save(person.id, state, now);
+  int seq = 0;
+  for (const OutboundMessage& m : turn.replies)
+    store.outbox.enqueue(person.id, inbox_id, seq++, "reply", nlohmann::json(m).dump(), now);
+  const std::int64_t latency_us = monotonic_us() - start_us;
+  if (!turn.person_forgotten) {
+    storage::InteractionRecord rec;
+    rec.inbox_id = inbox_id;
+    rec.person_id = person.id;
+    rec.at = now;
+    rec.handler = turn.handler;
+    rec.outcome = turn.outcome;
+    rec.latency_us = latency_us;
+    if (options_.turn.store_message_text && person.consent_store_text && !event.text.empty())
+      rec.text = event.text;
+    store.records.record_interaction(rec);
+  }
+  store.inbox.finish(inbox_id, "done", now, {}, false);
+  tx.commit();
+
+  metrics_.inc("outreach_turns_total", {{"handler", turn.handler}, {"outcome", "ok"}});
+  metrics_.observe("outreach_turn_duration_seconds", {}, static_cast<double>(latency_us) / 1e6);
+  log::info("router", "turn_done",
+            {{"ch", to_string(event.channel)},
+             {"evt", event.event_id},
+             {"user", log::user_hash(event.user_id)},
+             {"handler", turn.handler},
+             {"outcome", turn.outcome},
+             {"replies", static_cast<int>(turn.replies.size())},
+             {"us", static_cast<long long>(latency_us)}});
+  return {true, person.id, static_cast<int>(turn.replies.size()), turn.handler, turn.outcome};
+}
+
+void TurnRunner::fail(storage::Store& store,
+                      std::int64_t inbox_id,
+                      const InboundEvent* event,
+                      const std::string& error) {
+  try {
+    SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+    const std::int64_t now = clock_.now_ms();
+    auto snapshot = content_.snapshot();
+    if (event != nullptr && snapshot && !event->user_id.empty() &&
+        (event->kind == EventKind::kMessage || event->kind == EventKind::kPostback)) {
+      storage::Person p = store.people.touch(std::string(to_string(event->channel)), event->account,
+                                             event->user_id, {}, options_.default_language, now);
+      OutboundMessage apology;
+      apology.text = snapshot->ui(p.language, "error.apology");
+      store.outbox.enqueue(p.id, inbox_id, 0, "reply", nlohmann::json(apology).dump(), now);
+    }
+    store.inbox.finish(inbox_id, "failed", now, error.substr(0, 500), false);
+    tx.commit();
+  } catch (const std::exception& e) {
+    log::error("router", "fail_record_failed",
+               {{"inbox", inbox_id}, {"what", std::string_view(e.what())}});
+  }
+}
+
+}  // namespace outreach::router

@@ -1,0 +1,187 @@
+#include "bot/sender/sender.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "bot/core/log.hpp"
+
+namespace outreach::sender {
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::int64_t kMaxSleepMs = 1000;
+
+}  // namespace
+
+Sender::Sender(net::any_io_executor ex,
+               storage::DbExecutor& db,
+               const Clock& clock,
+               Metrics& metrics,
+               SenderOptions options)
+    : strand_(net::make_strand(ex)),
+      db_(db),
+      clock_(clock),
+      metrics_(metrics),
+      options_(options),
+      wake_(strand_) {}
+
+void Sender::add_client(channels::ChannelClient& client) {
+  clients_[client.channel()] = &client;
+}
+
+void Sender::start() {
+  const int reset = db_.run_sync([](storage::Store& s) { return s.outbox.reset_sending(); });
+  if (reset > 0)
+    log::warn("sender", "resumed_after_crash", {{"rows", reset}});
+  running_.store(true);
+  net::co_spawn(strand_, loop(), [this](std::exception_ptr ep) {
+    running_.store(false);
+    log::exception("sender", "loop_failed", ep);
+  });
+}
+
+void Sender::kick() {
+  net::post(strand_, [this] {
+    kicked_ = true;
+    wake_.cancel();
+  });
+}
+
+void Sender::stop() {
+  stopping_.store(true);
+  kick();
+}
+
+std::chrono::milliseconds Sender::backoff(int attempt) {
+  const auto exp = std::min(attempt - 1, 20);
+  const std::int64_t full =
+      std::min<std::int64_t>(options_.backoff_max.count(), options_.backoff_base.count() << exp);
+  std::uniform_int_distribution<std::int64_t> jitter(full / 2,
+                                                     std::max<std::int64_t>(full / 2, full));
+  return std::chrono::milliseconds(jitter(rng_));
+}
+
+net::awaitable<void> Sender::loop() {
+  while (!stopping_.load()) {
+    kicked_ = false;
+    std::int64_t sleep_ms = kMaxSleepMs;
+    const int room = options_.concurrency - in_flight_.load();
+    if (room > 0) {
+      const std::int64_t now = clock_.now_ms();
+
+      struct Claim {
+        std::vector<storage::OutboxItem> items;
+        std::optional<std::int64_t> next_due;
+        std::int64_t open = 0;
+      };
+
+      Claim claim = co_await db_.run([now, room](storage::Store& s) {
+        Claim c;
+        c.items = s.outbox.claim_due(now, room);
+        if (c.items.empty())
+          c.next_due = s.outbox.next_due_at();
+        c.open = s.outbox.count_open();
+        return c;
+      });
+      metrics_.set("outreach_outbox_depth", {}, static_cast<double>(claim.open));
+      for (auto& item : claim.items) {
+        in_flight_.fetch_add(1);
+        net::co_spawn(strand_, send_one(std::move(item)),
+                      [](std::exception_ptr ep) { log::exception("sender", "send_failed", ep); });
+      }
+      if (!claim.items.empty())
+        continue;
+      if (claim.next_due)
+        sleep_ms = std::clamp<std::int64_t>(*claim.next_due - now, 0, kMaxSleepMs);
+    }
+    if (kicked_ || sleep_ms == 0)
+      continue;
+    wake_.expires_after(std::chrono::milliseconds(sleep_ms));
+    co_await wake_.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
+
+net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
+  const auto channel = channel_from_string(item.channel);
+  channels::ChannelClient* client = nullptr;
+  if (channel) {
+    if (auto it = clients_.find(*channel); it != clients_.end())
+      client = it->second;
+  }
+  auto message = outbound_from_json(item.body);
+  channels::Delivery d;
+  d.outbox_id = item.id;
+  d.kind = item.kind;
+  d.account = item.account;
+  d.user_id = item.platform_user_id;
+  d.language = item.language;
+  d.last_interaction_at = item.last_interaction_at;
+  d.attempt = item.attempts;
+  channels::SendResult result;
+  if (client == nullptr) {
+    result = channels::SendResult::give_up("no client for channel " + item.channel);
+  } else if (!message) {
+    result = channels::SendResult::give_up("stored message is not readable");
+  } else {
+    d.message = std::move(*message);
+    try {
+      result = co_await client->send(d);
+    } catch (const std::exception& e) {
+      result = channels::SendResult::retry(std::string("client threw: ") + e.what());
+    }
+  }
+  std::string status = "sent";
+  std::int64_t next_at = 0;
+  switch (result.kind) {
+    case channels::SendResult::Kind::kSent:
+      break;
+    case channels::SendResult::Kind::kSkip:
+      status = "skipped";
+      break;
+    case channels::SendResult::Kind::kGiveUp:
+      status = "dead";
+      break;
+    case channels::SendResult::Kind::kRetry:
+      if (item.attempts >= options_.max_attempts) {
+        status = "dead";
+        result.error =
+            "gave up after " + std::to_string(item.attempts) + " attempts: " + result.error;
+      } else {
+        status = "retry";
+        const auto wait = std::max(result.retry_after, backoff(item.attempts));
+        next_at = clock_.now_ms() + wait.count();
+      }
+      break;
+  }
+  const std::int64_t now = clock_.now_ms();
+  try {
+    co_await db_.run([&](storage::Store& s) {
+      if (status == "sent")
+        s.outbox.mark_sent(item.id, now);
+      else if (status == "retry")
+        s.outbox.mark_retry(item.id, next_at, result.error);
+      else
+        s.outbox.mark_final(item.id, status, result.error);
+    });
+  } catch (const std::exception& e) {
+    // The row stays 'sending'; the next start resets it and sends again.
+    log::error("sender", "record_failed",
+               {{"outbox", item.id}, {"what", std::string_view(e.what())}});
+  }
+  metrics_.inc("outreach_send_total", {{"channel", item.channel}, {"outcome", status}});
+  if (status != "sent" && status != "retry")
+    log::warn(
+        "sender", "not_delivered",
+        {{"outbox", item.id}, {"ch", item.channel}, {"status", status}, {"error", result.error}});
+  if (client != nullptr)
+    client->on_recorded(d, result);
+  in_flight_.fetch_sub(1);
+  kicked_ = true;
+  wake_.cancel();
+}
+
+}  // namespace outreach::sender

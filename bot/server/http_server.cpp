@@ -1,0 +1,281 @@
+#include "bot/server/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bot/core/log.hpp"
+
+namespace outreach::server {
+namespace net = boost::asio;          // <boost/asio.hpp>
+namespace beast = boost::beast;       // <boost/beast.hpp>
+namespace http = boost::beast::http;  // <boost/beast/http.hpp>
+using tcp = boost::asio::ip::tcp;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+// What close_idle() needs to reach a connection: its stream (null once the session ended) and
+// whether it is between requests. Touched only on the session's strand.
+struct HttpServer::Session {
+  beast::tcp_stream* stream = nullptr;
+  bool busy = false;
+  bool closing = false;
+  net::any_io_executor executor;
+};
+
+HttpServer::HttpServer(net::io_context& ioc,
+                       ServerOptions options,
+                       Handler handler,
+                       Metrics& metrics)
+    : ioc_(ioc), options_(options), handler_(std::move(handler)), metrics_(metrics) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<std::uint16_t> HttpServer::listen(const std::string& address,
+                                         std::uint16_t port,
+                                         std::string& error) {
+  boost::system::error_code ec;
+  const auto ip = net::ip::make_address(address, ec);
+  if (ec) {
+    error = "listen.address '" + address + "' is not an IP address";
+    return ec;
+  }
+  auto acceptor = std::make_unique<tcp::acceptor>(net::make_strand(ioc_));
+  const tcp::endpoint ep(ip, port);
+  auto step = [&](const char* what) {
+    if (ec)
+      error = std::string(what) + " " + address + ":" + std::to_string(port) + ": " + ec.message();
+    return !ec;
+  };
+  acceptor->open(ep.protocol(), ec);
+  if (!step("open"))
+    return ec;
+  acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!step("set_option"))
+    return ec;
+  acceptor->bind(ep, ec);
+  if (!step("bind"))
+    return ec;
+  acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (!step("listen"))
+    return ec;
+  const auto bound = acceptor->local_endpoint().port();
+  acceptor_ = std::move(acceptor);
+  return bound;
+}
+
+void HttpServer::start() {
+  net::co_spawn(acceptor_->get_executor(), accept_loop(), net::detached);
+}
+
+void HttpServer::stop_accepting() {
+  if (!acceptor_)
+    return;
+  net::post(acceptor_->get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+  });
+}
+
+void HttpServer::close_idle() {
+  std::lock_guard lock(mu_);
+  closing_ = true;
+  for (const auto& s : sessions_) {
+    net::post(s->executor, [s] {
+      s->closing = true;
+      if (s->stream != nullptr && !s->busy)
+        s->stream->socket().close();
+    });
+  }
+}
+
+std::size_t HttpServer::connections() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+net::awaitable<void> HttpServer::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_->async_accept(net::make_strand(ioc_), kTuple);
+    if (ec == net::error::operation_aborted || !acceptor_->is_open())
+      co_return;
+    if (ec) {
+      log::warn("http", "accept_failed", {{"ec", ec.message()}});
+      net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    auto ex = socket.get_executor();
+    net::co_spawn(ex, serve(std::move(socket)),
+                  [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
+  }
+}
+
+namespace {
+
+Response plain_error(unsigned status, std::string_view code, std::string_view message) {
+  Response res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "outreach-bot");
+  res.set(http::field::content_type, "application/json");
+  res.body() = nlohmann::json{{"error", code}, {"message", message}}.dump();
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+net::awaitable<void> HttpServer::serve(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  RequestInfo base;
+  {
+    boost::system::error_code ec;
+    const auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec)
+      base.remote = ep.address().to_string();
+  }
+  auto session = std::make_shared<Session>();
+  session->stream = &stream;
+  session->executor = stream.get_executor();
+  bool over_capacity = false;
+  {
+    std::lock_guard lock(mu_);
+    over_capacity = sessions_.size() >= options_.max_connections;
+    session->closing = closing_;
+    sessions_.insert(session);
+  }
+  auto respond_and_close = [&](Response res, std::string_view route) -> net::awaitable<void> {
+    metrics_.inc("outreach_http_requests_total",
+                 {{"route", std::string(route)}, {"status", std::to_string(res.result_int())}});
+    stream.expires_after(options_.write_timeout);
+    co_await http::async_write(stream, res, kTuple);
+  };
+
+  beast::flat_buffer buffer;
+  bool first = true;
+  if (over_capacity) {
+    co_await respond_and_close(plain_error(503, "busy", "too many connections; try again shortly"),
+                               "overload");
+  } else {
+    for (;;) {
+      session->busy = false;
+      if (session->closing)
+        break;
+      if (buffer.size() == 0) {  // wait for the next request's first bytes
+        stream.expires_after(first ? options_.header_timeout : options_.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+        if (ec)
+          break;  // closed, idle timeout, or shutdown
+        buffer.commit(n);
+      }
+      session->busy = true;
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
+      parser.body_limit(options_.body_limit);
+      stream.expires_after(options_.header_timeout);
+      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      // A deadline that passed has already closed the socket (tcp_stream's rule): just stop.
+      if (hec == beast::error::timeout)
+        break;
+      if (hec == http::error::body_limit) {  // Content-Length over the limit, seen in the header
+        co_await respond_and_close(plain_error(413, "too_large",
+                                               "request body larger than " +
+                                                   std::to_string(options_.body_limit) + " bytes"),
+                                   "too_large");
+        break;
+      }
+      if (hec == http::error::header_limit) {
+        co_await respond_and_close(plain_error(431, "header_too_large", "request header too large"),
+                                   "bad_request");
+        break;
+      }
+      if (hec) {
+        if (hec != http::error::end_of_stream && hec != net::error::operation_aborted &&
+            hec != net::error::eof && hec != net::error::connection_reset)
+          co_await respond_and_close(plain_error(400, "bad_request", "malformed HTTP request"),
+                                     "bad_request");
+        break;
+      }
+      stream.expires_after(options_.body_timeout);
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (bec == http::error::body_limit) {
+        co_await respond_and_close(plain_error(413, "too_large",
+                                               "request body larger than " +
+                                                   std::to_string(options_.body_limit) + " bytes"),
+                                   "too_large");
+        break;
+      }
+      if (bec == beast::error::timeout)
+        break;
+      if (bec) {
+        if (bec != net::error::operation_aborted && bec != net::error::eof &&
+            bec != http::error::end_of_stream)
+          co_await respond_and_close(plain_error(400, "bad_request", "malformed HTTP request body"),
+                                     "bad_request");
+        break;
+      }
+      Request req = parser.release();
+      RequestInfo info = base;
+      stream.expires_never();  // the handler may wait (long poll); it bounds its own time
+      Response res;
+      try {
+        res = co_await handler_(req, info);
+      } catch (const std::exception& e) {
+        log::error("http", "handler_threw",
+                   {{"route", info.route}, {"what", std::string_view(e.what())}});
+        res = plain_error(500, "internal", "internal error");
+      }
+      res.set(http::field::server, "outreach-bot");
+      res.keep_alive(req.keep_alive() && !session->closing && res.keep_alive());
+      res.prepare_payload();
+      metrics_.inc("outreach_http_requests_total",
+                   {{"route", info.route}, {"status", std::to_string(res.result_int())}});
+      stream.expires_after(options_.write_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+      if (wec || !res.keep_alive())
+        break;
+      first = false;
+    }
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+  session->stream = nullptr;
+  std::lock_guard lock(mu_);
+  sessions_.erase(session);
+}
+
+Response make_response(const Request& req,
+                       unsigned status,
+                       std::string body,
+                       std::string_view content_type) {
+  Response res{static_cast<http::status>(status), req.version()};
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  return res;
+}
+
+Response json_response(const Request& req, unsigned status, std::string json_text) {
+  return make_response(req, status, std::move(json_text), "application/json; charset=utf-8");
+}
+
+Response json_error(const Request& req,
+                    unsigned status,
+                    std::string_view code,
+                    std::string_view message) {
+  return json_response(req, status, nlohmann::json{{"error", code}, {"message", message}}.dump());
+}
+
+}  // namespace outreach::server

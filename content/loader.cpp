@@ -1,0 +1,674 @@
+#include "content/loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "bot/core/text.hpp"
+#include "bot/text/unicode.hpp"
+#include "content/markdown.hpp"
+
+namespace outreach::content {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxTitle = 80;
+constexpr std::size_t kMaxSummary = 600;
+constexpr std::size_t kMaxPage = 1000;
+constexpr std::size_t kMaxBody = 3000;
+constexpr std::size_t kMaxUiString = 2000;
+
+// Collects problems for one file; `line_offset` maps YAML lines to file lines (front matter).
+class Checker {
+ public:
+  Checker(std::vector<Problem>& out, std::string file, int line_offset = 0)
+      : out_(out), file_(std::move(file)), offset_(line_offset) {}
+
+  int line_of(const YAML::Node& n) const {
+    return n.IsDefined() && !n.Mark().is_null() ? n.Mark().line + 1 + offset_ : 0;
+  }
+
+  void error(const YAML::Node& at, std::string msg) { add(line_of(at), std::move(msg), false); }
+
+  void warning(const YAML::Node& at, std::string msg) { add(line_of(at), std::move(msg), true); }
+
+  void add(int line, std::string msg, bool warn) {
+    out_.push_back({file_, line, std::move(msg), warn});
+    if (!warn)
+      ++errors_;
+  }
+
+  int errors() const { return errors_; }
+
+  const std::string& file() const { return file_; }
+
+  // A required non-empty NFC text scalar.
+  std::string text(const YAML::Node& map,
+                   const char* key,
+                   bool required = true,
+                   std::size_t max_chars = 0) {
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) {
+      if (required)
+        error(map, std::string("missing '") + key + "'");
+      return {};
+    }
+    if (!n.IsScalar()) {
+      error(n, std::string("'") + key + "' must be text");
+      return {};
+    }
+    std::string v = n.as<std::string>();
+    check_text(n, key, v, max_chars);
+    if (required && text::trim(v).empty())
+      error(n, std::string("'") + key + "' is empty");
+    return v;
+  }
+
+  void check_text(const YAML::Node& at,
+                  std::string_view what,
+                  const std::string& v,
+                  std::size_t max_chars) {
+    if (!text::valid_utf8(v)) {
+      error(at, std::string(what) + ": not valid UTF-8");
+      return;
+    }
+    if (!text::is_nfc(v))
+      error(at, std::string(what) +
+                    ": text is not in NFC form (re-save it as NFC; some "
+                    "editors on macOS write decomposed accents)");
+    if (max_chars != 0 && text::code_points(v) > max_chars)
+      error(at, std::string(what) + ": " + std::to_string(text::code_points(v)) +
+                    " characters, more than the " + std::to_string(max_chars) + " allowed");
+  }
+
+  std::vector<std::string> list(const YAML::Node& map,
+                                const char* key,
+                                std::size_t min,
+                                std::size_t max,
+                                bool required = true) {
+    std::vector<std::string> out;
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) {
+      if (required)
+        error(map, std::string("missing '") + key + "'");
+      return out;
+    }
+    if (!n.IsSequence()) {
+      error(n, std::string("'") + key + "' must be a list");
+      return out;
+    }
+    for (const auto& item : n) {
+      if (!item.IsScalar()) {
+        error(item, std::string("'") + key + "' items must be text");
+        continue;
+      }
+      std::string v = item.as<std::string>();
+      check_text(item, key, v, 300);
+      out.push_back(std::move(v));
+    }
+    if (out.size() < min || out.size() > max)
+      error(n, std::string("'") + key + "' has " + std::to_string(out.size()) + " items; " +
+                   std::to_string(min) + "–" + std::to_string(max) + " expected");
+    return out;
+  }
+
+ private:
+  std::vector<Problem>& out_;
+  std::string file_;
+  int offset_ = 0;
+  int errors_ = 0;
+};
+
+bool read_file(const fs::path& p, std::string& out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in)
+    return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return true;
+}
+
+// Parses YAML text, reporting a syntax error with its line; returns an undefined-free node.
+std::optional<YAML::Node> parse_yaml(Checker& c, const std::string& text, int offset = 0) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    c.add(e.mark.is_null() ? 0 : e.mark.line + 1 + offset, "not valid YAML: " + e.msg, false);
+    return std::nullopt;
+  }
+}
+
+std::optional<YAML::Node> load_yaml_file(std::vector<Problem>& problems,
+                                         const fs::path& dir,
+                                         const std::string& rel,
+                                         bool required) {
+  std::string text;
+  if (!read_file(dir / rel, text)) {
+    if (required)
+      problems.push_back({rel, 0, "file is missing", false});
+    return std::nullopt;
+  }
+  Checker c(problems, rel);
+  return parse_yaml(c, text);
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  return std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+  });
+}
+
+void flatten_ui(Checker& c,
+                const YAML::Node& n,
+                const std::string& prefix,
+                std::map<std::string, std::string, std::less<>>& out) {
+  if (n.IsMap()) {
+    for (const auto& kv : n) {
+      const std::string key = kv.first.as<std::string>();
+      flatten_ui(c, kv.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else if (n.IsScalar()) {
+    std::string v = n.as<std::string>();
+    c.check_text(n, prefix, v, kMaxUiString);
+    out[prefix] = std::move(v);
+  } else {
+    c.error(n, prefix + ": must be text or a mapping of texts");
+  }
+}
+
+void load_ui(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  bool parsed[2] = {false, false};
+  for (int i = 0; i < 2; ++i) {
+    const std::string_view lang = i == 0 ? kVi : kEn;
+    const std::string rel = "ui/" + std::string(lang) + ".yaml";
+    auto root = load_yaml_file(problems, dir, rel, true);
+    if (!root)
+      continue;
+    Checker c(problems, rel);
+    if (!root->IsMap()) {
+      c.error(*root, "must be a mapping of keys to texts");
+      continue;
+    }
+    flatten_ui(c, *root, "", lang == kVi ? s.ui_vi : s.ui_en);
+    parsed[i] = true;
+  }
+  // Compare keys only between files that parsed: one syntax error is one problem, not hundreds.
+  const auto& required = required_ui_keys();
+  auto is_required = [&](std::string_view k) {
+    return std::find(required.begin(), required.end(), k) != required.end();
+  };
+  for (int i = 0; i < 2; ++i) {
+    if (!parsed[i])
+      continue;
+    const auto& mine = i == 0 ? s.ui_vi : s.ui_en;
+    const auto& other = i == 0 ? s.ui_en : s.ui_vi;
+    const std::string file = i == 0 ? "ui/vi.yaml" : "ui/en.yaml";
+    const std::string other_file = i == 0 ? "ui/en.yaml" : "ui/vi.yaml";
+    for (std::string_view key : required)
+      if (!mine.contains(key))
+        problems.push_back(
+            {file, 0, "missing key '" + std::string(key) + "' (the bot uses it)", false});
+    if (!parsed[1 - i])
+      continue;
+    for (const auto& [k, v] : other)
+      if (!mine.contains(k) && !is_required(k))
+        problems.push_back(
+            {file, 0, "missing key '" + k + "' (present in " + other_file + ")", false});
+  }
+}
+
+void need_ui_key(Checker& c, const YAML::Node& at, const Snapshot& s, const std::string& key) {
+  if (key.empty())
+    return;
+  if (!s.ui_vi.empty() && !s.ui_vi.contains(key))
+    c.error(at, "UI key '" + key + "' is not in ui/vi.yaml");
+  if (!s.ui_en.empty() && !s.ui_en.contains(key))
+    c.error(at, "UI key '" + key + "' is not in ui/en.yaml");
+}
+
+Bilingual bilingual(Checker& c, const YAML::Node& map, const char* key, bool required = true) {
+  Bilingual b;
+  const YAML::Node n = map[key];
+  if (!n.IsDefined() || n.IsNull()) {
+    if (required)
+      c.error(map, std::string("missing '") + key + "' (with vi: and en:)");
+    return b;
+  }
+  if (!n.IsMap()) {
+    c.error(n, std::string("'") + key + "' must have vi: and en:");
+    return b;
+  }
+  b.vi = c.text(n, "vi", required, 600);
+  b.en = c.text(n, "en", required, 600);
+  return b;
+}
+
+void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "offices.yaml", true);
+  if (!root)
+    return;
+  Checker c(problems, "offices.yaml");
+  if (!root->IsMap())
+    return c.error(*root, "must be a mapping of office ids");
+  for (const auto& kv : *root) {
+    Office o;
+    o.id = kv.first.as<std::string>();
+    if (!valid_id(o.id))
+      c.error(kv.first, "office id '" + o.id + "' must use a-z, 0-9 and -");
+    const YAML::Node& n = kv.second;
+    if (!n.IsMap()) {
+      c.error(n, "office '" + o.id + "' must be a mapping");
+      continue;
+    }
+    o.name = bilingual(c, n, "name");
+    o.how = bilingual(c, n, "how");
+    o.address = c.text(n, "address", false, 200);
+    o.phone = c.text(n, "phone", false, 40);
+    o.hours = c.text(n, "hours", false, 200);
+    o.url = c.text(n, "url", false, 300);
+    if (!o.url.empty() && !o.url.starts_with("https://"))
+      c.error(n["url"], "url must start with https://");
+    s.offices[o.id] = std::move(o);
+  }
+}
+
+void load_topics(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "topics.yaml", true);
+  if (!root)
+    return;
+  Checker c(problems, "topics.yaml");
+  std::set<std::string> groups;
+  for (const auto& g : (*root)["groups"]) {
+    TopicGroup tg;
+    tg.id = c.text(g, "id");
+    tg.title = {c.text(g, "vi", true, 60), c.text(g, "en", true, 60)};
+    if (!groups.insert(tg.id).second)
+      c.error(g, "duplicate group id '" + tg.id + "'");
+    s.topic_groups.push_back(std::move(tg));
+  }
+  for (const auto& t : (*root)["topics"]) {
+    Topic topic;
+    topic.id = c.text(t, "id");
+    topic.kind = c.text(t, "kind");
+    topic.group = c.text(t, "group", topic.kind == "explainer");
+    topic.title = {c.text(t, "vi", true, 80), c.text(t, "en", true, 80)};
+    if (topic.kind != "explainer" && topic.kind != "intent")
+      c.error(t, "topic '" + topic.id + "': kind must be explainer or intent");
+    if (!topic.group.empty() && !groups.contains(topic.group))
+      c.error(t, "topic '" + topic.id + "': unknown group '" + topic.group + "'");
+    if (s.topics.contains(topic.id))
+      c.error(t, "duplicate topic id '" + topic.id + "'");
+    s.topic_order.push_back(topic.id);
+    s.topics[topic.id] = std::move(topic);
+  }
+  if (s.topics.empty())
+    c.add(0, "no topics defined", false);
+}
+
+void load_menu(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "menu.yaml", true);
+  if (!root)
+    return;
+  Checker c(problems, "menu.yaml");
+  const YAML::Node main = (*root)["main"];
+  if (!main.IsDefined() || !main.IsSequence() || main.size() == 0)
+    return c.error(*root, "'main' must be a non-empty list");
+  for (const auto& item : main) {
+    MenuItem m{c.text(item, "id"), c.text(item, "label"), c.text(item, "payload")};
+    need_ui_key(c, item, s, m.label);
+    s.main_menu.push_back(std::move(m));
+  }
+  if (s.main_menu.size() > 10)
+    c.error(main, "at most 10 main menu items (platform limits)");
+}
+
+void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "intents.yaml", true);
+  if (!root)
+    return;
+  Checker c(problems, "intents.yaml");
+  if (!root->IsMap())
+    return c.error(*root, "must map intent ids to lists of phrases");
+  for (const auto& kv : *root) {
+    Intent in;
+    in.id = kv.first.as<std::string>();
+    if (!kv.second.IsSequence()) {
+      c.error(kv.second, "intent '" + in.id + "' must be a list of phrases");
+      continue;
+    }
+    for (const auto& p : kv.second) {
+      if (!p.IsScalar()) {
+        c.error(p, "phrases must be text");
+        continue;
+      }
+      std::string v = p.as<std::string>();
+      c.check_text(p, "phrase", v, 120);
+      in.phrases.push_back(std::move(v));
+    }
+    s.intents.push_back(std::move(in));
+  }
+}
+
+void load_flow(std::vector<Problem>& problems,
+               const fs::path& dir,
+               const std::string& rel,
+               Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, rel, true);
+  if (!root)
+    return;
+  Checker c(problems, rel);
+  Flow f;
+  f.file = rel;
+  f.id = c.text(*root, "id");
+  if (fs::path(rel).stem().string() != f.id)
+    c.error((*root)["id"], "id '" + f.id + "' must match the file name");
+  f.confirm = c.text(*root, "confirm", false);
+  f.done = c.text(*root, "done", false);
+  f.cancelled = c.text(*root, "cancelled");
+  for (const std::string* key : {&f.confirm, &f.done, &f.cancelled}) need_ui_key(c, *root, s, *key);
+  const YAML::Node steps = (*root)["steps"];
+  if (!steps.IsDefined() || !steps.IsSequence() || steps.size() == 0) {
+    c.error(*root, "'steps' must be a non-empty list");
+    return;
+  }
+  std::set<std::string> ids;
+  for (const auto& n : steps) {
+    FlowStep st;
+    st.id = c.text(n, "id");
+    st.kind = c.text(n, "kind");
+    st.prompt = c.text(n, "prompt");
+    st.invalid = c.text(n, "invalid", false);
+    need_ui_key(c, n, s, st.prompt);
+    need_ui_key(c, n, s, st.invalid);
+    if (!ids.insert(st.id).second)
+      c.error(n, "duplicate step id '" + st.id + "'");
+    if (n["optional"])
+      st.optional = n["optional"].as<bool>(false);
+    if (st.kind == "choice") {
+      for (const auto& ch : n["choices"]) {
+        Choice choice{c.text(ch, "value"), c.text(ch, "label")};
+        need_ui_key(c, ch, s, choice.label);
+        st.choices.push_back(std::move(choice));
+      }
+      if (st.choices.empty() || st.choices.size() > 10)
+        c.error(n, "step '" + st.id + "': a choice step needs 1–10 choices");
+    } else if (st.kind == "text") {
+      st.min_length = n["min_length"].as<int>(1);
+      st.max_length = n["max_length"].as<int>(500);
+      if (st.min_length < 0 || st.max_length < st.min_length || st.max_length > 2000)
+        c.error(n, "step '" + st.id + "': need 0 ≤ min_length ≤ max_length ≤ 2000");
+    } else if (st.kind == "number") {
+      st.min = n["min"].as<std::int64_t>(0);
+      st.max = n["max"].as<std::int64_t>(0);
+      if (st.max < st.min)
+        c.error(n, "step '" + st.id + "': max must be ≥ min");
+    } else {
+      c.error(n, "step '" + st.id + "': kind must be choice, text or number");
+    }
+    f.steps.push_back(std::move(st));
+  }
+  if (s.flows.contains(f.id))
+    c.error(*root, "duplicate flow id '" + f.id + "'");
+  s.flows[f.id] = std::move(f);
+}
+
+// Splits "---\n<yaml>\n---\n<body>"; returns false when there is no front matter.
+bool split_front_matter(const std::string& text,
+                        std::string& yaml,
+                        std::string& body,
+                        int& body_line) {
+  if (!text.starts_with("---\n") && !text.starts_with("---\r\n"))
+    return false;
+  const std::size_t start = text.find('\n') + 1;
+  std::size_t pos = start;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos)
+      nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    if (line == "---" || line == "---\r") {
+      yaml = text.substr(start, pos - start);
+      body = nl < text.size() ? text.substr(nl + 1) : std::string{};
+      body_line =
+          static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(nl), '\n')) +
+          2;
+      return true;
+    }
+    pos = nl + 1;
+  }
+  return false;
+}
+
+void load_explainer(std::vector<Problem>& problems,
+                    const fs::path& dir,
+                    const std::string& rel,
+                    std::string_view lang,
+                    std::int64_t today,
+                    Snapshot& s) {
+  std::string raw;
+  if (!read_file(dir / rel, raw)) {
+    problems.push_back({rel, 0, "cannot read the file", false});
+    return;
+  }
+  Checker c(problems, rel, 1);
+  std::string yaml;
+  std::string body;
+  int body_line = 0;
+  if (!split_front_matter(raw, yaml, body, body_line)) {
+    c.add(1, "must start with a YAML front matter between two '---' lines", false);
+    return;
+  }
+  auto root = parse_yaml(c, yaml, 1);
+  if (!root)
+    return;
+  if (!root->IsMap())
+    return c.add(2, "the front matter must be a mapping of fields", false);
+  const YAML::Node& m = *root;
+  Explainer e;
+  e.file = rel;
+  e.id = c.text(m, "id");
+  if (!valid_id(e.id))
+    c.error(m["id"], "id '" + e.id + "' must use only a-z, 0-9 and -");
+  if (fs::path(rel).stem().string() != e.id)
+    c.error(m["id"], "id '" + e.id + "' must match the file name (" +
+                         fs::path(rel).filename().string() + ")");
+  e.lang = c.text(m, "lang");
+  if (!e.lang.empty() && e.lang != lang)
+    c.error(m["lang"],
+            "lang is '" + e.lang + "' but the file is in the " + std::string(lang) + " folder");
+  e.title = c.text(m, "title", true, kMaxTitle);
+  e.topics = c.list(m, "topics", 1, 5);
+  e.keywords = c.list(m, "keywords", 4, 20);
+  e.examples = c.list(m, "examples", 2, 8);
+  e.summary = c.text(m, "summary", true, kMaxSummary);
+  e.summary = std::string(text::trim(e.summary));
+  e.reviewed_on = c.text(m, "reviewed_on");
+  e.review_by = c.text(m, "review_by");
+  e.contact = c.text(m, "contact");
+  e.related = c.list(m, "related", 0, 3, false);
+  for (const auto& t : e.topics) {
+    auto it = s.topics.find(t);
+    if (it == s.topics.end())
+      c.error(m["topics"], "unknown topic '" + t + "' (see topics.yaml)");
+    else if (it->second.kind != "explainer")
+      c.error(m["topics"], "topic '" + t + "' is an intent, not an explainer topic");
+  }
+  if (!e.contact.empty() && !s.offices.contains(e.contact))
+    c.error(m["contact"], "unknown office '" + e.contact + "' (see offices.yaml)");
+  const auto reviewed = parse_date(e.reviewed_on);
+  const auto review_by = parse_date(e.review_by);
+  if (!e.reviewed_on.empty() && !reviewed)
+    c.error(m["reviewed_on"], "reviewed_on must be a date YYYY-MM-DD");
+  if (!e.review_by.empty() && !review_by)
+    c.error(m["review_by"], "review_by must be a date YYYY-MM-DD");
+  if (reviewed && review_by && *review_by < *reviewed)
+    c.error(m["review_by"], "review_by is before reviewed_on");
+  if (reviewed && *reviewed > today)
+    c.error(m["reviewed_on"], "reviewed_on is in the future");
+  if (review_by) {
+    e.review_by_day = *review_by;
+    if (*review_by < today)
+      c.warning(m["review_by"],
+                "past its review date (" + e.review_by + "): the bot says it is being updated");
+  }
+  const YAML::Node sources = m["sources"];
+  if (!sources.IsDefined() || !sources.IsSequence() || sources.size() == 0) {
+    c.error(m, "'sources' must list at least one document (title with its number, date)");
+  } else {
+    for (const auto& src : sources) {
+      Source so{c.text(src, "title", true, 300), c.text(src, "date"),
+                c.text(src, "url", false, 400)};
+      if (!parse_date(so.date))
+        c.error(src, "source date must be YYYY-MM-DD");
+      if (!so.url.empty() && !so.url.starts_with("https://") && !so.url.starts_with("http://"))
+        c.error(src, "source url must start with https://");
+      e.sources.push_back(std::move(so));
+    }
+  }
+  static const std::set<std::string> kFields = {"id",          "lang",      "title",   "topics",
+                                                "keywords",    "examples",  "summary", "sources",
+                                                "reviewed_on", "review_by", "contact", "related"};
+  for (const auto& kv : m) {
+    const auto key = kv.first.as<std::string>();
+    if (!kFields.contains(key))
+      c.error(kv.first, "unknown field '" + key + "'");
+  }
+  if (!text::valid_utf8(body) || !text::is_nfc(body))
+    c.add(body_line, "the body is not NFC UTF-8 text", false);
+  e.pages = split_pages(body);
+  std::size_t total = 0;
+  for (const Page& p : e.pages) {
+    const std::size_t n = text::code_points(p.body) + text::code_points(p.heading);
+    total += n;
+    if (n > kMaxPage)
+      c.add(body_line,
+            "page '" + p.heading + "' has " + std::to_string(n) + " characters; at most " +
+                std::to_string(kMaxPage),
+            false);
+  }
+  if (total > kMaxBody)
+    c.add(body_line,
+          "the body has " + std::to_string(total) + " characters; at most " +
+              std::to_string(kMaxBody) + " (about three phone screens)",
+          false);
+  auto& target = lang == kEn ? s.explainers_en : s.explainers_vi;
+  if (target.contains(e.id))
+    c.error(m["id"], "duplicate explainer id '" + e.id + "'");
+  target[e.id] = std::move(e);
+}
+
+std::vector<std::string> files_in(const fs::path& dir,
+                                  const std::string& sub,
+                                  const std::string& ext) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  const fs::path base = dir / sub;
+  if (!fs::is_directory(base, ec))
+    return out;
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    if (!entry.is_regular_file())
+      continue;
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ext)
+      continue;
+    // Upper-case names (FORMAT.md, README.md) are documentation for editors.
+    if (std::all_of(name.begin(), name.end() - static_cast<long>(ext.size()),
+                    [](char ch) { return (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-'; }))
+      continue;
+    out.push_back(sub + "/" + name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void cross_check(std::vector<Problem>& problems, Snapshot& s) {
+  for (const auto* table : {&s.explainers_vi, &s.explainers_en}) {
+    for (const auto& [id, e] : *table) {
+      for (const auto& r : e.related)
+        if (!s.explainers_vi.contains(r))
+          problems.push_back({e.file, 0, "related explainer '" + r + "' does not exist", false});
+    }
+  }
+  for (const auto& [id, e] : s.explainers_en)
+    if (!s.explainers_vi.contains(id))
+      problems.push_back(
+          {e.file, 0, "English explainer '" + id + "' has no Vietnamese original", false});
+  for (const auto& [id, t] : s.topics) {
+    if (t.kind != "explainer")
+      continue;
+    const bool covered =
+        std::any_of(s.explainers_vi.begin(), s.explainers_vi.end(), [&](const auto& kv) {
+          return std::find(kv.second.topics.begin(), kv.second.topics.end(), id) !=
+                 kv.second.topics.end();
+        });
+    if (!covered)
+      problems.push_back({"topics.yaml", 0, "topic '" + id + "' has no explainer yet", true});
+  }
+}
+
+}  // namespace
+
+std::string Problem::to_string() const {
+  std::string out = file;
+  if (line > 0)
+    out += ":" + std::to_string(line);
+  out += warning ? ": warning: " : ": error: ";
+  out += message;
+  return out;
+}
+
+std::size_t LoadReport::errors() const {
+  return static_cast<std::size_t>(
+      std::count_if(problems.begin(), problems.end(), [](const Problem& p) { return !p.warning; }));
+}
+
+std::size_t LoadReport::warnings() const {
+  return problems.size() - errors();
+}
+
+LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
+  LoadReport report;
+  const fs::path dir(dir_text);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    report.problems.push_back(
+        {dir_text, 0, "content folder not found (content_dir in the config)", false});
+    return report;
+  }
+  auto s = std::make_shared<Snapshot>();
+  s->dir = dir_text;
+  auto& pr = report.problems;
+  try {
+    load_ui(pr, dir, *s);
+    load_offices(pr, dir, *s);
+    load_topics(pr, dir, *s);
+    load_menu(pr, dir, *s);
+    load_intents(pr, dir, *s);
+    for (const auto& rel : files_in(dir, "flows", ".yaml")) load_flow(pr, dir, rel, *s);
+    for (const auto& rel : files_in(dir, "explainers", ".md"))
+      load_explainer(pr, dir, rel, kVi, today_day, *s);
+    for (const auto& rel : files_in(dir, "explainers/en", ".md"))
+      load_explainer(pr, dir, rel, kEn, today_day, *s);
+    cross_check(pr, *s);
+  } catch (const YAML::Exception& e) {
+    pr.push_back({"(content)", e.mark.is_null() ? 0 : e.mark.line + 1,
+                  "unexpected YAML shape: " + e.msg, false});
+  }
+  std::stable_sort(pr.begin(), pr.end(), [](const Problem& a, const Problem& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  if (report.errors() == 0)
+    report.snapshot = std::move(s);
+  return report;
+}
+
+}  // namespace outreach::content

@@ -1,0 +1,152 @@
+#pragma once
+// The content model: everything staff edit under content/ — UI strings, menus, topics,
+// offices, forms (flows) and policy explainers — as one immutable Snapshot.
+// Thread-safety: a Snapshot is immutable once published; share it as shared_ptr<const>.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace outreach::content {
+
+// Languages the bot speaks; every user-facing text exists in both.
+inline constexpr std::string_view kVi = "vi";
+inline constexpr std::string_view kEn = "en";
+
+struct Bilingual {
+  std::string vi;
+  std::string en;
+
+  const std::string& in(std::string_view lang) const {
+    return lang == kEn && !en.empty() ? en : vi;
+  }
+};
+
+struct Office {
+  std::string id;
+  Bilingual name;
+  Bilingual how;
+  std::string address;
+  std::string phone;
+  std::string hours;
+  std::string url;
+};
+
+struct Topic {
+  std::string id;
+  std::string kind;   // explainer | intent
+  std::string group;  // id of a TopicGroup (explainer topics)
+  Bilingual title;
+};
+
+struct TopicGroup {
+  std::string id;
+  Bilingual title;
+};
+
+struct Source {
+  std::string title;
+  std::string date;  // YYYY-MM-DD
+  std::string url;
+};
+
+struct Page {
+  std::string heading;
+  std::string body;  // Markdown (a small subset: paragraphs, "- " lists, **bold**)
+};
+
+struct Explainer {
+  std::string id;
+  std::string lang;
+  std::string title;
+  std::vector<std::string> topics;
+  std::vector<std::string> keywords;
+  std::vector<std::string> examples;
+  std::string summary;
+  std::vector<Source> sources;
+  std::string reviewed_on;
+  std::string review_by;
+  std::int64_t review_by_day = 0;  // days since 1970-01-01
+  std::string contact;             // office id
+  std::vector<std::string> related;
+  std::vector<Page> pages;
+  std::string file;
+};
+
+struct MenuItem {
+  std::string id;
+  std::string label;    // UI key
+  std::string payload;  // what pressing it posts back
+};
+
+struct Choice {
+  std::string value;
+  std::string label;  // UI key
+};
+
+struct FlowStep {
+  std::string id;
+  std::string kind;    // choice | text | number
+  std::string prompt;  // UI key
+  std::vector<Choice> choices;
+  bool optional = false;
+  int min_length = 1;
+  int max_length = 500;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::string invalid;  // UI key shown when the answer does not fit
+};
+
+struct Flow {
+  std::string id;
+  std::vector<FlowStep> steps;
+  std::string confirm;    // UI key of the summary shown before committing ({step ids})
+  std::string done;       // UI key after committing
+  std::string cancelled;  // UI key when the person cancels
+  std::string file;
+
+  const FlowStep* step(std::string_view step_id) const;
+  int index_of(std::string_view step_id) const;  // -1 when unknown
+};
+
+// Phrases that mean an intent (menu, help, feedback…), matched after folding.
+struct Intent {
+  std::string id;
+  std::vector<std::string> phrases;
+};
+
+struct Snapshot {
+  std::map<std::string, std::string, std::less<>> ui_vi;  // dotted key → text
+  std::map<std::string, std::string, std::less<>> ui_en;
+  std::vector<MenuItem> main_menu;
+  std::map<std::string, Topic, std::less<>> topics;
+  std::vector<std::string> topic_order;  // as listed in topics.yaml
+  std::vector<TopicGroup> topic_groups;
+  std::map<std::string, Office, std::less<>> offices;
+  std::map<std::string, Explainer, std::less<>> explainers_vi;
+  std::map<std::string, Explainer, std::less<>> explainers_en;
+  std::map<std::string, Flow, std::less<>> flows;
+  std::vector<Intent> intents;
+  std::int64_t loaded_at_ms = 0;
+  std::string dir;
+
+  // The UI string `key` in `lang` (falling back to Vietnamese, then to the key itself so a
+  // missing string is visible rather than blank).
+  const std::string& ui(std::string_view lang, std::string_view key) const;
+
+  // The explainer in `lang`, falling back to the Vietnamese one.
+  const Explainer* explainer(std::string_view id, std::string_view lang) const;
+  const Flow* flow(std::string_view id) const;
+  const Office* office(std::string_view id) const;
+};
+
+// Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible.
+std::optional<std::int64_t> parse_date(std::string_view ymd);
+
+// UI keys the code uses; check-content refuses content that lacks any of them.
+const std::vector<std::string_view>& required_ui_keys();
+
+}  // namespace outreach::content

@@ -1,0 +1,260 @@
+#include "handlers/flow.hpp"
+
+#include <charconv>
+
+#include "bot/core/text.hpp"
+#include "bot/text/unicode.hpp"
+#include "handlers/handlers.hpp"
+
+namespace outreach::handlers {
+namespace {
+
+constexpr std::string_view kConfirmStep = "_confirm";
+
+std::optional<std::int64_t> parse_number(std::string_view s) {
+  std::string digits;
+  for (char c : text::trim(s)) {
+    if (c == '.' || c == ',' || c == ' ')
+      continue;  // 1.000 / 1,000 / 1 000
+    digits += c;
+  }
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec != std::errc{} || p != digits.data() + digits.size())
+    return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string FlowEngine::expiry_key(std::int64_t person_id) {
+  return "flow:" + std::to_string(person_id);
+}
+
+void FlowEngine::on_complete(std::string flow_id, Complete fn) {
+  complete_[std::move(flow_id)] = std::move(fn);
+}
+
+void FlowEngine::start(Turn& turn, storage::Store& tx, std::string_view flow_id) {
+  const content::Flow* flow = turn.content.flow(flow_id);
+  if (flow == nullptr || flow->steps.empty()) {
+    turn.outcome = "missing_flow";
+    turn.say(turn.ui("error.apology"));
+    return;
+  }
+  turn.state.clear_flow();
+  turn.state.flow = flow->id;
+  ask(turn, tx, *flow, 0);
+}
+
+void FlowEngine::ask(
+    Turn& turn, storage::Store& tx, const content::Flow& flow, int index, std::string note) {
+  const content::FlowStep& step = flow.steps[static_cast<std::size_t>(index)];
+  turn.state.step = step.id;
+  std::string message = note.empty() ? std::string{} : note + "\n\n";
+  message += turn.ui(step.prompt);
+  if (flow.steps.size() > 1)
+    message += "\n" + turn.ui("flow.step_of", {{"n", std::to_string(index + 1)},
+                                               {"total", std::to_string(flow.steps.size())}});
+  std::vector<Button> buttons;
+  for (const content::Choice& c : step.choices)
+    buttons.push_back(turn.button(c.label, "flow:choice:" + c.value));
+  if (step.optional)
+    buttons.push_back(turn.button("flow.skip", "flow:skip"));
+  if (index > 0)
+    buttons.push_back(turn.button("flow.back", "flow:back"));
+  buttons.push_back(turn.button("flow.cancel", "flow:cancel"));
+  turn.say(std::move(message), std::move(buttons));
+  touch_expiry(turn, tx);
+}
+
+void FlowEngine::touch_expiry(Turn& turn, storage::Store& tx) {
+  turn.state.expires_at = turn.now_ms + turn.options.form_expiry_ms;
+  tx.jobs.schedule(std::string(kExpiryJob), turn.state.expires_at,
+                   nlohmann::json{{"person_id", turn.person.id}}.dump(), expiry_key(turn.person.id),
+                   turn.now_ms);
+}
+
+void FlowEngine::abandon(Turn& turn, storage::Store& tx) {
+  if (!turn.state.in_flow())
+    return;
+  turn.state.clear_flow();
+  tx.jobs.cancel(expiry_key(turn.person.id));
+}
+
+bool FlowEngine::expire_if_due(Turn& turn, storage::Store& tx) {
+  if (!turn.state.in_flow() || turn.state.expires_at == 0 || turn.now_ms < turn.state.expires_at)
+    return false;
+  abandon(turn, tx);
+  turn.say(turn.ui("flow.expired"), {turn.button("explainer.menu", "menu")});
+  return true;
+}
+
+void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload) {
+  const content::Flow* flow = turn.content.flow(turn.state.flow);
+  if (flow == nullptr || flow->steps.empty()) {  // the flow was removed from content
+    abandon(turn, tx);
+    turn.outcome = "missing_flow";
+    turn.say(turn.ui("flow.expired"), {turn.button("explainer.menu", "menu")});
+    return;
+  }
+  turn.handler = "flow." + flow->id;
+  if (payload == "flow:cancel") {
+    abandon(turn, tx);
+    turn.outcome = "cancelled";
+    turn.say(turn.ui(flow->cancelled), {turn.button("explainer.menu", "menu")});
+    return;
+  }
+  if (payload == "flow:restart") {
+    turn.state.data = nlohmann::json::object();
+    return ask(turn, tx, *flow, 0);
+  }
+  const int last = static_cast<int>(flow->steps.size()) - 1;
+  if (turn.state.step == kConfirmStep) {
+    if (payload == "flow:confirm")
+      return finish(turn, tx, *flow);
+    if (payload == "flow:back")
+      return ask(turn, tx, *flow, last);
+    turn.say(turn.ui("flow.invalid_choice"));
+    return show_confirm(turn, tx, *flow);
+  }
+  int index = flow->index_of(turn.state.step);
+  if (index < 0) {
+    turn.state.data = nlohmann::json::object();
+    return ask(turn, tx, *flow, 0);
+  }
+  const content::FlowStep& step = flow->steps[static_cast<std::size_t>(index)];
+  if (payload == "flow:back") {
+    if (index == 0)
+      return ask(turn, tx, *flow, 0, turn.ui("flow.nothing_before"));
+    return ask(turn, tx, *flow, index - 1);
+  }
+  if (payload == "flow:skip") {
+    if (!step.optional)
+      return ask(turn, tx, *flow, index, turn.ui("flow.empty"));
+    turn.state.data.erase(step.id);
+    return advance(turn, tx, *flow, index + 1);
+  }
+  const std::string invalid = step.invalid.empty() ? std::string{} : turn.ui(step.invalid);
+  const std::string typed(text::trim(turn.event.text));
+  nlohmann::json value;
+  if (step.kind == "choice") {
+    std::string chosen;
+    if (payload.starts_with("flow:choice:")) {
+      chosen = std::string(payload.substr(12));
+    } else if (payload.empty() && !typed.empty()) {
+      const std::string folded = text::fold(typed);
+      for (const auto& c : step.choices)
+        if (folded == text::fold(c.value) || folded == text::fold(turn.ui(c.label)))
+          chosen = c.value;
+    }
+    const bool known = std::any_of(step.choices.begin(), step.choices.end(),
+                                   [&](const content::Choice& c) { return c.value == chosen; });
+    if (!known) {
+      turn.outcome = "invalid_answer";
+      return ask(turn, tx, *flow, index,
+                 invalid.empty() ? turn.ui("flow.invalid_choice") : invalid);
+    }
+    value = chosen;
+  } else if (!payload.empty()) {  // a button that is not an answer to a typed step
+    turn.outcome = "invalid_answer";
+    return ask(turn, tx, *flow, index, turn.ui("flow.invalid_choice"));
+  } else if (step.kind == "number") {
+    const auto n = parse_number(typed);
+    if (!n)
+      return ask(turn, tx, *flow, index, invalid.empty() ? turn.ui("flow.not_a_number") : invalid);
+    if (*n < step.min || *n > step.max)
+      return ask(turn, tx, *flow, index,
+                 turn.ui("flow.number_range",
+                         {{"min", std::to_string(step.min)}, {"max", std::to_string(step.max)}}));
+    value = *n;
+  } else {  // text
+    const auto length = static_cast<int>(text::code_points(typed));
+    if (typed.empty() && step.optional) {
+      turn.state.data.erase(step.id);
+      return advance(turn, tx, *flow, index + 1);
+    }
+    if (length < std::max(step.min_length, 1))
+      return ask(turn, tx, *flow, index,
+                 typed.empty()
+                     ? turn.ui("flow.empty")
+                     : turn.ui("flow.too_short", {{"min", std::to_string(step.min_length)}}));
+    if (length > step.max_length)
+      return ask(turn, tx, *flow, index,
+                 turn.ui("flow.too_long", {{"max", std::to_string(step.max_length)}}));
+    value = typed;
+  }
+  turn.state.data[step.id] = std::move(value);
+  advance(turn, tx, *flow, index + 1);
+}
+
+void FlowEngine::advance(Turn& turn, storage::Store& tx, const content::Flow& flow, int index) {
+  if (index < static_cast<int>(flow.steps.size()))
+    return ask(turn, tx, flow, index);
+  if (flow.confirm.empty())
+    return finish(turn, tx, flow);
+  show_confirm(turn, tx, flow);
+}
+
+std::string FlowEngine::display_value(const Turn& turn,
+                                      const content::FlowStep& step,
+                                      const nlohmann::json& value) const {
+  if (value.is_null())
+    return "—";
+  if (step.kind == "choice") {
+    for (const auto& c : step.choices)
+      if (value.is_string() && value.get<std::string>() == c.value)
+        return turn.ui(c.label);
+  }
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+void FlowEngine::show_confirm(Turn& turn, storage::Store& tx, const content::Flow& flow) {
+  turn.state.step = std::string(kConfirmStep);
+  Vars vars;
+  for (const auto& step : flow.steps) {
+    auto it = turn.state.data.find(step.id);
+    vars[step.id] = display_value(turn, step, it == turn.state.data.end() ? nlohmann::json() : *it);
+  }
+  turn.say(
+      turn.ui(flow.confirm, vars),
+      {turn.button("flow.confirm", "flow:confirm"), turn.button("flow.back", "flow:back"),
+       turn.button("flow.restart", "flow:restart"), turn.button("flow.cancel", "flow:cancel")});
+  touch_expiry(turn, tx);
+}
+
+void FlowEngine::finish(Turn& turn, storage::Store& tx, const content::Flow& flow) {
+  const nlohmann::json answers = turn.state.data;
+  abandon(turn, tx);
+  turn.outcome = "completed";
+  if (!flow.done.empty())
+    turn.say(turn.ui(flow.done), {turn.button("explainer.menu", "menu")});
+  if (auto it = complete_.find(flow.id); it != complete_.end())
+    it->second(turn, tx, answers);
+}
+
+}  // namespace outreach::handlers
+
+namespace outreach::handlers {
+
+bool run_flow_expiry_job(storage::Store& tx,
+                         const content::Snapshot& content,
+                         std::int64_t person_id,
+                         std::int64_t now_ms) {
+  auto person = tx.people.get(person_id);
+  if (!person)
+    return false;
+  storage::ConversationState state = tx.conversations.load(person_id);
+  if (!state.in_flow() || state.expires_at == 0 || state.expires_at > now_ms)
+    return false;
+  state.clear_flow();
+  OutboundMessage notice;
+  notice.text = content.ui(person->language, "flow.expired");
+  notice.buttons.push_back({content.ui(person->language, "explainer.menu"), "menu", {}});
+  state.choices = {"menu"};
+  tx.conversations.save(person_id, state, now_ms);
+  tx.outbox.enqueue(person_id, std::nullopt, 0, "notice", nlohmann::json(notice).dump(), now_ms);
+  return true;
+}
+
+}  // namespace outreach::handlers

@@ -1,0 +1,49 @@
+#pragma once
+// The capabilities the bot ships with, one file each:
+//   menu.cpp        menu / greeting, help, language switch, handoff note, fallback
+//   explainers.cpp  browsing policy topics and showing explainers page by page
+//   feedback.cpp    the feedback form (flow "feedback")
+//   privacy.cpp     "what do you keep about me" and "delete my data" (flow "privacy_delete")
+// Each is a Handler reached by its payload prefix; forms register their completion with the
+// FlowEngine. Thread-safety: stateless after construction; used on the DB thread.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "handlers/flow.hpp"
+#include "handlers/turn.hpp"
+
+namespace outreach::handlers {
+
+// Payload prefixes (the part before ':').
+inline constexpr std::string_view kMenu = "menu";
+inline constexpr std::string_view kHelp = "help";
+inline constexpr std::string_view kLanguage = "lang";
+inline constexpr std::string_view kHandoff = "handoff";
+inline constexpr std::string_view kFallback = "fallback";
+inline constexpr std::string_view kPolicies = "policies";
+inline constexpr std::string_view kExplainer = "ex";
+inline constexpr std::string_view kFeedback = "feedback";
+inline constexpr std::string_view kPrivacy = "privacy";
+
+std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows);
+
+// Adds the main menu's buttons to a reply.
+void add_main_menu(const Turn& turn, OutboundMessage& message);
+
+// "thứ Hai, 18/5/2026, 14:30" (Asia/Ho_Chi_Minh) in the person's language.
+std::string format_local_time(const Turn& turn, std::int64_t unix_ms);
+
+// The `flow.expire` job: if the person's form is still open and past its expiry, drop it and
+// tell them (a notice in the outbox). Returns true if it wrote to the outbox.
+bool run_flow_expiry_job(storage::Store& tx,
+                         const content::Snapshot& content,
+                         std::int64_t person_id,
+                         std::int64_t now_ms);
+
+// Job kind that deletes a person who asked to be forgotten, once the confirmation went out.
+inline constexpr std::string_view kForgetJob = "person.forget";
+void run_forget_job(storage::Store& tx, std::int64_t person_id, std::int64_t requested_at);
+
+}  // namespace outreach::handlers

@@ -1,0 +1,139 @@
+// Menu, greeting, help, language, handoff and fallback.
+#include "content/store.hpp"
+#include "handlers/handlers.hpp"
+
+namespace outreach::handlers {
+namespace {
+
+class MenuHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kMenu; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view) override {
+    turn.handler = "menu";
+    const bool first = turn.event.kind == EventKind::kFollow || turn.person.is_new;
+    std::string text;
+    if (first) {
+      text = turn.person.display_name.empty()
+                 ? turn.ui("greeting")
+                 : turn.ui("greeting_named", {{"name", turn.person.display_name}});
+      turn.outcome = "greeted";
+    } else {
+      text = turn.ui("menu.prompt");
+    }
+    add_main_menu(turn, turn.say(std::move(text)));
+  }
+};
+
+class HelpHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kHelp; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view) override {
+    turn.handler = "help";
+    add_main_menu(turn, turn.say(turn.ui("help.text")));
+  }
+};
+
+class LanguageHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kLanguage; }
+
+  void handle(Turn& turn, storage::Store& tx, std::string_view arg) override {
+    turn.handler = "language";
+    std::string lang(arg);
+    if (lang != content::kVi && lang != content::kEn)
+      lang = turn.person.language == content::kVi ? content::kEn : content::kVi;
+    if (lang != turn.person.language) {
+      turn.person.language = lang;
+      tx.people.set_language(turn.person.id, lang);
+    }
+    turn.outcome = lang;
+    add_main_menu(turn, turn.say(turn.ui("language.switched")));
+  }
+};
+
+class HandoffHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kHandoff; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view) override {
+    turn.handler = "handoff";
+    const content::Office* office = turn.content.office("economic-office");
+    Vars vars;
+    if (office != nullptr) {
+      vars["office"] = office->name.in(turn.lang());
+      vars["how"] = office->how.in(turn.lang());
+    }
+    add_main_menu(turn, turn.say(turn.ui("handoff.text", vars)));
+  }
+};
+
+class FallbackHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kFallback; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view) override {
+    turn.handler = "fallback";
+    turn.outcome = "not_understood";
+    OutboundMessage& m = turn.say(turn.ui("fallback.text"));
+    add_main_menu(turn, m);
+  }
+};
+
+}  // namespace
+
+void add_main_menu(const Turn& turn, OutboundMessage& message) {
+  for (const content::MenuItem& item : turn.content.main_menu)
+    message.buttons.push_back(turn.button(item.label, item.payload));
+}
+
+std::string format_local_time(const Turn& turn, std::int64_t unix_ms) {
+  const std::int64_t day = content::local_day(unix_ms);
+  const std::int64_t ms_of_day = unix_ms + 7 * 3'600'000 - day * 86'400'000;
+  // Civil from days (H. Hinnant).
+  const std::int64_t z = day + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2);
+  const std::int64_t weekday = ((day % 7) + 11) % 7;  // 1970-01-01 was a Thursday (4)
+  const std::int64_t minutes = ms_of_day / 60'000;
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60),
+                static_cast<int>(minutes % 60));
+  return turn.ui("date.datetime", {{"weekday", turn.ui("date.weekday." + std::to_string(weekday))},
+                                   {"d", std::to_string(d)},
+                                   {"m", std::to_string(m)},
+                                   {"y", std::to_string(y)},
+                                   {"time", hm}});
+}
+
+std::vector<std::unique_ptr<Handler>> make_menu_handlers();
+std::vector<std::unique_ptr<Handler>> make_explainer_handlers();
+std::unique_ptr<Handler> make_feedback_handler(FlowEngine& flows);
+std::unique_ptr<Handler> make_privacy_handler(FlowEngine& flows);
+
+std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
+  std::vector<std::unique_ptr<Handler>> out;
+  out.push_back(std::make_unique<MenuHandler>());
+  out.push_back(std::make_unique<HelpHandler>());
+  out.push_back(std::make_unique<LanguageHandler>());
+  out.push_back(std::make_unique<HandoffHandler>());
+  out.push_back(std::make_unique<FallbackHandler>());
+  return out;
+}
+
+std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows) {
+  auto out = make_menu_handlers();
+  for (auto& h : make_explainer_handlers()) out.push_back(std::move(h));
+  out.push_back(make_feedback_handler(flows));
+  out.push_back(make_privacy_handler(flows));
+  return out;
+}
+
+}  // namespace outreach::handlers

@@ -1,0 +1,93 @@
+#include "storage/inbox_repo.hpp"
+
+#include "storage/query.hpp"
+
+namespace outreach::storage {
+
+InboxRepo::InboxRepo(SQLite::Database& db)
+    : db_(db),
+      insert_(db, R"sql(
+INSERT INTO inbox (channel, account, platform_user_id, platform_event_id, kind, payload, received_at)
+VALUES (:channel, :account, :user, :event, :kind, :payload, :now)
+ON CONFLICT (channel, account, platform_event_id) DO NOTHING
+)sql"),
+      find_id_(db,
+               "SELECT id FROM inbox WHERE channel = :channel AND account = :account AND "
+               "platform_event_id = :event"),
+      pending_(db, "SELECT id FROM inbox WHERE status = 'pending' ORDER BY id LIMIT :limit"),
+      get_(db,
+           "SELECT id, COALESCE(payload, ''), attempts, received_at FROM inbox "
+           "WHERE id = :id AND status = 'pending'"),
+      bump_(db, "UPDATE inbox SET attempts = attempts + 1 WHERE id = :id RETURNING attempts"),
+      finish_(db,
+              "UPDATE inbox SET status = :status, processed_at = :now, error = :error, "
+              "payload = NULL WHERE id = :id"),
+      finish_keep_(db,
+                   "UPDATE inbox SET status = :status, processed_at = :now, error = :error "
+                   "WHERE id = :id"),
+      count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {}
+
+AppendOutcome InboxRepo::append(const InboundEvent& event, std::int64_t now_ms) {
+  const std::string channel(to_string(event.channel));
+  {
+    Query q(insert_);
+    q.bind(":channel", channel)
+        .bind(":account", event.account)
+        .bind(":user", event.user_id)
+        .bind(":event", event.event_id)
+        .bind(":kind", std::string(to_string(event.kind)))
+        .bind(":payload", nlohmann::json(event).dump())
+        .bind(":now", now_ms);
+    if (q.exec() == 1)
+      return {db_.getLastInsertRowid(), false};
+  }
+  Query q(find_id_);
+  q.bind(":channel", channel).bind(":account", event.account).bind(":event", event.event_id);
+  q.step();
+  return {q.i64(0), true};
+}
+
+std::vector<std::int64_t> InboxRepo::pending_ids(int limit) {
+  std::vector<std::int64_t> ids;
+  Query q(pending_);
+  q.bind(":limit", limit);
+  while (q.step()) ids.push_back(q.i64(0));
+  return ids;
+}
+
+std::optional<InboxRow> InboxRepo::get_pending(std::int64_t id) {
+  Query q(get_);
+  q.bind(":id", id);
+  if (!q.step())
+    return std::nullopt;
+  return InboxRow{q.i64(0), q.text(1), q.i32(2), q.i64(3)};
+}
+
+int InboxRepo::bump_attempts(std::int64_t id) {
+  Query q(bump_);
+  q.bind(":id", id);
+  if (!q.step())
+    return 0;
+  const int attempts = q.i32(0);
+  while (q.step()) {
+  }
+  return attempts;
+}
+
+void InboxRepo::finish(std::int64_t id,
+                       const std::string& status,
+                       std::int64_t now_ms,
+                       const std::string& error,
+                       bool keep_payload) {
+  Query q(keep_payload ? finish_keep_ : finish_);
+  q.bind(":status", status).bind(":now", now_ms).bind_or_null(":error", error).bind(":id", id);
+  q.exec();
+}
+
+std::int64_t InboxRepo::count_pending() {
+  Query q(count_);
+  q.step();
+  return q.i64(0);
+}
+
+}  // namespace outreach::storage

@@ -1,0 +1,166 @@
+#include "storage/outbox_repo.hpp"
+
+#include "storage/query.hpp"
+
+namespace outreach::storage {
+namespace {
+
+// The oldest open row of each person (open = pending or sending).
+constexpr const char* kHeads =
+    "SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY person_id";
+
+}  // namespace
+
+OutboxRepo::OutboxRepo(SQLite::Database& db)
+    : db_(db),
+      insert_(db, R"sql(
+INSERT INTO outbox (person_id, inbox_id, seq, kind, body, next_attempt_at, created_at)
+VALUES (:person, :inbox, :seq, :kind, :body, :now, :now)
+)sql"),
+      claim_(db,
+             std::string(R"sql(
+UPDATE outbox SET status = 'sending', attempts = attempts + 1
+WHERE id IN (SELECT id FROM outbox
+             WHERE id IN ()sql") +
+                 kHeads + R"sql()
+               AND status = 'pending' AND next_attempt_at <= :now
+             ORDER BY next_attempt_at, id LIMIT :limit)
+RETURNING id
+)sql"),
+      item_(db, R"sql(
+SELECT o.id, o.person_id, o.inbox_id, o.kind, o.body, o.attempts,
+       p.channel, p.account, p.platform_user_id, p.language, p.last_interaction_at
+FROM outbox o JOIN people p ON p.id = o.person_id WHERE o.id = :id
+)sql"),
+      next_due_(db,
+                std::string("SELECT MIN(next_attempt_at) FROM outbox WHERE id IN (") + kHeads +
+                    ") AND status = 'pending'"),
+      sent_(db,
+            "UPDATE outbox SET status = 'sent', sent_at = :now, last_error = NULL WHERE id = :id"),
+      retry_(db,
+             "UPDATE outbox SET status = 'pending', next_attempt_at = :next, last_error = :error "
+             "WHERE id = :id"),
+      final_(db, "UPDATE outbox SET status = :status, last_error = :error WHERE id = :id"),
+      delivered_(db,
+                 "SELECT id, body, sent_at FROM outbox WHERE person_id = :person AND "
+                 "status = 'sent' AND id > :after ORDER BY id LIMIT :limit"),
+      dead_(db, R"sql(
+SELECT o.id, p.channel, o.kind, o.attempts, COALESCE(o.last_error, ''), o.created_at
+FROM outbox o JOIN people p ON p.id = o.person_id
+WHERE o.status = 'dead' ORDER BY o.id DESC LIMIT :limit
+)sql"),
+      count_open_(db, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"),
+      count_due_(db,
+                 "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND "
+                 "next_attempt_at <= :now") {}
+
+std::int64_t OutboxRepo::enqueue(std::int64_t person_id,
+                                 std::optional<std::int64_t> inbox_id,
+                                 int seq,
+                                 const std::string& kind,
+                                 const std::string& body,
+                                 std::int64_t now_ms) {
+  Query q(insert_);
+  q.bind(":person", person_id)
+      .bind(":inbox", inbox_id)
+      .bind(":seq", seq)
+      .bind(":kind", kind)
+      .bind(":body", body)
+      .bind(":now", now_ms);
+  q.exec();
+  return db_.getLastInsertRowid();
+}
+
+std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit) {
+  std::vector<std::int64_t> ids;
+  {
+    Query q(claim_);
+    q.bind(":now", now_ms).bind(":limit", limit);
+    while (q.step()) ids.push_back(q.i64(0));
+  }
+  std::vector<OutboxItem> items;
+  items.reserve(ids.size());
+  for (std::int64_t id : ids) {
+    Query q(item_);
+    q.bind(":id", id);
+    if (!q.step())
+      continue;
+    OutboxItem it;
+    it.id = q.i64(0);
+    it.person_id = q.i64(1);
+    if (!q.is_null(2))
+      it.inbox_id = q.i64(2);
+    it.kind = q.text(3);
+    it.body = q.text(4);
+    it.attempts = q.i32(5);
+    it.channel = q.text(6);
+    it.account = q.text(7);
+    it.platform_user_id = q.text(8);
+    it.language = q.text(9);
+    it.last_interaction_at = q.i64(10);
+    items.push_back(std::move(it));
+  }
+  return items;
+}
+
+std::optional<std::int64_t> OutboxRepo::next_due_at() {
+  Query q(next_due_);
+  if (!q.step() || q.is_null(0))
+    return std::nullopt;
+  return q.i64(0);
+}
+
+void OutboxRepo::mark_sent(std::int64_t id, std::int64_t now_ms) {
+  Query(sent_).bind(":now", now_ms).bind(":id", id).exec();
+}
+
+void OutboxRepo::mark_retry(std::int64_t id,
+                            std::int64_t next_attempt_at,
+                            const std::string& error) {
+  Query(retry_).bind(":next", next_attempt_at).bind(":error", error).bind(":id", id).exec();
+}
+
+void OutboxRepo::mark_final(std::int64_t id, const std::string& status, const std::string& error) {
+  Query(final_).bind(":status", status).bind(":error", error).bind(":id", id).exec();
+}
+
+int OutboxRepo::reset_sending() {
+  return db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+}
+
+std::vector<DeliveredMessage> OutboxRepo::delivered_after(std::int64_t person_id,
+                                                          std::int64_t after_id,
+                                                          int limit) {
+  std::vector<DeliveredMessage> out;
+  Query q(delivered_);
+  q.bind(":person", person_id).bind(":after", after_id).bind(":limit", limit);
+  while (q.step()) out.push_back({q.i64(0), q.text(1), q.is_null(2) ? 0 : q.i64(2)});
+  return out;
+}
+
+std::vector<DeadLetter> OutboxRepo::dead_letters(int limit) {
+  std::vector<DeadLetter> out;
+  Query q(dead_);
+  q.bind(":limit", limit);
+  while (q.step()) out.push_back({q.i64(0), q.text(1), q.text(2), q.i32(3), q.text(4), q.i64(5)});
+  return out;
+}
+
+std::int64_t OutboxRepo::count_open() {
+  Query q(count_open_);
+  q.step();
+  return q.i64(0);
+}
+
+}  // namespace outreach::storage
+
+namespace outreach::storage {
+
+std::int64_t OutboxRepo::count_due(std::int64_t now_ms) {
+  Query q(count_due_);
+  q.bind(":now", now_ms);
+  q.step();
+  return q.i64(0);
+}
+
+}  // namespace outreach::storage

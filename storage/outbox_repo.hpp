@@ -1,0 +1,95 @@
+#pragma once
+// OutboxRepo: the transactional outbox. Turns write replies here in their own transaction; the
+// sender claims due rows — only the oldest open row of each person, so one person's messages
+// go out in order and one at a time — and records each outcome.
+// Thread-safety: not thread-safe; DB thread only.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace outreach::storage {
+
+struct OutboxItem {
+  std::int64_t id = 0;
+  std::int64_t person_id = 0;
+  std::optional<std::int64_t> inbox_id;
+  std::string kind;  // reply | notice | reminder | broadcast | staff
+  std::string body;  // OutboundMessage JSON
+  int attempts = 0;  // including the current one
+  std::string channel;
+  std::string account;
+  std::string platform_user_id;
+  std::string language;
+  std::int64_t last_interaction_at = 0;
+};
+
+struct DeliveredMessage {
+  std::int64_t id = 0;
+  std::string body;
+  std::int64_t sent_at = 0;
+};
+
+struct DeadLetter {
+  std::int64_t id = 0;
+  std::string channel;
+  std::string kind;
+  int attempts = 0;
+  std::string last_error;
+  std::int64_t created_at = 0;
+};
+
+class OutboxRepo {
+ public:
+  explicit OutboxRepo(SQLite::Database& db);
+
+  std::int64_t enqueue(std::int64_t person_id,
+                       std::optional<std::int64_t> inbox_id,
+                       int seq,
+                       const std::string& kind,
+                       const std::string& body,
+                       std::int64_t now_ms);
+
+  // Marks up to `limit` due rows 'sending' (each the oldest open row of its person) and returns
+  // them with their recipient.
+  std::vector<OutboxItem> claim_due(std::int64_t now_ms, int limit);
+
+  // The earliest next_attempt_at among rows that could be claimed, if any.
+  std::optional<std::int64_t> next_due_at();
+
+  void mark_sent(std::int64_t id, std::int64_t now_ms);
+  void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error);
+  // status: dead (gave up) | skipped (not sendable, e.g. outside the window)
+  void mark_final(std::int64_t id, const std::string& status, const std::string& error);
+
+  // After a crash, rows left 'sending' go back to 'pending'. Returns how many.
+  int reset_sending();
+
+  std::vector<DeliveredMessage> delivered_after(std::int64_t person_id,
+                                                std::int64_t after_id,
+                                                int limit);
+  std::vector<DeadLetter> dead_letters(int limit);
+  std::int64_t count_open();
+  // Open rows due by `now_ms` (work the sender still has to do now).
+  std::int64_t count_due(std::int64_t now_ms);
+
+ private:
+  SQLite::Database& db_;
+  SQLite::Statement insert_;
+  SQLite::Statement claim_;
+  SQLite::Statement item_;
+  SQLite::Statement next_due_;
+  SQLite::Statement sent_;
+  SQLite::Statement retry_;
+  SQLite::Statement final_;
+  SQLite::Statement delivered_;
+  SQLite::Statement dead_;
+  SQLite::Statement count_open_;
+  SQLite::Statement count_due_;
+};
+
+}  // namespace outreach::storage

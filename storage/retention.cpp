@@ -1,0 +1,35 @@
+#include "storage/retention.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace outreach::storage {
+namespace {
+
+int run(SQLite::Database& db, const char* sql, std::int64_t cutoff) {
+  SQLite::Statement st(db, sql);
+  st.bind(":cutoff", static_cast<int64_t>(cutoff));
+  return st.exec();
+}
+
+}  // namespace
+
+PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms) {
+  PurgeReport r;
+  r.interactions = run(store.db, "DELETE FROM interactions WHERE at < :cutoff", cutoff_ms);
+  r.messages =
+      run(store.db,
+          "DELETE FROM outbox WHERE status IN ('sent', 'dead', 'skipped') AND created_at < :cutoff",
+          cutoff_ms);
+  r.inbox = run(store.db, "DELETE FROM inbox WHERE status != 'pending' AND received_at < :cutoff",
+                cutoff_ms);
+  r.jobs = run(store.db, "DELETE FROM jobs WHERE status != 'pending' AND created_at < :cutoff",
+               cutoff_ms);
+  r.people = run(store.db,
+                 "DELETE FROM people WHERE last_interaction_at < :cutoff AND NOT EXISTS "
+                 "(SELECT 1 FROM outbox o WHERE o.person_id = people.id AND o.status IN "
+                 "('pending', 'sending'))",
+                 cutoff_ms);
+  return r;
+}
+
+}  // namespace outreach::storage

@@ -1,0 +1,39 @@
+#pragma once
+// Store: one connection's repositories, built together. The writer's Store lives on the DB
+// thread; each read-pool thread has its own over a read-only connection.
+// Thread-safety: not thread-safe; used only by the thread that owns its connection.
+
+#include <SQLiteCpp/Database.h>
+
+#include "storage/conversation_repo.hpp"
+#include "storage/inbox_repo.hpp"
+#include "storage/jobs_repo.hpp"
+#include "storage/outbox_repo.hpp"
+#include "storage/people_repo.hpp"
+#include "storage/records_repo.hpp"
+
+namespace outreach::storage {
+
+struct Store {
+  explicit Store(SQLite::Database& database)
+      : db(database),
+        people(database),
+        conversations(database),
+        inbox(database),
+        outbox(database),
+        jobs(database),
+        records(database) {}
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  SQLite::Database& db;
+  PeopleRepo people;
+  ConversationRepo conversations;
+  InboxRepo inbox;
+  OutboxRepo outbox;
+  JobsRepo jobs;
+  RecordsRepo records;
+};
+
+}  // namespace outreach::storage

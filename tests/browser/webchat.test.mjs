@@ -1,0 +1,148 @@
+// The web chat in a real headless Chromium, as a resident on a phone uses it:
+// greeting and menu buttons, browsing to an explainer, the feedback form by typing and
+// clicking, switching to English, reloading the page. Starts the real binary on a free port.
+//
+//   node tests/browser/webchat.test.mjs <path to outreach-bot> <content dir>
+//
+// Chromium comes from Debian (/usr/bin/chromium); playwright-core only drives it.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const [binary, contentDir] = process.argv.slice(2);
+if (!binary || !contentDir) {
+  console.error("usage: node webchat.test.mjs <outreach-bot binary> <content dir>");
+  process.exit(2);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "outreach-browser-"));
+const shots = process.env.OUTREACH_SCREENSHOTS || join(work, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+function startBot() {
+  const child = spawn(binary, ["serve", "--port", "0", "--database", join(work, "bot.sqlite3"),
+    "--content", contentDir, "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  const port = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the bot did not start:\n" + stderr)), 20000);
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the bot exited (${code}):\n${stderr}`)));
+  });
+  return { child, port, stderr: () => stderr };
+}
+
+const step = (name) => console.log("• " + name);
+
+const bot = startBot();
+let browser;
+let failed = false;
+try {
+  const port = await bot.port;
+  const base = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "vi-VN",
+  });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
+
+  const botMessages = page.locator('[data-testid="bot-message"]');
+  const lastBot = () => botMessages.last();
+
+  step("open the page: greeting and the main menu as buttons");
+  await page.goto(base + "/");
+  await assert.doesNotReject(lastBot().waitFor({ timeout: 10000 }));
+  assert.match(await lastBot().innerText(), /Xin chào! Mình là trợ lý/);
+  const policies = page.getByRole("button", { name: "Hỏi về chính sách" });
+  assert.equal(await policies.count(), 1);
+  assert.equal(await page.title(), "Trợ lý KH&CN Gò Vấp");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 360, `the page is wider than a small phone (${overflow}px)`);
+  await page.screenshot({ path: join(shots, "1-greeting.png") });
+
+  step("click a menu button and see the answer");
+  await policies.click();
+  await page.getByText("Bạn muốn tìm hiểu lĩnh vực nào?").waitFor();
+  await page.getByRole("button", { name: "Sở hữu trí tuệ" }).click();
+  await page.getByText("Các nội dung về Sở hữu trí tuệ:").waitFor();
+  const firstExplainer = page.locator('[data-testid="bot-message"]').last().locator("button.choice").first();
+  const title = await firstExplainer.innerText();
+  await firstExplainer.click();
+  await page.getByText("Căn cứ:").last().waitFor();
+  assert.ok((await lastBot().innerText()).startsWith(title), "the explainer opens with its title");
+  assert.equal(await page.getByRole("button", { name: "Hỏi về chính sách" }).last().isDisabled(), true,
+    "buttons of older messages are no longer live");
+  await page.screenshot({ path: join(shots, "2-explainer.png") });
+
+  step("give feedback: type, click a rating, skip, confirm");
+  const input = page.getByTestId("input");
+  await input.fill("góp ý");
+  await input.press("Enter");
+  await page.getByRole("button", { name: "5 – Rất tốt" }).waitFor();
+  assert.equal(await page.locator('[data-testid="user-message"]').last().innerText(), "góp ý");
+  await page.getByRole("button", { name: "5 – Rất tốt" }).click();
+  await page.getByRole("button", { name: "Bỏ qua" }).click();
+  await page.getByRole("button", { name: "✔ Xác nhận" }).click();
+  await page.getByText("Cảm ơn bạn đã góp ý!").waitFor();
+
+  step("switch to English: the page and the bot both change language");
+  await page.getByTestId("lang").click();
+  await page.getByText("Switched to English.").waitFor();
+  await page.getByRole("button", { name: "Send" }).waitFor();
+  assert.equal(await input.getAttribute("placeholder"), "Type your question…");
+  await input.fill("help");
+  await page.getByTestId("send").click();
+  await page.getByText(/^I can:/).waitFor();
+  await page.screenshot({ path: join(shots, "3-english.png") });
+
+  step("reload: the conversation is still there and nothing is repeated");
+  const before = await botMessages.count();
+  await page.reload();
+  await botMessages.nth(before - 1).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await botMessages.count(), before, "no duplicate or missing message after reload");
+  assert.equal(await page.getByRole("button", { name: "Send" }).count(), 1, "English labels are remembered");
+
+  step("the server counted the turns");
+  const metrics = await (await fetch(base + "/metrics")).text();
+  assert.match(metrics, /outreach_turns_total\{handler="flow.feedback",outcome="ok"\} 3/);
+  assert.deepEqual(pageErrors, [], "the page logged errors");
+  console.log(`ok: web chat works in headless Chromium (screenshots in ${shots})`);
+} catch (e) {
+  failed = true;
+  console.error("FAILED:", e && e.stack ? e.stack : e);
+  console.error("bot stderr:\n" + bot.stderr());
+} finally {
+  if (browser) await browser.close();
+  const exited = new Promise((resolve) => bot.child.on("exit", (code, sig) => resolve(code ?? sig)));
+  bot.child.kill("SIGTERM");
+  const code = await exited;
+  if (code !== 0) {
+    failed = true;
+    console.error("the bot did not exit cleanly on SIGTERM:", code);
+  }
+  if (!process.env.OUTREACH_SCREENSHOTS) rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

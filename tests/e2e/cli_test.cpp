@@ -1,0 +1,107 @@
+// The command line a new user meets: --help, --version, check-config, check-content, migrate,
+// and chatting in the terminal through the same pipeline as every channel.
+#include <fstream>
+
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace outreach {
+namespace {
+using testing::run_bot;
+using testing::TempDir;
+
+TEST(Cli, HelpNamesEveryCommand) {
+  TempDir dir;
+  const auto r = run_bot({"--help"}, dir.path().string());
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd : {"serve", "chat", "migrate", "check-config", "check-content", "--config"})
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  EXPECT_NE(run_bot({"--version"}, dir.path().string()).out.find("outreach-bot "),
+            std::string::npos);
+  const auto none = run_bot({}, dir.path().string());
+  EXPECT_NE(none.code, 0);
+}
+
+TEST(Cli, CheckConfigPrintsDefaultsAndNamesBadKeys) {
+  TempDir dir;
+  auto r = run_bot({"check-config"}, dir.path().string());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("listen: { address: 127.0.0.1, port: 8080 }"), std::string::npos) << r.out;
+  std::ofstream(dir.file("bad.yaml")) << "listen:\n  port: many\nwebchat:\n  enabled: maybe\n";
+  r = run_bot({"--config", dir.file("bad.yaml"), "check-config"}, dir.path().string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:2: listen.port: must be a whole number"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:4: webchat.enabled: must be true or false"), std::string::npos)
+      << r.err;
+  r = run_bot({"check-config", "--config", dir.file("missing.yaml")}, dir.path().string());
+  EXPECT_NE(r.code, 0);
+}
+
+TEST(Cli, CheckContentPassesOnTheShippedContentAndFailsOnABrokenCopy) {
+  TempDir dir;
+  auto r =
+      run_bot({"check-content", "--content", testing::source_content_dir()}, dir.path().string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("0 errors"), std::string::npos) << r.out;
+  const std::string copy = testing::copy_content(dir);
+  std::ofstream(copy + "/explainers/broken.md") << "no front matter\n";
+  r = run_bot({"check-content", "--content", copy}, dir.path().string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("explainers/broken.md:1: error: must start with a YAML front matter"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Cli, MigrateCreatesTheSchemaOnce) {
+  TempDir dir;
+  auto r = run_bot({"migrate", "--database", dir.file("db/x.sqlite3")}, dir.path().string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("migrated from version 0 to"), std::string::npos) << r.out;
+  r = run_bot({"migrate", "--database", dir.file("db/x.sqlite3")}, dir.path().string());
+  EXPECT_NE(r.out.find("up to date"), std::string::npos) << r.out;
+  SQLite::Database(dir.file("db/x.sqlite3"), SQLite::OPEN_READWRITE)
+      .exec("PRAGMA user_version = 99");
+  r = run_bot({"serve", "--port", "0", "--database", dir.file("db/x.sqlite3"), "--content",
+               testing::source_content_dir()},
+              dir.path().string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("schema version 99"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ServeRefusesBrokenContentWithTheProblems) {
+  TempDir dir;
+  const std::string copy = testing::copy_content(dir);
+  std::ofstream(copy + "/menu.yaml") << "main: []\n";
+  const auto r =
+      run_bot({"serve", "--port", "0", "--database", dir.file("x.sqlite3"), "--content", copy},
+              dir.path().string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("menu.yaml"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ChatInTheTerminalUsesThePipelineAndNumberedButtons) {
+  TempDir dir;
+  const auto r = run_bot(
+      {"chat", "--database", dir.file("chat.sqlite3"), "--content", testing::source_content_dir()},
+      dir.path().string(), "1\n2\nmenu\n/quit\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Xin chào! Mình là trợ lý"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1. Hỏi về chính sách"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(Gõ số thứ tự để chọn)"), std::string::npos);
+  EXPECT_NE(r.out.find("Bạn muốn tìm hiểu lĩnh vực nào?"), std::string::npos)
+      << r.out;  // "1" pressed
+  EXPECT_NE(r.out.find("Các nội dung về Sở hữu trí tuệ:"), std::string::npos)
+      << r.out;  // "2" pressed
+  SQLite::Database db(dir.file("chat.sqlite3"), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM inbox WHERE channel = 'cli' AND status = 'done'")
+                .getInt(),
+            4);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").getInt(), 4);
+}
+
+}  // namespace
+}  // namespace outreach

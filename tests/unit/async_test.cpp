@@ -1,0 +1,315 @@
+// DbExecutor, InboxWriter (group commit), Sender and Scheduler on a real io_context and SQLite.
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "bot/sender/scheduler.hpp"
+#include "bot/sender/sender.hpp"
+#include "storage/inbox_writer.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace outreach {
+namespace {
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+storage::DbOptions temp_db(const testing::TempDir& dir) {
+  storage::DbOptions o;
+  o.path = dir.file("t.sqlite3");
+  return o;
+}
+
+template <class T>
+T run_on(net::thread_pool& pool, net::awaitable<T> aw) {
+  return net::co_spawn(pool, std::move(aw), net::use_future).get();
+}
+
+InboundEvent web_event(const std::string& id, const std::string& user) {
+  InboundEvent e;
+  e.account = "web";
+  e.user_id = user;
+  e.event_id = id;
+  e.text = "hi";
+  return e;
+}
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+TEST(DbExecutor, RunsOnItsOwnThreadAndReturnsResultsAndExceptions) {
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  net::thread_pool pool(2);
+  const auto caller = std::this_thread::get_id();
+  auto value = run_on(pool, [&]() -> net::awaitable<int> {
+    co_return co_await db.run([&](storage::Store& s) {
+      EXPECT_TRUE(db.on_this_thread());
+      EXPECT_NE(std::this_thread::get_id(), caller);
+      return static_cast<int>(s.people.count()) + 7;
+    });
+  }());
+  EXPECT_EQ(value, 7);
+  EXPECT_THROW(run_on(pool,
+                      [&]() -> net::awaitable<int> {
+                        co_return co_await db.run(
+                            [](storage::Store&) -> int { throw std::runtime_error("boom"); });
+                      }()),
+               std::runtime_error);
+  run_on(pool, [&]() -> net::awaitable<bool> {
+    co_await db.run([](storage::Store& s) { s.db.exec("CREATE TABLE t (x)"); });
+    co_return true;
+  }());
+  EXPECT_TRUE(db.run_sync([](storage::Store& s) { return s.db.tableExists("t"); }));
+}
+
+TEST(DbExecutor, OpeningANewerDatabaseFailsAtConstruction) {
+  testing::TempDir dir;
+  {
+    auto db = storage::open_database(temp_db(dir));
+    db.exec("PRAGMA user_version = 42");
+  }
+  EXPECT_THROW(storage::DbExecutor(temp_db(dir), true), storage::SchemaTooNew);
+}
+
+TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  SystemClock clock;
+  std::atomic<int> committed{0};
+  storage::InboxWriter inbox(db, clock, [&](storage::Store&, const std::vector<std::int64_t>& ids) {
+    committed += static_cast<int>(ids.size());
+  });
+  // Hold the DB thread so the appends pile up, as they do under load.
+  std::promise<void> release;
+  db.post([f = release.get_future().share()](storage::Store&) { f.wait(); });
+  net::thread_pool pool(4);
+  std::vector<std::future<Result<std::vector<storage::AppendOutcome>>>> results;
+  for (int i = 0; i < 200; ++i) {
+    results.push_back(net::co_spawn(
+        pool, inbox.append({web_event("e" + std::to_string(i % 150), "u" + std::to_string(i % 7))}),
+        net::use_future));
+  }
+  ASSERT_TRUE(eventually([&] { return inbox.waiting() == 200; }));
+  release.set_value();
+  int duplicates = 0;
+  for (auto& f : results) {
+    auto r = f.get();
+    ASSERT_TRUE(r);
+    duplicates += r->front().duplicate ? 1 : 0;
+  }
+  EXPECT_EQ(duplicates, 50);
+  EXPECT_EQ(committed.load(), 150);
+  EXPECT_LE(inbox.flushes(), 2u) << "appends were not grouped";
+  EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 150);
+}
+
+// A ChannelClient that records what it is asked to send and fails on demand.
+class CollectingClient final : public channels::ChannelClient {
+ public:
+  ChannelKind channel() const override { return ChannelKind::kWeb; }
+
+  net::awaitable<channels::SendResult> send(const channels::Delivery& d) override {
+    std::lock_guard lock(mu_);
+    sent_.push_back(d);
+    if (fail_next_ > 0) {
+      --fail_next_;
+      co_return result_;
+    }
+    co_return channels::SendResult::sent();
+  }
+
+  void fail(int times, channels::SendResult r) {
+    std::lock_guard lock(mu_);
+    fail_next_ = times;
+    result_ = std::move(r);
+  }
+
+  std::vector<channels::Delivery> sent() const {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<channels::Delivery> sent_;
+  int fail_next_ = 0;
+  channels::SendResult result_;
+};
+
+class SenderTest : public ::testing::Test {
+ protected:
+  SenderTest() : db_(temp_db(dir_), true) {}
+
+  void start(sender::SenderOptions o = {}) {
+    o.backoff_base = 5ms;
+    o.backoff_max = 20ms;
+    sender_ = std::make_unique<sender::Sender>(ioc_.get_executor(), db_, clock_, metrics_, o);
+    sender_->add_client(client_);
+    sender_->start();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+
+  ~SenderTest() override {
+    if (sender_)
+      sender_->stop();
+    work_.reset();
+    ioc_.stop();
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+  std::int64_t enqueue(const std::string& user, const std::string& text) {
+    return db_.run_sync([&](storage::Store& s) {
+      const auto p = s.people.touch("web", "web", user, "", "vi", clock_.now_ms());
+      OutboundMessage m;
+      m.text = text;
+      return s.outbox.enqueue(p.id, std::nullopt, 0, "reply", nlohmann::json(m).dump(),
+                              clock_.now_ms());
+    });
+  }
+
+  std::string status(std::int64_t id) {
+    return db_.run_sync([id](storage::Store& s) {
+      SQLite::Statement q(
+          s.db, "SELECT status || ':' || COALESCE(last_error, '') FROM outbox WHERE id = ?");
+      q.bind(1, static_cast<int64_t>(id));
+      q.executeStep();
+      return q.getColumn(0).getString();
+    });
+  }
+
+  testing::TempDir dir_;
+  storage::DbExecutor db_;
+  SystemClock clock_;
+  Metrics metrics_;
+  net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+  std::thread thread_;
+  CollectingClient client_;
+  std::unique_ptr<sender::Sender> sender_;
+};
+
+TEST_F(SenderTest, DeliversEachPersonsMessagesInOrder) {
+  for (int i = 0; i < 5; ++i) {
+    enqueue("a", "a" + std::to_string(i));
+    enqueue("b", "b" + std::to_string(i));
+  }
+  start();
+  ASSERT_TRUE(eventually([&] { return client_.sent().size() == 10; }));
+  std::vector<std::string> a, b;
+  for (const auto& d : client_.sent()) (d.user_id == "a" ? a : b).push_back(d.message.text);
+  EXPECT_EQ(a, (std::vector<std::string>{"a0", "a1", "a2", "a3", "a4"}));
+  EXPECT_EQ(b, (std::vector<std::string>{"b0", "b1", "b2", "b3", "b4"}));
+  EXPECT_EQ(metrics_.value("outreach_send_total", {{"channel", "web"}, {"outcome", "sent"}}), 10);
+}
+
+TEST_F(SenderTest, RetriesAfterATemporaryFailureAndKeepsTheOrder) {
+  client_.fail(2, channels::SendResult::retry("HTTP 503"));
+  const auto first = enqueue("a", "first");
+  const auto second = enqueue("a", "second");
+  start();
+  ASSERT_TRUE(eventually([&] { return status(second).starts_with("sent"); }));
+  EXPECT_EQ(status(first), "sent:");
+  const auto sent = client_.sent();
+  ASSERT_EQ(sent.size(), 4u);  // first ×3 (two failures), then second
+  EXPECT_EQ(sent[2].message.text, "first");
+  EXPECT_EQ(sent[2].attempt, 3);
+  EXPECT_EQ(sent[3].message.text, "second");
+}
+
+TEST_F(SenderTest, GivesUpAfterMaxAttemptsWithTheReason) {
+  client_.fail(100, channels::SendResult::retry("HTTP 500"));
+  const auto id = enqueue("a", "x");
+  sender::SenderOptions o;
+  o.max_attempts = 3;
+  start(o);
+  ASSERT_TRUE(eventually([&] { return status(id).starts_with("dead"); }));
+  EXPECT_EQ(status(id), "dead:gave up after 3 attempts: HTTP 500");
+  EXPECT_EQ(client_.sent().size(), 3u);
+  const auto dead = db_.run_sync([](storage::Store& s) { return s.outbox.dead_letters(10); });
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].attempts, 3);
+}
+
+TEST_F(SenderTest, RecordsSkippedAndRefusedMessages) {
+  client_.fail(1, channels::SendResult::skip("outside the 7-day window"));
+  const auto skipped = enqueue("a", "x");
+  start();
+  ASSERT_TRUE(eventually([&] {
+    return !status(skipped).starts_with("pending") && !status(skipped).starts_with("sending");
+  }));
+  EXPECT_EQ(status(skipped), "skipped:outside the 7-day window");
+  client_.fail(1, channels::SendResult::give_up("user blocked the OA"));
+  const auto refused = enqueue("b", "y");
+  sender_->kick();
+  ASSERT_TRUE(eventually([&] { return status(refused).starts_with("dead"); }));
+  EXPECT_EQ(status(refused), "dead:user blocked the OA");
+}
+
+TEST_F(SenderTest, BackoffGrowsAndIsCapped) {
+  start();
+  sender::SenderOptions o;
+  sender::Sender s(ioc_.get_executor(), db_, clock_, metrics_, o);
+  for (int attempt = 1; attempt <= 12; ++attempt) {
+    const auto d = s.backoff(attempt);
+    const auto full =
+        std::min<std::int64_t>(o.backoff_max.count(), o.backoff_base.count() << (attempt - 1));
+    EXPECT_GE(d.count(), full / 2) << attempt;
+    EXPECT_LE(d.count(), full) << attempt;
+  }
+}
+
+TEST(Scheduler, RunsDueJobsAndRetriesFailingOnes) {
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  FakeClock clock(1'000'000);
+  int ran = 0;
+  int failures = 0;
+  net::io_context ioc;
+  sender::Scheduler sched(ioc.get_executor(), db, clock, [] {});
+  sched.on("ok", [&](storage::Store&, const storage::Job&, std::int64_t) {
+    ++ran;
+    return false;
+  });
+  sched.on("bad", [&](storage::Store&, const storage::Job&, std::int64_t) -> bool {
+    ++failures;
+    throw std::runtime_error("nope");
+  });
+  db.run_sync([](storage::Store& s) {
+    s.jobs.schedule("ok", 1'000'000, "{}", "", 1);
+    s.jobs.schedule("ok", 2'000'000, "{}", "", 1);  // not due yet
+    s.jobs.schedule("bad", 1'000'000, "{}", "", 1);
+    s.jobs.schedule("unknown", 1'000'000, "{}", "", 1);
+  });
+  EXPECT_EQ(sched.run_due_sync(), 3);
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(failures, 1);
+  for (int i = 0; i < 10; ++i) {
+    clock.advance(std::chrono::hours(1));
+    sched.run_due_sync();
+  }
+  EXPECT_EQ(ran, 2);
+  EXPECT_EQ(failures, sender::Scheduler::kMaxAttempts);
+  const auto statuses = db.run_sync([](storage::Store& s) {
+    std::map<std::string, std::string> out;
+    SQLite::Statement q(s.db, "SELECT kind, status FROM jobs");
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    return out;
+  });
+  EXPECT_EQ(statuses.at("bad"), "failed");
+  EXPECT_EQ(statuses.at("unknown"), "failed");
+}
+
+}  // namespace
+}  // namespace outreach

@@ -1,0 +1,202 @@
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "bot/text/unicode.hpp"
+#include "content/loader.hpp"
+#include "content/markdown.hpp"
+#include "content/store.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/turn_harness.hpp"
+
+namespace outreach::content {
+namespace {
+
+using testing::TempDir;
+
+const std::int64_t kToday = *parse_date("2026-11-28");
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+bool has_problem(const LoadReport& r,
+                 const std::string& file,
+                 const std::string& fragment,
+                 int line = -1) {
+  for (const auto& p : r.problems)
+    if (p.file == file && p.message.find(fragment) != std::string::npos &&
+        (line < 0 || p.line == line))
+      return true;
+  return false;
+}
+
+std::string dump(const LoadReport& r) {
+  std::string out;
+  for (const auto& p : r.problems) out += p.to_string() + "\n";
+  return out;
+}
+
+TEST(Content, ShippedContentLoadsWithoutErrors) {
+  const auto r = load_content(testing::source_content_dir(), kToday);
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_EQ(r.errors(), 0u) << dump(r);
+  const Snapshot& s = *r.snapshot;
+  EXPECT_GE(s.explainers_vi.size(), 40u);
+  EXPECT_GE(s.explainers_en.size(), 10u);
+  EXPECT_FALSE(s.main_menu.empty());
+  EXPECT_NE(s.flow("feedback"), nullptr);
+  // Every explainer topic of topics.yaml has at least one Vietnamese explainer.
+  for (const auto& [id, t] : s.topics) {
+    if (t.kind != "explainer")
+      continue;
+    bool covered = false;
+    for (const auto& [eid, e] : s.explainers_vi)
+      covered |= std::find(e.topics.begin(), e.topics.end(), id) != e.topics.end();
+    EXPECT_TRUE(covered) << id;
+  }
+}
+
+TEST(Content, EveryShippedTextIsNfc) {
+  const auto r = load_content(testing::source_content_dir(), kToday);
+  ASSERT_TRUE(r.ok());
+  for (const auto* ui : {&r.snapshot->ui_vi, &r.snapshot->ui_en})
+    for (const auto& [k, v] : *ui) EXPECT_TRUE(text::is_nfc(v)) << k;
+  for (const auto& [id, e] : r.snapshot->explainers_vi) {
+    EXPECT_TRUE(text::is_nfc(e.summary)) << id;
+    for (const auto& p : e.pages) EXPECT_TRUE(text::is_nfc(p.body)) << id;
+  }
+}
+
+class BrokenContent : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::copy_content(tmp_); }
+
+  LoadReport load() { return load_content(dir_, kToday); }
+
+  std::string path(const std::string& rel) { return dir_ + "/" + rel; }
+
+  TempDir tmp_;
+  std::string dir_;
+};
+
+TEST_F(BrokenContent, YamlSyntaxErrorNamesFileAndLine) {
+  write(path("menu.yaml"), "main:\n  - { id: a, label: menu.help\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "menu.yaml", "not valid YAML")) << dump(r);
+}
+
+TEST_F(BrokenContent, UnknownTopicOfficeAndRelatedAreErrorsWithLines) {
+  std::string e = read(path("explainers/barcode.md"));
+  e.replace(e.find("topics: [barcode]"), 17, "topics: [bar-code]");
+  e.replace(e.find("contact: "), 9, "contact: no-such-office-");
+  write(path("explainers/barcode.md"), e);
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "explainers/barcode.md", "unknown topic 'bar-code'")) << dump(r);
+  EXPECT_TRUE(has_problem(r, "explainers/barcode.md", "unknown office")) << dump(r);
+  for (const auto& p : r.problems) {
+    if (p.file == "explainers/barcode.md") {
+      EXPECT_GT(p.line, 1) << p.to_string();
+    }
+  }
+}
+
+TEST_F(BrokenContent, MissingRequiredFieldsAndTooLongSummary) {
+  write(path("explainers/zz-test.md"),
+        "---\nid: zz-test\nlang: vi\ntitle: Thử\ntopics: [labelling]\nkeywords: [a, b, c, d]\n"
+        "examples: [một, hai]\nsummary: " +
+            std::string(700, 'x') +
+            "\nreviewed_on: 2026-01-01\nreview_by: 2027-01-01\ncontact: "
+            "economic-office\n---\nBody\n");
+  const auto r = load();
+  EXPECT_TRUE(has_problem(r, "explainers/zz-test.md", "missing 'sources'") ||
+              has_problem(r, "explainers/zz-test.md", "'sources' must list"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "explainers/zz-test.md", "700 characters, more than the 600"))
+      << dump(r);
+}
+
+TEST_F(BrokenContent, DecomposedTextIsRefused) {
+  std::string ui = read(path("ui/vi.yaml"));
+  ui += "extra: \"Đa\xCC\x86ng ky\xCC\x81\"\n";
+  write(path("ui/vi.yaml"), ui);
+  std::string en = read(path("ui/en.yaml"));
+  write(path("ui/en.yaml"), en + "extra: Register\n");
+  const auto r = load();
+  EXPECT_TRUE(has_problem(r, "ui/vi.yaml", "not in NFC form")) << dump(r);
+}
+
+TEST_F(BrokenContent, MissingUiKeyUsedByTheCode) {
+  std::string ui = read(path("ui/en.yaml"));
+  ui.replace(ui.find("  switched: Switched to English."), 32, "  switched_x: Switched to English.");
+  write(path("ui/en.yaml"), ui);
+  const auto r = load();
+  EXPECT_TRUE(has_problem(r, "ui/en.yaml", "missing key 'language.switched' (the bot uses it)"))
+      << dump(r);
+}
+
+TEST_F(BrokenContent, PastReviewDateIsAWarningNotAnError) {
+  std::string e = read(path("explainers/barcode.md"));
+  const auto at = e.find("review_by: ");
+  e.replace(at, 21, "review_by: 2026-01-01");
+  const auto rv = e.find("reviewed_on: ");
+  e.replace(rv, 23, "reviewed_on: 2025-06-01");
+  write(path("explainers/barcode.md"), e);
+  const auto r = load();
+  EXPECT_TRUE(r.ok()) << dump(r);
+  EXPECT_TRUE(has_problem(r, "explainers/barcode.md", "past its review date")) << dump(r);
+  EXPECT_EQ(r.warnings(), 1u) << dump(r);
+}
+
+TEST_F(BrokenContent, StoreKeepsTheOldSnapshotWhenAReloadFails) {
+  FakeClock clock(testing::kTestNow);
+  ContentStore store(dir_, clock);
+  ASSERT_TRUE(store.reload().ok());
+  const auto before = store.snapshot();
+  write(path("offices.yaml"), "economic-office: [broken\n");
+  const auto r = store.reload();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(store.snapshot(), before);
+  write(path("offices.yaml"), read(testing::source_content_dir() + "/offices.yaml"));
+  EXPECT_TRUE(store.reload().ok());
+  EXPECT_NE(store.snapshot(), before);
+}
+
+TEST(Markdown, TurnsTheSubsetIntoChatText) {
+  EXPECT_EQ(
+      markdown_to_chat("Một **đậm** câu.\n\n- mục 1\n* mục 2\n\n[Cổng](https://dichvucong.gov.vn)"),
+      "Một đậm câu.\n\n• mục 1\n• mục 2\n\nCổng (https://dichvucong.gov.vn)");
+}
+
+TEST(Markdown, SplitsPagesAtLevelTwoHeadings) {
+  const auto pages = split_pages("Mở đầu.\n\n## Bước 1\nLàm A.\n\n## Bước 2\nLàm B.\n");
+  ASSERT_EQ(pages.size(), 3u);
+  EXPECT_EQ(pages[0].heading, "");
+  EXPECT_EQ(pages[1].heading, "Bước 1");
+  EXPECT_EQ(pages[2].body, "Làm B.");
+}
+
+TEST(Dates, ParsesAndRejectsDates) {
+  EXPECT_EQ(parse_date("1970-01-01"), 0);
+  EXPECT_EQ(parse_date("2026-11-28"), 20'785);
+  EXPECT_FALSE(parse_date("2026-02-29"));
+  EXPECT_TRUE(parse_date("2028-02-29"));
+  EXPECT_FALSE(parse_date("28/11/2026"));
+}
+
+TEST(Dates, LocalDayIsHoChiMinhCityTime) {
+  // 2026-11-27 17:30 UTC is already 28 November in Hồ Chí Minh City.
+  const std::int64_t t = testing::kTestNow - 8 * 3'600'000 - 30 * 60'000;
+  EXPECT_EQ(local_day(t), *parse_date("2026-11-28"));
+  EXPECT_EQ(local_day(t - 3'600'000), *parse_date("2026-11-27"));
+}
+
+}  // namespace
+}  // namespace outreach::content

@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include "bot/core/errc.hpp"
+#include "bot/core/message.hpp"
+#include "bot/core/metrics.hpp"
+#include "bot/core/text.hpp"
+
+namespace outreach {
+namespace {
+
+TEST(Errc, HasReadableMessagesInItsOwnCategory) {
+  const auto ec = make_error_code(Errc::kBadSignature);
+  EXPECT_EQ(std::string(ec.category().name()), "outreach");
+  EXPECT_EQ(ec.message(), "bad or missing signature");
+  Result<int> r = Errc::kNotFound;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), Errc::kNotFound);
+}
+
+TEST(Message, InboundEventRoundTripsThroughJson) {
+  InboundEvent e;
+  e.channel = ChannelKind::kZalo;
+  e.account = "oa1";
+  e.user_id = "u";
+  e.event_id = "evt";
+  e.kind = EventKind::kPostback;
+  e.payload = "ex:labelling";
+  e.text = "Nhãn hàng hóa";
+  e.timestamp_ms = 42;
+  e.extra = {{"event_name", "user_send_text"}};
+  auto back = inbound_from_json(nlohmann::json(e).dump());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->channel, ChannelKind::kZalo);
+  EXPECT_EQ(back->kind, EventKind::kPostback);
+  EXPECT_EQ(back->payload, "ex:labelling");
+  EXPECT_EQ(back->text, "Nhãn hàng hóa");
+  EXPECT_EQ(back->timestamp_ms, 42);
+  EXPECT_EQ(back->extra["event_name"], "user_send_text");
+}
+
+TEST(Message, RejectsMalformedRows) {
+  EXPECT_FALSE(inbound_from_json("not json"));
+  EXPECT_FALSE(inbound_from_json(R"({"channel":"fax","kind":"message"})"));
+  EXPECT_FALSE(outbound_from_json(R"({"buttons":[1,2]})"));
+}
+
+TEST(Message, OutboundMessageRoundTrips) {
+  OutboundMessage m;
+  m.text = "Xin chào";
+  m.buttons = {{"Menu", "menu", ""}, {"Trang web", "", "https://example.gov.vn"}};
+  m.items = {{"Nhãn hiệu", "", "ex:ip-trademark"}};
+  auto back = outbound_from_json(nlohmann::json(m).dump());
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->buttons.size(), 2u);
+  EXPECT_EQ(back->buttons[1].url, "https://example.gov.vn");
+  ASSERT_EQ(back->items.size(), 1u);
+  EXPECT_EQ(back->items[0].payload, "ex:ip-trademark");
+}
+
+TEST(Text, ValidatesUtf8) {
+  EXPECT_TRUE(text::valid_utf8("Đăng ký"));
+  EXPECT_FALSE(text::valid_utf8("\xC3"));          // truncated
+  EXPECT_FALSE(text::valid_utf8("\xC0\xAF"));      // overlong
+  EXPECT_FALSE(text::valid_utf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(Text, CountsAndCutsAtCodePoints) {
+  EXPECT_EQ(text::code_points("Đăng ký"), 7u);
+  EXPECT_EQ(text::prefix_code_points("Đăng ký", 2), "Đă");
+  EXPECT_EQ(text::prefix_code_points("abc", 10), "abc");
+}
+
+TEST(Text, SplitsLongTextAtSentenceEndsWithinTheLimit) {
+  std::string s;
+  for (int i = 0; i < 30; ++i) s += "Câu số " + std::to_string(i) + " nói về nhãn hàng hóa. ";
+  const auto parts = text::split_for_limit(s, 100);
+  ASSERT_GT(parts.size(), 1u);
+  std::string joined;
+  for (const auto& p : parts) {
+    EXPECT_LE(text::code_points(p), 100u);
+    EXPECT_TRUE(text::valid_utf8(p));
+    EXPECT_EQ(p.back(), '.') << p;  // every part ends at a sentence end
+    joined += p + " ";
+  }
+  EXPECT_EQ(text::trim(joined), text::trim(s));
+}
+
+TEST(Text, SplitsTextWithoutBreaksAtCodePointBoundaries) {
+  std::string s;
+  for (int i = 0; i < 50; ++i) s += "đ";
+  const auto parts = text::split_for_limit(s, 16);
+  ASSERT_EQ(parts.size(), 4u);
+  for (const auto& p : parts) EXPECT_TRUE(text::valid_utf8(p));
+  EXPECT_EQ(text::code_points(parts[0]), 16u);
+}
+
+TEST(Text, CleansInputOfControlCharactersAndBadBytes) {
+  EXPECT_EQ(text::clean_input("  a\x01"
+                              "b\n c  ",
+                              100),
+            "a b\n c");
+  EXPECT_EQ(text::clean_input("x\xFFy", 100), "x\xEF\xBF\xBDy");
+  EXPECT_EQ(text::clean_input("Đăng ký nhé", 4), "Đăng");
+}
+
+TEST(Text, FillsPlaceholdersAndLeavesUnknownOnes) {
+  EXPECT_EQ(text::fill("Chào {name}, {x}", {{"name", "An"}}), "Chào An, {x}");
+  EXPECT_EQ(text::fill("{a}{a}", {{"a", "1"}}), "11");
+}
+
+TEST(Metrics, RendersPrometheusText) {
+  Metrics m;
+  m.describe("t_total", "things", Metrics::Type::kCounter);
+  m.describe("lat_seconds", "latency", Metrics::Type::kHistogram, {0.1, 1});
+  m.inc("t_total", {{"route", "a\"b"}});
+  m.inc("t_total", {{"route", "a\"b"}}, 2);
+  m.observe("lat_seconds", {}, 0.05);
+  m.observe("lat_seconds", {}, 0.5);
+  m.observe("lat_seconds", {}, 5);
+  const std::string out = m.render();
+  EXPECT_NE(out.find("# TYPE t_total counter"), std::string::npos);
+  EXPECT_NE(out.find("t_total{route=\"a\\\"b\"} 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("lat_seconds_bucket{le=\"0.1\"} 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("lat_seconds_bucket{le=\"1\"} 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("lat_seconds_bucket{le=\"+Inf\"} 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("lat_seconds_count 3"), std::string::npos);
+  EXPECT_EQ(m.value("t_total", {{"route", "a\"b"}}), 3);
+}
+
+}  // namespace
+}  // namespace outreach

@@ -1,0 +1,241 @@
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
+
+#include "storage/database.hpp"
+#include "storage/retention.hpp"
+#include "storage/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace outreach::storage {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  StorageTest() : db_(open_database(DbOptions{":memory:", false, 1000, false})) {
+    migrate(db_, embedded_migrations());
+    store_ = std::make_unique<Store>(db_);
+  }
+
+  InboundEvent event(const std::string& id, const std::string& user = "u1") {
+    InboundEvent e;
+    e.account = "web";
+    e.user_id = user;
+    e.event_id = id;
+    e.text = "xin chào";
+    return e;
+  }
+
+  SQLite::Database db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST(Migrations, FreshDatabaseReachesTheNewestVersionOnce) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  const auto all = embedded_migrations();
+  ASSERT_FALSE(all.empty());
+  const auto first = migrate(db, all);
+  EXPECT_EQ(first.from, 0);
+  EXPECT_EQ(first.to, all.back().version);
+  EXPECT_EQ(first.applied.size(), all.size());
+  const auto again = migrate(db, all);
+  EXPECT_TRUE(again.applied.empty());
+  EXPECT_EQ(schema_version(db), all.back().version);
+}
+
+TEST(Migrations, RefusesADatabaseNewerThanTheBinary) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  db.exec("PRAGMA user_version = 999");
+  EXPECT_THROW(migrate(db, embedded_migrations()), SchemaTooNew);
+}
+
+TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  const EmbeddedFile files[] = {{"0001_ok.sql", "CREATE TABLE a (x INTEGER);"},
+                                {"0002_bad.sql", "CREATE TABLE b (y INTEGER); NOT SQL;"}};
+  EXPECT_THROW(migrate(db, migrations_from(files)), SQLite::Exception);
+  EXPECT_EQ(schema_version(db), 0);
+  EXPECT_FALSE(db.tableExists("a"));
+}
+
+TEST(Migrations, NumbersMustHaveNoGaps) {
+  const EmbeddedFile files[] = {{"0001_a.sql", ""}, {"0003_c.sql", ""}};
+  EXPECT_THROW(migrations_from(files), std::logic_error);
+}
+
+TEST(Database, FileDatabaseUsesWalAndForeignKeys) {
+  testing::TempDir dir;
+  auto db = open_database(DbOptions{dir.file("sub/x.sqlite3"), false, 1000, false});
+  EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(db.execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST_F(StorageTest, InboxDeduplicatesByPlatformEventId) {
+  const auto a = store_->inbox.append(event("e1"), 1);
+  const auto b = store_->inbox.append(event("e1"), 2);
+  const auto c = store_->inbox.append(event("e2"), 3);
+  EXPECT_FALSE(a.duplicate);
+  EXPECT_TRUE(b.duplicate);
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_NE(c.id, a.id);
+  EXPECT_EQ(store_->inbox.pending_ids(10), (std::vector<std::int64_t>{a.id, c.id}));
+}
+
+TEST_F(StorageTest, FinishingClearsTheStoredText) {
+  const auto a = store_->inbox.append(event("e1"), 1);
+  store_->inbox.finish(a.id, "done", 5, {}, false);
+  EXPECT_FALSE(store_->inbox.get_pending(a.id));
+  EXPECT_TRUE(db_.execAndGet("SELECT payload IS NULL FROM inbox").getInt());
+  EXPECT_EQ(store_->inbox.count_pending(), 0);
+}
+
+TEST_F(StorageTest, PeopleTouchCreatesOnceAndTracksLastInteraction) {
+  const Person p1 = store_->people.touch("web", "web", "u1", "", "vi", 100);
+  const Person p2 = store_->people.touch("web", "web", "u1", "An", "en", 200);
+  EXPECT_EQ(p1.id, p2.id);
+  EXPECT_EQ(p2.first_interaction_at, 100);
+  EXPECT_EQ(p2.last_interaction_at, 200);
+  EXPECT_EQ(p2.language, "vi");  // the language is chosen once, then by the person
+  EXPECT_EQ(p2.display_name, "An");
+  const Person late = store_->people.touch("web", "web", "u1", "", "vi", 150);  // out of order
+  EXPECT_EQ(late.last_interaction_at, 200);
+}
+
+TEST_F(StorageTest, OutboxClaimsOnlyTheOldestOpenRowOfEachPerson) {
+  const auto a = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  const auto b = store_->people.touch("web", "web", "b", "", "vi", 1).id;
+  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, "reply", "{}", 10);
+  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, "reply", "{}", 10);
+  const auto b1 = store_->outbox.enqueue(b, std::nullopt, 0, "reply", "{}", 10);
+  auto first = store_->outbox.claim_due(10, 10);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].id, a1);
+  EXPECT_EQ(first[1].id, b1);
+  EXPECT_EQ(first[0].attempts, 1);
+  EXPECT_EQ(first[0].channel, "web");
+  EXPECT_TRUE(store_->outbox.claim_due(10, 10).empty());  // a2 waits behind a1
+  store_->outbox.mark_sent(a1, 11);
+  auto second = store_->outbox.claim_due(11, 10);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].id, a2);
+}
+
+TEST_F(StorageTest, OutboxRetryWaitsUntilItsTime) {
+  const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  const auto id = store_->outbox.enqueue(p, std::nullopt, 0, "reply", "{}", 10);
+  ASSERT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
+  store_->outbox.mark_retry(id, 500, "HTTP 503");
+  EXPECT_TRUE(store_->outbox.claim_due(499, 5).empty());
+  EXPECT_EQ(store_->outbox.next_due_at(), 500);
+  const auto again = store_->outbox.claim_due(500, 5);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 2);
+}
+
+TEST_F(StorageTest, RowsLeftSendingByACrashGoBackToPending) {
+  const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  store_->outbox.enqueue(p, std::nullopt, 0, "reply", "{}", 10);
+  ASSERT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
+  EXPECT_EQ(store_->outbox.reset_sending(), 1);
+  EXPECT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
+}
+
+TEST_F(StorageTest, OneReplySequencePerInboxRow) {
+  const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  const auto in = store_->inbox.append(event("e1", "a"), 1).id;
+  store_->outbox.enqueue(p, in, 0, "reply", "{}", 1);
+  EXPECT_THROW(store_->outbox.enqueue(p, in, 0, "reply", "{}", 1), SQLite::Exception);
+}
+
+TEST_F(StorageTest, SchemaRefusesUnknownStatuses) {
+  EXPECT_THROW(
+      db_.exec("INSERT INTO people (channel, account, platform_user_id, first_interaction_at, "
+               "last_interaction_at) VALUES ('fax', 'x', 'y', 1, 1)"),
+      SQLite::Exception);
+  EXPECT_THROW(db_.exec("INSERT INTO feedback (rating, created_at) VALUES (9, 1)"),
+               SQLite::Exception);
+}
+
+TEST_F(StorageTest, ConversationStateRoundTrips) {
+  const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  EXPECT_FALSE(store_->conversations.load(p).in_flow());
+  ConversationState s;
+  s.flow = "feedback";
+  s.step = "comment";
+  s.data = {{"rating", "5"}};
+  s.choices = {"flow:skip", "flow:cancel"};
+  s.expires_at = 99;
+  store_->conversations.save(p, s, 1);
+  const auto back = store_->conversations.load(p);
+  EXPECT_EQ(back.flow, "feedback");
+  EXPECT_EQ(back.step, "comment");
+  EXPECT_EQ(back.data["rating"], "5");
+  EXPECT_EQ(back.choices, s.choices);
+  EXPECT_EQ(back.expires_at, 99);
+}
+
+TEST_F(StorageTest, JobsWithAKeyAreRescheduledNotDuplicated) {
+  store_->jobs.schedule("flow.expire", 100, "{}", "flow:1", 1);
+  store_->jobs.schedule("flow.expire", 200, "{}", "flow:1", 2);
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM jobs").getInt(), 1);
+  EXPECT_TRUE(store_->jobs.due(150, 10).empty());
+  ASSERT_EQ(store_->jobs.due(200, 10).size(), 1u);
+  store_->jobs.cancel("flow:1");
+  EXPECT_TRUE(store_->jobs.due(500, 10).empty());
+  EXPECT_FALSE(store_->jobs.next_run_at());
+}
+
+TEST_F(StorageTest, ForgettingKeepsOnlyWhatIsNeededToSayGoodbye) {
+  const Person p = store_->people.touch("web", "web", "a", "An", "vi", 1);
+  const auto in = store_->inbox.append(event("e1", "a"), 1).id;
+  store_->inbox.finish(in, "done", 2, {}, true);
+  store_->records.record_interaction({in, p.id, 2, "menu", "ok", 10, std::string("xin chào")});
+  store_->records.add_feedback(p.id, 5, "tốt", 3);
+  const auto sent = store_->outbox.enqueue(p.id, in, 0, "reply", "{}", 2);
+  store_->outbox.mark_sent(sent, 3);
+  store_->people.forget(p);
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM interactions").getInt(), 0);
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM outbox").getInt(), 0);
+  EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM feedback WHERE person_id IS NULL").getInt(), 1);
+  EXPECT_EQ(
+      db_.execAndGet("SELECT platform_user_id || COALESCE(payload, '') FROM inbox").getString(),
+      "");
+  EXPECT_EQ(store_->people.get(p.id)->display_name, "");
+  // Step 2 deletes the row, unless the person wrote again in between.
+  store_->people.touch("web", "web", "a", "", "vi", 50);
+  EXPECT_FALSE(store_->people.erase_if_quiet(p.id, 10));
+  EXPECT_TRUE(store_->people.erase_if_quiet(p.id, 50));
+  EXPECT_EQ(store_->people.count(), 0);
+}
+
+}  // namespace
+}  // namespace outreach::storage
+
+namespace outreach::storage {
+namespace {
+
+TEST(Retention, DeletesOnlyWhatIsOlderThanTheCutoff) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  migrate(db, embedded_migrations());
+  Store s(db);
+  const Person old_person = s.people.touch("web", "web", "old", "", "vi", 100);
+  const Person active = s.people.touch("web", "web", "new", "", "vi", 100);
+  s.people.touch("web", "web", "new", "", "vi", 5000);  // wrote again recently
+  s.records.record_interaction({std::nullopt, active.id, 100, "menu", "ok", 1, std::nullopt});
+  s.records.record_interaction({std::nullopt, active.id, 5000, "menu", "ok", 1, std::nullopt});
+  s.records.add_feedback(old_person.id, 4, "", 100);
+  const auto sent = s.outbox.enqueue(active.id, std::nullopt, 0, "reply", "{}", 100);
+  s.outbox.mark_sent(sent, 101);
+  s.outbox.enqueue(active.id, std::nullopt, 1, "reply", "{}", 100);  // still pending: kept
+  const PurgeReport r = purge_older_than(s, 1000);
+  EXPECT_EQ(r.interactions, 1);
+  EXPECT_EQ(r.messages, 1);
+  EXPECT_EQ(r.people, 1);
+  EXPECT_FALSE(s.people.get(old_person.id));
+  EXPECT_TRUE(s.people.get(active.id));
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM feedback WHERE person_id IS NULL").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM outbox").getInt(), 1);
+}
+
+}  // namespace
+}  // namespace outreach::storage

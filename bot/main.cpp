@@ -3,12 +3,14 @@
 #include <random>
 
 #include <CLI/CLI.hpp>
+#include <SQLiteCpp/Statement.h>
 
 #include "bot/app/app.hpp"
 #include "bot/app/config.hpp"
 #include "bot/channels/cli/cli_client.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/text.hpp"
+#include "bot/router/understanding.hpp"
 #include "bot/text/unicode.hpp"
 #include "storage/database.hpp"
 
@@ -138,6 +140,98 @@ int check_config(const Overrides& o) {
   return 0;
 }
 
+// One message per line on stdin → one JSON object per line on stdout (see router::describe).
+int ask(const Overrides& o, bool json) {
+  const Config c = load(o);
+  outreach::SystemClock clock;
+  const auto report = outreach::app::check_content_dir(c.content_dir, clock);
+  if (!report.snapshot) {
+    std::cerr << "outreach-bot: content in '" << c.content_dir
+              << "' has errors (run check-content)\n";
+    return 1;
+  }
+  const outreach::router::Understanding understanding(*report.snapshot);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    const std::string text = outreach::text::nfc(outreach::text::clean_input(line, 2000));
+    const auto meant = understanding.interpret(text);
+    const auto j = outreach::router::describe(meant, *report.snapshot);
+    if (json) {
+      std::cout << j.dump() << "\n";
+    } else {
+      std::cout << text << "\n  → " << j["kind"].get<std::string>() << " "
+                << j["intent"].get<std::string>();
+      if (!j["explainer"].is_null())
+        std::cout << " " << j["explainer"].get<std::string>();
+      std::cout << " (score " << meant.score << ", coverage " << meant.coverage << ")";
+      if (!meant.reading.empty())
+        std::cout << "\n  read as: " << meant.reading;
+      for (const auto& cand : meant.candidates)
+        std::cout << "\n    " << cand.explainer << " " << cand.score;
+      std::cout << "\n";
+    }
+    std::cout.flush();
+  }
+  return 0;
+}
+
+// Questions the bot could not answer with confidence, for staff to turn into content.
+int questions(const Overrides& o, int days) {
+  const Config c = load(o);
+  outreach::storage::DbOptions opts;
+  opts.path = c.database.path;
+  opts.read_only = true;
+  auto db = outreach::storage::open_database(opts);
+  if (outreach::storage::schema_version(db) < 2) {
+    std::cout << "No questions recorded yet (the database has not been used by this version).\n";
+    return 0;
+  }
+  const std::int64_t since =
+      outreach::SystemClock().now_ms() - static_cast<std::int64_t>(days) * 86'400'000;
+  SQLite::Statement totals(db,
+                           "SELECT outcome, COUNT(*) FROM questions WHERE at >= :since GROUP BY "
+                           "outcome ORDER BY outcome");
+  totals.bind(":since", static_cast<int64_t>(since));
+  std::cout << "Questions not answered with confidence in the last " << days << " days:\n";
+  int n = 0;
+  while (totals.executeStep()) {
+    const std::string outcome = totals.getColumn(0).getString();
+    std::cout << "  "
+              << (outcome == "fallback" ? "not understood (fallback)"
+                                        : "asked \"did you mean…?\" (clarify)")
+              << ": " << totals.getColumn(1).getInt() << "\n";
+    ++n;
+  }
+  if (n == 0) {
+    std::cout << "  none\n";
+    return 0;
+  }
+  SQLite::Statement guesses(
+      db,
+      "SELECT best, COUNT(*) AS n FROM questions WHERE at >= :since AND best IS NOT NULL "
+      "GROUP BY best ORDER BY n DESC LIMIT 15");
+  guesses.bind(":since", static_cast<int64_t>(since));
+  std::cout << "Closest explainers (content to improve or split):\n";
+  while (guesses.executeStep())
+    std::cout << "  " << guesses.getColumn(0).getString() << ": " << guesses.getColumn(1).getInt()
+              << "\n";
+  SQLite::Statement texts(
+      db,
+      "SELECT at, outcome, text FROM questions WHERE at >= :since AND text IS NOT NULL "
+      "ORDER BY at DESC LIMIT 50");
+  texts.bind(":since", static_cast<int64_t>(since));
+  std::cout << "Texts kept (only with privacy.store_message_text on and the person's consent):\n";
+  int kept = 0;
+  while (texts.executeStep()) {
+    std::cout << "  [" << texts.getColumn(1).getString() << "] " << texts.getColumn(2).getString()
+              << "\n";
+    ++kept;
+  }
+  if (kept == 0)
+    std::cout << "  none\n";
+  return 0;
+}
+
 int check_content(const Overrides& o) {
   const Config c = load(o);
   outreach::SystemClock clock;
@@ -193,6 +287,16 @@ int main(int argc, char** argv) {
       "check-config", "validate the configuration and print the effective values");
   auto* content_cmd = cli.add_subcommand(
       "check-content", "validate content/ and list every problem with its file and line");
+  auto* ask_cmd = cli.add_subcommand(
+      "ask", "read questions (one per line) on stdin and say how the bot understands each");
+  bool ask_json = false;
+  ask_cmd->add_flag("--json", ask_json,
+                    "one JSON object per line (for ../shared/eval/evaluate.py)");
+  auto* questions_cmd = cli.add_subcommand(
+      "questions", "list the questions the bot could not answer with confidence, for staff");
+  int question_days = 30;
+  questions_cmd->add_option("--days", question_days, "how far back (default 30)")
+      ->check(CLI::Range(1, 3650));
 
   try {
     cli.parse(argc, argv);
@@ -210,6 +314,10 @@ int main(int argc, char** argv) {
       return check_config(o);
     if (*content_cmd)
       return check_content(o);
+    if (*ask_cmd)
+      return ask(o, ask_json);
+    if (*questions_cmd)
+      return questions(o, question_days);
   } catch (const outreach::app::ConfigError& e) {
     std::cerr << "outreach-bot: the configuration has problems:\n";
     for (const auto& p : e.problems()) std::cerr << "  " << p << "\n";

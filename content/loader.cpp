@@ -337,24 +337,117 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     return;
   Checker c(problems, "intents.yaml");
   if (!root->IsMap())
-    return c.error(*root, "must map intent ids to lists of phrases");
-  for (const auto& kv : *root) {
-    Intent in;
-    in.id = kv.first.as<std::string>();
-    if (!kv.second.IsSequence()) {
-      c.error(kv.second, "intent '" + in.id + "' must be a list of phrases");
-      continue;
-    }
-    for (const auto& p : kv.second) {
+    return c.error(*root, "must map intent ids to their phrases");
+  auto phrases = [&](const YAML::Node& list, const std::string& id, std::vector<std::string>& out,
+                     bool several_words) {
+    if (!list.IsDefined() || list.IsNull())
+      return;
+    if (!list.IsSequence())
+      return c.error(list, "'" + id + "': phrases must be a list");
+    for (const auto& p : list) {
       if (!p.IsScalar()) {
         c.error(p, "phrases must be text");
         continue;
       }
       std::string v = p.as<std::string>();
       c.check_text(p, "phrase", v, 120);
-      in.phrases.push_back(std::move(v));
+      if (several_words && text::words(v).size() < 2)
+        c.error(
+            p,
+            "'" + v +
+                "': a phrase matched anywhere needs two words or more (put one word under whole:)");
+      out.push_back(std::move(v));
+    }
+  };
+  for (const auto& kv : *root) {
+    Intent in;
+    in.id = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (in.id == "_negations") {
+      phrases(v, in.id, s.negations, false);
+      continue;
+    }
+    if (v.IsSequence()) {
+      phrases(v, in.id, in.phrases, false);
+    } else if (v.IsMap()) {
+      for (const auto& f : v) {
+        const auto key = f.first.as<std::string>();
+        if (key != "whole" && key != "anywhere" && key != "negated")
+          c.error(f.first, "'" + in.id + "': use whole:, anywhere: and negated:");
+      }
+      if (v["negated"])
+        in.negated = c.text(v, "negated", false, 40);
+      phrases(v["whole"], in.id, in.phrases, false);
+      phrases(v["anywhere"], in.id, in.anywhere, true);
+      if (in.id.starts_with("flow:") && !in.anywhere.empty())
+        c.error(v["anywhere"],
+                "'" + in.id + "': form commands are matched only as the whole message");
+    } else {
+      c.error(v, "intent '" + in.id + "' must be a list of phrases or have whole: / anywhere:");
+      continue;
     }
     s.intents.push_back(std::move(in));
+  }
+  for (const Intent& in : s.intents) {
+    if (in.negated.empty())
+      continue;
+    const bool known = std::any_of(s.intents.begin(), s.intents.end(),
+                                   [&](const Intent& o) { return o.id == in.negated; });
+    if (!known)
+      problems.push_back({"intents.yaml", 0,
+                          "'" + in.id + "': negated: '" + in.negated + "' is not an intent here",
+                          false});
+  }
+}
+
+void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "abbreviations.yaml", true);
+  if (!root)
+    return;
+  Checker c(problems, "abbreviations.yaml");
+  if (root->IsNull())
+    return;
+  if (!root->IsMap())
+    return c.error(*root, "must map abbreviations to what they mean");
+  std::map<std::string, int> seen;  // folded key → line
+  for (const auto& kv : *root) {
+    if (!kv.second.IsScalar()) {
+      c.error(kv.second, "the meaning must be text");
+      continue;
+    }
+    Abbreviation a{kv.first.as<std::string>(), kv.second.as<std::string>()};
+    c.check_text(kv.first, "abbreviation", a.key, 40);
+    c.check_text(kv.second, "meaning", a.expansion, 120);
+    std::string folded;
+    for (const auto& w : text::words(text::fold(a.key))) folded += (folded.empty() ? "" : " ") + w;
+    if (folded.empty() || text::words(text::fold(a.expansion)).empty()) {
+      c.error(kv.first, "'" + a.key + "': both the abbreviation and its meaning need letters");
+      continue;
+    }
+    if (auto [it, fresh] = seen.emplace(folded, c.line_of(kv.first)); !fresh) {
+      c.error(kv.first, "'" + a.key + "' is the same key as line " + std::to_string(it->second) +
+                            " (keys are compared without case or diacritics)");
+      continue;
+    }
+    s.abbreviations.push_back(std::move(a));
+  }
+}
+
+void load_neutral(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "neutral.yaml", false);
+  if (!root || root->IsNull())
+    return;
+  Checker c(problems, "neutral.yaml");
+  if (!root->IsSequence())
+    return c.error(*root, "must be a list of words or phrases");
+  for (const auto& n : *root) {
+    if (!n.IsScalar()) {
+      c.error(n, "items must be text");
+      continue;
+    }
+    std::string v = n.as<std::string>();
+    c.check_text(n, "phrase", v, 80);
+    s.neutral_words.push_back(std::move(v));
   }
 }
 
@@ -653,6 +746,8 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
     load_topics(pr, dir, *s);
     load_menu(pr, dir, *s);
     load_intents(pr, dir, *s);
+    load_abbreviations(pr, dir, *s);
+    load_neutral(pr, dir, *s);
     for (const auto& rel : files_in(dir, "flows", ".yaml")) load_flow(pr, dir, rel, *s);
     for (const auto& rel : files_in(dir, "explainers", ".md"))
       load_explainer(pr, dir, rel, kVi, today_day, *s);

@@ -112,10 +112,19 @@ struct Flow {
   int index_of(std::string_view step_id) const;  // -1 when unknown
 };
 
-// Phrases that mean an intent (menu, help, feedback…), matched after folding.
+// Phrases that mean an intent (menu, help, booking…), matched after folding: `phrases` only as
+// the whole message, `anywhere` also inside a longer one.
 struct Intent {
   std::string id;
   std::vector<std::string> phrases;
+  std::vector<std::string> anywhere;
+  std::string negated;  // the intent meant when a negation comes before an `anywhere` phrase
+};
+
+// "dk" → "đăng ký": what an abbreviation or teencode means.
+struct Abbreviation {
+  std::string key;        // as written in the file
+  std::string expansion;  // with diacritics
 };
 
 struct Snapshot {
@@ -130,6 +139,9 @@ struct Snapshot {
   std::map<std::string, Explainer, std::less<>> explainers_en;
   std::map<std::string, Flow, std::less<>> flows;
   std::vector<Intent> intents;
+  std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
+  std::vector<Abbreviation> abbreviations;
+  std::vector<std::string> neutral_words;  // place names etc., ignored when ranking
   std::int64_t loaded_at_ms = 0;
   std::string dir;
 

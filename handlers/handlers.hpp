@@ -26,6 +26,10 @@ inline constexpr std::string_view kPolicies = "policies";
 inline constexpr std::string_view kExplainer = "ex";
 inline constexpr std::string_view kFeedback = "feedback";
 inline constexpr std::string_view kPrivacy = "privacy";
+inline constexpr std::string_view kBooking = "booking";
+inline constexpr std::string_view kEvents = "events";
+inline constexpr std::string_view kSubscribe = "subscribe";
+inline constexpr std::string_view kUnsubscribe = "unsubscribe";
 
 std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows);
 

@@ -81,6 +81,23 @@ class FallbackHandler final : public Handler {
   }
 };
 
+// Capabilities announced but not open yet (booking, events, news by topic): an honest note on
+// what to do meanwhile, instead of a shrug.
+class InfoHandler final : public Handler {
+ public:
+  explicit InfoHandler(std::string_view name) : name_(name) {}
+
+  std::string_view name() const override { return name_; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view) override {
+    turn.handler = std::string(name_);
+    add_main_menu(turn, turn.say(turn.ui("info." + std::string(name_))));
+  }
+
+ private:
+  std::string_view name_;
+};
+
 }  // namespace
 
 void add_main_menu(const Turn& turn, OutboundMessage& message) {
@@ -125,6 +142,8 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<LanguageHandler>());
   out.push_back(std::make_unique<HandoffHandler>());
   out.push_back(std::make_unique<FallbackHandler>());
+  for (std::string_view name : {kBooking, kEvents, kSubscribe, kUnsubscribe})
+    out.push_back(std::make_unique<InfoHandler>(name));
   return out;
 }
 

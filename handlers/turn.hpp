@@ -51,6 +51,12 @@ class Turn {
   std::string outcome = "ok";
   bool person_forgotten = false;  // the person asked to delete their data
 
+  // How a typed question was understood, when it was not answered with confidence
+  // ("fallback" or "clarify"); the runner lists these for staff.
+  std::string unanswered;  // empty, "fallback" or "clarify"
+  std::string best_guess;  // explainer id
+  double guess_score = 0;
+
   const std::string& lang() const { return person.language; }
 
   // A UI string in the person's language, with `{name}` placeholders filled.

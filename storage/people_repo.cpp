@@ -116,6 +116,7 @@ void PeopleRepo::forget(const Person& person) {
       "DELETE FROM interactions WHERE person_id = :id",
       "DELETE FROM outbox WHERE person_id = :id",
       "UPDATE feedback SET person_id = NULL WHERE person_id = :id",
+      "DELETE FROM questions WHERE person_id = :id",
       "UPDATE people SET display_name = NULL, consent_store_text = 0, consent_broadcast = 0 "
       "WHERE id = :id",
   };

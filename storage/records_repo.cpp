@@ -12,7 +12,22 @@ VALUES (:inbox, :person, :at, :handler, :outcome, :latency, :text)
 )sql"),
       feedback_(db,
                 "INSERT INTO feedback (person_id, rating, comment, created_at) "
-                "VALUES (:person, :rating, :comment, :now)") {}
+                "VALUES (:person, :rating, :comment, :now)"),
+      question_(db,
+                "INSERT INTO questions (at, person_id, channel, outcome, best, score, text) "
+                "VALUES (:at, :person, :channel, :outcome, :best, :score, :text)") {}
+
+void RecordsRepo::record_question(const QuestionRecord& q) {
+  Query st(question_);
+  st.bind(":at", q.at)
+      .bind(":person", q.person_id)
+      .bind(":channel", q.channel)
+      .bind(":outcome", q.outcome)
+      .bind_or_null(":best", q.best)
+      .bind(":score", q.score)
+      .bind(":text", q.text);
+  st.exec();
+}
 
 void RecordsRepo::record_interaction(const InteractionRecord& r) {
   Query q(interaction_);

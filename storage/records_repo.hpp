@@ -1,7 +1,7 @@
 #pragma once
 // RecordsRepo: what the bot keeps for the office's statistics — one interaction row per turn
-// (handler, outcome, latency; the text only when config and consent allow) — and the feedback
-// people give through the feedback form.
+// (handler, outcome, latency; the text only when config and consent allow), the questions it
+// could not answer with confidence (for staff), and the feedback people give.
 // Thread-safety: not thread-safe; DB thread only.
 
 #include <cstdint>
@@ -23,11 +23,22 @@ struct InteractionRecord {
   std::optional<std::string> text;
 };
 
+struct QuestionRecord {
+  std::int64_t at = 0;
+  std::optional<std::int64_t> person_id;
+  std::string channel;
+  std::string outcome;  // fallback | clarify
+  std::string best;     // best explainer guess, may be empty
+  double score = 0;
+  std::optional<std::string> text;
+};
+
 class RecordsRepo {
  public:
   explicit RecordsRepo(SQLite::Database& db);
 
   void record_interaction(const InteractionRecord& r);
+  void record_question(const QuestionRecord& q);
   std::int64_t add_feedback(std::optional<std::int64_t> person_id,
                             int rating,
                             const std::string& comment,
@@ -37,6 +48,7 @@ class RecordsRepo {
   SQLite::Database& db_;
   SQLite::Statement interaction_;
   SQLite::Statement feedback_;
+  SQLite::Statement question_;
 };
 
 }  // namespace outreach::storage

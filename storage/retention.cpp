@@ -15,7 +15,8 @@ int run(SQLite::Database& db, const char* sql, std::int64_t cutoff) {
 
 PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms) {
   PurgeReport r;
-  r.interactions = run(store.db, "DELETE FROM interactions WHERE at < :cutoff", cutoff_ms);
+  r.interactions = run(store.db, "DELETE FROM interactions WHERE at < :cutoff", cutoff_ms) +
+                   run(store.db, "DELETE FROM questions WHERE at < :cutoff", cutoff_ms);
   r.messages =
       run(store.db,
           "DELETE FROM outbox WHERE status IN ('sent', 'dead', 'skipped') AND created_at < :cutoff",

@@ -106,6 +106,7 @@ struct App::Impl {
   std::vector<std::thread> threads;
   net::thread_pool blocking{1};
   handlers::FlowEngine flows;
+  router::UnderstandingCache understanding;
   std::unique_ptr<router::Dispatcher> dispatcher;
   std::unique_ptr<router::TurnRunner> runner;
   std::unique_ptr<router::Router> router;
@@ -162,7 +163,9 @@ App::App(Config config, AppOptions options)
   ro.default_language = m.config.default_language;
   m.dispatcher =
       std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(m.flows), m.flows);
-  m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.clock, m.metrics, ro);
+  m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.understanding,
+                                                  m.clock, m.metrics, ro);
+  m.understanding.get(m.content.snapshot());  // built now, not on the first turn
   m.router = std::make_unique<router::Router>(*m.writer, *m.runner, m.metrics,
                                               [this] { impl_->sender->kick(); });
   m.inbox = std::make_unique<storage::InboxWriter>(
@@ -257,6 +260,8 @@ void App::Impl::watch_signals() {
     if (sig == SIGHUP) {
       net::post(blocking, [this] {
         const auto r = content.reload();
+        if (r.ok())
+          understanding.get(r.snapshot);  // ready before the next turn needs it
         metrics.inc("outreach_content_reloads_total", {{"result", r.ok() ? "ok" : "refused"}});
         if (r.ok()) {
           log::info("content", "reloaded", {{"warnings", r.warnings()}});
@@ -402,7 +407,12 @@ void App::shutdown() {
 }
 
 content::LoadReport App::reload_content() {
-  std::packaged_task<content::LoadReport()> task([this] { return impl_->content.reload(); });
+  std::packaged_task<content::LoadReport()> task([this] {
+    auto r = impl_->content.reload();
+    if (r.ok())
+      impl_->understanding.get(r.snapshot);
+    return r;
+  });
   auto fut = task.get_future();
   net::post(impl_->blocking, [&task] { task(); });
   return fut.get();

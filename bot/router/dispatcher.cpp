@@ -110,11 +110,41 @@ void Dispatcher::dispatch(handlers::Turn& turn,
       handlers::add_main_menu(turn, turn.say(turn.ui("flow.expired")));
     return;
   }
-  if (payload.empty()) {
-    const Interpretation meant = understanding.interpret(ev.text);
-    payload = meant.payload.empty() ? std::string(handlers::kFallback) : meant.payload;
-  }
+  if (payload.empty())
+    return answer(turn, tx, understanding.interpret(ev.text));
   run(turn, tx, payload);
+}
+
+void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {
+  using Kind = Interpretation::Kind;
+  if (meant.kind == Kind::kIntent || meant.kind == Kind::kExplainer) {
+    if (!meant.reading.empty())
+      turn.say(turn.ui("understanding.read_as", {{"reading", meant.reading}}));
+    return run(turn, tx, meant.payload);
+  }
+  if (meant.kind == Kind::kClarify) {
+    turn.handler = "clarify";
+    turn.outcome = meant.explainer;
+    turn.unanswered = "clarify";
+    turn.best_guess = meant.explainer;
+    turn.guess_score = meant.score;
+    std::string text;
+    if (!meant.reading.empty())
+      text = turn.ui("understanding.read_as", {{"reading", meant.reading}}) + "\n";
+    OutboundMessage& m = turn.say(text + turn.ui("understanding.did_you_mean"));
+    for (const Candidate& c : meant.candidates) {
+      if (const content::Explainer* e = turn.content.explainer(c.explainer, turn.lang()))
+        m.items.push_back({e->title, {}, "ex:" + c.explainer});
+    }
+    m.buttons.push_back(
+        turn.button("understanding.none_of_these", std::string(handlers::kFallback)));
+    m.buttons.push_back(turn.button("explainer.menu", std::string(handlers::kMenu)));
+    return;
+  }
+  turn.unanswered = "fallback";
+  turn.best_guess = meant.candidates.empty() ? std::string{} : meant.candidates.front().explainer;
+  turn.guess_score = meant.score;
+  run(turn, tx, handlers::kFallback);
 }
 
 }  // namespace outreach::router

@@ -25,6 +25,10 @@ class Dispatcher {
   // Runs the handler of `payload` ("name" or "name:arg"), or the fallback.
   void run(handlers::Turn& turn, storage::Store& tx, std::string_view payload);
 
+  // Acts on what a typed message was understood to mean: run it (saying how the question was
+  // read when that helps), ask "did you mean…?", or fall back.
+  void answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant);
+
  private:
   std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;
   handlers::FlowEngine& flows_;

@@ -8,6 +8,7 @@ namespace outreach::router {
 
 TurnRunner::TurnRunner(const content::ContentStore& content,
                        Dispatcher& dispatcher,
+                       UnderstandingCache& understanding,
                        const Clock& clock,
                        Metrics& metrics,
                        RunnerOptions options)
@@ -15,16 +16,8 @@ TurnRunner::TurnRunner(const content::ContentStore& content,
       dispatcher_(dispatcher),
       clock_(clock),
       metrics_(metrics),
-      options_(std::move(options)) {}
-
-const Understanding& TurnRunner::understanding(
-    const std::shared_ptr<const content::Snapshot>& snapshot) {
-  if (snapshot != understood_snapshot_ || !understanding_) {
-    understanding_ = std::make_unique<Understanding>(*snapshot);
-    understood_snapshot_ = snapshot;
-  }
-  return *understanding_;
-}
+      options_(std::move(options)),
+      understanding_(understanding) {}
 
 TurnResult TurnRunner::run(storage::Store& store, std::int64_t inbox_id) {
   const std::int64_t start_us = monotonic_us();
@@ -73,7 +66,8 @@ TurnResult TurnRunner::run_once(storage::Store& store,
                                               event.user_id, event.display_name, language, now);
   storage::ConversationState state = store.conversations.load(person.id);
   handlers::Turn turn(event, person, state, *snapshot, now, options_.turn);
-  dispatcher_.dispatch(turn, store, understanding(snapshot));
+  const auto understanding = understanding_.get(snapshot);
+  dispatcher_.dispatch(turn, store, *understanding);
 
   for (auto it = turn.replies.rbegin(); it != turn.replies.rend(); ++it) {
     auto choices = numbered_choices(*it);
@@ -101,6 +95,17 @@ TurnResult TurnRunner::run_once(storage::Store& store,
     if (options_.turn.store_message_text && person.consent_store_text && !event.text.empty())
       rec.text = event.text;
     store.records.record_interaction(rec);
+    if (!turn.unanswered.empty()) {
+      storage::QuestionRecord q;
+      q.at = now;
+      q.person_id = person.id;
+      q.channel = person.channel;
+      q.outcome = turn.unanswered;
+      q.best = turn.best_guess;
+      q.score = turn.guess_score;
+      q.text = rec.text;  // the same rule: config and consent
+      store.records.record_question(q);
+    }
   }
   store.inbox.finish(inbox_id, "done", now, {}, false);
   tx.commit();

@@ -5,7 +5,7 @@
 // handler throws, the transaction rolls back and a second, small transaction writes the
 // apology and marks the row failed. An event that crashed the process kMaxAttempts times is
 // given up (failed) instead of crashing it again.
-// Thread-safety: DB thread only (holds the per-snapshot Understanding cache).
+// Thread-safety: DB thread only.
 
 #include <cstdint>
 #include <memory>
@@ -40,14 +40,12 @@ class TurnRunner {
 
   TurnRunner(const content::ContentStore& content,
              Dispatcher& dispatcher,
+             UnderstandingCache& understanding,
              const Clock& clock,
              Metrics& metrics,
              RunnerOptions options);
 
   TurnResult run(storage::Store& store, std::int64_t inbox_id);
-
-  // The understanding for the current snapshot (rebuilt when content was reloaded).
-  const Understanding& understanding(const std::shared_ptr<const content::Snapshot>& snapshot);
 
  private:
   TurnResult run_once(storage::Store& store,
@@ -65,8 +63,7 @@ class TurnRunner {
   const Clock& clock_;
   Metrics& metrics_;
   RunnerOptions options_;
-  std::shared_ptr<const content::Snapshot> understood_snapshot_;
-  std::unique_ptr<Understanding> understanding_;
+  UnderstandingCache& understanding_;
 };
 
 }  // namespace outreach::router

@@ -1,19 +1,56 @@
 #include "bot/router/understanding.hpp"
 
 #include <algorithm>
+#include <cctype>
 
+#include "bot/router/vi_text.hpp"
 #include "bot/text/unicode.hpp"
 
 namespace outreach::router {
 namespace {
 
-constexpr std::size_t kShortMessageWords = 8;
+// Field weights for SearchIndex: title, keywords, examples, summary, body.
+const std::vector<double> kFieldWeights = {2.5, 3.0, 2.0, 1.0, 0.4};
 
-}  // namespace
+enum Field { kTitle = 0, kKeywords = 1, kExamples = 2, kSummary = 3, kBody = 4 };
 
-std::string Understanding::normalize(std::string_view text) {
+constexpr double kKeywordPhraseWeight = 3.0;  // per word of a keyword found whole
+constexpr double kIntentPhraseWeight = 4.0;   // per word of an intent's phrase found whole
+
+// Decision thresholds, calibrated on ../shared/eval/questions-dev.tsv and on our own
+// tests/fixtures/questions-own.tsv (bench/understanding prints both).
+constexpr double kAnswerCoverage = 0.55;  // share of the question an answer must cover
+constexpr double kAnswerScore = 6.0;
+constexpr double kAnswerMargin = 1.15;  // best / best of another topic…
+constexpr double kThinScore = 20.0;     // …and when the evidence is thin (a lower score),
+constexpr double kThinMargin = 1.4;     // the winner must stand out more
+constexpr double kClarifyCoverage = 0.30;
+constexpr double kClarifyScore = 20.0;
+constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
+
+std::vector<std::string> folded_words(std::string_view text) {
+  return text::words(text::fold(text));
+}
+
+// Folding one word at a time through ICU is the cost of building an index; content repeats its
+// words, so remember them (per build, on one thread).
+const std::string& fold_word(const std::string& w) {
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (memo.size() > 200'000)
+    memo.clear();
+  auto it = memo.find(w);
+  if (it == memo.end())
+    it = memo.emplace(w, text::fold(w)).first;
+  return it->second;
+}
+
+bool all_digits(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string join(const std::vector<std::string>& words) {
   std::string out;
-  for (const auto& w : text::words(text::fold(text))) {
+  for (const auto& w : words) {
     if (!out.empty())
       out += ' ';
     out += w;
@@ -21,48 +58,376 @@ std::string Understanding::normalize(std::string_view text) {
   return out;
 }
 
-Understanding::Understanding(const content::Snapshot& snapshot) {
-  for (const content::Intent& intent : snapshot.intents) {
-    for (const std::string& phrase : intent.phrases) {
-      const std::string folded = normalize(phrase);
-      if (folded.empty())
-        continue;
-      if (intent.id.starts_with("flow:")) {
-        flow_commands_.emplace(folded, intent.id);
-        continue;
-      }
-      exact_.emplace(folded, intent.id);
-      if (folded.find(' ') != std::string::npos)
-        contained_.emplace_back(" " + folded + " ", intent.id);
+// Appends the words of `text` to a field: folded, and as written.
+struct FieldWords {
+  std::vector<std::vector<std::string>> folded;
+  std::vector<std::vector<std::string>> written;
+
+  explicit FieldWords(std::size_t n) : folded(n), written(n) {}
+
+  void append(std::size_t field, std::string_view text) {
+    for (auto& w : text::words(text::lower(text))) {
+      folded[field].push_back(fold_word(w));
+      written[field].push_back(std::move(w));
     }
   }
-  // Longer phrases first, so "xoa du lieu cua toi" wins over "du lieu cua toi".
-  std::stable_sort(contained_.begin(), contained_.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (const auto& [id, e] : snapshot.explainers_vi) {
-    exact_.emplace(normalize(e.title), "ex:" + id);
-    for (const auto& k : e.keywords) exact_.emplace(normalize(k), "ex:" + id);
-    if (const content::Explainer* en = snapshot.explainer(id, content::kEn); en != &e) {
+
+  void separate(std::size_t field) {  // no bigram across this point
+    folded[field].emplace_back("|");
+    written[field].emplace_back("|");
+  }
+
+  bool empty(std::size_t field) const { return folded[field].empty(); }
+};
+
+bool share_topic(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& t : a)
+    if (std::find(b.begin(), b.end(), t) != b.end())
+      return true;
+  return false;
+}
+
+}  // namespace
+
+std::string_view to_string(Interpretation::Kind k) {
+  switch (k) {
+    case Interpretation::Kind::kNothing:
+      return "nothing";
+    case Interpretation::Kind::kIntent:
+      return "intent";
+    case Interpretation::Kind::kExplainer:
+      return "explainer";
+    case Interpretation::Kind::kClarify:
+      return "clarify";
+    case Interpretation::Kind::kFallback:
+      return "fallback";
+  }
+  return "nothing";
+}
+
+std::string Understanding::normalize(std::string_view text) {
+  return join(folded_words(text));
+}
+
+void Understanding::learn_forms(std::string_view text) {
+  const auto shown = text::words(text::lower(text));
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    ++forms_.word[fold_word(shown[i])][shown[i]];
+    if (i + 1 < shown.size())
+      ++forms_.after[shown[i] + "|" + shown[i + 1]];
+  }
+}
+
+Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldWeights) {
+  for (const auto& phrase : snapshot.neutral_words) {
+    auto w = folded_words(phrase);
+    if (!w.empty())
+      neutral_.push_back(std::move(w));
+  }
+  for (const content::Abbreviation& a : snapshot.abbreviations) {
+    const auto key = folded_words(a.key);
+    Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion))};
+    longest_abbreviation_ = std::max(longest_abbreviation_, key.size());
+    abbreviations_.emplace(join(key), std::move(e));
+  }
+
+  // Explainers: the Vietnamese and English versions of one id are one document.
+  for (const auto& [id, vi] : snapshot.explainers_vi) {
+    FieldWords fields(kFieldWeights.size());
+    for (const content::Explainer* e : {&vi, snapshot.explainer(id, content::kEn)}) {
+      if (e != &vi && e->lang != content::kEn)
+        continue;
+      fields.append(kTitle, e->title);
+      fields.separate(kTitle);
+      for (const auto& k : e->keywords) {
+        fields.append(kKeywords, k);
+        fields.separate(kKeywords);  // no bigram across keywords
+      }
+      for (const auto& x : e->examples) {
+        fields.append(kExamples, x);
+        fields.separate(kExamples);
+      }
+      fields.append(kSummary, e->summary);
+      for (const auto& p : e->pages) {
+        fields.append(kBody, p.heading);
+        fields.append(kBody, p.body);
+      }
+      if (e->lang == content::kVi) {
+        learn_forms(e->title);
+        for (const auto& k : e->keywords) learn_forms(k);
+        for (const auto& x : e->examples) learn_forms(x);
+        learn_forms(e->summary);
+        for (const auto& p : e->pages) learn_forms(p.body);
+      }
+    }
+    for (const std::string& t :
+         vi.topics) {  // the topic's own names help short and English questions
+      if (auto it = snapshot.topics.find(t); it != snapshot.topics.end()) {
+        fields.append(kTitle, it->second.title.en);
+        fields.separate(kTitle);
+      }
+    }
+    const int doc = index_.add("ex:" + id, fields.folded, fields.written);
+    for (const content::Explainer* e : {&vi, snapshot.explainer(id, content::kEn)})
+      for (const auto& k : e->keywords)
+        index_.add_phrase(doc, folded_words(k), text::words(text::lower(k)), kKeywordPhraseWeight);
+    doc_payload_.push_back("ex:" + id);
+    doc_topics_.push_back(vi.topics);
+    exact_.emplace(normalize(vi.title), "ex:" + id);
+    for (const auto& k : vi.keywords) exact_.emplace(normalize(k), "ex:" + id);
+    if (const content::Explainer* en = snapshot.explainer(id, content::kEn); en != &vi) {
       exact_.emplace(normalize(en->title), "ex:" + id);
       for (const auto& k : en->keywords) exact_.emplace(normalize(k), "ex:" + id);
     }
   }
+
+  // Intents: their phrases are matched whole, and indexed as example questions so that longer
+  // messages ("cho tôi đổi lịch tư vấn sang tuần sau") find them too.
+  for (const content::Intent& intent : snapshot.intents) {
+    FieldWords fields(kFieldWeights.size());
+    const bool form_command = intent.id.starts_with("flow:");
+    auto index_phrase = [&](const std::string& phrase) {
+      learn_forms(phrase);
+      fields.append(kExamples, phrase);
+      fields.separate(kExamples);
+    };
+    for (const std::string& phrase : intent.phrases) {
+      const std::string folded = normalize(phrase);
+      if (folded.empty())
+        continue;
+      if (form_command) {
+        flow_commands_.emplace(folded, intent.id);
+        continue;
+      }
+      exact_.insert_or_assign(folded, intent.id);  // a fixed reply wins over a keyword
+      index_phrase(phrase);
+    }
+    for (const std::string& phrase : intent.anywhere) {
+      const std::string folded = normalize(phrase);
+      exact_.insert_or_assign(folded, intent.id);
+      contained_.push_back({" " + folded + " ", intent.id, intent.negated});
+      index_phrase(phrase);
+    }
+    if (!form_command && !fields.empty(kExamples)) {
+      const int doc = index_.add(intent.id, fields.folded, fields.written);
+      for (const std::string& phrase : intent.anywhere)
+        index_.add_phrase(doc, folded_words(phrase), text::words(text::lower(phrase)),
+                          kIntentPhraseWeight);
+      doc_payload_.push_back(intent.id);
+      doc_topics_.emplace_back();
+    }
+  }
+  for (const auto& [key, e] : abbreviations_) {
+    for (std::size_t i = 0; i < e.folded.size(); ++i) ++forms_.word[e.folded[i]][e.shown[i]];
+  }
+  std::stable_sort(contained_.begin(), contained_.end(),
+                   [](const auto& a, const auto& b) { return a.padded.size() > b.padded.size(); });
+  for (const auto& n : snapshot.negations)
+    if (auto w = normalize(n); !w.empty())
+      negations_.push_back(w);
+  index_.finish();
+}
+
+Understanding::Reading Understanding::read(std::string_view text) const {
+  Reading r;
+  const auto typed = text::words(text::lower(text));
+  std::vector<std::string> words;
+  words.reserve(typed.size());
+  for (const auto& w : typed) words.push_back(text::fold(w));
+  for (std::size_t i = 0; i < words.size();) {
+    bool expanded = false;
+    for (std::size_t n = std::min(longest_abbreviation_, words.size() - i); n >= 1 && !expanded;
+         --n) {
+      std::string key = words[i];
+      for (std::size_t k = 1; k < n; ++k) key += " " + words[i + k];
+      auto it = abbreviations_.find(key);
+      if (it == abbreviations_.end())
+        continue;
+      r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
+      r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());
+      i += n;
+      expanded = r.rewritten = true;
+    }
+    if (expanded)
+      continue;
+    std::string w = words[i];
+    std::string shown = typed[i] != w ? typed[i] : std::string{};  // typed with diacritics
+    ++i;
+    if (!all_digits(w) && !index_.known(w)) {
+      std::string fixed = repair_telex(w);
+      if (fixed == w && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
+        if (auto c = index_.correct(w))
+          fixed = *c;
+      }
+      if (fixed != w) {
+        w = std::move(fixed);
+        shown.clear();
+        r.rewritten = true;
+      }
+    }
+    r.folded.push_back(std::move(w));
+    r.shown.push_back(std::move(shown));
+  }
+  return r;
+}
+
+std::string Understanding::restore(const std::vector<std::string>& words) const {
+  // Left to right, each word takes the written form that best fits the word before it (as
+  // already chosen) and the word after it, then how often it is written that way.
+  std::string out;
+  std::string previous;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string shown = words[i];
+    auto it = forms_.word.find(words[i]);
+    if (it != forms_.word.end()) {
+      double best = -1;
+      for (const auto& [written, count] : it->second) {
+        double score = 0.01 * count;
+        if (!previous.empty())
+          if (auto a = forms_.after.find(previous + "|" + written); a != forms_.after.end())
+            score += 2.0 * a->second;
+        if (i + 1 < words.size()) {
+          if (auto next = forms_.word.find(words[i + 1]); next != forms_.word.end())
+            for (const auto& [next_written, n] : next->second) {
+              (void)n;
+              if (auto a = forms_.after.find(written + "|" + next_written); a != forms_.after.end())
+                score += a->second;
+            }
+        }
+        if (score > best || (score == best && written < shown)) {
+          best = score;
+          shown = written;
+        }
+      }
+    }
+    if (!out.empty())
+      out += ' ';
+    out += shown;
+    previous = std::move(shown);
+  }
+  return out;
 }
 
 Interpretation Understanding::interpret(std::string_view text) const {
-  const std::string folded = normalize(text);
-  if (folded.empty())
-    return {};
-  if (auto it = exact_.find(folded); it != exact_.end())
-    return {it->second, folded};
-  const auto words = static_cast<std::size_t>(std::count(folded.begin(), folded.end(), ' ') + 1);
-  if (words <= kShortMessageWords) {
+  Interpretation r;
+  const Reading reading = read(text);
+  const std::vector<std::string>& words = reading.folded;
+  const bool rewritten = reading.rewritten;
+  if (words.empty())
+    return r;
+  const std::string folded = join(words);
+  const bool typed_without_diacritics = text::fold(text) == text::lower(text);
+
+  if (auto it = exact_.find(folded); it != exact_.end()) {
+    r.payload = it->second;
+    r.kind = r.payload.starts_with("ex:") ? Interpretation::Kind::kExplainer
+                                          : Interpretation::Kind::kIntent;
+    r.score = 100;
+    r.coverage = 1;
+  } else {
+    // An intent's phrase of two or more words, whole, anywhere in the message: a request to
+    // do something ("đặt lịch tư vấn", "nhận tin", "gặp cán bộ"). The longest one wins.
     const std::string padded = " " + folded + " ";
-    for (const auto& [phrase, payload] : contained_)
-      if (padded.find(phrase) != std::string::npos)
-        return {payload, folded};
+    for (const Contained& c : contained_) {
+      const auto at = padded.find(c.padded);
+      if (at == std::string::npos)
+        continue;
+      r.kind = Interpretation::Kind::kIntent;
+      r.payload = c.payload;
+      r.score = 50;
+      r.coverage = 1;
+      if (!c.negated.empty()) {
+        // A negation among the four words before the phrase flips it ("đừng gửi tin").
+        const std::string before = padded.substr(0, at + 1);
+        std::vector<std::string> prior = text::words(before);
+        const std::size_t from = prior.size() > 4 ? prior.size() - 4 : 0;
+        for (std::size_t k = from; k < prior.size(); ++k)
+          if (std::find(negations_.begin(), negations_.end(), prior[k]) != negations_.end())
+            r.payload = c.negated;
+      }
+      break;
+    }
   }
-  return {};
+
+  // Place names of the service area say where, not what: they do not rank explainers.
+  std::vector<std::string> search_words;
+  std::vector<std::string> search_shown;
+  for (std::size_t i = 0; i < words.size();) {
+    std::size_t skip = 0;
+    for (const auto& phrase : neutral_) {
+      if (phrase.size() > skip && i + phrase.size() <= words.size() &&
+          std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<long>(i)))
+        skip = phrase.size();
+    }
+    if (skip > 0) {
+      i += skip;
+      continue;
+    }
+    search_words.push_back(words[i]);
+    search_shown.push_back(reading.shown[i]);
+    ++i;
+  }
+  const auto hits = index_.search(search_words, search_shown, 10);
+  // Candidates: distinct explainers, best first.
+  for (const auto& h : hits) {
+    const std::string& p = doc_payload_[static_cast<std::size_t>(h.doc)];
+    if (!p.starts_with("ex:") || r.candidates.size() >= 3)
+      continue;
+    r.candidates.push_back({p.substr(3), doc_topics_[static_cast<std::size_t>(h.doc)], h.score});
+  }
+  if (r.kind == Interpretation::Kind::kExplainer)
+    r.explainer = r.payload.substr(3);
+
+  if (r.kind == Interpretation::Kind::kNothing && !hits.empty()) {
+    const auto& best = hits.front();
+    const std::string& payload = doc_payload_[static_cast<std::size_t>(best.doc)];
+    const auto& topics = doc_topics_[static_cast<std::size_t>(best.doc)];
+    // The runner-up that would be a different answer (another intent, or another topic).
+    double rival = 0;
+    for (std::size_t i = 1; i < hits.size(); ++i) {
+      const auto& other_topics = doc_topics_[static_cast<std::size_t>(hits[i].doc)];
+      const std::string& other = doc_payload_[static_cast<std::size_t>(hits[i].doc)];
+      if (other == payload || (!topics.empty() && share_topic(topics, other_topics)))
+        continue;
+      rival = hits[i].score;
+      break;
+    }
+    r.score = best.score;
+    r.coverage = best.coverage;
+    r.rival = rival;
+    r.best_payload = payload;
+    const bool covers = best.coverage >= kAnswerCoverage && best.score >= kAnswerScore;
+    const bool clear = rival == 0 || best.score >= rival * (best.score >= kThinScore ? kAnswerMargin
+                                                                                     : kThinMargin);
+    if (covers && clear) {
+      r.kind = payload.starts_with("ex:") ? Interpretation::Kind::kExplainer
+                                          : Interpretation::Kind::kIntent;
+      r.payload = payload;
+      if (payload.starts_with("ex:"))
+        r.explainer = payload.substr(3);
+    } else if (payload.starts_with("ex:") &&
+               ((best.coverage >= kClarifyCoverage && best.score >= kClarifyScore) ||
+                best.score >= kClarifyStrongScore)) {
+      r.kind = Interpretation::Kind::kClarify;
+      r.explainer = payload.substr(3);
+    } else if (!payload.starts_with("ex:") && covers) {
+      r.kind = Interpretation::Kind::kIntent;
+      r.payload = payload;
+    } else {
+      r.kind = Interpretation::Kind::kFallback;
+    }
+  }
+  if (r.kind == Interpretation::Kind::kNothing)
+    r.kind = Interpretation::Kind::kFallback;
+  if (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kIntent)
+    r.candidates.clear();
+  if ((typed_without_diacritics || rewritten) &&
+      (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
+    std::string restored = restore(words);
+    if (restored != text::lower(text))
+      r.reading = std::move(restored);
+  }
+  return r;
 }
 
 std::optional<std::string> Understanding::flow_command(std::string_view text) const {
@@ -70,6 +435,72 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
   if (it == flow_commands_.end())
     return std::nullopt;
   return it->second;
+}
+
+}  // namespace outreach::router
+
+namespace outreach::router {
+
+nlohmann::json describe(const Interpretation& meant, const content::Snapshot& snapshot) {
+  using Kind = Interpretation::Kind;
+  auto topics_of = [&](const std::string& id) {
+    const content::Explainer* e = snapshot.explainer(id, content::kVi);
+    return e ? e->topics : std::vector<std::string>{};
+  };
+  std::string intent = "fallback";
+  std::string explainer;
+  if (meant.kind == Kind::kExplainer || meant.kind == Kind::kClarify) {
+    intent = "explainer";
+    explainer = meant.explainer;
+  } else if (meant.kind == Kind::kIntent) {
+    const std::string_view p = meant.payload;
+    const std::string_view name = p.substr(0, p.find(':'));
+    if (name == "privacy") {  // "my data" / "delete my data" answer the privacy topic
+      intent = "explainer";
+      explainer = snapshot.explainer("privacy", content::kVi) ? "privacy" : "";
+    } else if (name == "menu" || name == "help" || name == "lang" || name == "policies") {
+      intent = "menu";
+    } else {
+      intent = std::string(name);
+    }
+  }
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const Candidate& c : meant.candidates)
+    candidates.push_back({{"id", c.explainer}, {"topics", c.topics}, {"score", c.score}});
+  nlohmann::json out = {
+      {"intent", intent},
+      {"topics", explainer.empty() ? std::vector<std::string>{} : topics_of(explainer)},
+      {"explainer", explainer.empty() ? nlohmann::json() : nlohmann::json(explainer)},
+      {"score", meant.score},
+      {"coverage", meant.coverage},
+      {"rival", meant.rival},
+      {"best", meant.best_payload},
+      {"confident", meant.kind != Kind::kClarify},
+      {"kind", to_string(meant.kind)},
+      {"candidates", candidates}};
+  if (!meant.reading.empty())
+    out["reading"] = meant.reading;
+  return out;
+}
+
+}  // namespace outreach::router
+
+namespace outreach::router {
+
+std::shared_ptr<const Understanding> UnderstandingCache::get(
+    const std::shared_ptr<const content::Snapshot>& snapshot) {
+  {
+    std::lock_guard lock(mu_);
+    if (snapshot_ == snapshot && value_)
+      return value_;
+  }
+  auto built = std::make_shared<const Understanding>(*snapshot);
+  std::lock_guard lock(mu_);
+  if (snapshot_ != snapshot) {
+    snapshot_ = snapshot;
+    value_ = built;
+  }
+  return value_;
 }
 
 }  // namespace outreach::router

@@ -1,29 +1,70 @@
 #pragma once
-// Understanding: what a typed message asks for, as a payload the dispatcher can route
-// ("menu", "lang:en", "ex:labelling", …). Matching is done on folded text (lower case, no
-// diacritics, đ → d) so "XIN CHAO", "xin chào" and "xin chao" are the same.
-//   - intents.yaml phrases: the whole message equal to a phrase, or a phrase of two or more
-//     words contained in a short message;
-//   - explainers: the whole message equal to an explainer's title or one of its keywords.
-// Anything else is not understood (the dispatcher answers with the honest fallback).
-// Thread-safety: an Understanding is immutable after construction (one per content snapshot);
-// safe to share.
+// Understanding: what a message asks for, the way people really type it. Built once per
+// content snapshot.
+//
+// Reading a message: NFC → lower case → fold (no diacritics, đ → d) → words; abbreviations and
+// teencode from content/abbreviations.yaml ("dk" → đăng ký); Telex leftovers repaired on words
+// that are not syllables ("kys" → ky); one-letter typos corrected against the vocabulary.
+//
+// Deciding, in order:
+//   1. flow commands (back, cancel…) — only asked for while a form is in progress;
+//   2. a fixed intent (content/intents.yaml), when the whole message is one of its phrases, or a
+//      phrase of two or more words sits in a short message;
+//   3. ranking explainers and intents with BM25F over titles, keywords, example questions,
+//      summaries and bodies (SearchIndex); a clear winner that covers the question is an
+//      answer, a plausible one is a "did you mean…?" with the best three, anything else is the
+//      honest fallback — never a random explainer.
+// When the message came without diacritics or was rewritten, `reading` shows how it was read,
+// with diacritics restored from the content's own words.
+// Thread-safety: immutable after construction; share freely.
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "bot/router/search_index.hpp"
 #include "content/model.hpp"
 
 namespace outreach::router {
 
-struct Interpretation {
-  std::string payload;  // empty when not understood
-  std::string reading;  // the folded text that matched (for logs at debug)
+struct Candidate {
+  std::string explainer;
+  std::vector<std::string> topics;
+  double score = 0;
 };
+
+struct Interpretation {
+  enum class Kind {
+    kNothing,    // no words at all
+    kIntent,     // a fixed reply or a form: payload says which
+    kExplainer,  // a confident answer: payload is "ex:<id>"
+    kClarify,    // plausible explainers, not sure: ask "did you mean…?" with `candidates`
+    kFallback,   // not something this service answers
+  };
+  Kind kind = Kind::kNothing;
+  std::string payload;
+  std::string explainer;  // best explainer (kExplainer, kClarify)
+  double score = 0;
+  double coverage = 0;
+  double rival = 0;                   // score of the best hit that would be a different answer
+  std::string best_payload;           // what the ranking put first (an explainer or an intent)
+  std::vector<Candidate> candidates;  // best first, at most 3 (kExplainer, kClarify)
+  std::string reading;  // the message as read, with diacritics, when that differs from the input
+};
+
+std::string_view to_string(Interpretation::Kind k);
+
+// One line of `outreach-bot ask --json`: {"intent", "topics", "explainer", "score", "confident",
+// "reading", "candidates": [{"id", "topics", "score"}]}. intent is "explainer" when an explainer
+// answers (or is offered first in a "did you mean"), else an intent id of topics.tsv
+// (menu, handoff, booking, events, subscribe, unsubscribe, fallback).
+nlohmann::json describe(const Interpretation& meant, const content::Snapshot& snapshot);
 
 class Understanding {
  public:
@@ -31,16 +72,75 @@ class Understanding {
 
   Interpretation interpret(std::string_view text) const;
 
-  // Flow commands (flow:back, flow:cancel, flow:restart, flow:skip) typed as a whole message.
+  // Flow commands (flow:back, flow:cancel, flow:restart, flow:skip) typed as the whole message.
   std::optional<std::string> flow_command(std::string_view text) const;
 
-  // The folded, space-joined words of `text`.
+  // The folded, space-joined words of `text` (no other rewriting).
   static std::string normalize(std::string_view text);
 
+  // The words as read: folded, abbreviations expanded, Telex repaired, typos corrected.
+  struct Reading {
+    std::vector<std::string> folded;
+    // Per word: its written form when the person typed it with diacritics (or it came from an
+    // abbreviation's meaning); empty when only the folded form is known.
+    std::vector<std::string> shown;
+    bool rewritten = false;  // anything beyond folding happened
+  };
+
+  Reading read(std::string_view text) const;
+
+  std::size_t documents() const { return index_.size(); }
+
  private:
-  std::unordered_map<std::string, std::string> exact_;          // folded phrase → payload
-  std::vector<std::pair<std::string, std::string>> contained_;  // " phrase " → payload
+  struct Expansion {
+    std::vector<std::string> folded;
+    std::vector<std::string> shown;  // with diacritics
+  };
+
+  // How folded words are written in the content, to put diacritics back for `reading`.
+  struct Forms {
+    using Counts = std::unordered_map<std::string, int>;
+    std::unordered_map<std::string, Counts> word;  // folded → written form → count
+    std::unordered_map<std::string, int> after;    // "written a|written b" → count of the pair
+  };
+
+  std::string restore(const std::vector<std::string>& words) const;
+  void learn_forms(std::string_view text);
+
+  SearchIndex index_;
+  std::vector<std::string> doc_payload_;  // index doc → "ex:<id>" or an intent payload
+  std::vector<std::vector<std::string>> doc_topics_;    // index doc → topics (explainers)
+  std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
+
+  struct Contained {
+    std::string padded;  // " phrase "
+    std::string payload;
+    std::string negated;  // payload when a negation precedes the phrase
+  };
+
+  std::vector<Contained> contained_;    // longest first
+  std::vector<std::string> negations_;  // folded
   std::unordered_map<std::string, std::string> flow_commands_;
+  std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
+  std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
+  std::size_t longest_abbreviation_ = 1;
+  Forms forms_;
+};
+
+// The Understanding of the current content snapshot, built once per snapshot. Building takes
+// tens of milliseconds (seconds with a thousand explainers), so the app builds it right after a
+// (re)load, on the reloading thread, and turns find it ready.
+// Thread-safety: get() is safe from any thread (a mutex guards the cached pair; the build itself
+// runs outside it).
+class UnderstandingCache {
+ public:
+  std::shared_ptr<const Understanding> get(
+      const std::shared_ptr<const content::Snapshot>& snapshot);
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const content::Snapshot> snapshot_;  // guarded by mu_
+  std::shared_ptr<const Understanding> value_;         // guarded by mu_
 };
 
 }  // namespace outreach::router

@@ -1,9 +1,11 @@
 // The command line a new user meets: --help, --version, check-config, check-content, migrate,
 // and chatting in the terminal through the same pipeline as every channel.
 #include <fstream>
+#include <sstream>
 
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -101,6 +103,44 @@ TEST(Cli, ChatInTheTerminalUsesThePipelineAndNumberedButtons) {
                 .getInt(),
             4);
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").getInt(), 4);
+}
+
+}  // namespace
+}  // namespace outreach
+
+namespace outreach {
+namespace {
+
+TEST(Cli, AskJsonAnswersOneLinePerQuestion) {
+  TempDir dir;
+  const auto r =
+      run_bot({"ask", "--json", "--content", testing::source_content_dir()}, dir.path().string(),
+              "dang ky nhan hieu o dau\nxin chào\ngiá vàng hôm nay\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::vector<nlohmann::json> lines;
+  std::istringstream out(r.out);
+  for (std::string l; std::getline(out, l);) lines.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["intent"], "explainer");
+  EXPECT_EQ(lines[0]["topics"][0], "ip-trademark");
+  EXPECT_EQ(lines[0]["reading"], "đăng ký nhãn hiệu ở đâu");
+  EXPECT_EQ(lines[1]["intent"], "menu");
+  EXPECT_EQ(lines[2]["intent"], "fallback");
+}
+
+TEST(Cli, QuestionsListsWhatTheBotCouldNotAnswer) {
+  TempDir dir;
+  const std::string db = dir.file("q.sqlite3");
+  auto r = run_bot({"chat", "--database", db, "--content", testing::source_content_dir()},
+                   dir.path().string(),
+                   "giá vàng hôm nay bao nhiêu\nhồ sơ xin sáng chế gồm những gì ạ\n/quit\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_bot({"questions", "--database", db}, dir.path().string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("not understood (fallback): 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(clarify): 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ip-patent: 1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("giá vàng"), std::string::npos);  // no text kept without consent
 }
 
 }  // namespace

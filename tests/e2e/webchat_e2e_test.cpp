@@ -237,3 +237,23 @@ TEST(WebChatE2E, ContentReloadKeepsServingAndRefusesABrokenEdit) {
 
 }  // namespace
 }  // namespace outreach
+
+namespace outreach {
+namespace {
+
+TEST(WebChatE2E, AQuestionTypedWithoutDiacriticsIsReadAndAnswered) {
+  TestApp t;
+  WebVisitor v(t.port(), "visitor-e2e-understanding-1");
+  ASSERT_EQ(v.text("dk nhan hieu cho quan an").status, 202);
+  const auto m = v.receive(2);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(text_of(m[0]), "Mình hiểu câu hỏi là: “đăng ký nhãn hiệu cho quán ăn”");
+  EXPECT_NE(text_of(m[1]).find("nhãn hiệu"), std::string::npos);
+  EXPECT_NE(text_of(m[1]).find("Căn cứ:"), std::string::npos);
+  EXPECT_EQ(t.count("SELECT COUNT(*) FROM interactions WHERE handler = 'explainer' AND outcome = "
+                    "'ip-trademark'"),
+            1);
+}
+
+}  // namespace
+}  // namespace outreach

@@ -23,7 +23,8 @@ TurnHarness::TurnHarness(const std::string& content_dir, handlers::TurnOptions o
       std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(flows_), flows_);
   router::RunnerOptions ro;
   ro.turn = options;
-  runner_ = std::make_unique<router::TurnRunner>(*content_, *dispatcher_, clock_, metrics_, ro);
+  runner_ = std::make_unique<router::TurnRunner>(*content_, *dispatcher_, understanding_, clock_,
+                                                 metrics_, ro);
 }
 
 std::vector<OutboundMessage> TurnHarness::run(InboundEvent e) {

@@ -58,6 +58,7 @@ class TurnHarness {
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<storage::Store> store_;
   handlers::FlowEngine flows_;
+  router::UnderstandingCache understanding_;
   std::unique_ptr<router::Dispatcher> dispatcher_;
   std::unique_ptr<router::TurnRunner> runner_;
   router::TurnResult last_;

@@ -29,7 +29,8 @@ std::vector<std::string> load_questions(const std::vector<std::string>& files) {
     std::ifstream in(f);
     std::string line;
     while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#' || line.starts_with("question\t")) continue;
+      if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
+        continue;
       const std::string q = line.substr(0, line.find('\t'));
       out.push_back(q);
       out.push_back(outreach::text::fold(q));
@@ -59,7 +60,8 @@ Snapshot scaled(const Snapshot& base, std::size_t total) {
     e.id = "gen-" + std::to_string(n) + "-" + e.id;
     std::shuffle(e.keywords.begin(), e.keywords.end(), rng);
     for (auto& k : e.keywords)
-      if (rng() % 3 == 0) k = vocabulary[rng() % vocabulary.size()];
+      if (rng() % 3 == 0)
+        k = vocabulary[rng() % vocabulary.size()];
     e.title = e.keywords.front() + " " + e.title;
     e.related.clear();
     s.explainers_vi.emplace(e.id, std::move(e));
@@ -104,7 +106,8 @@ Row measure(const Snapshot& s, const std::vector<std::string>& questions, int ro
   r.median_us = percentile(times, 0.5);
   r.p99_us = percentile(times, 0.99);
   r.fold_median_us = percentile(folds, 0.5);
-  if (sink == 42) std::printf(" ");
+  if (sink == 42)
+    std::printf(" ");
   return r;
 }
 
@@ -115,7 +118,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s <content dir> <questions.tsv>...\n", argv[0]);
     return 2;
   }
-  const auto report = outreach::content::load_content(argv[1], *outreach::content::parse_date("2026-11-28"));
+  const auto report =
+      outreach::content::load_content(argv[1], *outreach::content::parse_date("2026-11-28"));
   if (!report.snapshot) {
     std::fprintf(stderr, "content has errors\n");
     return 1;
@@ -124,14 +128,17 @@ int main(int argc, char** argv) {
   const int rounds = 20;
   std::printf("Understanding latency: %zu questions (3 forms each) x %d rounds, one thread\n\n",
               questions.size(), rounds);
-  std::printf("| explainers | index build ms | median µs | p99 µs | target (median / p99) | fold median µs | median / fold |\n");
+  std::printf(
+      "| explainers | index build ms | median µs | p99 µs | target (median / p99) | fold median µs "
+      "| median / fold |\n");
   std::printf("| ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
   for (std::size_t n : {report.snapshot->explainers_vi.size(), std::size_t{1000}}) {
     const Snapshot s = scaled(*report.snapshot, n);
     const Row r = measure(s, questions, rounds);
-    std::printf("| %zu | %.1f | %.1f | %.1f | ≤ 200 / ≤ 1000 %s | %.2f | %.0f× |\n", r.explainers, r.build_ms,
-                r.median_us, r.p99_us, r.median_us <= 200 && r.p99_us <= 1000 ? "met" : "MISSED",
-                r.fold_median_us, r.median_us / r.fold_median_us);
+    std::printf("| %zu | %.1f | %.1f | %.1f | ≤ 200 / ≤ 1000 %s | %.2f | %.0f× |\n", r.explainers,
+                r.build_ms, r.median_us, r.p99_us,
+                r.median_us <= 200 && r.p99_us <= 1000 ? "met" : "MISSED", r.fold_median_us,
+                r.median_us / r.fold_median_us);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/Statement.h>
 
+#include "bot/app/admin.hpp"
 #include "bot/app/app.hpp"
 #include "bot/app/config.hpp"
 #include "bot/channels/cli/cli_client.hpp"
@@ -298,6 +299,39 @@ int main(int argc, char** argv) {
   questions_cmd->add_option("--days", question_days, "how far back (default 30)")
       ->check(CLI::Range(1, 3650));
 
+  auto* tokens_cmd = cli.add_subcommand(
+      "zalo-tokens",
+      "store a Zalo OA's tokens (first set-up, or after an OA admin authorised the app again)");
+  outreach::app::ZaloTokenInput tokens;
+  tokens_cmd->add_option("--account", tokens.account, "the OA's id in zalo.accounts")->required();
+  tokens_cmd->add_option("--refresh-token", tokens.refresh_token,
+                         "the refresh token (default: read one line from stdin, so it stays out of "
+                         "the shell history)");
+  tokens_cmd->add_option("--access-token", tokens.access_token,
+                         "the access token, if you have a fresh one");
+  tokens_cmd
+      ->add_option("--expires-in", tokens.expires_in_s,
+                   "seconds the access token has left (Zalo: 90000 when new)")
+      ->check(CLI::Range(0, 90000));
+  auto* dead_cmd = cli.add_subcommand("dead-letters",
+                                      "list the messages the sender gave up on, with the reason");
+  int dead_limit = 50;
+  std::int64_t requeue = 0;
+  bool requeue_all = false;
+  dead_cmd->add_option("--limit", dead_limit, "how many to list (default 50)")
+      ->check(CLI::Range(1, 10000));
+  dead_cmd->add_option("--requeue", requeue, "put this one back in the queue")
+      ->check(CLI::PositiveNumber);
+  dead_cmd->add_flag("--requeue-all", requeue_all, "put every dead letter back in the queue");
+  auto* setup_cmd = cli.add_subcommand(
+      "messenger-setup",
+      "set each Facebook page's Get Started button, greeting and persistent menu from content");
+  std::string setup_account;
+  bool setup_dry_run = false;
+  setup_cmd->add_option("--account", setup_account,
+                        "only this page (its id in messenger.accounts)");
+  setup_cmd->add_flag("--dry-run", setup_dry_run, "print what would be sent, call nothing");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -318,6 +352,20 @@ int main(int argc, char** argv) {
       return ask(o, ask_json);
     if (*questions_cmd)
       return questions(o, question_days);
+    if (*tokens_cmd) {
+      if (tokens.refresh_token.empty()) {
+        std::cerr << "Paste the refresh token of Zalo OA '" << tokens.account
+                  << "' and press Enter:\n";
+        std::getline(std::cin, tokens.refresh_token);
+      }
+      return outreach::app::store_zalo_tokens(load(o), tokens, std::cout, std::cerr);
+    }
+    if (*dead_cmd)
+      return outreach::app::dead_letters(load(o), dead_limit, requeue_all ? -1 : requeue,
+                                         std::cout);
+    if (*setup_cmd)
+      return outreach::app::messenger_setup(load(o), setup_account, setup_dry_run, std::cout,
+                                            std::cerr);
   } catch (const outreach::app::ConfigError& e) {
     std::cerr << "outreach-bot: the configuration has problems:\n";
     for (const auto& p : e.problems()) std::cerr << "  " << p << "\n";

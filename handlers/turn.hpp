@@ -27,6 +27,9 @@ using Vars = std::map<std::string, std::string, std::less<>>;
 struct TurnOptions {
   std::int64_t form_expiry_ms = 30 * 60 * 1000;
   bool store_message_text = false;
+  // After staff answer from the platform's own tool, the bot stays quiet this long.
+  std::int64_t human_quiet_zalo_ms = 30 * 60 * 1000;
+  std::int64_t human_quiet_messenger_ms = 30 * 60 * 1000;
 };
 
 class Turn {

@@ -5,15 +5,16 @@
 namespace outreach::storage {
 
 ConversationRepo::ConversationRepo(SQLite::Database& db)
-    : load_(db,
-            "SELECT COALESCE(flow, ''), COALESCE(step, ''), data, choices, COALESCE(expires_at, 0) "
-            "FROM conversations WHERE person_id = :person"),
+    : load_(
+          db,
+          "SELECT COALESCE(flow, ''), COALESCE(step, ''), data, choices, COALESCE(expires_at, 0), "
+          "COALESCE(human_until, 0) FROM conversations WHERE person_id = :person"),
       save_(db, R"sql(
-INSERT INTO conversations (person_id, flow, step, data, choices, expires_at, updated_at)
-VALUES (:person, :flow, :step, :data, :choices, :expires, :now)
+INSERT INTO conversations (person_id, flow, step, data, choices, expires_at, human_until, updated_at)
+VALUES (:person, :flow, :step, :data, :choices, :expires, :human, :now)
 ON CONFLICT (person_id) DO UPDATE SET
   flow = excluded.flow, step = excluded.step, data = excluded.data, choices = excluded.choices,
-  expires_at = excluded.expires_at, updated_at = excluded.updated_at
+  expires_at = excluded.expires_at, human_until = excluded.human_until, updated_at = excluded.updated_at
 )sql") {}
 
 ConversationState ConversationRepo::load(std::int64_t person_id) {
@@ -33,6 +34,7 @@ ConversationState ConversationRepo::load(std::int64_t person_id) {
       if (c.is_string())
         s.choices.push_back(c.get<std::string>());
   s.expires_at = q.i64(4);
+  s.human_until = q.i64(5);
   return s;
 }
 
@@ -46,6 +48,10 @@ void ConversationRepo::save(std::int64_t person_id,
       .bind(":data", state.data.dump())
       .bind(":choices", nlohmann::json(state.choices).dump())
       .bind(":now", now_ms);
+  if (state.human_until != 0)
+    q.bind(":human", state.human_until);
+  else
+    q.bind(":human", std::optional<std::int64_t>{});
   if (state.expires_at != 0)
     q.bind(":expires", state.expires_at);
   else

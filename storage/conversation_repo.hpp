@@ -20,6 +20,7 @@ struct ConversationState {
   nlohmann::json data = nlohmann::json::object();
   std::vector<std::string> choices;  // payloads of the last buttons shown, in order
   std::int64_t expires_at = 0;       // 0: none
+  std::int64_t human_until = 0;      // staff answered on the platform: the bot is quiet until then
 
   bool in_flow() const { return !flow.empty(); }
 

@@ -1,5 +1,7 @@
 #include "storage/outbox_repo.hpp"
 
+#include <chrono>
+
 #include "storage/query.hpp"
 
 namespace outreach::storage {
@@ -29,23 +31,25 @@ RETURNING id
 )sql"),
       item_(db, R"sql(
 SELECT o.id, o.person_id, o.inbox_id, o.kind, o.body, o.attempts,
-       p.channel, p.account, p.platform_user_id, p.language, p.last_interaction_at
+       p.channel, p.account, p.platform_user_id, p.language, p.last_interaction_at, o.parts_sent
 FROM outbox o JOIN people p ON p.id = o.person_id WHERE o.id = :id
 )sql"),
       next_due_(db,
                 std::string("SELECT MIN(next_attempt_at) FROM outbox WHERE id IN (") + kHeads +
                     ") AND status = 'pending'"),
       sent_(db,
-            "UPDATE outbox SET status = 'sent', sent_at = :now, last_error = NULL WHERE id = :id"),
+            "UPDATE outbox SET status = 'sent', sent_at = :now, last_error = NULL, "
+            "platform_message_id = :mid, "
+            "send_window = :window WHERE id = :id"),
       retry_(db,
-             "UPDATE outbox SET status = 'pending', next_attempt_at = :next, last_error = :error "
-             "WHERE id = :id"),
+             "UPDATE outbox SET status = 'pending', next_attempt_at = :next, last_error = :error, "
+             "parts_sent = MAX(parts_sent, :parts) WHERE id = :id"),
       final_(db, "UPDATE outbox SET status = :status, last_error = :error WHERE id = :id"),
       delivered_(db,
                  "SELECT id, body, sent_at FROM outbox WHERE person_id = :person AND "
                  "status = 'sent' AND id > :after ORDER BY id LIMIT :limit"),
       dead_(db, R"sql(
-SELECT o.id, p.channel, o.kind, o.attempts, COALESCE(o.last_error, ''), o.created_at
+SELECT o.id, p.channel, p.account, o.kind, o.attempts, COALESCE(o.last_error, ''), o.created_at
 FROM outbox o JOIN people p ON p.id = o.person_id
 WHERE o.status = 'dead' ORDER BY o.id DESC LIMIT :limit
 )sql"),
@@ -98,6 +102,7 @@ std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit) {
     it.platform_user_id = q.text(8);
     it.language = q.text(9);
     it.last_interaction_at = q.i64(10);
+    it.parts_sent = q.i32(11);
     items.push_back(std::move(it));
   }
   return items;
@@ -110,14 +115,65 @@ std::optional<std::int64_t> OutboxRepo::next_due_at() {
   return q.i64(0);
 }
 
-void OutboxRepo::mark_sent(std::int64_t id, std::int64_t now_ms) {
-  Query(sent_).bind(":now", now_ms).bind(":id", id).exec();
+void OutboxRepo::mark_sent(std::int64_t id,
+                           std::int64_t now_ms,
+                           const std::string& platform_message_id,
+                           const std::string& window) {
+  Query(sent_)
+      .bind(":now", now_ms)
+      .bind_or_null(":mid", platform_message_id)
+      .bind_or_null(":window", window)
+      .bind(":id", id)
+      .exec();
 }
 
 void OutboxRepo::mark_retry(std::int64_t id,
                             std::int64_t next_attempt_at,
-                            const std::string& error) {
-  Query(retry_).bind(":next", next_attempt_at).bind(":error", error).bind(":id", id).exec();
+                            const std::string& error,
+                            int parts_sent) {
+  Query(retry_)
+      .bind(":next", next_attempt_at)
+      .bind(":error", error)
+      .bind(":parts", parts_sent)
+      .bind(":id", id)
+      .exec();
+}
+
+int OutboxRepo::record_receipt(const std::string& kind,
+                               const std::vector<std::string>& platform_message_ids) {
+  SQLite::Statement st(
+      db_, kind == "read" ? "UPDATE outbox SET read_at = COALESCE(read_at, :now), delivered_at = "
+                            "COALESCE(delivered_at, :now) WHERE platform_message_id = :mid"
+                          : "UPDATE outbox SET delivered_at = COALESCE(delivered_at, :now) WHERE "
+                            "platform_message_id = :mid");
+  int changed = 0;
+  const auto now = static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  for (const auto& mid : platform_message_ids) {
+    st.bind(":now", now);
+    st.bind(":mid", mid);
+    changed += st.exec();
+    st.reset();
+  }
+  return changed;
+}
+
+int OutboxRepo::record_receipt_until(const std::string& kind,
+                                     std::int64_t person_id,
+                                     std::int64_t watermark_ms,
+                                     std::int64_t now_ms) {
+  SQLite::Statement st(
+      db_, kind == "read"
+               ? "UPDATE outbox SET read_at = :now, delivered_at = COALESCE(delivered_at, :now) "
+                 "WHERE person_id = :person AND status = 'sent' AND sent_at <= :watermark AND "
+                 "read_at IS NULL"
+               : "UPDATE outbox SET delivered_at = :now WHERE person_id = :person AND status = "
+                 "'sent' AND sent_at <= :watermark AND delivered_at IS NULL");
+  st.bind(":now", static_cast<int64_t>(now_ms));
+  st.bind(":person", static_cast<int64_t>(person_id));
+  st.bind(":watermark", static_cast<int64_t>(watermark_ms));
+  return st.exec();
 }
 
 void OutboxRepo::mark_final(std::int64_t id, const std::string& status, const std::string& error) {
@@ -142,7 +198,8 @@ std::vector<DeadLetter> OutboxRepo::dead_letters(int limit) {
   std::vector<DeadLetter> out;
   Query q(dead_);
   q.bind(":limit", limit);
-  while (q.step()) out.push_back({q.i64(0), q.text(1), q.text(2), q.i32(3), q.text(4), q.i64(5)});
+  while (q.step())
+    out.push_back({q.i64(0), q.text(1), q.text(2), q.text(3), q.i32(4), q.text(5), q.i64(6)});
   return out;
 }
 
@@ -161,6 +218,22 @@ std::int64_t OutboxRepo::count_due(std::int64_t now_ms) {
   q.bind(":now", now_ms);
   q.step();
   return q.i64(0);
+}
+
+int OutboxRepo::requeue_dead(std::int64_t id, std::int64_t now_ms) {
+  SQLite::Statement q(db_,
+                      "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = :now, "
+                      "last_error = 'requeued after: ' || COALESCE(last_error, '') "
+                      "WHERE status = 'dead' AND (:id = 0 OR id = :id)");
+  q.bind(":now", static_cast<int64_t>(now_ms));
+  q.bind(":id", static_cast<int64_t>(id));
+  return q.exec();
+}
+
+std::int64_t OutboxRepo::count_dead() {
+  SQLite::Statement q(db_, "SELECT COUNT(*) FROM outbox WHERE status = 'dead'");
+  q.executeStep();
+  return q.getColumn(0).getInt64();
 }
 
 }  // namespace outreach::storage

@@ -18,9 +18,10 @@ struct OutboxItem {
   std::int64_t id = 0;
   std::int64_t person_id = 0;
   std::optional<std::int64_t> inbox_id;
-  std::string kind;  // reply | notice | reminder | broadcast | staff
-  std::string body;  // OutboundMessage JSON
-  int attempts = 0;  // including the current one
+  std::string kind;    // reply | notice | reminder | broadcast | staff
+  std::string body;    // OutboundMessage JSON
+  int attempts = 0;    // including the current one
+  int parts_sent = 0;  // parts of a long message already delivered by earlier attempts
   std::string channel;
   std::string account;
   std::string platform_user_id;
@@ -37,6 +38,7 @@ struct DeliveredMessage {
 struct DeadLetter {
   std::int64_t id = 0;
   std::string channel;
+  std::string account;
   std::string kind;
   int attempts = 0;
   std::string last_error;
@@ -61,8 +63,23 @@ class OutboxRepo {
   // The earliest next_attempt_at among rows that could be claimed, if any.
   std::optional<std::int64_t> next_due_at();
 
-  void mark_sent(std::int64_t id, std::int64_t now_ms);
-  void mark_retry(std::int64_t id, std::int64_t next_attempt_at, const std::string& error);
+  // `platform_message_id` and `window` ("free" / "paid" for Zalo) may be empty.
+  void mark_sent(std::int64_t id,
+                 std::int64_t now_ms,
+                 const std::string& platform_message_id = {},
+                 const std::string& window = {});
+  void mark_retry(std::int64_t id,
+                  std::int64_t next_attempt_at,
+                  const std::string& error,
+                  int parts_sent = 0);
+
+  // Receipts: by the platform's message ids (Zalo, Messenger `mids`), or for everything sent to
+  // the person up to a time (Messenger's watermark). kind: delivered | read. Returns rows changed.
+  int record_receipt(const std::string& kind, const std::vector<std::string>& platform_message_ids);
+  int record_receipt_until(const std::string& kind,
+                           std::int64_t person_id,
+                           std::int64_t watermark_ms,
+                           std::int64_t now_ms);
   // status: dead (gave up) | skipped (not sendable, e.g. outside the window)
   void mark_final(std::int64_t id, const std::string& status, const std::string& error);
 
@@ -73,6 +90,9 @@ class OutboxRepo {
                                                 std::int64_t after_id,
                                                 int limit);
   std::vector<DeadLetter> dead_letters(int limit);
+  // Puts dead rows (one by id, or all with id 0) back in the queue, due now, attempts reset.
+  int requeue_dead(std::int64_t id, std::int64_t now_ms);
+  std::int64_t count_dead();
   std::int64_t count_open();
   // Open rows due by `now_ms` (work the sender still has to do now).
   std::int64_t count_due(std::int64_t now_ms);

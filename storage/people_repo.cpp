@@ -109,6 +109,25 @@ void PeopleRepo::set_consent_store_text(std::int64_t id, bool yes) {
   Query(set_consent_).bind(":yes", yes).bind(":id", id).exec();
 }
 
+void PeopleRepo::set_shared(std::int64_t id,
+                            const std::string& name,
+                            const std::string& phone,
+                            const std::string& address,
+                            std::int64_t now_ms) {
+  SQLite::Statement st(db_, R"sql(
+UPDATE people SET shared_name = COALESCE(NULLIF(:name, ''), shared_name),
+  shared_phone = COALESCE(NULLIF(:phone, ''), shared_phone),
+  shared_address = COALESCE(NULLIF(:address, ''), shared_address), shared_at = :now
+WHERE id = :id
+)sql");
+  st.bind(":name", name);
+  st.bind(":phone", phone);
+  st.bind(":address", address);
+  st.bind(":now", static_cast<int64_t>(now_ms));
+  st.bind(":id", static_cast<int64_t>(id));
+  st.exec();
+}
+
 void PeopleRepo::forget(const Person& person) {
   // Rarely used: plain statements prepared on the spot, values bound as always.
   const char* kSteps[] = {
@@ -117,8 +136,9 @@ void PeopleRepo::forget(const Person& person) {
       "DELETE FROM outbox WHERE person_id = :id",
       "UPDATE feedback SET person_id = NULL WHERE person_id = :id",
       "DELETE FROM questions WHERE person_id = :id",
-      "UPDATE people SET display_name = NULL, consent_store_text = 0, consent_broadcast = 0 "
-      "WHERE id = :id",
+      "UPDATE people SET display_name = NULL, consent_store_text = 0, consent_broadcast = 0, "
+      "shared_name = NULL, shared_phone = NULL, shared_address = NULL, shared_at = NULL WHERE id = "
+      ":id",
   };
   for (const char* sql : kSteps) {
     SQLite::Statement st(db_, sql);

@@ -49,6 +49,14 @@ class PeopleRepo {
   void set_language(std::int64_t id, const std::string& language);
   void set_consent_store_text(std::int64_t id, bool yes);
 
+  // What the person chose to share through the platform's own form (name, phone, address);
+  // empty values keep what was there.
+  void set_shared(std::int64_t id,
+                  const std::string& name,
+                  const std::string& phone,
+                  const std::string& address,
+                  std::int64_t now_ms);
+
   // "Delete my data", step 1: removes the conversation, interaction log and queued or delivered
   // messages (a turn that forgets writes its goodbye afterwards),
   // detaches feedback (kept anonymous), clears name and consents, and blanks the platform id

@@ -11,6 +11,7 @@
 #include "storage/outbox_repo.hpp"
 #include "storage/people_repo.hpp"
 #include "storage/records_repo.hpp"
+#include "storage/token_repo.hpp"
 
 namespace outreach::storage {
 
@@ -22,7 +23,8 @@ struct Store {
         inbox(database),
         outbox(database),
         jobs(database),
-        records(database) {}
+        records(database),
+        tokens(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -34,6 +36,7 @@ struct Store {
   OutboxRepo outbox;
   JobsRepo jobs;
   RecordsRepo records;
+  TokenRepo tokens;
 };
 
 }  // namespace outreach::storage

@@ -6,15 +6,22 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "bot/app/http_routes.hpp"
+#include "bot/app/token_store.hpp"
+#include "bot/channels/messenger/messenger.hpp"
 #include "bot/channels/web/webchat.hpp"
+#include "bot/channels/zalo/zalo_client.hpp"
+#include "bot/channels/zalo/zalo_webhook.hpp"
 #include "bot/core/log.hpp"
+#include "bot/net/http_client.hpp"
 #include "bot/router/dispatcher.hpp"
 #include "bot/router/router.hpp"
 #include "bot/router/turn_runner.hpp"
@@ -27,6 +34,7 @@
 
 namespace outreach::app {
 namespace net = boost::asio;
+namespace net_ = outreach::net;
 using namespace std::chrono_literals;
 
 namespace {
@@ -61,8 +69,21 @@ void describe_metrics(Metrics& m) {
   m.describe("outreach_send_total", "Send outcomes by channel (sent, retry, skipped, dead)",
              T::kCounter);
   m.describe("outreach_content_reloads_total", "Content reloads by result", T::kCounter);
+  m.describe("outreach_dead_letters",
+             "Messages the sender gave up on (list them: outreach-bot dead-letters)", T::kGauge);
+  m.describe("outreach_webhook_total", "Platform webhook requests by channel and outcome",
+             T::kCounter);
+  m.describe("outreach_webhook_events_total", "Events accepted from platform webhooks",
+             T::kCounter);
+  m.describe("outreach_token_refresh_total", "Zalo token refreshes by account and outcome",
+             T::kCounter);
+  m.describe("outreach_platform_alerts_total", "Platform problems a person must fix (tokens, page)",
+             T::kCounter);
+  m.describe("outreach_zalo_messages_total",
+             "Zalo messages sent by account and window (free, paid)", T::kCounter);
   m.set("outreach_inbox_depth", {}, 0);
   m.set("outreach_outbox_depth", {}, 0);
+  m.set("outreach_dead_letters", {}, 0);
 }
 
 constexpr std::string_view kRetentionJob = "retention.purge";
@@ -116,6 +137,16 @@ struct App::Impl {
   channels::web::WebChat webchat;
   std::unique_ptr<channels::web::WebChatClient> web_client;
   std::unique_ptr<server::HttpServer> http;
+  std::unique_ptr<net_::HttpClient> http_client;
+  std::unique_ptr<DbTokenStore> token_store;
+  std::unique_ptr<channels::zalo::Webhook> zalo_webhook;
+  std::unique_ptr<channels::zalo::Client> zalo_client;
+  std::unique_ptr<channels::messenger::Webhook> messenger_webhook;
+  std::unique_ptr<channels::messenger::Client> messenger_client;
+  std::unique_ptr<net::steady_timer> fresh_timer;
+
+  void setup_platforms();
+  void keep_tokens_fresh();
   net::signal_set signals;
   std::promise<void> stop_promise;
   std::once_flag stop_once;
@@ -161,6 +192,8 @@ App::App(Config config, AppOptions options)
   ro.turn.form_expiry_ms = m.config.conversation.form_expiry.count();
   ro.turn.store_message_text = m.config.privacy.store_message_text;
   ro.default_language = m.config.default_language;
+  ro.turn.human_quiet_zalo_ms = m.config.zalo.human_quiet.count();
+  ro.turn.human_quiet_messenger_ms = m.config.messenger.human_quiet.count();
   m.dispatcher =
       std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(m.flows), m.flows);
   m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.understanding,
@@ -181,6 +214,7 @@ App::App(Config config, AppOptions options)
       std::make_unique<sender::Sender>(m.ioc.get_executor(), *m.writer, m.clock, m.metrics, so);
   m.web_client = std::make_unique<channels::web::WebChatClient>(m.webchat);
   m.sender->add_client(*m.web_client);
+  m.setup_platforms();
 
   m.scheduler = std::make_unique<sender::Scheduler>(m.ioc.get_executor(), *m.writer, m.clock,
                                                     [this] { impl_->sender->kick(); });
@@ -239,7 +273,9 @@ App::App(Config config, AppOptions options)
                      return r;
                    },
                    m.config.webchat.poll_timeout,
-                   m.config.webchat.enabled};
+                   m.config.webchat.enabled,
+                   m.zalo_webhook.get(),
+                   m.messenger_webhook.get()};
     m.http = std::make_unique<server::HttpServer>(m.ioc, ho, make_http_handler(std::move(deps)),
                                                   m.metrics);
   }
@@ -251,6 +287,99 @@ App::~App() {
 
 void App::add_client(channels::ChannelClient& client) {
   impl_->sender->add_client(client);
+}
+
+// Zalo OAs and Facebook pages from the config, their secrets from the environment (a missing
+// one stops start-up, naming the variable), first Zalo tokens seeded from the environment.
+void App::Impl::setup_platforms() {
+  if (config.zalo.accounts.empty() && config.messenger.accounts.empty())
+    return;
+  std::vector<std::string> missing;
+  auto need = [&](std::string_view platform, const std::string& id, std::string_view what) {
+    std::string v = env_secret(platform, id, what);
+    if (v.empty())
+      missing.push_back(env_name(platform, id, what));
+    return v;
+  };
+  std::vector<channels::zalo::Account> zalo;
+  for (const auto& a : config.zalo.accounts)
+    zalo.push_back({a.id, a.oa_id, a.app_id, a.name, need("zalo", a.id, "OA_SECRET"),
+                    need("zalo", a.id, "APP_SECRET")});
+  std::vector<channels::messenger::Account> pages;
+  for (const auto& a : config.messenger.accounts)
+    pages.push_back({a.id, a.page_id, a.name, need("messenger", a.id, "APP_SECRET"),
+                     need("messenger", a.id, "PAGE_TOKEN"),
+                     need("messenger", a.id, "VERIFY_TOKEN")});
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += "\n  " + m;
+    throw StartupError("these secrets are not set in the environment (README, \"Secrets\"):" +
+                       list);
+  }
+  http_client = std::make_unique<net_::HttpClient>(ioc.get_executor());
+  auto hint = [this](const std::string& lang) {
+    auto snap = content.snapshot();
+    return snap ? snap->ui(lang, "number.hint") : std::string{};
+  };
+  if (!zalo.empty()) {
+    const std::int64_t now = clock.now_ms();
+    for (const auto& a : zalo) {
+      const std::string refresh = env_secret("zalo", a.id, "REFRESH_TOKEN");
+      const std::string access = env_secret("zalo", a.id, "ACCESS_TOKEN");
+      const bool seeded = !refresh.empty() && writer->run_sync([&](storage::Store& s) {
+        // Never replaces stored tokens: the environment's refresh token is used up after the first
+        // rotation.
+        return s.tokens.seed("zalo:" + a.id, refresh, access, access.empty() ? 0 : now + 3'600'000,
+                             now, false);
+      });
+      const bool have = writer->run_sync(
+          [&](storage::Store& s) { return s.tokens.get("zalo:" + a.id).has_value(); });
+      if (seeded)
+        log::info("zalo", "tokens_seeded", {{"account", a.id}});
+      if (!have)
+        log::warn("zalo", "no_tokens",
+                  {{"account", a.id}, {"set", env_name("zalo", a.id, "REFRESH_TOKEN")}});
+    }
+    token_store = std::make_unique<DbTokenStore>(*writer, clock);
+    zalo_webhook =
+        std::make_unique<channels::zalo::Webhook>(zalo, config.zalo.timestamp_skew, clock);
+    channels::zalo::ClientOptions zo;
+    zo.api_base_url = config.zalo.api_base_url;
+    zo.oauth_base_url = config.zalo.oauth_base_url;
+    zo.rate_per_minute = config.zalo.rate_per_minute;
+    zo.refresh_ahead = config.zalo.refresh_ahead;
+    zo.number_hint = hint;
+    zalo_client = std::make_unique<channels::zalo::Client>(*http_client, *token_store, zalo, zo,
+                                                           clock, metrics);
+    sender->add_client(*zalo_client);
+  }
+  if (!pages.empty()) {
+    messenger_webhook =
+        std::make_unique<channels::messenger::Webhook>(pages, config.messenger.accept_sha1);
+    channels::messenger::ClientOptions mo;
+    mo.api_base_url = config.messenger.api_base_url;
+    mo.rate_per_second = config.messenger.rate_per_second;
+    mo.number_hint = hint;
+    messenger_client =
+        std::make_unique<channels::messenger::Client>(*http_client, pages, mo, clock, metrics);
+    sender->add_client(*messenger_client);
+  }
+}
+
+// Every minute, refresh the Zalo access tokens that expire within refresh_ahead.
+void App::Impl::keep_tokens_fresh() {
+  if (!zalo_client || shutting_down.load())
+    return;
+  net::co_spawn(ioc, zalo_client->keep_fresh(), [this](std::exception_ptr ep) {
+    log::exception("zalo", "keep_fresh_failed", ep);
+    if (shutting_down.load())
+      return;
+    fresh_timer->expires_after(std::chrono::minutes(1));
+    fresh_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (!ec)
+        keep_tokens_fresh();
+    });
+  });
 }
 
 void App::Impl::watch_signals() {
@@ -298,6 +427,10 @@ std::uint16_t App::start() {
   m.writer->run_sync([now](storage::Store& s) { schedule_retention(s, now); });
   m.sender->start();
   m.scheduler->start();
+  if (m.zalo_client) {
+    m.fresh_timer = std::make_unique<net::steady_timer>(m.ioc);
+    m.keep_tokens_fresh();
+  }
   m.router->kick();  // events accepted before a crash or restart
   if (m.http)
     m.http->start();
@@ -382,6 +515,8 @@ void App::shutdown() {
     m.router->pause();
     while (!idle() && before_deadline()) std::this_thread::sleep_for(5ms);
     m.sender->stop();
+    if (m.fresh_timer)
+      net::post(m.ioc, [&m] { m.fresh_timer->cancel(); });
     m.scheduler->stop();
     while (m.sender->in_flight() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
     m.signals.cancel();

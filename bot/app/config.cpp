@@ -1,5 +1,6 @@
 #include "bot/app/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -70,6 +71,16 @@ class Reader {
     }
     if (allowed.empty() && v.empty())
       return problem(n, key, "must not be empty");
+    out = v;
+  }
+
+  void url(const YAML::Node& n, const std::string& key, std::string& out) {
+    if (!n.IsScalar())
+      return problem(n, key, "must be a URL");
+    std::string v = n.as<std::string>();
+    if (!(v.starts_with("https://") || v.starts_with("http://")) || v.size() < 10)
+      return problem(n, key, "'" + v + "' is not an http(s) URL");
+    while (v.ends_with("/")) v.pop_back();
     out = v;
   }
 
@@ -144,7 +155,165 @@ std::string ms_text(Ms d) {
   return std::to_string(v) + "ms";
 }
 
+bool valid_account_id(std::string_view id) {
+  return !id.empty() && id.size() <= 32 && std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
+}
+
+bool digits(std::string_view v) {
+  return !v.empty() &&
+         std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// Accounts: a list of mappings; ids unique; platform ids digits (kept as text: they exceed 2^53).
+template <class Account, class Fields>
+void parse_accounts(Reader& r,
+                    const YAML::Node& n,
+                    const std::string& key,
+                    std::vector<Account>& out,
+                    Fields fields) {
+  if (!n.IsDefined() || n.IsNull())
+    return;
+  if (!n.IsSequence())
+    return r.problem(n, key, "must be a list of accounts");
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string at = key + "[" + std::to_string(i) + "]";
+    Account a;
+    fields(n[i], at, a);
+    if (!valid_account_id(a.id))
+      r.problem(n[i], at + ".id", "'" + a.id + "' must use a-z, 0-9 and - (at most 32)");
+    if (!ids.insert(a.id).second)
+      r.problem(n[i], at + ".id", "'" + a.id + "' is used twice");
+    out.push_back(std::move(a));
+  }
+}
+
+void parse_zalo(Reader& r, const YAML::Node& n, const std::string& k, Config::Zalo& z) {
+  using N = const YAML::Node&;
+  using K = const std::string&;
+  r.map(n, k,
+        {
+            {"api_base_url",
+             [&](N v, K kk) {
+               r.url(v, kk, z.api_base_url);
+             }},
+            {"oauth_base_url",
+             [&](N v, K kk) {
+               r.url(v, kk, z.oauth_base_url);
+             }},
+            {"timestamp_skew",
+             [&](N v, K kk) {
+               r.duration(v, kk, z.timestamp_skew, Ms{1000}, Ms{86'400'000});
+             }},
+            {"rate_per_minute",
+             [&](N v, K kk) {
+               r.integer(v, kk, z.rate_per_minute, 1, 1'000'000);
+             }},
+            {"human_quiet",
+             [&](N v, K kk) {
+               r.duration(v, kk, z.human_quiet, Ms{0}, Ms{7 * 86'400'000ll});
+             }},
+            {"refresh_ahead",
+             [&](N v, K kk) {
+               r.duration(v, kk, z.refresh_ahead, Ms{60'000}, Ms{24 * 3'600'000});
+             }},
+            {"accounts",
+             [&](N v, K kk) {
+               parse_accounts(r, v, kk, z.accounts, [&](N a, K at, Config::ZaloAccount& acc) {
+                 r.map(a, at,
+                       {
+                           {"id",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.id);
+                            }},
+                           {"oa_id",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.oa_id);
+                            }},
+                           {"app_id",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.app_id);
+                            }},
+                           {"name",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.name);
+                            }},
+                       });
+                 if (!digits(acc.oa_id))
+                   r.problem(a, at + ".oa_id", "must be the OA id (digits, in quotes)");
+                 if (!digits(acc.app_id))
+                   r.problem(a, at + ".app_id", "must be the Zalo app id (digits, in quotes)");
+               });
+             }},
+        });
+}
+
+void parse_messenger(Reader& r, const YAML::Node& n, const std::string& k, Config::Messenger& m) {
+  using N = const YAML::Node&;
+  using K = const std::string&;
+  r.map(n, k,
+        {
+            {"api_base_url",
+             [&](N v, K kk) {
+               r.url(v, kk, m.api_base_url);
+             }},
+            {"rate_per_second",
+             [&](N v, K kk) {
+               r.integer(v, kk, m.rate_per_second, 1, 100'000);
+             }},
+            {"human_quiet",
+             [&](N v, K kk) {
+               r.duration(v, kk, m.human_quiet, Ms{0}, Ms{7 * 86'400'000ll});
+             }},
+            {"accept_sha1",
+             [&](N v, K kk) {
+               r.boolean(v, kk, m.accept_sha1);
+             }},
+            {"accounts",
+             [&](N v, K kk) {
+               parse_accounts(r, v, kk, m.accounts, [&](N a, K at, Config::MessengerAccount& acc) {
+                 r.map(a, at,
+                       {
+                           {"id",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.id);
+                            }},
+                           {"page_id",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.page_id);
+                            }},
+                           {"name",
+                            [&](N x, K kx) {
+                              r.string(x, kx, acc.name);
+                            }},
+                       });
+                 if (!digits(acc.page_id))
+                   r.problem(a, at + ".page_id", "must be the page id (digits, in quotes)");
+               });
+             }},
+        });
+}
+
 }  // namespace
+
+std::string env_name(std::string_view platform, std::string_view account, std::string_view what) {
+  std::string out = "OUTREACH_";
+  for (std::string_view part : {platform, account, what}) {
+    for (char ch : part)
+      out += ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    out += '_';
+  }
+  out.pop_back();
+  return out;
+}
+
+std::string env_secret(std::string_view platform, std::string_view account, std::string_view what) {
+  const char* v = std::getenv(
+      env_name(platform, account, what).c_str());  // NOLINT(concurrency-mt-unsafe): start-up
+  return v ? std::string(v) : std::string();
+}
 
 ConfigError::ConfigError(std::vector<std::string> problems)
     : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
@@ -318,6 +487,14 @@ Config parse_config(const std::string& yaml_text, const std::string& origin) {
                           }},
                      });
              }},
+            {"zalo",
+             [&](N n, K k) {
+               parse_zalo(r, n, k, c.zalo);
+             }},
+            {"messenger",
+             [&](N n, K k) {
+               parse_messenger(r, n, k, c.messenger);
+             }},
         });
   if (c.sender.backoff_max < c.sender.backoff_base)
     problems.push_back(origin +
@@ -340,6 +517,8 @@ Secrets load_secrets() {
   Secrets s;
   if (const char* v = std::getenv("OUTREACH_LOG_HASH_KEY"))
     s.log_hash_key = v;  // NOLINT(concurrency-mt-unsafe): read at start-up
+  if (const char* v = std::getenv("OUTREACH_ADMIN_TOKEN"))
+    s.admin_token = v;  // NOLINT(concurrency-mt-unsafe): read at start-up
   return s;
 }
 
@@ -370,6 +549,24 @@ std::string to_yaml(const Config& c) {
     << "webchat: { enabled: " << (c.webchat.enabled ? "true" : "false")
     << ", poll_timeout: " << ms_text(c.webchat.poll_timeout) << ", max_text: " << c.webchat.max_text
     << " }\n";
+  o << "zalo:\n  api_base_url: " << c.zalo.api_base_url
+    << "\n  oauth_base_url: " << c.zalo.oauth_base_url
+    << "\n  timestamp_skew: " << ms_text(c.zalo.timestamp_skew)
+    << "\n  rate_per_minute: " << c.zalo.rate_per_minute
+    << "\n  human_quiet: " << ms_text(c.zalo.human_quiet)
+    << "\n  refresh_ahead: " << ms_text(c.zalo.refresh_ahead)
+    << "\n  accounts:" << (c.zalo.accounts.empty() ? " []" : "") << "\n";
+  for (const auto& a : c.zalo.accounts)
+    o << "    - { id: " << a.id << ", oa_id: \"" << a.oa_id << "\", app_id: \"" << a.app_id
+      << "\", name: \"" << a.name << "\" }\n";
+  o << "messenger:\n  api_base_url: " << c.messenger.api_base_url
+    << "\n  rate_per_second: " << c.messenger.rate_per_second
+    << "\n  human_quiet: " << ms_text(c.messenger.human_quiet)
+    << "\n  accept_sha1: " << (c.messenger.accept_sha1 ? "true" : "false")
+    << "\n  accounts:" << (c.messenger.accounts.empty() ? " []" : "") << "\n";
+  for (const auto& a : c.messenger.accounts)
+    o << "    - { id: " << a.id << ", page_id: \"" << a.page_id << "\", name: \"" << a.name
+      << "\" }\n";
   return o.str();
 }
 

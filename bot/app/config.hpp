@@ -24,7 +24,8 @@ struct Config {
 
   struct Database {
     std::string path = "var/outreach.sqlite3";
-    std::string synchronous = "normal";  // normal | full
+    std::string synchronous =
+        "full";  // full | normal (full: an acknowledged event survives a power cut)
     Ms busy_timeout{5000};
   } database;
 
@@ -32,10 +33,12 @@ struct Config {
   std::string default_language = "vi";  // vi | en
 
   struct Http {
-    std::size_t body_limit = 256 * 1024;  // bytes; larger requests get 413
-    Ms header_timeout{10'000};            // to receive a request's header
-    Ms body_timeout{30'000};              // to receive its body
-    Ms idle_timeout{60'000};              // keep-alive wait for the next request
+    std::size_t body_limit =
+        1024 *
+        1024;  // bytes; larger requests get 413 (Messenger batches of escaped text exceed 300 KB)
+    Ms header_timeout{10'000};  // to receive a request's header
+    Ms body_timeout{30'000};    // to receive its body
+    Ms idle_timeout{60'000};    // keep-alive wait for the next request
     Ms write_timeout{30'000};
     std::size_t max_connections = 1024;
   } http;
@@ -67,12 +70,54 @@ struct Config {
     Ms poll_timeout{25'000};      // long-poll wait
     std::size_t max_text = 2000;  // characters per message
   } webchat;
+
+  // One Zalo Official Account (one per ward, say). Its secrets come from the environment:
+  // OUTREACH_ZALO_<ID>_OA_SECRET, _APP_SECRET and the first _REFRESH_TOKEN (see README).
+  struct ZaloAccount {
+    std::string id;  // our name for it: a-z, 0-9, -
+    std::string oa_id;
+    std::string app_id;
+    std::string name;  // shown to staff
+  };
+
+  struct Zalo {
+    std::string api_base_url = "https://openapi.zalo.me";
+    std::string oauth_base_url = "https://oauth.zaloapp.com";
+    Ms timestamp_skew{10 * 60 * 1000};  // events stamped further from now are refused
+    int rate_per_minute = 4000;         // API calls per minute per app
+    Ms human_quiet{30 * 60 * 1000};     // after staff answer in Zalo's own tool, the bot waits
+    Ms refresh_ahead{2 * 3600 * 1000};  // refresh the access token this long before it expires
+    std::vector<ZaloAccount> accounts;
+  } zalo;
+
+  // One Facebook page. Secrets: OUTREACH_MESSENGER_<ID>_APP_SECRET, _PAGE_TOKEN, _VERIFY_TOKEN.
+  struct MessengerAccount {
+    std::string id;
+    std::string page_id;
+    std::string name;
+  };
+
+  struct Messenger {
+    std::string api_base_url = "https://graph.facebook.com/v25.0";
+    int rate_per_second = 300;       // Send API calls per second per page
+    Ms human_quiet{30 * 60 * 1000};  // after a person answers from the page inbox, the bot waits
+    bool accept_sha1 = false;        // also accept the legacy X-Hub-Signature (sha1)
+    std::vector<MessengerAccount> accounts;
+  } messenger;
 };
 
 // Secrets read from the environment only.
 struct Secrets {
   std::string log_hash_key;  // OUTREACH_LOG_HASH_KEY: key for pseudonymous user ids in logs
+  std::string admin_token;   // OUTREACH_ADMIN_TOKEN: bearer token of the admin API
 };
+
+// The environment variable that holds a secret of an account: env_name("zalo", "go-vap",
+// "OA_SECRET") is OUTREACH_ZALO_GO_VAP_OA_SECRET.
+std::string env_name(std::string_view platform, std::string_view account, std::string_view what);
+
+// The value of that variable, or empty.
+std::string env_secret(std::string_view platform, std::string_view account, std::string_view what);
 
 class ConfigError : public std::runtime_error {
  public:

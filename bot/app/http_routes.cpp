@@ -205,6 +205,49 @@ Response chat_ui(RouteDeps& d, const Request& req, std::string_view query) {
       req, 200, nlohmann::json{{"lang", lang}, {"strings", strings}, {"menu", menu}}.dump());
 }
 
+std::string_view header(const Request& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string_view{}
+                         : std::string_view(it->value().data(), it->value().size());
+}
+
+// Stores verified platform events; the answer the platform gets.
+net::awaitable<Response> accept_events(RouteDeps& d,
+                                       const Request& req,
+                                       std::string_view channel,
+                                       Result<std::vector<InboundEvent>> events) {
+  if (!events) {
+    const auto ec = events.error();
+    const char* outcome = ec == Errc::kMalformedPayload ? "malformed"
+                          : ec == Errc::kStaleTimestamp ? "stale"
+                          : ec == Errc::kUnknownAccount ? "unknown_account"
+                                                        : "bad_signature";
+    d.metrics.inc("outreach_webhook_total",
+                  {{"channel", std::string(channel)}, {"outcome", outcome}});
+    if (ec == Errc::kMalformedPayload)
+      co_return server::json_error(req, 400, "malformed", "the body is not a JSON object");
+    log::warn("webhook", "refused", {{"channel", channel}, {"reason", ec.message()}});
+    co_return server::json_error(req, 401, "unauthorized", ec.message());
+  }
+  const std::size_t n = events->size();
+  if (n > 0) {
+    auto stored = co_await d.inbox.append(std::move(*events));
+    if (!stored) {
+      d.metrics.inc("outreach_webhook_total",
+                    {{"channel", std::string(channel)}, {"outcome", "store_failed"}});
+      Response res =
+          server::json_error(req, 503, "unavailable", "could not store the events; retry");
+      res.set(http::field::retry_after, "2");
+      co_return res;
+    }
+  }
+  d.metrics.inc("outreach_webhook_total",
+                {{"channel", std::string(channel)}, {"outcome", "accepted"}});
+  d.metrics.inc("outreach_webhook_events_total", {{"channel", std::string(channel)}},
+                static_cast<double>(n));
+  co_return server::json_response(req, 200, "{\"ok\":true}");
+}
+
 net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, RequestInfo& info) {
   const std::string_view target(req.target().data(), req.target().size());
   const auto qpos = target.find('?');
@@ -265,6 +308,35 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, Reque
       info.route = "chat_ui";
       co_return get ? chat_ui(*d, req, query) : method_not_allowed(req, "GET");
     }
+  }
+  if (path == "/webhooks/zalo" && d->zalo != nullptr) {
+    info.route = "webhook_zalo";
+    if (req.method() != http::verb::post)
+      co_return method_not_allowed(req, "POST");
+    co_return co_await accept_events(*d, req, "zalo",
+                                     d->zalo->handle(header(req, "X-ZEvent-Signature"), req.body(),
+                                                     header(req, "X-ZEvent-Timestamp")));
+  }
+  if (path == "/webhooks/messenger" && d->messenger != nullptr) {
+    info.route = "webhook_messenger";
+    if (get) {
+      const auto q = parse_query(query);
+      auto value = [&](const char* k) {
+        auto it = q.find(k);
+        return it == q.end() ? std::string{} : it->second;
+      };
+      auto challenge = d->messenger->subscribe(value("hub.mode"), value("hub.verify_token"),
+                                               value("hub.challenge"));
+      if (!challenge)
+        co_return server::json_error(req, 403, "forbidden", "verify token does not match");
+      co_return server::make_response(req, 200, *challenge, "text/plain");
+    }
+    if (req.method() != http::verb::post)
+      co_return method_not_allowed(req, "GET, POST");
+    co_return co_await accept_events(
+        *d, req, "messenger",
+        d->messenger->handle(header(req, "X-Hub-Signature-256"), header(req, "X-Hub-Signature"),
+                             req.body()));
   }
   info.route = "unmatched";
   co_return server::json_error(req, 404, "not_found", "no such path");

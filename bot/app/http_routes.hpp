@@ -4,13 +4,18 @@
 //   GET  /healthz         the process is up           GET /readyz         ready to take traffic
 //   GET  /metrics         Prometheus text             GET /chat/ui        UI strings for the page
 //   POST /chat/send       web chat: a message in      GET /chat/poll      web chat: replies out
-// Platform webhooks (/webhooks/zalo, /webhooks/messenger) join this table with their adapters.
+//   POST /webhooks/zalo   Zalo OA events              GET|POST /webhooks/messenger  Messenger
+// Webhooks answer 200 once the events are stored (duplicates too), 401 for a missing, wrong or
+// stale signature or an unknown account (nothing stored), 400 / 413 for bodies that are not
+// JSON or too large, 503 when the store failed (the platform retries; dedupe makes that safe).
 // Thread-safety: the handler is called concurrently from io threads; all it touches is
 // thread-safe (see each dependency's header).
 
 #include <functional>
 
+#include "bot/channels/messenger/messenger.hpp"
 #include "bot/channels/web/webchat.hpp"
+#include "bot/channels/zalo/zalo_webhook.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/server/http_server.hpp"
@@ -38,6 +43,8 @@ struct RouteDeps {
   std::function<Readiness()> readiness;
   std::chrono::milliseconds poll_timeout{25'000};
   bool webchat_enabled = true;
+  const channels::zalo::Webhook* zalo = nullptr;            // null: no Zalo OA configured
+  const channels::messenger::Webhook* messenger = nullptr;  // null: no page configured
 };
 
 server::Handler make_http_handler(RouteDeps deps);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,7 @@ struct Delivery {
   std::string language;
   std::int64_t last_interaction_at = 0;
   int attempt = 1;
+  int parts_sent = 0;  // parts of this message delivered by earlier attempts (skip them)
 };
 
 struct SendResult {
@@ -40,14 +42,33 @@ struct SendResult {
   Kind kind = Kind::kSent;
   std::string error;                         // why, for the outbox row and the dead-letter list
   std::chrono::milliseconds retry_after{0};  // the platform's hint, if any
+  int parts_sent = 0;                        // progress through a long message (kept on retry)
+  std::string platform_message_id;           // the platform's id of the (last) message sent
+  std::string window;                        // "free" / "paid" where the platform bills by window
 
   static SendResult sent() { return {}; }
 
-  static SendResult retry(std::string why) { return {Kind::kRetry, std::move(why), {}}; }
+  static SendResult retry(std::string why, std::chrono::milliseconds after = {}) {
+    SendResult r;
+    r.kind = Kind::kRetry;
+    r.error = std::move(why);
+    r.retry_after = after;
+    return r;
+  }
 
-  static SendResult give_up(std::string why) { return {Kind::kGiveUp, std::move(why), {}}; }
+  static SendResult give_up(std::string why) {
+    SendResult r;
+    r.kind = Kind::kGiveUp;
+    r.error = std::move(why);
+    return r;
+  }
 
-  static SendResult skip(std::string why) { return {Kind::kSkip, std::move(why), {}}; }
+  static SendResult skip(std::string why) {
+    SendResult r;
+    r.kind = Kind::kSkip;
+    r.error = std::move(why);
+    return r;
+  }
 };
 
 std::string_view to_string(SendResult::Kind k);
@@ -62,6 +83,36 @@ class ChannelClient {
   // Called once the outcome of send() is committed to the outbox (the web chat wakes the
   // visitor's poll here, so the poll finds the row marked sent).
   virtual void on_recorded(const Delivery& /*delivery*/, const SendResult& /*result*/) {}
+};
+
+// Platform events that are not messages travel as EventKind::kOther with extra["type"]:
+inline constexpr std::string_view kEventReceipt = "receipt";  // delivered / read
+inline constexpr std::string_view kEventStaffReply =
+    "staff_reply";  // staff answered on the platform
+inline constexpr std::string_view kEventSharedInfo =
+    "shared_info";  // the person shared name/phone/address
+inline constexpr std::string_view kEventStandby = "standby";    // another app owns the thread
+inline constexpr std::string_view kEventReaction = "reaction";  // a reaction to a message
+inline constexpr std::string_view kEventUnknown = "unknown";    // stored, not answered
+
+// Storage for an account's OAuth tokens, implemented by the app over the database.
+// Thread-safety: implementations are safe to call from any executor.
+struct StoredTokens {
+  std::string access_token;
+  std::int64_t access_expires_at = 0;
+  std::string refresh_token;
+  std::string state = "ok";  // ok | refreshing | lost
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  virtual boost::asio::awaitable<std::optional<StoredTokens>> load(std::string account) = 0;
+  // Durably notes that a refresh with the stored refresh token is starting.
+  virtual boost::asio::awaitable<void> begin_refresh(std::string account) = 0;
+  // Durably stores the new pair (synchronous, before the new access token is used).
+  virtual boost::asio::awaitable<void> commit(std::string account, StoredTokens tokens) = 0;
+  virtual boost::asio::awaitable<void> mark_lost(std::string account, std::string error) = 0;
 };
 
 // Renders a message as plain text with its choices numbered ("1. …") for channels without

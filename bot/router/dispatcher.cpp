@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "bot/channels/channel.hpp"
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
 #include "handlers/handlers.hpp"
@@ -67,9 +68,17 @@ void Dispatcher::dispatch(handlers::Turn& turn,
                           storage::Store& tx,
                           const Understanding& understanding) {
   const InboundEvent& ev = turn.event;
-  if (ev.kind == EventKind::kUnfollow || ev.kind == EventKind::kOther) {
+  if (ev.kind == EventKind::kOther)
+    return platform_event(turn, tx);
+  if (ev.kind == EventKind::kUnfollow) {
     turn.handler = "ignored";
     turn.outcome = std::string(to_string(ev.kind));
+    return;
+  }
+  if (turn.state.human_until > turn.now_ms) {
+    // A staff member is answering this person on the platform: the bot keeps out of the way.
+    turn.handler = "staff_active";
+    turn.outcome = "quiet";
     return;
   }
   if (ev.kind == EventKind::kFollow) {
@@ -113,6 +122,37 @@ void Dispatcher::dispatch(handlers::Turn& turn,
   if (payload.empty())
     return answer(turn, tx, understanding.interpret(ev.text));
   run(turn, tx, payload);
+}
+
+void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
+  const InboundEvent& ev = turn.event;
+  const std::string type = ev.extra.value("type", std::string{});
+  turn.handler = type.empty() ? "ignored" : type;
+  turn.outcome = ev.extra.value("event", std::string{"other"});
+  if (type == channels::kEventReceipt) {
+    const std::string kind = ev.extra.value("receipt", std::string{"delivered"});
+    std::vector<std::string> ids;
+    if (auto it = ev.extra.find("ids"); it != ev.extra.end() && it->is_array())
+      for (const auto& id : *it)
+        if (id.is_string())
+          ids.push_back(id.get<std::string>());
+    int changed = ids.empty() ? 0 : tx.outbox.record_receipt(kind, ids);
+    if (const auto watermark = ev.extra.value("watermark", std::int64_t{0}); watermark > 0)
+      changed += tx.outbox.record_receipt_until(kind, turn.person.id, watermark, turn.now_ms);
+    turn.outcome = kind + ":" + std::to_string(changed);
+  } else if (type == channels::kEventStaffReply) {
+    const std::int64_t quiet = ev.channel == ChannelKind::kZalo
+                                   ? turn.options.human_quiet_zalo_ms
+                                   : turn.options.human_quiet_messenger_ms;
+    turn.state.human_until = turn.now_ms + quiet;
+    flows_.abandon(turn, tx);  // a person is handling it; a half-filled form would only confuse
+    turn.outcome = "bot_quiet";
+  } else if (type == channels::kEventSharedInfo) {
+    tx.people.set_shared(turn.person.id, ev.extra.value("name", std::string{}),
+                         ev.extra.value("phone", std::string{}),
+                         ev.extra.value("address", std::string{}), turn.now_ms);
+    turn.outcome = "stored";
+  }
 }
 
 void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {

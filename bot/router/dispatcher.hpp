@@ -29,6 +29,10 @@ class Dispatcher {
   // read when that helps), ask "did you mean…?", or fall back.
   void answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant);
 
+  // Platform events that are not messages: receipts, staff answering on the platform (the bot
+  // goes quiet for that person), information the person shared, standby.
+  void platform_event(handlers::Turn& turn, storage::Store& tx);
+
  private:
   std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;
   handlers::FlowEngine& flows_;

@@ -18,18 +18,23 @@ constexpr double kCoverTf = 4.0;
 
 // Restricted Damerau–Levenshtein distance, capped: returns 2 for anything above 1.
 int distance_at_most_one(std::string_view a, std::string_view b) {
-  if (a == b) return 0;
+  if (a == b)
+    return 0;
   const std::size_t la = a.size();
   const std::size_t lb = b.size();
-  if (la > lb + 1 || lb > la + 1) return 2;
+  if (la > lb + 1 || lb > la + 1)
+    return 2;
   std::size_t i = 0;
   while (i < la && i < lb && a[i] == b[i]) ++i;
   if (la == lb) {
-    if (a.substr(i + 1) == b.substr(i + 1)) return 1;  // substitution
-    if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2)) return 1;
+    if (a.substr(i + 1) == b.substr(i + 1))
+      return 1;  // substitution
+    if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2))
+      return 1;
     return 2;
   }
-  if (la > lb) return a.substr(i + 1) == b.substr(i) ? 1 : 2;  // deletion from a
+  if (la > lb)
+    return a.substr(i + 1) == b.substr(i) ? 1 : 2;  // deletion from a
   return a.substr(i) == b.substr(i + 1) ? 1 : 2;
 }
 
@@ -39,13 +44,17 @@ SearchIndex::SearchIndex(std::vector<double> field_weights) : weights_(std::move
 
 std::vector<std::string> SearchIndex::terms_of(const std::vector<std::string>& words,
                                                const std::vector<std::string>& written) {
-  auto form = [&](std::size_t i) { return i < written.size() ? std::string_view(written[i]) : std::string_view(); };
+  auto form = [&](std::size_t i) {
+    return i < written.size() ? std::string_view(written[i]) : std::string_view();
+  };
   std::vector<std::string> out;
   out.reserve(words.size() * 2);
   // "|" separates phrases (keywords, example questions): no bigram crosses it.
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (words[i] == "|") continue;
-    if (!is_stopword(words[i])) out.push_back(words[i]);
+    if (words[i] == "|")
+      continue;
+    if (!is_stopword(words[i]))
+      out.push_back(words[i]);
     // Bigrams of two content words only: "nộp ở", "thì nộp" say nothing about the topic.
     if (i + 1 < words.size() && words[i + 1] != "|" && !breaks_bigram(words[i], form(i)) &&
         !breaks_bigram(words[i + 1], form(i + 1)))
@@ -64,7 +73,8 @@ int SearchIndex::term_id(const std::string& t) {
   return it->second;
 }
 
-int SearchIndex::add(std::string id, const std::vector<std::vector<std::string>>& fields,
+int SearchIndex::add(std::string id,
+                     const std::vector<std::vector<std::string>>& fields,
                      const std::vector<std::vector<std::string>>& written) {
   static const std::vector<std::string> kNone;
   const int doc = static_cast<int>(ids_.size());
@@ -74,26 +84,35 @@ int SearchIndex::add(std::string id, const std::vector<std::vector<std::string>>
   for (std::size_t f = 0; f < fields.size() && f < weights_.size(); ++f) {
     for (const std::string& t : terms_of(fields[f], f < written.size() ? written[f] : kNone)) {
       auto& counts = tf[term_id(t)];
-      if (counts.empty()) counts.assign(weights_.size(), 0);
-      if (counts[f] < 0xFFFF) ++counts[f];
+      if (counts.empty())
+        counts.assign(weights_.size(), 0);
+      if (counts[f] < 0xFFFF)
+        ++counts[f];
       ++lengths[f];
     }
   }
-  for (auto& [term, counts] : tf) terms_[static_cast<std::size_t>(term)].postings.push_back({doc, 0, std::move(counts)});
+  for (auto& [term, counts] : tf)
+    terms_[static_cast<std::size_t>(term)].postings.push_back({doc, 0, std::move(counts)});
   lengths_.push_back(std::move(lengths));
   return doc;
 }
 
-void SearchIndex::add_phrase(int doc, std::vector<std::string> folded_words, std::vector<std::string> shown,
+void SearchIndex::add_phrase(int doc,
+                             std::vector<std::string> folded_words,
+                             std::vector<std::string> shown,
                              double weight) {
-  if (folded_words.empty()) return;
+  if (folded_words.empty())
+    return;
   // A single stopword ("có") or a lone short word is no evidence of a topic.
-  if (folded_words.size() == 1 && is_stopword(folded_words[0])) return;
+  if (folded_words.size() == 1 && is_stopword(folded_words[0]))
+    return;
   std::string first = folded_words.front();
   auto& list = phrases_[first];
   for (const Phrase& p : list)
-    if (p.doc == doc && p.words == folded_words) return;
-  if (shown.size() != folded_words.size()) shown.assign(folded_words.size(), std::string{});
+    if (p.doc == doc && p.words == folded_words)
+      return;
+  if (shown.size() != folded_words.size())
+    shown.assign(folded_words.size(), std::string{});
   list.push_back({doc, std::move(folded_words), std::move(shown), weight});
 }
 
@@ -111,7 +130,8 @@ void SearchIndex::finish() {
       double w = 0;
       const auto& len = lengths_[static_cast<std::size_t>(p.doc)];
       for (std::size_t f = 0; f < p.tf.size(); ++f) {
-        if (p.tf[f] == 0) continue;
+        if (p.tf[f] == 0)
+          continue;
         w += weights_[f] * p.tf[f] / (1.0 - kB + kB * len[f] / avg[f]);
       }
       p.weighted_tf = static_cast<float>(w);
@@ -120,7 +140,8 @@ void SearchIndex::finish() {
     }
   }
   for (const auto& [word, id] : vocab_) {
-    if (terms_[static_cast<std::size_t>(id)].bigram || word.size() < 3) continue;
+    if (terms_[static_cast<std::size_t>(id)].bigram || word.size() < 3)
+      continue;
     deletes_[word].push_back(id);
     for (std::size_t i = 0; i < word.size(); ++i) {
       std::string v = word;
@@ -130,10 +151,13 @@ void SearchIndex::finish() {
   }
 }
 
-bool SearchIndex::known(std::string_view word) const { return vocab_.contains(std::string(word)); }
+bool SearchIndex::known(std::string_view word) const {
+  return vocab_.contains(std::string(word));
+}
 
 std::optional<std::string> SearchIndex::correct(std::string_view word) const {
-  if (word.size() < 3) return std::nullopt;
+  if (word.size() < 3)
+    return std::nullopt;
   std::vector<std::string> variants{std::string(word)};
   for (std::size_t i = 0; i < word.size(); ++i) {
     std::string v(word);
@@ -144,16 +168,20 @@ std::optional<std::string> SearchIndex::correct(std::string_view word) const {
   std::unordered_set<int> seen;
   for (const auto& v : variants) {
     auto it = deletes_.find(v);
-    if (it == deletes_.end()) continue;
+    if (it == deletes_.end())
+      continue;
     for (int id : it->second) {
-      if (!seen.insert(id).second) continue;
-      if (distance_at_most_one(word, texts_[static_cast<std::size_t>(id)]) > 1) continue;
+      if (!seen.insert(id).second)
+        continue;
+      if (distance_at_most_one(word, texts_[static_cast<std::size_t>(id)]) > 1)
+        continue;
       if (best < 0 || terms_[static_cast<std::size_t>(id)].postings.size() >
                           terms_[static_cast<std::size_t>(best)].postings.size())
         best = id;
     }
   }
-  if (best < 0) return std::nullopt;
+  if (best < 0)
+    return std::nullopt;
   return texts_[static_cast<std::size_t>(best)];
 }
 
@@ -161,17 +189,21 @@ std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>
                                                   const std::vector<std::string>& shown,
                                                   std::size_t limit) const {
   std::vector<Hit> hits;
-  if (ids_.empty()) return hits;
+  if (ids_.empty())
+    return hits;
   std::vector<double> score(ids_.size(), 0);
   std::vector<double> covered(ids_.size(), 0);
   double total = 0;
   std::unordered_set<std::string> unique;
   for (const std::string& t : terms_of(words, shown)) {
-    if (!unique.insert(t).second) continue;
+    if (!unique.insert(t).second)
+      continue;
     const bool bigram = t.find(' ') != std::string::npos;
     auto it = vocab_.find(t);
-    if (!bigram) total += it == vocab_.end() ? max_idf_ : terms_[static_cast<std::size_t>(it->second)].idf;
-    if (it == vocab_.end()) continue;
+    if (!bigram)
+      total += it == vocab_.end() ? max_idf_ : terms_[static_cast<std::size_t>(it->second)].idf;
+    if (it == vocab_.end())
+      continue;
     const Term& term = terms_[static_cast<std::size_t>(it->second)];
     const double idf = term.idf * (bigram ? kBigramBoost : 1.0);
     for (const Posting& p : term.postings) {
@@ -179,27 +211,33 @@ std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>
       score[static_cast<std::size_t>(p.doc)] += idf * tf * (kK1 + 1) / (tf + kK1);
       // A word seen only in passing (in the body) covers the question less than one in the
       // title, keywords or example questions.
-      if (!bigram) covered[static_cast<std::size_t>(p.doc)] += term.idf * std::min(1.0, tf / kCoverTf);
+      if (!bigram)
+        covered[static_cast<std::size_t>(p.doc)] += term.idf * std::min(1.0, tf / kCoverTf);
     }
   }
   // Key phrases found whole in the question.
   for (std::size_t i = 0; i < words.size(); ++i) {
     auto it = phrases_.find(words[i]);
-    if (it == phrases_.end()) continue;
+    if (it == phrases_.end())
+      continue;
     for (const Phrase& p : it->second) {
-      if (i + p.words.size() > words.size()) continue;
-      if (!std::equal(p.words.begin(), p.words.end(), words.begin() + static_cast<long>(i))) continue;
+      if (i + p.words.size() > words.size())
+        continue;
+      if (!std::equal(p.words.begin(), p.words.end(), words.begin() + static_cast<long>(i)))
+        continue;
       bool same_marks = true;  // words typed with diacritics must be the phrase's own
       for (std::size_t k = 0; k < p.words.size() && same_marks; ++k) {
         const std::string& typed = i + k < shown.size() ? shown[i + k] : std::string();
         same_marks = typed.empty() || p.shown[k].empty() || typed == p.shown[k];
       }
-      if (!same_marks) continue;
+      if (!same_marks)
+        continue;
       score[static_cast<std::size_t>(p.doc)] += p.weight * static_cast<double>(p.words.size());
     }
   }
   for (std::size_t d = 0; d < score.size(); ++d)
-    if (score[d] > 0) hits.push_back({static_cast<int>(d), score[d], total > 0 ? covered[d] / total : 0});
+    if (score[d] > 0)
+      hits.push_back({static_cast<int>(d), score[d], total > 0 ? covered[d] / total : 0});
   const std::size_t k = std::min(limit, hits.size());
   std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(k), hits.end(),
                     [](const Hit& a, const Hit& b) { return a.score > b.score; });

@@ -22,13 +22,16 @@ class SearchIndex {
 
   // `fields[i]` is the folded word sequence of field i (stopwords included: they join bigrams),
   // `written[i]` the same words as written (with diacritics; may be empty strings).
-  int add(std::string id, const std::vector<std::vector<std::string>>& fields,
+  int add(std::string id,
+          const std::vector<std::vector<std::string>>& fields,
           const std::vector<std::vector<std::string>>& written);
   // A key phrase of `doc` (a keyword, an intent's phrase): found whole in a question, it adds
   // `weight` per word — what the question is about outweighs rare words around it.
   // `shown` are its written words: a question word typed with diacritics must match them
   // ("cho" typed as "cho" does not match the keyword "chợ").
-  void add_phrase(int doc, std::vector<std::string> folded_words, std::vector<std::string> shown,
+  void add_phrase(int doc,
+                  std::vector<std::string> folded_words,
+                  std::vector<std::string> shown,
                   double weight);
   void finish();
 
@@ -37,11 +40,14 @@ class SearchIndex {
     double score = 0;
     double coverage = 0;  // 0..1
   };
+
   // Best first; at most `limit`. `shown[i]` is word i as typed with diacritics, or empty.
-  std::vector<Hit> search(const std::vector<std::string>& words, const std::vector<std::string>& shown,
+  std::vector<Hit> search(const std::vector<std::string>& words,
+                          const std::vector<std::string>& shown,
                           std::size_t limit) const;
 
   const std::string& id(int doc) const { return ids_[static_cast<std::size_t>(doc)]; }
+
   std::size_t size() const { return ids_.size(); }
 
   // True when some document contains the word.
@@ -56,6 +62,7 @@ class SearchIndex {
     float weighted_tf;  // Σ field weight × tf / length normalisation, filled by finish()
     std::vector<std::uint16_t> tf;  // per field, until finish()
   };
+
   struct Term {
     std::vector<Posting> postings;
     double idf = 0;
@@ -71,14 +78,16 @@ class SearchIndex {
   std::vector<std::vector<std::uint32_t>> lengths_;  // doc → field → terms
   std::unordered_map<std::string, int> vocab_;
   std::vector<Term> terms_;
-  std::vector<std::string> texts_;  // term id → term
+  std::vector<std::string> texts_;                             // term id → term
   std::unordered_map<std::string, std::vector<int>> deletes_;  // variant → unigram term ids
+
   struct Phrase {
     int doc;
     std::vector<std::string> words;
     std::vector<std::string> shown;
     double weight;
   };
+
   std::unordered_map<std::string, std::vector<Phrase>> phrases_;  // first word → phrases
   double max_idf_ = 1;
 };

@@ -62,8 +62,15 @@ TurnResult TurnRunner::run_once(storage::Store& store,
   std::string language = options_.default_language;
   if (event.language == "vi" || event.language == "en")
     language = event.language;
-  storage::Person person = store.people.touch(std::string(to_string(event.channel)), event.account,
-                                              event.user_id, event.display_name, language, now);
+  // Receipts, staff echoes and the like are not the person interacting: they must not move the
+  // platforms' send windows.
+  const std::string channel(to_string(event.channel));
+  std::optional<storage::Person> known;
+  if (event.kind == EventKind::kOther)
+    known = store.people.find(channel, event.account, event.user_id);
+  storage::Person person = known ? *known
+                                 : store.people.touch(channel, event.account, event.user_id,
+                                                      event.display_name, language, now);
   storage::ConversationState state = store.conversations.load(person.id);
   handlers::Turn turn(event, person, state, *snapshot, now, options_.turn);
   const auto understanding = understanding_.get(snapshot);

@@ -7,15 +7,17 @@
 namespace outreach::router {
 namespace {
 
-bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+bool is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
 
 // Folded vowel groups that occur in Vietnamese syllables.
 const std::unordered_set<std::string_view>& vowel_groups() {
   static const std::unordered_set<std::string_view> kGroups = {
-      "a",   "e",   "i",   "o",   "u",   "y",   "ai",  "ao",  "au",  "ay",  "eo",  "eu",  "ia",
-      "ie",  "iu",  "oa",  "oe",  "oi",  "oo",  "ua",  "ue",  "ui",  "uo",  "uu",  "uy",  "ya",
-      "ye",  "iai", "ieu", "oai", "oao", "oay", "oeo", "uai", "uay", "uoi", "uou", "uya", "uye",
-      "uyu", "yeu", "uao", "uau"};
+      "a",   "e",   "i",   "o",   "u",   "y",   "ai",  "ao",  "au",  "ay",  "eo",
+      "eu",  "ia",  "ie",  "iu",  "oa",  "oe",  "oi",  "oo",  "ua",  "ue",  "ui",
+      "uo",  "uu",  "uy",  "ya",  "ye",  "iai", "ieu", "oai", "oao", "oay", "oeo",
+      "uai", "uay", "uoi", "uou", "uya", "uye", "uyu", "yeu", "uao", "uau"};
   return kGroups;
 }
 
@@ -28,7 +30,8 @@ constexpr std::array<std::string_view, 8> kCodas = {"ng", "nh", "ch", "c", "m", 
 }  // namespace
 
 bool is_syllable(std::string_view s) {
-  if (s.empty() || s.size() > 7) return false;
+  if (s.empty() || s.size() > 7)
+    return false;
   std::string_view rest = s;
   for (std::string_view onset : kOnsets) {
     if (rest.starts_with(onset) && rest.size() > onset.size()) {
@@ -45,16 +48,20 @@ bool is_syllable(std::string_view s) {
   }
   const std::string_view vowels = rest.substr(0, v);
   const std::string_view coda = rest.substr(v);
-  if (!vowel_groups().contains(vowels)) return false;
-  if (coda.empty()) return true;
+  if (!vowel_groups().contains(vowels))
+    return false;
+  if (coda.empty())
+    return true;
   return std::find(kCodas.begin(), kCodas.end(), coda) != kCodas.end();
 }
 
 std::string repair_telex(std::string_view folded) {
-  if (folded.size() < 2 || is_syllable(folded)) return std::string(folded);
+  if (folded.size() < 2 || is_syllable(folded))
+    return std::string(folded);
   std::string r(folded);
   // A tone key typed after the word: s (sắc), f (huyền), r (hỏi), x (ngã), j (nặng).
-  if (std::string_view("sfrxj").find(r.back()) != std::string_view::npos) r.pop_back();
+  if (std::string_view("sfrxj").find(r.back()) != std::string_view::npos)
+    r.pop_back();
   // w makes ư / ơ / ă.
   // w makes ư / ơ / ă, typed after the vowel it changes ("truwowngf"); a w elsewhere is not
   // Telex ("what").
@@ -67,7 +74,8 @@ std::string repair_telex(std::string_view folded) {
   }
   // aa → â, ee → ê, oo → ô (the doubled vowel is the modifier).
   for (const char* twice : {"aa", "ee", "oo"}) {
-    if (auto at = r.find(twice); at != std::string::npos) r.erase(at, 1);
+    if (auto at = r.find(twice); at != std::string::npos)
+      r.erase(at, 1);
   }
   // dd → đ at the start, or d typed at the end of the word ("dangd" = đang).
   if (r.starts_with("dd")) {
@@ -84,11 +92,10 @@ bool is_stopword(std::string_view w) {
   // Folded forms are ambiguous ("cho" is cho and chợ, "minh" is mình and minh, "thi" is thì and
   // thi, "anh" is anh and ảnh), so only words that carry no topic in any reading are here.
   static const std::unordered_set<std::string_view> kStop = {
-      "a",    "ad",  "ah",   "ak",  "cac",  "cua",  "duoc", "em",   "gi",   "khi",  "khong", "la",
-      "mot",  "muon", "nay", "neu", "nhe",  "nhi",  "nhung", "o",   "oi",   "phai", "va",
-      "voi",  "xin", "to",  "of",   "in",   "and",  "or",   "is",   "are",  "does",  "how",
-      "what", "i",   "my",   "me",  "for",  "on",   "with", "it",   "be",   "you",  "your",  "there",
-      "any"};
+      "a",   "ad",   "ah",  "ak",  "cac",  "cua", "duoc",  "em",  "gi",   "khi",   "khong", "la",
+      "mot", "muon", "nay", "neu", "nhe",  "nhi", "nhung", "o",   "oi",   "phai",  "va",    "voi",
+      "xin", "to",   "of",  "in",  "and",  "or",  "is",    "are", "does", "how",   "what",  "i",
+      "my",  "me",   "for", "on",  "with", "it",  "be",    "you", "your", "there", "any"};
   return kStop.contains(w);
 }
 
@@ -96,12 +103,13 @@ bool breaks_bigram(std::string_view w, std::string_view written) {
   // Function words that are also content words once folded ("cho" chợ, "minh" minh, "thi" thi):
   // kept as words, but a pair with one of them ("cho tôi", "thì nộp") is not a phrase.
   static const std::unordered_set<std::string_view> kGlue = {
-      "cho", "toi", "minh", "anh", "thi", "co", "ve", "nao", "sao", "hay", "nha", "roi",
-      "vao", "rat", "nua", "se",  "oi",   "nhe", "u",  "ha", "vay", "the"};
+      "cho", "toi", "minh", "anh", "thi", "co", "ve",  "nao", "sao", "hay", "nha",
+      "roi", "vao", "rat",  "nua", "se",  "oi", "nhe", "u",   "ha",  "vay", "the"};
   static const std::unordered_set<std::string_view> kGlueWritten = {
       "cho", "tôi", "mình", "anh", "thì", "có", "về", "nào", "sao", "hay", "nha", "nhé",
-      "rồi", "vào", "rất", "nữa", "sẽ", "ơi", "u",  "hả", "vậy", "thế", "ừ"};
-  if (is_stopword(w)) return true;
+      "rồi", "vào", "rất",  "nữa", "sẽ",  "ơi", "u",  "hả",  "vậy", "thế", "ừ"};
+  if (is_stopword(w))
+    return true;
   return written.empty() ? kGlue.contains(w) : kGlueWritten.contains(written);
 }
 

@@ -77,6 +77,7 @@ net::awaitable<void> Sender::loop() {
         std::vector<storage::OutboxItem> items;
         std::optional<std::int64_t> next_due;
         std::int64_t open = 0;
+        std::int64_t dead = 0;
       };
 
       Claim claim = co_await db_.run([now, room](storage::Store& s) {
@@ -85,9 +86,11 @@ net::awaitable<void> Sender::loop() {
         if (c.items.empty())
           c.next_due = s.outbox.next_due_at();
         c.open = s.outbox.count_open();
+        c.dead = s.outbox.count_dead();
         return c;
       });
       metrics_.set("outreach_outbox_depth", {}, static_cast<double>(claim.open));
+      metrics_.set("outreach_dead_letters", {}, static_cast<double>(claim.dead));
       for (auto& item : claim.items) {
         in_flight_.fetch_add(1);
         net::co_spawn(strand_, send_one(std::move(item)),
@@ -121,6 +124,7 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   d.language = item.language;
   d.last_interaction_at = item.last_interaction_at;
   d.attempt = item.attempts;
+  d.parts_sent = item.parts_sent;
   channels::SendResult result;
   if (client == nullptr) {
     result = channels::SendResult::give_up("no client for channel " + item.channel);
@@ -161,9 +165,9 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   try {
     co_await db_.run([&](storage::Store& s) {
       if (status == "sent")
-        s.outbox.mark_sent(item.id, now);
+        s.outbox.mark_sent(item.id, now, result.platform_message_id, result.window);
       else if (status == "retry")
-        s.outbox.mark_retry(item.id, next_at, result.error);
+        s.outbox.mark_retry(item.id, next_at, result.error, result.parts_sent);
       else
         s.outbox.mark_final(item.id, status, result.error);
     });

@@ -21,18 +21,18 @@ TEST(Config, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_EQ(c.database.path, "var/outreach.sqlite3");
   EXPECT_EQ(c.content_dir, "content");
   EXPECT_FALSE(c.privacy.store_message_text);
-  EXPECT_EQ(c.http.body_limit, 256u * 1024u);
+  EXPECT_EQ(c.http.body_limit, 1024u * 1024u);
 }
 
 TEST(Config, ReadsValuesWithUnits) {
   const Config c = parse_config(
       "listen: { port: 9000 }\nhttp: { idle_timeout: 2m, body_limit: 4096 }\n"
-      "database: { synchronous: full }\nsender: { backoff_base: 250ms }\n",
+      "database: { synchronous: normal }\nsender: { backoff_base: 250ms }\n",
       "t");
   EXPECT_EQ(c.listen.port, 9000);
   EXPECT_EQ(c.http.idle_timeout, std::chrono::minutes(2));
   EXPECT_EQ(c.http.body_limit, 4096u);
-  EXPECT_EQ(c.database.synchronous, "full");
+  EXPECT_EQ(c.database.synchronous, "normal");
   EXPECT_EQ(c.sender.backoff_base, std::chrono::milliseconds(250));
 }
 

@@ -2,9 +2,9 @@
 // ranking, intents, the honest fallback — on the shipped content.
 #include "bot/router/understanding.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "bot/router/search_index.hpp"
 #include "bot/router/vi_text.hpp"
@@ -19,7 +19,8 @@ namespace {
 using Kind = Interpretation::Kind;
 
 const content::Snapshot& shipped() {
-  static const auto report = content::load_content(testing::source_content_dir(), *content::parse_date("2026-11-28"));
+  static const auto report =
+      content::load_content(testing::source_content_dir(), *content::parse_date("2026-11-28"));
   return *report.snapshot;
 }
 
@@ -29,9 +30,11 @@ const Understanding& understanding() {
 }
 
 TEST(ViText, RecognisesSyllables) {
-  for (const char* s : {"nghieng", "khuyen", "truong", "gi", "quy", "oan", "uyen", "nhan", "hieu", "a"})
+  for (const char* s :
+       {"nghieng", "khuyen", "truong", "gi", "quy", "oan", "uyen", "nhan", "hieu", "a"})
     EXPECT_TRUE(is_syllable(s)) << s;
-  for (const char* s : {"kys", "dangd", "what", "nhaan", "dk", "shtt", "xyz", ""}) EXPECT_FALSE(is_syllable(s)) << s;
+  for (const char* s : {"kys", "dangd", "what", "nhaan", "dk", "shtt", "xyz", ""})
+    EXPECT_FALSE(is_syllable(s)) << s;
 }
 
 TEST(ViText, RepairsTelexLeftoversOnlyOnNonSyllables) {
@@ -48,7 +51,9 @@ TEST(ViText, RepairsTelexLeftoversOnlyOnNonSyllables) {
 
 TEST(SearchIndex, APhraseOutranksScatteredWordsAndCoverageTellsAGuess) {
   SearchIndex index({1.0});
-  auto words = [](std::string_view s) { return text::words(text::fold(s)); };
+  auto words = [](std::string_view s) {
+    return text::words(text::fold(s));
+  };
   index.add("scattered", {words("nhãn mới của hiệu sách")}, {});
   index.add("phrase", {words("đăng ký nhãn hiệu cho cửa hàng")}, {});
   index.add("other", {words("kiểm định cân điện tử")}, {});
@@ -66,9 +71,9 @@ TEST(SearchIndex, CorrectsOneEditTyposAgainstTheVocabulary) {
   index.add("a", {{"kiem", "dinh", "can", "dien", "tu"}}, {});
   index.add("b", {{"kiem", "tra", "nhan"}}, {});
   index.finish();
-  EXPECT_EQ(index.correct("kiemm"), "kiem");   // extra letter
-  EXPECT_EQ(index.correct("dnih"), "dinh");    // swapped letters
-  EXPECT_EQ(index.correct("kien"), "kiem");    // substitution
+  EXPECT_EQ(index.correct("kiemm"), "kiem");  // extra letter
+  EXPECT_EQ(index.correct("dnih"), "dinh");   // swapped letters
+  EXPECT_EQ(index.correct("kien"), "kiem");   // substitution
   EXPECT_FALSE(index.correct("xyzw"));
 }
 
@@ -99,7 +104,8 @@ TEST(Understanding, ReadsTheWaysPeopleTypeTheSameQuestion) {
       {"Đăng ký nhãn hiệu cho tiệm bánh", Kind::kExplainer, "ex:ip-trademark"},
       {"dang ky nhan hieu cho tiem banh", Kind::kExplainer, "ex:ip-trademark"},
       {"ĐĂNG KÝ NHÃN HIỆU CHO TIỆM BÁNH", Kind::kExplainer, "ex:ip-trademark"},
-      {"Đa\xCC\x86ng ky\xCC\x81 nha\xCC\x83n hie\xCC\xA3u cho tie\xCC\xA3m ba\xCC\x81nh", Kind::kExplainer, "ex:ip-trademark"},
+      {"Đa\xCC\x86ng ky\xCC\x81 nha\xCC\x83n hie\xCC\xA3u cho tie\xCC\xA3m ba\xCC\x81nh",
+       Kind::kExplainer, "ex:ip-trademark"},
       {"đk nhãn hiệu cho tiệm bánh dc ko", Kind::kExplainer, "ex:ip-trademark"},
       {"dangd kys nhaan hieeuj cho tiem banh", Kind::kExplainer, "ex:ip-trademark"},
       {"ma so ma vach cho banh trang", Kind::kExplainer, "ex:barcode"},
@@ -150,8 +156,9 @@ TEST(Understanding, PlaceNamesDoNotDecideTheTopic) {
 }
 
 TEST(Understanding, OffTopicQuestionsFallBackInsteadOfGuessing) {
-  for (const char* q : {"giá vàng hôm nay bao nhiêu", "ai vô địch world cup 2022", "cho tôi vay tiền",
-                        "cách nấu phở bò", "bạn có người yêu chưa", "xổ số miền nam hôm nay"}) {
+  for (const char* q :
+       {"giá vàng hôm nay bao nhiêu", "ai vô địch world cup 2022", "cho tôi vay tiền",
+        "cách nấu phở bò", "bạn có người yêu chưa", "xổ số miền nam hôm nay"}) {
     const auto r = understanding().interpret(q);
     EXPECT_EQ(r.kind, Kind::kFallback) << q << " → " << r.explainer;
     EXPECT_TRUE(r.candidates.empty()) << q;
@@ -197,15 +204,18 @@ TEST(Understanding, OwnQuestionSetStaysAboveItsFloor) {
   int right = 0;
   int off_topic_answered = 0;
   while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.starts_with("question\t")) continue;
+    if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
+      continue;
     const auto tab = line.find('\t');
     const std::string q = line.substr(0, tab);
     const std::string expected = "|" + line.substr(tab + 1) + "|";
     const auto j = describe(understanding().interpret(q), shipped());
     bool ok = false;
     if (j["intent"] == "explainer") {
-      for (const auto& t : j["topics"]) ok |= expected.find("|" + t.get<std::string>() + "|") != std::string::npos;
-      if (expected == "|fallback|") ++off_topic_answered;
+      for (const auto& t : j["topics"])
+        ok |= expected.find("|" + t.get<std::string>() + "|") != std::string::npos;
+      if (expected == "|fallback|")
+        ++off_topic_answered;
     } else {
       ok = expected.find("|" + j["intent"].get<std::string>() + "|") != std::string::npos;
     }
@@ -237,7 +247,8 @@ TEST(UnderstandingInTurns, AsksDidYouMeanWithButtonsAndListsItForStaff) {
   ASSERT_FALSE(r[0].items.empty());
   EXPECT_EQ(r[0].items[0].payload, "ex:ip-patent");
   EXPECT_EQ(r[0].buttons.front().payload, "fallback");  // "none of these"
-  EXPECT_EQ(h.store().db.execAndGet("SELECT outcome || ' ' || best FROM questions").getString(), "clarify ip-patent");
+  EXPECT_EQ(h.store().db.execAndGet("SELECT outcome || ' ' || best FROM questions").getString(),
+            "clarify ip-patent");
   // Pressing the first choice opens that explainer.
   h.say("1");
   EXPECT_EQ(h.last().outcome, "ip-patent");
@@ -271,19 +282,23 @@ namespace {
 // diacritics; bench/run measures all four forms of evaluate.py --variants.
 TEST(Understanding, DevelopmentSetMeetsTheTargets) {
   std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/../shared/eval/questions-dev.tsv");
-  if (!in) GTEST_SKIP() << "../shared/eval is not next to this checkout";
+  if (!in)
+    GTEST_SKIP() << "../shared/eval is not next to this checkout";
   std::string line;
   int total = 0;
   int top1 = 0;
   int top3 = 0;
   int off_topic_answered = 0;
   while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.starts_with("question\t")) continue;
+    if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
+      continue;
     const auto tab = line.find('\t');
     const std::string expected = "|" + line.substr(tab + 1) + "|";
     for (const std::string& q : {line.substr(0, tab), text::fold(line.substr(0, tab))}) {
       const auto j = describe(understanding().interpret(q), shipped());
-      auto has = [&](const std::string& id) { return expected.find("|" + id + "|") != std::string::npos; };
+      auto has = [&](const std::string& id) {
+        return expected.find("|" + id + "|") != std::string::npos;
+      };
       bool first = false;
       bool pool = false;
       if (j["intent"] == "explainer") {
@@ -291,7 +306,8 @@ TEST(Understanding, DevelopmentSetMeetsTheTargets) {
         pool = first;
         for (const auto& c : j["candidates"])
           for (const auto& t : c["topics"]) pool |= has(t.get<std::string>());
-        if (expected == "|fallback|") ++off_topic_answered;
+        if (expected == "|fallback|")
+          ++off_topic_answered;
       } else {
         first = pool = has(j["intent"].get<std::string>());
       }

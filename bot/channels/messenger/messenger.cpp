@@ -1,0 +1,345 @@
+#include "bot/channels/messenger/messenger.hpp"
+
+#include <set>
+
+#include "bot/channels/json_fields.hpp"
+#include "bot/core/log.hpp"
+#include "bot/core/text.hpp"
+#include "bot/net/crypto.hpp"
+#include "bot/text/unicode.hpp"
+
+namespace outreach::channels::messenger {
+namespace asio = boost::asio;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kMaxText = 2000;
+constexpr std::size_t kMaxQuickReplies = 13;
+constexpr std::size_t kMaxQuickReplyTitle = 20;
+constexpr std::int64_t kStandardWindowMs = 24LL * 3600 * 1000;
+constexpr std::int64_t kHumanAgentWindowMs = 7LL * 24 * 3600 * 1000;
+
+std::int64_t number(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  if (it->is_string()) return std::atoll(it->get<std::string>().c_str());  // optins send strings
+  return 0;
+}
+
+// Our payloads are "name" or "name:arg" of letters, digits and - _ : (see handlers.hpp).
+bool looks_like_payload(std::string_view s) {
+  return !s.empty() && s.size() <= 200 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+  });
+}
+
+std::string clean(std::string_view s) { return text::nfc(text::clean_input(s, kMaxText)); }
+
+// One messaging[] (or standby[]) item → at most one event.
+std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, bool standby) {
+  if (!ev.is_object()) return std::nullopt;
+  InboundEvent e;
+  e.channel = ChannelKind::kMessenger;
+  e.account = account.page_id;
+  e.timestamp_ms = number(ev, "timestamp");
+  const std::string sender = ev.contains("sender") && ev["sender"].is_object() ? field_text(ev["sender"], "id") : "";
+  const std::string recipient = ev.contains("recipient") && ev["recipient"].is_object() ? field_text(ev["recipient"], "id") : "";
+  e.user_id = sender;
+  const std::string stamp = std::to_string(e.timestamp_ms);
+  if (standby) {
+    if (sender.empty()) return std::nullopt;
+    e.kind = EventKind::kOther;
+    e.extra = {{"type", kEventStandby}};
+    e.event_id = "standby:" + sender + ":" + stamp;
+    if (ev.contains("message") && ev["message"].is_object() && ev["message"].contains("mid"))
+      e.event_id = "standby:" + field_text(ev["message"], "mid");
+    return e;
+  }
+  if (ev.contains("message") && ev["message"].is_object()) {
+    const Json& m = ev["message"];
+    const std::string mid = field_text(m, "mid");
+    if (m.value("is_echo", false)) {
+      // What the page sent, coming back. Ours carry our metadata; anything else was a person
+      // answering from the page inbox (or another tool): staff took over this conversation.
+      if (m.value("metadata", std::string{}) == kMetadata) return std::nullopt;
+      e.user_id = recipient;
+      e.kind = EventKind::kOther;
+      e.extra = {{"type", kEventStaffReply}};
+      e.event_id = mid.empty() ? "echo:" + recipient + ":" + stamp : mid;
+      return e.user_id.empty() ? std::nullopt : std::optional(e);
+    }
+    if (sender.empty()) return std::nullopt;  // plugin users (user_ref) cannot be answered here
+    e.event_id = mid.empty() ? "message:" + sender + ":" + stamp : mid;
+    if (m.contains("quick_reply") && m["quick_reply"].is_object()) {
+      e.kind = EventKind::kPostback;
+      e.payload = field_text(m["quick_reply"], "payload").substr(0, 1000);
+      e.text = clean(field_text(m, "text"));
+      return e;
+    }
+    e.kind = EventKind::kMessage;
+    e.text = clean(field_text(m, "text"));
+    if (m.contains("attachments") && m["attachments"].is_array() && !m["attachments"].empty())
+      e.extra = {{"attachment", field_text(m["attachments"][0], "type")}};
+    return e;
+  }
+  if (sender.empty()) return std::nullopt;
+  if (ev.contains("postback") && ev["postback"].is_object()) {
+    const Json& pb = ev["postback"];
+    const std::string payload = field_text(pb, "payload");
+    e.event_id = pb.contains("mid") ? field_text(pb, "mid") : "postback:" + sender + ":" + stamp + ":" + payload;
+    if (payload == "GET_STARTED") {
+      e.kind = EventKind::kFollow;
+      if (pb.contains("referral") && pb["referral"].is_object()) {
+        const std::string ref = field_text(pb["referral"], "ref");
+        if (looks_like_payload(ref)) {  // m.me/<page>?ref=ex:labelling opens that explainer
+          e.kind = EventKind::kPostback;
+          e.payload = ref;
+        }
+      }
+      return e;
+    }
+    e.kind = EventKind::kPostback;
+    e.payload = payload.substr(0, 1000);
+    e.text = clean(field_text(pb, "title"));
+    return e;
+  }
+  if (ev.contains("referral") && ev["referral"].is_object()) {
+    const std::string ref = field_text(ev["referral"], "ref");
+    e.event_id = "referral:" + sender + ":" + stamp;
+    if (looks_like_payload(ref)) {
+      e.kind = EventKind::kPostback;
+      e.payload = ref;
+    } else {
+      e.kind = EventKind::kFollow;
+    }
+    return e;
+  }
+  for (const char* receipt : {"delivery", "read"}) {
+    if (!ev.contains(receipt) || !ev[receipt].is_object()) continue;
+    const Json& r = ev[receipt];
+    e.kind = EventKind::kOther;
+    e.extra = {{"type", kEventReceipt},
+               {"receipt", std::string(receipt) == "read" ? "read" : "delivered"},
+               {"watermark", number(r, "watermark")}};
+    if (r.contains("mids") && r["mids"].is_array()) e.extra["ids"] = r["mids"];
+    e.event_id = std::string(receipt) + ":" + sender + ":" + std::to_string(number(r, "watermark"));
+    return e;
+  }
+  e.kind = EventKind::kOther;  // optins, reactions, anything new: stored, never an error
+  e.extra = {{"type", kEventUnknown}};
+  e.event_id = "event:" + sender + ":" + stamp + ":" + net::sha256_hex(ev.dump()).substr(0, 12);
+  return e;
+}
+
+}  // namespace
+
+Webhook::Webhook(std::vector<Account> accounts, bool accept_sha1)
+    : accounts_(std::move(accounts)), accept_sha1_(accept_sha1) {}
+
+const Account* Webhook::by_page(std::string_view page_id) const {
+  for (const auto& a : accounts_)
+    if (a.page_id == page_id) return &a;
+  return nullptr;
+}
+
+Result<std::string> Webhook::subscribe(std::string_view mode, std::string_view verify_token,
+                                       std::string_view challenge) const {
+  if (mode != "subscribe" || verify_token.empty() || challenge.empty() || challenge.size() > 128)
+    return Errc::kBadSignature;
+  for (const auto& a : accounts_)
+    if (!a.verify_token.empty() && net::constant_time_equal(a.verify_token, verify_token)) return std::string(challenge);
+  return Errc::kBadSignature;
+}
+
+Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256, std::string_view signature_sha1,
+                                                  std::string_view body) const {
+  // Which app secret signed it: try each distinct one (a deployment has one or a few apps).
+  std::string given;
+  bool sha1 = false;
+  if (signature_256.starts_with("sha256=")) {
+    given = net::lower_hex(signature_256.substr(7));
+  } else if (accept_sha1_ && signature_sha1.starts_with("sha1=")) {
+    given = net::lower_hex(signature_sha1.substr(5));
+    sha1 = true;
+  }
+  if (given.empty()) return Errc::kBadSignature;
+  std::string secret;
+  std::set<std::string> tried;
+  for (const auto& a : accounts_) {
+    if (!tried.insert(a.app_secret).second) continue;
+    const std::string expected = sha1 ? net::hmac_sha1_hex(a.app_secret, body) : net::hmac_sha256_hex(a.app_secret, body);
+    if (net::constant_time_equal(given, expected)) secret = a.app_secret;
+  }
+  if (secret.empty()) return Errc::kBadSignature;
+
+  const Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Errc::kMalformedPayload;
+  std::vector<InboundEvent> out;
+  if (j.value("object", std::string{}) != "page" || !j.contains("entry") || !j["entry"].is_array()) return out;
+  for (const auto& entry : j["entry"]) {
+    if (!entry.is_object()) continue;
+    const std::string page = field_text(entry, "id");
+    const Account* account = by_page(page);
+    if (account == nullptr || account->app_secret != secret) {
+      log::warn("messenger", "unknown_page", {{"page", page}});  // a page id is not personal data
+      continue;
+    }
+    for (const auto& [field, standby] : {std::pair{"messaging", false}, std::pair{"standby", true}}) {
+      if (!entry.contains(field) || !entry[field].is_array()) continue;
+      for (const auto& ev : entry[field])
+        if (auto e = parse_event(ev, *account, standby)) out.push_back(std::move(*e));
+    }
+  }
+  return out;
+}
+
+std::vector<Json> render(const OutboundMessage& m, const std::string& psid, const std::string& messaging_type,
+                         const std::string& tag, const std::string& hint) {
+  // Text, then list items as numbered lines, then links as lines.
+  std::string body = m.text;
+  std::vector<std::pair<std::string, std::string>> replies;  // title, payload
+  int n = 0;
+  for (const auto& i : m.items) {
+    body += n == 0 ? "\n\n" : "\n";
+    ++n;
+    body += std::to_string(n) + ". " + i.title;
+    replies.emplace_back(std::to_string(n), i.payload);
+  }
+  for (const auto& b : m.buttons) {
+    if (!b.payload.empty()) {
+      std::string title(text::prefix_code_points(b.title, kMaxQuickReplyTitle));
+      if (title.size() < b.title.size()) title = std::string(text::prefix_code_points(b.title, kMaxQuickReplyTitle - 1)) + "…";
+      replies.emplace_back(title, b.payload);
+    } else if (!b.url.empty()) {
+      body += "\n🔗 " + b.title + ": " + b.url;
+    }
+  }
+  if (replies.size() > kMaxQuickReplies) {  // too many choices for buttons: number them all
+    body = render_numbered(m, hint);
+    replies.clear();
+  }
+  auto base = [&](Json message) {
+    Json j = {{"recipient", {{"id", psid}}}, {"messaging_type", messaging_type}, {"message", std::move(message)}};
+    if (!tag.empty()) j["tag"] = tag;
+    return j;
+  };
+  std::vector<Json> parts;
+  auto texts = text::split_for_limit(body, kMaxText - 1);
+  if (texts.empty()) texts.emplace_back("…");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Json message = {{"text", texts[i]}, {"metadata", kMetadata}};
+    if (i + 1 == texts.size() && !replies.empty()) {
+      Json qr = Json::array();
+      for (const auto& [title, payload] : replies)
+        qr.push_back({{"content_type", "text"}, {"title", title}, {"payload", payload.substr(0, 1000)}});
+      message["quick_replies"] = qr;
+    }
+    parts.push_back(base(std::move(message)));
+  }
+  return parts;
+}
+
+Client::Client(net::HttpClient& http, std::vector<Account> accounts, ClientOptions options, const Clock& clock,
+               Metrics& metrics)
+    : http_(http), accounts_(std::move(accounts)), options_(std::move(options)), clock_(clock), metrics_(metrics) {
+  for (const auto& a : accounts_)
+    limiters_[a.page_id] = std::make_unique<RateLimiter>(options_.rate_per_second, 1000ms);
+}
+
+const Account* Client::account_for(std::string_view page_id) const {
+  for (const auto& a : accounts_)
+    if (a.page_id == page_id) return &a;
+  return nullptr;
+}
+
+asio::awaitable<SendResult> Client::send(const Delivery& d) {
+  const Account* account = account_for(d.account);
+  if (account == nullptr) co_return SendResult::give_up("no Facebook page configured with id " + d.account);
+  const std::int64_t since = clock_.now_ms() - d.last_interaction_at;
+  std::string messaging_type = d.kind == "reply" ? "RESPONSE" : "UPDATE";
+  std::string tag;
+  if (since > kStandardWindowMs) {
+    if (d.kind != "staff" || since > kHumanAgentWindowMs)
+      co_return SendResult::skip("outside Messenger's 24-hour window");
+    messaging_type = "MESSAGE_TAG";  // a person answering, up to 7 days
+    tag = "HUMAN_AGENT";
+  }
+  const std::string hint = options_.number_hint ? options_.number_hint(d.language) : std::string{};
+  const auto parts = render(d.message, d.user_id, messaging_type, tag, hint);
+  SendResult result;
+  result.parts_sent = d.parts_sent;
+  auto retry = [&](std::string why, std::chrono::milliseconds after = {}) {
+    SendResult r = SendResult::retry(std::move(why), after);
+    r.parts_sent = result.parts_sent;
+    return r;
+  };
+  for (std::size_t i = static_cast<std::size_t>(d.parts_sent); i < parts.size(); ++i) {
+    co_await limiters_.at(account->page_id)->acquire();
+    net::HttpCall call;
+    call.url = options_.api_base_url + "/me/messages?access_token=" + account->page_token;
+    call.headers = {{"Content-Type", "application/json"}};
+    call.body = parts[i].dump();
+    call.timeout = options_.timeout;
+    std::string why;
+    auto reply = co_await http_.request(std::move(call), &why);
+    if (!reply) co_return retry("Messenger send: " + why);
+    const Json j = Json::parse(reply->body, nullptr, false);
+    if (reply->status == 200 && j.is_object() && j.contains("message_id")) {
+      result.platform_message_id = field_text(j, "message_id");
+      result.parts_sent = static_cast<int>(i + 1);
+      continue;
+    }
+    if (reply->status >= 500 || !j.is_object() || !j.contains("error"))
+      co_return retry("Messenger send: HTTP " + std::to_string(reply->status));
+    const Json& err = j["error"];
+    const std::int64_t code = number(err, "code");
+    const std::int64_t sub = number(err, "error_subcode");
+    const std::string described = "Messenger error " + std::to_string(code) + (sub ? "/" + std::to_string(sub) : "") +
+                                  ": " + err.value("message", std::string{});
+    if (code == 10 && sub == 2018278) {
+      SendResult r = SendResult::skip(described + " (outside the window)");
+      r.parts_sent = result.parts_sent;
+      co_return r;
+    }
+    if (code == 551 || code == 100) co_return SendResult::give_up(described);
+    if (code == 190 || code == 200 || (code == 10 && sub == 1893063)) {
+      // The page token or the page itself: a person must act. Keep the message queued.
+      log::error("messenger", "page_problem", {{"account", account->id}, {"error", described}});
+      metrics_.inc("outreach_platform_alerts_total", {{"channel", "messenger"}, {"code", std::to_string(code)}});
+      co_return retry(described, 10min);
+    }
+    if (code == 613 || code == 4) co_return retry(described, 60s);
+    co_return retry(described);  // 1200, 2, 2018300, 2018321, anything new
+  }
+  co_return result;
+}
+
+asio::awaitable<Result<std::string>> Client::set_profile(const Account& account, Json profile, std::string* detail) {
+  net::HttpCall call;
+  call.url = options_.api_base_url + "/me/messenger_profile?access_token=" + account.page_token;
+  call.headers = {{"Content-Type", "application/json"}};
+  call.body = profile.dump();
+  call.timeout = options_.timeout;
+  std::string why;
+  auto reply = co_await http_.request(std::move(call), &why);
+  if (!reply) {
+    if (detail) *detail = why;
+    co_return make_error_code(Errc::kUnavailable);
+  }
+  if (reply->status != 200) {
+    const Json j = Json::parse(reply->body, nullptr, false);
+    if (detail) {
+      *detail = "HTTP " + std::to_string(reply->status);
+      if (j.is_object() && j.contains("error") && j["error"].is_object())
+        *detail += ": " + j["error"].value("message", std::string{}) + " (code " +
+                   std::to_string(number(j["error"], "code")) + ")";
+    }
+    co_return make_error_code(Errc::kPlatformRejected);
+  }
+  co_return reply->body;
+}
+
+}  // namespace outreach::channels::messenger

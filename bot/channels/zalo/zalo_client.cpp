@@ -1,0 +1,356 @@
+#include "bot/channels/zalo/zalo_client.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+
+#include "bot/core/log.hpp"
+#include "bot/core/text.hpp"
+
+namespace outreach::channels::zalo {
+namespace asio = boost::asio;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kMaxText = 2000;
+constexpr std::size_t kMaxTemplateText = 640;
+constexpr std::size_t kMaxButtons = 5;
+constexpr std::int64_t kWindowMs = 7LL * 24 * 3600 * 1000;  // consultation messages only within
+constexpr std::int64_t kFreeMs = 48LL * 3600 * 1000;        // free within
+
+std::string url_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Json text_part(const std::string& user_id, const std::string& text) {
+  return {{"recipient", {{"user_id", user_id}}}, {"message", {{"text", text}}}};
+}
+
+std::string key_of(const Account& a) { return "zalo:" + a.id; }
+
+enum class Action { kRetry, kRefresh, kOutsideWindow, kGiveUp, kTemplateRefused, kAccountProblem, kRateLimited };
+
+// Zalo's documented error codes (../shared/platforms/zalo-oa.md §3.5).
+Action action_for(int code) {
+  switch (code) {
+    case -32: return Action::kRateLimited;
+    case -216:
+    case -220: return Action::kRefresh;
+    case -230:
+    case -232: return Action::kOutsideWindow;
+    case -213:  // not following the OA
+    case -217:  // blocked the OA
+    case -227:  // banned or inactive 45 days
+    case -244:  // restricted this message type
+    case -100:  // attachment expired
+    case -248:  // violates platform standards
+      return Action::kGiveUp;
+    case -201:
+    case -210:
+    case -233: return Action::kTemplateRefused;
+    case -204:
+    case -205:
+    case -209:
+    case -212:
+    case -219:
+    case -221:
+    case -223:
+    case -224:
+    case -240:
+    case -242:
+    case -320:
+    case -321: return Action::kAccountProblem;
+    default: return Action::kRetry;  // -200, -211, -218, -234, anything new
+  }
+}
+
+}  // namespace
+
+std::vector<Json> render(const OutboundMessage& m, const std::string& user_id, bool templates, const std::string& hint) {
+  std::vector<Json> parts;
+  std::size_t buttons = 0;
+  for (const auto& b : m.buttons) buttons += (!b.payload.empty() || !b.url.empty()) ? 1 : 0;
+  const bool with_template = templates && m.items.empty() && buttons >= 1 && buttons <= kMaxButtons;
+  if (!with_template) {
+    for (auto& t : text::split_for_limit(render_numbered(m, hint), kMaxText)) parts.push_back(text_part(user_id, t));
+    if (parts.empty()) parts.push_back(text_part(user_id, "…"));
+    return parts;
+  }
+  auto texts = text::split_for_limit(m.text, kMaxText);
+  if (texts.empty()) texts.emplace_back("…");
+  if (text::code_points(texts.back()) > kMaxTemplateText) {  // the part under the buttons stays short
+    const std::string last = texts.back();
+    texts.pop_back();
+    for (auto& t : text::split_for_limit(last, kMaxTemplateText)) texts.push_back(std::move(t));
+  }
+  for (std::size_t i = 0; i + 1 < texts.size(); ++i) parts.push_back(text_part(user_id, texts[i]));
+  Json list = Json::array();
+  for (const auto& b : m.buttons) {
+    const std::string title(text::prefix_code_points(b.title, 100));
+    if (!b.payload.empty()) {
+      list.push_back({{"title", title}, {"type", "oa.query.hide"}, {"payload", std::string(kPayloadPrefix) + b.payload}});
+    } else if (!b.url.empty()) {
+      list.push_back({{"title", title}, {"type", "oa.open.url"}, {"payload", {{"url", b.url}}}});
+    }
+  }
+  Json last = text_part(user_id, texts.back());
+  last["message"]["attachment"] = {{"type", "template"}, {"payload", {{"buttons", list}}}};
+  parts.push_back(std::move(last));
+  return parts;
+}
+
+Client::Client(net::HttpClient& http, TokenStore& tokens, std::vector<Account> accounts, ClientOptions options,
+               const Clock& clock, Metrics& metrics)
+    : http_(http), store_(tokens), accounts_(std::move(accounts)), options_(std::move(options)), clock_(clock),
+      metrics_(metrics) {
+  for (const auto& a : accounts_) {
+    tokens_[a.id] = std::make_unique<TokenState>();
+    templates_ok_[a.oa_id] = std::make_unique<std::atomic<bool>>(true);
+    if (!limiters_.contains(a.app_id))
+      limiters_[a.app_id] = std::make_unique<RateLimiter>(options_.rate_per_minute, 60'000ms);
+  }
+}
+
+const Account* Client::account_for(std::string_view oa_id) const {
+  for (const auto& a : accounts_)
+    if (a.oa_id == oa_id) return &a;
+  return nullptr;
+}
+
+Client::TokenState& Client::state_of(const std::string& id) { return *tokens_.at(id); }
+
+asio::awaitable<Result<std::string>> Client::access_token(const Account& account, std::string rejected,
+                                                          std::string* why) {
+  TokenState& st = state_of(account.id);
+  bool looked_again = false;
+  for (;;) {
+    bool loaded = false;
+    {
+      std::lock_guard lock(st.mu);
+      // Lost tokens are looked up again (one row read): `zalo-tokens` may have stored new ones.
+      if (st.loaded && st.cache && st.cache->state == "lost" && !looked_again) {
+        st.loaded = false;
+        looked_again = true;
+      }
+      loaded = st.loaded;
+    }
+    if (!loaded) {
+      auto t = co_await store_.load(key_of(account));
+      std::lock_guard lock(st.mu);
+      if (!st.loaded) {
+        st.cache = std::move(t);
+        st.loaded = true;
+      }
+      continue;
+    }
+    std::shared_ptr<asio::steady_timer> wait;
+    StoredTokens current;
+    {
+      std::lock_guard lock(st.mu);
+      if (!st.cache) {
+        if (why) *why = "no tokens stored for Zalo OA '" + account.id + "' (set its refresh token: see README)";
+        co_return make_error_code(Errc::kTokenExpired);
+      }
+      if (st.cache->state == "lost") {
+        if (why) *why = "the tokens of Zalo OA '" + account.id + "' were refused; an OA admin must authorise the app again";
+        co_return make_error_code(Errc::kTokenExpired);
+      }
+      const std::int64_t now = clock_.now_ms();
+      const bool has_access = !st.cache->access_token.empty() && st.cache->access_expires_at > now;
+      const bool fresh = has_access && st.cache->access_expires_at - now > options_.refresh_ahead.count();
+      // Someone else already replaced the token the platform refused: use theirs. A refresh
+      // that failed on the way is not tried again for a minute while the token still works.
+      const bool wait_retry = rejected.empty() && has_access && now < st.next_try_ms;
+      if (has_access && (rejected.empty() ? fresh || wait_retry : st.cache->access_token != rejected))
+        co_return st.cache->access_token;
+      if (st.refreshing) {
+        wait = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, 30s);
+        st.waiters.push_back(wait);
+      } else {
+        st.refreshing = true;
+        current = *st.cache;
+      }
+    }
+    if (wait) {  // one refresh per OA: wait for the one in flight, then look again
+      co_await wait->async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    auto refreshed = co_await refresh(account, current, why);
+    std::vector<std::shared_ptr<asio::steady_timer>> waiters;
+    {
+      std::lock_guard lock(st.mu);
+      st.refreshing = false;
+      if (refreshed) {
+        st.cache = *refreshed;
+        st.next_try_ms = 0;
+      } else if (refreshed.error() == Errc::kTokenExpired) {
+        st.cache->state = "lost";
+      } else {
+        st.next_try_ms = clock_.now_ms() + 60'000;
+      }
+      waiters.swap(st.waiters);
+    }
+    for (auto& w : waiters) asio::post(w->get_executor(), [w] { w->cancel(); });
+    if (!refreshed) {
+      // The refresh call failed on the way (not refused): the current token still works until
+      // it expires.
+      if (refreshed.error() == Errc::kUnavailable && !current.access_token.empty() &&
+          current.access_expires_at > clock_.now_ms() && current.access_token != rejected)
+        co_return current.access_token;
+      co_return refreshed.error();
+    }
+    rejected.clear();
+  }
+}
+
+asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account, StoredTokens current, std::string* why) {
+  // Durable first: if the process dies during the call, the restart knows a refresh was tried.
+  co_await store_.begin_refresh(key_of(account));
+  net::HttpCall call;
+  call.url = options_.oauth_base_url + "/v4/oa/access_token";
+  call.headers = {{"secret_key", account.app_secret}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  call.body = "refresh_token=" + url_encode(current.refresh_token) + "&app_id=" + url_encode(account.app_id) +
+              "&grant_type=refresh_token";
+  call.timeout = options_.timeout;
+  std::string detail;
+  auto reply = co_await http_.request(std::move(call), &detail);
+  if (!reply || reply->status >= 500) {
+    if (why) *why = "token refresh for Zalo OA '" + account.id + "' failed: " + (reply ? "HTTP " + std::to_string(reply->status) : detail);
+    log::warn("zalo", "token_refresh_failed", {{"account", account.id}, {"error", reply ? std::to_string(reply->status) : detail}});
+    co_return make_error_code(Errc::kUnavailable);
+  }
+  const Json j = Json::parse(reply->body, nullptr, false);
+  std::string access;
+  std::string refresh_token;
+  std::int64_t expires_in = 0;
+  if (j.is_object()) {
+    access = j.value("access_token", std::string{});
+    refresh_token = j.value("refresh_token", std::string{});
+    if (auto it = j.find("expires_in"); it != j.end()) {
+      if (it->is_string()) expires_in = std::atoll(it->get<std::string>().c_str());  // Zalo sends "90000"
+      if (it->is_number_integer()) expires_in = it->get<std::int64_t>();
+    }
+  }
+  if (access.empty() || refresh_token.empty()) {
+    std::string error = "refused";
+    if (j.is_object()) {
+      error = j.value("error_name", j.value("error_description", std::string("refused")));
+      if (j.contains("error")) error += " (" + j["error"].dump() + ")";
+    }
+    co_await store_.mark_lost(key_of(account), error);
+    metrics_.inc("outreach_token_refresh_total", {{"account", account.id}, {"outcome", "refused"}});
+    metrics_.inc("outreach_platform_alerts_total", {{"channel", "zalo"}, {"code", "token_lost"}});
+    log::error("zalo", "token_lost", {{"account", account.id}, {"error", error},
+                                      {"action", "an OA admin must authorise the app again (README)"}});
+    if (why) *why = "Zalo refused the refresh token of OA '" + account.id + "': " + error;
+    co_return make_error_code(Errc::kTokenExpired);
+  }
+  StoredTokens fresh;
+  fresh.access_token = access;
+  fresh.refresh_token = refresh_token;
+  fresh.access_expires_at = clock_.now_ms() + (expires_in > 0 ? expires_in : 90'000) * 1000;
+  fresh.state = "ok";
+  co_await store_.commit(key_of(account), fresh);  // before the new access token is used
+  refreshes_.fetch_add(1);
+  metrics_.inc("outreach_token_refresh_total", {{"account", account.id}, {"outcome", "rotated"}});
+  log::info("zalo", "token_rotated", {{"account", account.id}});
+  co_return fresh;
+}
+
+asio::awaitable<void> Client::keep_fresh() {
+  for (const auto& a : accounts_) {
+    std::string why;
+    auto t = co_await access_token(a, {}, &why);
+    if (!t) log::warn("zalo", "token_not_fresh", {{"account", a.id}, {"why", why}});
+  }
+}
+
+asio::awaitable<SendResult> Client::send(const Delivery& d) {
+  const Account* account = account_for(d.account);
+  if (account == nullptr) co_return SendResult::give_up("no Zalo OA configured with id " + d.account);
+  const std::int64_t now = clock_.now_ms();
+  const std::int64_t since = now - d.last_interaction_at;
+  if (since > kWindowMs) co_return SendResult::skip("outside Zalo's 7-day window for consultation messages");
+  SendResult result;
+  result.window = since <= kFreeMs ? "free" : "paid";
+  result.parts_sent = d.parts_sent;
+  std::atomic<bool>& templates = *templates_ok_.at(account->oa_id);
+  const std::string hint = options_.number_hint ? options_.number_hint(d.language) : std::string{};
+  auto parts = render(d.message, d.user_id, templates.load(), hint);
+  bool refreshed = false;
+  auto retry = [&](std::string why, std::chrono::milliseconds after = {}) {
+    SendResult r = SendResult::retry(std::move(why), after);
+    r.parts_sent = result.parts_sent;
+    r.window = result.window;
+    return r;
+  };
+  for (std::size_t i = static_cast<std::size_t>(d.parts_sent); i < parts.size();) {
+    co_await limiters_.at(account->app_id)->acquire();
+    std::string why;
+    auto token = co_await access_token(*account, {}, &why);
+    if (!token) co_return retry(why, 5min);
+    net::HttpCall call;
+    call.url = options_.api_base_url + "/v3.0/oa/message/cs";
+    call.headers = {{"access_token", *token}, {"Content-Type", "application/json"}};
+    call.body = parts[i].dump();
+    call.timeout = options_.timeout;
+    auto reply = co_await http_.request(std::move(call), &why);
+    if (!reply) co_return retry("Zalo send: " + why);
+    if (reply->status != 200) co_return retry("Zalo send: HTTP " + std::to_string(reply->status));
+    const Json j = Json::parse(reply->body, nullptr, false);
+    if (!j.is_object() || !j.contains("error")) co_return retry("Zalo send: unreadable answer");
+    const int code = j["error"].is_number_integer() ? j["error"].get<int>() : -1;
+    const std::string message = j.value("message", std::string{});
+    if (code == 0) {
+      if (j.contains("data") && j["data"].is_object()) result.platform_message_id = j["data"].value("message_id", "");
+      result.parts_sent = static_cast<int>(++i);
+      continue;
+    }
+    const std::string described = "Zalo error " + std::to_string(code) + ": " + message;
+    switch (action_for(code)) {
+      case Action::kRefresh:
+        if (refreshed) co_return retry(described);
+        refreshed = true;
+        (void)co_await access_token(*account, *token, &why);  // one refresh, then this part again
+        continue;
+      case Action::kRateLimited: co_return retry(described, 60s);
+      case Action::kOutsideWindow: {
+        SendResult r = SendResult::skip(described + " (outside the 7-day window)");
+        r.parts_sent = result.parts_sent;
+        co_return r;
+      }
+      case Action::kTemplateRefused:
+        if (parts[i]["message"].contains("attachment") && templates.load()) {
+          templates.store(false);  // this OA takes no button template: numbered text from now on
+          log::warn("zalo", "template_refused", {{"account", account->id}, {"code", code}});
+          parts = render(d.message, d.user_id, false, hint);
+          continue;
+        }
+        co_return SendResult::give_up(described);
+      case Action::kGiveUp: co_return SendResult::give_up(described);
+      case Action::kAccountProblem:
+        log::error("zalo", "account_problem", {{"account", account->id}, {"error", described}});
+        metrics_.inc("outreach_platform_alerts_total", {{"channel", "zalo"}, {"code", std::to_string(code)}});
+        co_return retry(described, 15min);
+      case Action::kRetry: co_return retry(described);
+    }
+  }
+  metrics_.inc("outreach_zalo_messages_total", {{"account", account->id}, {"window", result.window}});
+  co_return result;
+}
+
+}  // namespace outreach::channels::zalo

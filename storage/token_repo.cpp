@@ -7,12 +7,14 @@ namespace outreach::storage {
 TokenRepo::TokenRepo(SQLite::Database& db) : db_(db) {}
 
 std::optional<TokenRow> TokenRepo::get(const std::string& account) {
-  SQLite::Statement q(db_,
-                      "SELECT account, COALESCE(access_token, ''), COALESCE(access_expires_at, 0), refresh_token, "
-                      "state, COALESCE(refreshing_since, 0), rotations, COALESCE(last_error, ''), updated_at "
-                      "FROM tokens WHERE account = :account");
+  SQLite::Statement q(
+      db_,
+      "SELECT account, COALESCE(access_token, ''), COALESCE(access_expires_at, 0), refresh_token, "
+      "state, COALESCE(refreshing_since, 0), rotations, COALESCE(last_error, ''), updated_at "
+      "FROM tokens WHERE account = :account");
   q.bind(":account", account);
-  if (!q.executeStep()) return std::nullopt;
+  if (!q.executeStep())
+    return std::nullopt;
   TokenRow r;
   r.account = q.getColumn(0).getString();
   r.access_token = q.getColumn(1).getString();
@@ -26,8 +28,12 @@ std::optional<TokenRow> TokenRepo::get(const std::string& account) {
   return r;
 }
 
-bool TokenRepo::seed(const std::string& account, const std::string& refresh_token, const std::string& access_token,
-                     std::int64_t access_expires_at, std::int64_t now_ms, bool replace) {
+bool TokenRepo::seed(const std::string& account,
+                     const std::string& refresh_token,
+                     const std::string& access_token,
+                     std::int64_t access_expires_at,
+                     std::int64_t now_ms,
+                     bool replace) {
   SQLite::Statement q(db_, replace ? R"sql(
 INSERT INTO tokens (account, access_token, access_expires_at, refresh_token, state, updated_at)
 VALUES (:account, :access, :expires, :refresh, 'ok', :now)
@@ -53,16 +59,20 @@ ON CONFLICT (account) DO NOTHING
 }
 
 void TokenRepo::begin_refresh(const std::string& account, std::int64_t now_ms) {
-  SQLite::Statement q(db_,
-                      "UPDATE tokens SET state = 'refreshing', refreshing_since = :now, updated_at = :now "
-                      "WHERE account = :account");
+  SQLite::Statement q(
+      db_,
+      "UPDATE tokens SET state = 'refreshing', refreshing_since = :now, updated_at = :now "
+      "WHERE account = :account");
   q.bind(":now", static_cast<int64_t>(now_ms));
   q.bind(":account", account);
   q.exec();
 }
 
-void TokenRepo::commit_refresh(const std::string& account, const std::string& access_token,
-                               std::int64_t access_expires_at, const std::string& refresh_token, std::int64_t now_ms) {
+void TokenRepo::commit_refresh(const std::string& account,
+                               const std::string& access_token,
+                               std::int64_t access_expires_at,
+                               const std::string& refresh_token,
+                               std::int64_t now_ms) {
   SQLite::Statement q(db_, R"sql(
 UPDATE tokens SET access_token = :access, access_expires_at = :expires, refresh_token = :refresh,
   state = 'ok', refreshing_since = NULL, rotations = rotations + 1, last_error = NULL, updated_at = :now
@@ -76,9 +86,12 @@ WHERE account = :account
   q.exec();
 }
 
-void TokenRepo::mark_lost(const std::string& account, const std::string& error, std::int64_t now_ms) {
+void TokenRepo::mark_lost(const std::string& account,
+                          const std::string& error,
+                          std::int64_t now_ms) {
   SQLite::Statement q(db_,
-                      "UPDATE tokens SET state = 'lost', last_error = :error, updated_at = :now WHERE account = :account");
+                      "UPDATE tokens SET state = 'lost', last_error = :error, updated_at = :now "
+                      "WHERE account = :account");
   q.bind(":error", error);
   q.bind(":now", static_cast<int64_t>(now_ms));
   q.bind(":account", account);

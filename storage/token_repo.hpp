@@ -7,11 +7,11 @@
 // must authorise the app again) while messages wait in the outbox.
 // Thread-safety: not thread-safe; DB thread only.
 
-#include <SQLiteCpp/Database.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <SQLiteCpp/Database.h>
 
 namespace outreach::storage {
 
@@ -35,12 +35,19 @@ class TokenRepo {
 
   // First tokens (from the environment or the CLI). With `replace` false, an existing row is
   // kept (a restart must not roll back to the environment's older, already used token).
-  bool seed(const std::string& account, const std::string& refresh_token, const std::string& access_token,
-            std::int64_t access_expires_at, std::int64_t now_ms, bool replace);
+  bool seed(const std::string& account,
+            const std::string& refresh_token,
+            const std::string& access_token,
+            std::int64_t access_expires_at,
+            std::int64_t now_ms,
+            bool replace);
 
   void begin_refresh(const std::string& account, std::int64_t now_ms);
-  void commit_refresh(const std::string& account, const std::string& access_token, std::int64_t access_expires_at,
-                      const std::string& refresh_token, std::int64_t now_ms);
+  void commit_refresh(const std::string& account,
+                      const std::string& access_token,
+                      std::int64_t access_expires_at,
+                      const std::string& refresh_token,
+                      std::int64_t now_ms);
   void mark_lost(const std::string& account, const std::string& error, std::int64_t now_ms);
 
  private:

@@ -1,12 +1,13 @@
 #include "bot/app/admin.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "bot/app/app.hpp"
 #include "bot/channels/messenger/messenger.hpp"
@@ -20,8 +21,8 @@ using Json = nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kGreetingMax = 160;   // Messenger's limit for the greeting text
-constexpr std::size_t kMenuTitleMax = 30;   // and for a persistent-menu button title
+constexpr std::size_t kGreetingMax = 160;  // Messenger's limit for the greeting text
+constexpr std::size_t kMenuTitleMax = 30;  // and for a persistent-menu button title
 
 SQLite::Database open_migrated(const Config& c) {
   storage::DbOptions o;
@@ -44,9 +45,11 @@ std::string utc(std::int64_t ms) {
 Json menu_for(const content::Snapshot& s, const std::string& lang, const std::string& locale) {
   Json actions = Json::array();
   for (const auto& item : s.main_menu) {
-    if (actions.size() == 20) break;  // Messenger's limit
+    if (actions.size() == 20)
+      break;  // Messenger's limit
     std::string title = s.ui(lang, item.label);
-    if (text::code_points(title) > kMenuTitleMax) title = std::string(text::prefix_code_points(title, kMenuTitleMax));
+    if (text::code_points(title) > kMenuTitleMax)
+      title = std::string(text::prefix_code_points(title, kMenuTitleMax));
     actions.push_back({{"type", "postback"}, {"title", title}, {"payload", item.payload}});
   }
   return {{"locale", locale}, {"composer_input_disabled", false}, {"call_to_actions", actions}};
@@ -54,37 +57,50 @@ Json menu_for(const content::Snapshot& s, const std::string& lang, const std::st
 
 }  // namespace
 
-int store_zalo_tokens(const Config& c, const ZaloTokenInput& in, std::ostream& out, std::ostream& err) {
+int store_zalo_tokens(const Config& c,
+                      const ZaloTokenInput& in,
+                      std::ostream& out,
+                      std::ostream& err) {
   const Config::ZaloAccount* account = nullptr;
   for (const auto& a : c.zalo.accounts)
-    if (a.id == in.account) account = &a;
+    if (a.id == in.account)
+      account = &a;
   if (account == nullptr) {
     err << "outreach-bot: no Zalo OA with id '" << in.account << "' in the configuration";
-    if (c.zalo.accounts.empty()) err << " (zalo.accounts is empty: add the OA there first, README \"Connect a Zalo OA\")";
-    for (std::size_t i = 0; i < c.zalo.accounts.size(); ++i) err << (i == 0 ? "; configured: " : ", ") << c.zalo.accounts[i].id;
+    if (c.zalo.accounts.empty())
+      err << " (zalo.accounts is empty: add the OA there first, README \"Connect a Zalo OA\")";
+    for (std::size_t i = 0; i < c.zalo.accounts.size(); ++i)
+      err << (i == 0 ? "; configured: " : ", ") << c.zalo.accounts[i].id;
     err << "\n";
     return 2;
   }
   const std::string refresh(text::trim(in.refresh_token));
-  if (refresh.empty() || refresh.size() > 4096 || refresh.find_first_of(" \t\r\n") != std::string::npos) {
+  if (refresh.empty() || refresh.size() > 4096 ||
+      refresh.find_first_of(" \t\r\n") != std::string::npos) {
     err << "outreach-bot: the refresh token is empty or not a single token\n";
     return 2;
   }
   auto db = open_migrated(c);
   storage::Store store(db);
   const std::int64_t now = SystemClock().now_ms();
-  const std::int64_t expires = in.access_token.empty() ? 0 : now + (in.expires_in_s > 0 ? in.expires_in_s * 1000 : 3'600'000);
-  store.tokens.seed("zalo:" + account->id, refresh, std::string(text::trim(in.access_token)), expires, now, true);
+  const std::int64_t expires =
+      in.access_token.empty() ? 0
+                              : now + (in.expires_in_s > 0 ? in.expires_in_s * 1000 : 3'600'000);
+  store.tokens.seed("zalo:" + account->id, refresh, std::string(text::trim(in.access_token)),
+                    expires, now, true);
   // Messages that waited for working tokens go out now rather than at their next retry.
-  SQLite::Statement due(db,
-                        "UPDATE outbox SET next_attempt_at = :now WHERE status = 'pending' AND person_id IN "
-                        "(SELECT id FROM people WHERE channel = 'zalo' AND account = :oa)");
+  SQLite::Statement due(
+      db,
+      "UPDATE outbox SET next_attempt_at = :now WHERE status = 'pending' AND person_id IN "
+      "(SELECT id FROM people WHERE channel = 'zalo' AND account = :oa)");
   due.bind(":now", static_cast<int64_t>(now));
   due.bind(":oa", account->oa_id);
   const int waiting = due.exec();
-  out << "Stored the tokens of Zalo OA '" << account->id << "' (" << account->name << ") in " << c.database.path
-      << ".\nA running bot uses them within a minute";
-  if (waiting > 0) out << " and sends the " << waiting << " message" << (waiting == 1 ? "" : "s") << " waiting for them";
+  out << "Stored the tokens of Zalo OA '" << account->id << "' (" << account->name << ") in "
+      << c.database.path << ".\nA running bot uses them within a minute";
+  if (waiting > 0)
+    out << " and sends the " << waiting << " message" << (waiting == 1 ? "" : "s")
+        << " waiting for them";
   out << "; from now on the refresh token is rotated and kept in the database.\n";
   return 0;
 }
@@ -94,22 +110,27 @@ int dead_letters(const Config& c, int limit, std::int64_t requeue, std::ostream&
   storage::Store store(db);
   if (requeue != 0) {
     const int n = store.outbox.requeue_dead(requeue < 0 ? 0 : requeue, SystemClock().now_ms());
-    out << "Put " << n << " message" << (n == 1 ? "" : "s") << " back in the queue; a running bot sends "
-        << (n == 1 ? "it" : "them") << " now.\n";
+    out << "Put " << n << " message" << (n == 1 ? "" : "s")
+        << " back in the queue; a running bot sends " << (n == 1 ? "it" : "them") << " now.\n";
     return n > 0 || requeue < 0 ? 0 : 1;
   }
   const auto rows = store.outbox.dead_letters(limit);
   const auto total = store.outbox.count_dead();
   if (rows.empty()) {
-    out << "No dead letters: every message was sent, is still queued, or was outside the platform's window.\n";
+    out << "No dead letters: every message was sent, is still queued, or was outside the "
+           "platform's window.\n";
     return 0;
   }
-  out << "Messages the sender gave up on (newest first, " << rows.size() << " of " << total << "):\n";
-  out << std::left << std::setw(8) << "id" << std::setw(11) << "channel" << std::setw(22) << "account" << std::setw(10)
-      << "kind" << std::setw(9) << "attempts" << std::setw(19) << "created (UTC)" << "reason\n";
+  out << "Messages the sender gave up on (newest first, " << rows.size() << " of " << total
+      << "):\n";
+  out << std::left << std::setw(8) << "id" << std::setw(11) << "channel" << std::setw(22)
+      << "account" << std::setw(10) << "kind" << std::setw(9) << "attempts" << std::setw(19)
+      << "created (UTC)"
+      << "reason\n";
   for (const auto& r : rows)
-    out << std::left << std::setw(8) << r.id << std::setw(11) << r.channel << std::setw(22) << r.account << std::setw(10)
-        << r.kind << std::setw(9) << r.attempts << std::setw(19) << utc(r.created_at) << r.last_error << "\n";
+    out << std::left << std::setw(8) << r.id << std::setw(11) << r.channel << std::setw(22)
+        << r.account << std::setw(10) << r.kind << std::setw(9) << r.attempts << std::setw(19)
+        << utc(r.created_at) << r.last_error << "\n";
   out << "Send one again with --requeue ID, or all with --requeue-all, once the cause is fixed.\n";
   return 0;
 }
@@ -117,16 +138,22 @@ int dead_letters(const Config& c, int limit, std::int64_t requeue, std::ostream&
 Json messenger_profile(const content::Snapshot& s) {
   auto greeting = [&](const std::string& lang) {
     std::string g = s.ui(lang, "messenger.greeting");
-    if (text::code_points(g) > kGreetingMax) g = std::string(text::prefix_code_points(g, kGreetingMax));
+    if (text::code_points(g) > kGreetingMax)
+      g = std::string(text::prefix_code_points(g, kGreetingMax));
     return g;
   };
   return {{"get_started", {{"payload", "GET_STARTED"}}},
           {"greeting",
-           {{{"locale", "default"}, {"text", greeting("vi")}}, {{"locale", "en_US"}, {"text", greeting("en")}}}},
+           {{{"locale", "default"}, {"text", greeting("vi")}},
+            {{"locale", "en_US"}, {"text", greeting("en")}}}},
           {"persistent_menu", {menu_for(s, "vi", "default"), menu_for(s, "en", "en_US")}}};
 }
 
-int messenger_setup(const Config& c, const std::string& account, bool dry_run, std::ostream& out, std::ostream& err) {
+int messenger_setup(const Config& c,
+                    const std::string& account,
+                    bool dry_run,
+                    std::ostream& out,
+                    std::ostream& err) {
   SystemClock clock;
   auto report = check_content_dir(c.content_dir, clock);
   if (!report.snapshot) {
@@ -141,13 +168,16 @@ int messenger_setup(const Config& c, const std::string& account, bool dry_run, s
   std::vector<channels::messenger::Account> pages;
   std::vector<std::string> missing;
   for (const auto& a : c.messenger.accounts) {
-    if (!account.empty() && a.id != account) continue;
+    if (!account.empty() && a.id != account)
+      continue;
     const std::string token = env_secret("messenger", a.id, "PAGE_TOKEN");
-    if (token.empty()) missing.push_back(env_name("messenger", a.id, "PAGE_TOKEN"));
+    if (token.empty())
+      missing.push_back(env_name("messenger", a.id, "PAGE_TOKEN"));
     pages.push_back({a.id, a.page_id, a.name, "", token, ""});
   }
   if (pages.empty()) {
-    err << "outreach-bot: no Facebook page " << (account.empty() ? "configured (messenger.accounts)" : "with id '" + account + "'")
+    err << "outreach-bot: no Facebook page "
+        << (account.empty() ? "configured (messenger.accounts)" : "with id '" + account + "'")
         << "\n";
     return 2;
   }
@@ -169,9 +199,11 @@ int messenger_setup(const Config& c, const std::string& account, bool dry_run, s
     channels::messenger::Client client(http, pages, mo, clock, metrics);
     for (const auto& page : pages) {
       std::string detail;
-      auto result = asio::co_spawn(ioc, client.set_profile(page, profile, &detail), asio::use_future).get();
+      auto result =
+          asio::co_spawn(ioc, client.set_profile(page, profile, &detail), asio::use_future).get();
       if (result) {
-        out << "Page '" << page.id << "' (" << page.name << "): Get Started, greeting and menu set.\n";
+        out << "Page '" << page.id << "' (" << page.name
+            << "): Get Started, greeting and menu set.\n";
       } else {
         ++failures;
         err << "Page '" << page.id << "': " << result.error().message() << ": " << detail << "\n";

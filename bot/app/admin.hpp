@@ -9,8 +9,9 @@
 
 #include <cstdint>
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "bot/app/config.hpp"
 #include "content/model.hpp"
@@ -18,13 +19,16 @@
 namespace outreach::app {
 
 struct ZaloTokenInput {
-  std::string account;        // our id of the OA (zalo.accounts[].id)
-  std::string refresh_token;  // required
-  std::string access_token;   // optional
+  std::string account;            // our id of the OA (zalo.accounts[].id)
+  std::string refresh_token;      // required
+  std::string access_token;       // optional
   std::int64_t expires_in_s = 0;  // of the access token; 0: unknown (refreshed at start)
 };
 
-int store_zalo_tokens(const Config& config, const ZaloTokenInput& input, std::ostream& out, std::ostream& err);
+int store_zalo_tokens(const Config& config,
+                      const ZaloTokenInput& input,
+                      std::ostream& out,
+                      std::ostream& err);
 
 // requeue: 0 lists only; an id requeues that row; -1 requeues every dead row.
 int dead_letters(const Config& config, int limit, std::int64_t requeue, std::ostream& out);
@@ -34,7 +38,10 @@ int dead_letters(const Config& config, int limit, std::int64_t requeue, std::ost
 nlohmann::json messenger_profile(const content::Snapshot& s);
 
 // `account` empty: every configured page. `dry_run`: print the body, call nothing.
-int messenger_setup(const Config& config, const std::string& account, bool dry_run, std::ostream& out,
+int messenger_setup(const Config& config,
+                    const std::string& account,
+                    bool dry_run,
+                    std::ostream& out,
                     std::ostream& err);
 
 }  // namespace outreach::app

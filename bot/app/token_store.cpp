@@ -23,28 +23,33 @@ void durably(storage::Store& s, F write) {
 }  // namespace
 
 asio::awaitable<std::optional<channels::StoredTokens>> DbTokenStore::load(std::string account) {
-  co_return co_await db_.run([&account](storage::Store& s) -> std::optional<channels::StoredTokens> {
-    auto row = s.tokens.get(account);
-    if (!row) return std::nullopt;
-    channels::StoredTokens t;
-    t.access_token = row->access_token;
-    t.access_expires_at = row->access_expires_at;
-    t.refresh_token = row->refresh_token;
-    t.state = row->state;
-    return t;
-  });
+  co_return co_await db_.run(
+      [&account](storage::Store& s) -> std::optional<channels::StoredTokens> {
+        auto row = s.tokens.get(account);
+        if (!row)
+          return std::nullopt;
+        channels::StoredTokens t;
+        t.access_token = row->access_token;
+        t.access_expires_at = row->access_expires_at;
+        t.refresh_token = row->refresh_token;
+        t.state = row->state;
+        return t;
+      });
 }
 
 asio::awaitable<void> DbTokenStore::begin_refresh(std::string account) {
   const std::int64_t now = clock_.now_ms();
-  co_await db_.run([&account, now](storage::Store& s) { durably(s, [&] { s.tokens.begin_refresh(account, now); }); });
+  co_await db_.run([&account, now](storage::Store& s) {
+    durably(s, [&] { s.tokens.begin_refresh(account, now); });
+  });
 }
 
 asio::awaitable<void> DbTokenStore::commit(std::string account, channels::StoredTokens tokens) {
   const std::int64_t now = clock_.now_ms();
   co_await db_.run([&](storage::Store& s) {
     durably(s, [&] {
-      s.tokens.commit_refresh(account, tokens.access_token, tokens.access_expires_at, tokens.refresh_token, now);
+      s.tokens.commit_refresh(account, tokens.access_token, tokens.access_expires_at,
+                              tokens.refresh_token, now);
     });
   });
 }

@@ -3,17 +3,22 @@
 // so Zalo and Meta send most of them quoted) or as numbers; anything else reads as empty.
 // Thread-safety: pure functions.
 
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace outreach::channels {
 
 inline std::string field_text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_unsigned()) return std::to_string(it->get<std::uint64_t>());
-  if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
+  if (it == j.end())
+    return {};
+  if (it->is_string())
+    return it->get<std::string>();
+  if (it->is_number_unsigned())
+    return std::to_string(it->get<std::uint64_t>());
+  if (it->is_number_integer())
+    return std::to_string(it->get<std::int64_t>());
   return {};
 }
 

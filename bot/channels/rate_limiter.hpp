@@ -4,19 +4,22 @@
 // rate-limit errors, which cost a retry each.
 // Thread-safety: acquire() is safe from any executor (a mutex guards the bucket).
 
+#include <chrono>
+#include <mutex>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <chrono>
-#include <mutex>
 
 namespace outreach::channels {
 
 class RateLimiter {
  public:
   RateLimiter(double per_period, std::chrono::milliseconds period)
-      : rate_per_ms_(per_period / static_cast<double>(period.count())), burst_(per_period), tokens_(per_period),
+      : rate_per_ms_(per_period / static_cast<double>(period.count())),
+        burst_(per_period),
+        tokens_(per_period),
         at_(std::chrono::steady_clock::now()) {}
 
   // Waits until a call may go out.
@@ -29,7 +32,8 @@ class RateLimiter {
       tokens_ = std::min(burst_, tokens_ + elapsed * rate_per_ms_);
       at_ = now;
       tokens_ -= 1.0;  // reserve ours; a negative balance is the queue ahead of us
-      if (tokens_ < 0) wait = std::chrono::milliseconds(static_cast<long long>(-tokens_ / rate_per_ms_) + 1);
+      if (tokens_ < 0)
+        wait = std::chrono::milliseconds(static_cast<long long>(-tokens_ / rate_per_ms_) + 1);
     }
     if (wait.count() > 0) {
       boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, wait);
@@ -41,8 +45,8 @@ class RateLimiter {
   std::mutex mu_;
   const double rate_per_ms_;
   const double burst_;
-  double tokens_;                                // guarded by mu_
-  std::chrono::steady_clock::time_point at_;     // guarded by mu_
+  double tokens_;                             // guarded by mu_
+  std::chrono::steady_clock::time_point at_;  // guarded by mu_
 };
 
 }  // namespace outreach::channels

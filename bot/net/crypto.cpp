@@ -1,10 +1,10 @@
 #include "bot/net/crypto.hpp"
 
+#include <stdexcept>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-#include <stdexcept>
 
 namespace outreach::net {
 namespace {
@@ -22,26 +22,30 @@ std::string to_hex(const unsigned char* d, unsigned n) {
 std::string hmac_hex(const EVP_MD* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  if (HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), out, &len) == nullptr)
+  if (HMAC(md, key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len) == nullptr)
     throw std::runtime_error("HMAC failed");
   return to_hex(out, len);
 }
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) { return sha256_hex({data}); }
+std::string sha256_hex(std::string_view data) {
+  return sha256_hex({data});
+}
 
 std::string sha256_hex(std::initializer_list<std::string_view> parts) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) throw std::runtime_error("EVP_MD_CTX_new failed");
+  if (ctx == nullptr)
+    throw std::runtime_error("EVP_MD_CTX_new failed");
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   bool ok = EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
   for (std::string_view p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
   ok = ok && EVP_DigestFinal_ex(ctx, out, &len) == 1;
   EVP_MD_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("SHA-256 failed");
+  if (!ok)
+    throw std::runtime_error("SHA-256 failed");
   return to_hex(out, len);
 }
 
@@ -54,14 +58,16 @@ std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size())
+    return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string lower_hex(std::string_view hex) {
   std::string out(hex);
   for (char& c : out)
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'F')
+      c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 

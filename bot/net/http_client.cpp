@@ -1,6 +1,6 @@
 #include "bot/net/http_client.hpp"
 
-#include <openssl/ssl.h>
+#include <charconv>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -11,44 +11,52 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <charconv>
+#include <openssl/ssl.h>
 
 namespace outreach::net {
-namespace asio = boost::asio;        // <boost/asio.hpp>
-namespace beast = boost::beast;      // <boost/beast.hpp>
-namespace http = boost::beast::http; // <boost/beast/http.hpp>
-namespace ssl = boost::asio::ssl;    // <boost/asio/ssl.hpp>
+namespace asio = boost::asio;         // <boost/asio.hpp>
+namespace beast = boost::beast;       // <boost/beast.hpp>
+namespace http = boost::beast::http;  // <boost/beast/http.hpp>
+namespace ssl = boost::asio::ssl;     // <boost/asio/ssl.hpp>
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Result<Url> Url::parse(std::string_view text) {
   Url u;
   const auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) return Errc::kInvalidInput;
+  if (scheme_end == std::string_view::npos)
+    return Errc::kInvalidInput;
   u.scheme = std::string(text.substr(0, scheme_end));
-  if (u.scheme != "http" && u.scheme != "https") return Errc::kInvalidInput;
+  if (u.scheme != "http" && u.scheme != "https")
+    return Errc::kInvalidInput;
   std::string_view rest = text.substr(scheme_end + 3);
   const auto slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
   u.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (u.target.front() == '?') u.target.insert(0, "/");
-  if (authority.empty()) return Errc::kInvalidInput;
-  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+  if (u.target.front() == '?')
+    u.target.insert(0, "/");
+  if (authority.empty())
+    return Errc::kInvalidInput;
+  if (const auto colon = authority.rfind(':');
+      colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     u.host = std::string(authority.substr(0, colon));
     u.port = std::string(authority.substr(colon + 1));
     int port = 0;
     auto [p, ec] = std::from_chars(u.port.data(), u.port.data() + u.port.size(), port);
-    if (ec != std::errc{} || p != u.port.data() + u.port.size() || port <= 0 || port > 65535) return Errc::kInvalidInput;
+    if (ec != std::errc{} || p != u.port.data() + u.port.size() || port <= 0 || port > 65535)
+      return Errc::kInvalidInput;
   } else {
     u.host = std::string(authority);
     u.port = u.scheme == "https" ? "443" : "80";
   }
-  if (u.host.empty()) return Errc::kInvalidInput;
+  if (u.host.empty())
+    return Errc::kInvalidInput;
   return u;
 }
 
 struct HttpClient::Impl {
   explicit Impl(asio::any_io_executor e) : ex(std::move(e)), tls(ssl::context::tls_client) {}
+
   asio::any_io_executor ex;
   ssl::context tls;
 };
@@ -63,8 +71,9 @@ struct HttpClient::Connection {
 
 HttpClient::HttpClient(asio::any_io_executor ex, HttpClientOptions options)
     : impl_(std::make_unique<Impl>(std::move(ex))), options_(options) {
-  impl_->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  impl_->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1);
   impl_->tls.set_default_verify_paths();
   impl_->tls.set_verify_mode(options_.verify_peer ? ssl::verify_peer : ssl::verify_none);
 }
@@ -81,7 +90,8 @@ std::size_t HttpClient::idle_connections() const {
 std::unique_ptr<HttpClient::Connection> HttpClient::take(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = idle_.find(key);
-  if (it == idle_.end() || it->second.empty()) return nullptr;
+  if (it == idle_.end() || it->second.empty())
+    return nullptr;
   auto c = std::move(it->second.back());
   it->second.pop_back();
   return c;
@@ -90,18 +100,21 @@ std::unique_ptr<HttpClient::Connection> HttpClient::take(const std::string& key)
 void HttpClient::give_back(const std::string& key, std::unique_ptr<Connection> c) {
   std::lock_guard lock(mu_);
   auto& list = idle_[key];
-  if (list.size() < options_.max_idle_per_host) list.push_back(std::move(c));
+  if (list.size() < options_.max_idle_per_host)
+    list.push_back(std::move(c));
 }
 
 asio::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(
     const Url& url, std::chrono::milliseconds timeout, std::string* detail) {
   auto fail = [&](Errc e, const std::string& why) -> Result<std::unique_ptr<Connection>> {
-    if (detail) *detail = why;
+    if (detail)
+      *detail = why;
     return e;
   };
   tcp::resolver resolver(impl_->ex);
   auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, kTuple);
-  if (rec) co_return fail(Errc::kUnavailable, "resolve " + url.host + ": " + rec.message());
+  if (rec)
+    co_return fail(Errc::kUnavailable, "resolve " + url.host + ": " + rec.message());
   auto c = std::make_unique<Connection>();
   if (url.scheme == "https") {
     c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(impl_->ex, impl_->tls);
@@ -114,13 +127,17 @@ asio::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::con
   }
   c->lowest().expires_after(timeout);
   auto [cec, ep] = co_await c->lowest().async_connect(endpoints, kTuple);
-  if (cec == beast::error::timeout) co_return fail(Errc::kTimeout, "connect " + url.host + ": timed out");
-  if (cec) co_return fail(Errc::kUnavailable, "connect " + url.host + ": " + cec.message());
+  if (cec == beast::error::timeout)
+    co_return fail(Errc::kTimeout, "connect " + url.host + ": timed out");
+  if (cec)
+    co_return fail(Errc::kUnavailable, "connect " + url.host + ": " + cec.message());
   if (c->secure) {
     c->lowest().expires_after(timeout);
     auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, kTuple);
-    if (hec == beast::error::timeout) co_return fail(Errc::kTimeout, "TLS handshake " + url.host + ": timed out");
-    if (hec) co_return fail(Errc::kUnavailable, "TLS handshake " + url.host + ": " + hec.message());
+    if (hec == beast::error::timeout)
+      co_return fail(Errc::kTimeout, "TLS handshake " + url.host + ": timed out");
+    if (hec)
+      co_return fail(Errc::kUnavailable, "TLS handshake " + url.host + ": " + hec.message());
   }
   co_return c;
 }
@@ -128,7 +145,8 @@ asio::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::con
 asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::string* error_detail) {
   auto url = Url::parse(call.url);
   if (!url) {
-    if (error_detail) *error_detail = "not an http(s) URL: " + call.url;
+    if (error_detail)
+      *error_detail = "not an http(s) URL: " + call.url;
     co_return make_error_code(Errc::kInvalidInput);
   }
   const std::string key = url->scheme + "://" + url->host + ":" + url->port;
@@ -146,7 +164,8 @@ asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::strin
     const bool reused = c != nullptr;
     if (!c) {
       auto fresh = co_await connect(*url, call.timeout, error_detail);
-      if (!fresh) co_return fresh.error();
+      if (!fresh)
+        co_return fresh.error();
       c = std::move(*fresh);
     }
     c->lowest().expires_after(call.timeout);
@@ -162,9 +181,11 @@ asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::strin
     if (!wec) {
       c->lowest().expires_after(call.timeout);
       if (c->secure) {
-        std::tie(rec, std::ignore) = co_await http::async_read(*c->secure, c->buffer, parser, kTuple);
+        std::tie(rec, std::ignore) =
+            co_await http::async_read(*c->secure, c->buffer, parser, kTuple);
       } else {
-        std::tie(rec, std::ignore) = co_await http::async_read(*c->plain, c->buffer, parser, kTuple);
+        std::tie(rec, std::ignore) =
+            co_await http::async_read(*c->plain, c->buffer, parser, kTuple);
       }
     }
     const auto ec = wec ? wec : rec;
@@ -173,8 +194,11 @@ asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::strin
       const bool stale = reused && !parser.got_some() &&
                          (ec == http::error::end_of_stream || ec == asio::error::eof ||
                           ec == asio::error::connection_reset || ec == asio::error::broken_pipe);
-      if (stale) continue;
-      if (error_detail) *error_detail = call.method + " " + url->host + url->target.substr(0, url->target.find('?')) + ": " + ec.message();
+      if (stale)
+        continue;
+      if (error_detail)
+        *error_detail = call.method + " " + url->host +
+                        url->target.substr(0, url->target.find('?')) + ": " + ec.message();
       co_return make_error_code(ec == beast::error::timeout ? Errc::kTimeout : Errc::kUnavailable);
     }
     auto res = parser.release();
@@ -186,10 +210,12 @@ asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::strin
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       reply.headers[name] = std::string(f.value());
     }
-    if (res.keep_alive()) give_back(key, std::move(c));
+    if (res.keep_alive())
+      give_back(key, std::move(c));
     co_return reply;
   }
-  if (error_detail) *error_detail = "connection closed by " + url->host;
+  if (error_detail)
+    *error_detail = "connection closed by " + url->host;
   co_return make_error_code(Errc::kUnavailable);
 }
 

@@ -7,8 +7,6 @@
 // Thread-safety: request() may be called concurrently from any executor; each connection is
 // used by one request at a time (the pool is guarded by a mutex).
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -17,6 +15,9 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include "bot/core/errc.hpp"
 
@@ -59,7 +60,8 @@ class HttpClient {
 
   // Errors: Errc::kTimeout, Errc::kUnavailable (connect / TLS / read failures, with the
   // detail in `error_detail` when given), Errc::kInvalidInput (bad URL).
-  boost::asio::awaitable<Result<HttpReply>> request(HttpCall call, std::string* error_detail = nullptr);
+  boost::asio::awaitable<Result<HttpReply>> request(HttpCall call,
+                                                    std::string* error_detail = nullptr);
 
   std::size_t idle_connections() const;
 
@@ -67,8 +69,8 @@ class HttpClient {
   struct Connection;
   std::unique_ptr<Connection> take(const std::string& key);
   void give_back(const std::string& key, std::unique_ptr<Connection> c);
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, std::chrono::milliseconds timeout,
-                                                                     std::string* detail);
+  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
+      const Url& url, std::chrono::milliseconds timeout, std::string* detail);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "bot/core/clock.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_app.hpp"
-#include "bot/core/clock.hpp"
 #include "tools/mock_platform/mock_platform.hpp"
 #include "tools/mock_platform/webhooks.hpp"
 
@@ -30,13 +30,16 @@ constexpr const char* kPage1 = "333333333333331";
 constexpr const char* kPage2 = "333333333333332";
 constexpr const char* kFbSecret = "fb-app-secret";
 
-std::int64_t now_ms() { return SystemClock().now_ms(); }
+std::int64_t now_ms() {
+  return SystemClock().now_ms();
+}
 
 std::string explainer_title(const std::string& id) {
   std::ifstream in(testing::source_content_dir() + "/explainers/" + id + ".md");
   std::string line;
   while (std::getline(in, line))
-    if (line.starts_with("title: ")) return line.substr(7);
+    if (line.starts_with("title: "))
+      return line.substr(7);
   return "?";
 }
 
@@ -44,15 +47,23 @@ class PlatformsE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const std::map<std::string, std::string> env = {
-        {"OUTREACH_ZALO_WARD_ONE_OA_SECRET", kOaSecret1},  {"OUTREACH_ZALO_WARD_ONE_APP_SECRET", "app-secret"},
-        {"OUTREACH_ZALO_WARD_TWO_OA_SECRET", kOaSecret2},  {"OUTREACH_ZALO_WARD_TWO_APP_SECRET", "app-secret"},
-        {"OUTREACH_MESSENGER_WARD_ONE_APP_SECRET", kFbSecret}, {"OUTREACH_MESSENGER_WARD_ONE_PAGE_TOKEN", "page-token-1"},
-        {"OUTREACH_MESSENGER_WARD_ONE_VERIFY_TOKEN", "verify-1"}, {"OUTREACH_MESSENGER_WARD_TWO_APP_SECRET", kFbSecret},
-        {"OUTREACH_MESSENGER_WARD_TWO_PAGE_TOKEN", "page-token-2"}, {"OUTREACH_MESSENGER_WARD_TWO_VERIFY_TOKEN", "verify-2"},
-        {"OUTREACH_ZALO_WARD_ONE_REFRESH_TOKEN", "refresh-1"},  {"OUTREACH_ZALO_WARD_ONE_ACCESS_TOKEN", "access-1"},
-        {"OUTREACH_ZALO_WARD_TWO_REFRESH_TOKEN", "refresh-2"},  {"OUTREACH_ZALO_WARD_TWO_ACCESS_TOKEN", "access-2"},
+        {"OUTREACH_ZALO_WARD_ONE_OA_SECRET", kOaSecret1},
+        {"OUTREACH_ZALO_WARD_ONE_APP_SECRET", "app-secret"},
+        {"OUTREACH_ZALO_WARD_TWO_OA_SECRET", kOaSecret2},
+        {"OUTREACH_ZALO_WARD_TWO_APP_SECRET", "app-secret"},
+        {"OUTREACH_MESSENGER_WARD_ONE_APP_SECRET", kFbSecret},
+        {"OUTREACH_MESSENGER_WARD_ONE_PAGE_TOKEN", "page-token-1"},
+        {"OUTREACH_MESSENGER_WARD_ONE_VERIFY_TOKEN", "verify-1"},
+        {"OUTREACH_MESSENGER_WARD_TWO_APP_SECRET", kFbSecret},
+        {"OUTREACH_MESSENGER_WARD_TWO_PAGE_TOKEN", "page-token-2"},
+        {"OUTREACH_MESSENGER_WARD_TWO_VERIFY_TOKEN", "verify-2"},
+        {"OUTREACH_ZALO_WARD_ONE_REFRESH_TOKEN", "refresh-1"},
+        {"OUTREACH_ZALO_WARD_ONE_ACCESS_TOKEN", "access-1"},
+        {"OUTREACH_ZALO_WARD_TWO_REFRESH_TOKEN", "refresh-2"},
+        {"OUTREACH_ZALO_WARD_TWO_ACCESS_TOKEN", "access-2"},
     };
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);  // NOLINT(concurrency-mt-unsafe): before threads
+    for (const auto& [k, v] : env)
+      setenv(k.c_str(), v.c_str(), 1);  // NOLINT(concurrency-mt-unsafe): before threads
   }
 
   PlatformsE2E() {
@@ -67,15 +78,19 @@ class PlatformsE2E : public ::testing::Test {
     app = std::make_unique<TestApp>([&](app::Config& c) {
       c.zalo.api_base_url = mock.base_url();
       c.zalo.oauth_base_url = mock.base_url();
-      c.zalo.accounts = {{"ward-one", kOa1, kApp, "Phường Một"}, {"ward-two", kOa2, kApp, "Phường Hai"}};
+      c.zalo.accounts = {{"ward-one", kOa1, kApp, "Phường Một"},
+                         {"ward-two", kOa2, kApp, "Phường Hai"}};
       c.messenger.api_base_url = mock.base_url() + "/v25.0";
-      c.messenger.accounts = {{"ward-one", kPage1, "Phường Một"}, {"ward-two", kPage2, "Phường Hai"}};
-      if (extra) extra(c);
+      c.messenger.accounts = {{"ward-one", kPage1, "Phường Một"},
+                              {"ward-two", kPage2, "Phường Hai"}};
+      if (extra)
+        extra(c);
     });
   }
 
   ~PlatformsE2E() override {
-    if (app) app->stop();
+    if (app)
+      app->stop();
     mock.stop();
   }
 
@@ -84,24 +99,34 @@ class PlatformsE2E : public ::testing::Test {
     return testing::http_request(app->port(), "POST", path, r.body, headers);
   }
 
-  HttpResult zalo_text(const std::string& user, const std::string& text, const std::string& msg_id,
+  HttpResult zalo_text(const std::string& user,
+                       const std::string& text,
+                       const std::string& msg_id,
                        const char* oa = kOa1) {
     return post("/webhooks/zalo", zalo_request(mock::zalo_user_text(oa, user, text, msg_id), oa));
   }
 
   static mock::SignedRequest zalo_request(Json event, const char* oa = kOa1) {
-    return mock::zalo_signed(std::move(event), kApp, oa == kOa1 ? kOaSecret1 : kOaSecret2, now_ms());
+    return mock::zalo_signed(std::move(event), kApp, oa == kOa1 ? kOaSecret1 : kOaSecret2,
+                             now_ms());
   }
 
   HttpResult messenger(std::vector<Json> items, const char* page = kPage1) {
-    return post("/webhooks/messenger", mock::messenger_signed(mock::messenger_batch(page, std::move(items), now_ms()), kFbSecret));
+    return post(
+        "/webhooks/messenger",
+        mock::messenger_signed(mock::messenger_batch(page, std::move(items), now_ms()), kFbSecret));
   }
 
-  static Json fb_text(const std::string& psid, const std::string& text, const std::string& mid, const char* page = kPage1) {
+  static Json fb_text(const std::string& psid,
+                      const std::string& text,
+                      const std::string& mid,
+                      const char* page = kPage1) {
     return mock::messenger_text(page, psid, text, mid, now_ms());
   }
 
-  static Json fb_payload(const std::string& psid, const std::string& payload, const std::string& mid) {
+  static Json fb_payload(const std::string& psid,
+                         const std::string& payload,
+                         const std::string& mid) {
     Json j = mock::messenger_text(kPage1, psid, "…", mid, now_ms());
     j["message"]["quick_reply"] = {{"payload", payload}};
     return j;
@@ -110,11 +135,15 @@ class PlatformsE2E : public ::testing::Test {
   std::vector<mock::Call> sends_to(const std::string& user, mock::Platform p) {
     std::vector<mock::Call> out;
     for (auto& c : mock.calls(p))
-      if (c.user_id == user) out.push_back(c);
+      if (c.user_id == user)
+        out.push_back(c);
     return out;
   }
 
-  bool wait_sends(const std::string& user, mock::Platform p, std::size_t n, std::chrono::milliseconds t = 10s) {
+  bool wait_sends(const std::string& user,
+                  mock::Platform p,
+                  std::size_t n,
+                  std::chrono::milliseconds t = 10s) {
     return mock.wait_for(
         [&](const std::vector<mock::Call>& calls) {
           std::size_t k = 0;
@@ -151,16 +180,24 @@ TEST_F(PlatformsE2E, ZaloMessageInReplyAtTheMockRowsInSqlite) {
   EXPECT_EQ(sent[0].account, kOa1);
   EXPECT_NE(sent[0].text.find("Thông tư 09/2017/TT-BKHCN"), std::string::npos) << sent[0].text;
   ASSERT_TRUE(settled());
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM inbox WHERE channel = 'zalo' AND account = '" + std::string(kOa1) +
-                       "' AND platform_event_id = 'zmsg-1' AND status = 'done'"),
+  EXPECT_EQ(
+      app->count("SELECT COUNT(*) FROM inbox WHERE channel = 'zalo' AND account = '" +
+                 std::string(kOa1) + "' AND platform_event_id = 'zmsg-1' AND status = 'done'"),
+      1);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE channel = 'zalo' AND platform_user_id = "
+                       "'5000000000000000001'"),
             1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE channel = 'zalo' AND platform_user_id = '5000000000000000001'"), 1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM interactions WHERE handler = 'explainer' AND outcome = 'market-scales'"), 1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND send_window = 'free' AND "
-                       "platform_message_id = '" + sent[0].message_id + "'"),
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM interactions WHERE handler = 'explainer' AND outcome "
+                       "= 'market-scales'"),
             1);
+  EXPECT_EQ(
+      app->count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND send_window = 'free' AND "
+                 "platform_message_id = '" +
+                 sent[0].message_id + "'"),
+      1);
   // Message text is not stored by default (privacy.store_message_text is off).
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM interactions WHERE text IS NOT NULL AND text != ''"), 0);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM interactions WHERE text IS NOT NULL AND text != ''"),
+            0);
 }
 
 TEST_F(PlatformsE2E, MessengerMessageInReplyAtTheMockRowsInSqlite) {
@@ -174,10 +211,13 @@ TEST_F(PlatformsE2E, MessengerMessageInReplyAtTheMockRowsInSqlite) {
   EXPECT_TRUE(sent[0].text.starts_with(explainer_title("labelling"))) << sent[0].text;
   EXPECT_TRUE(sent[0].body["message"].contains("quick_replies"));
   ASSERT_TRUE(settled());
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE channel = 'messenger' AND account = '" + std::string(kPage1) + "'"), 1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND platform_message_id = '" +
-                       sent[0].message_id + "'"),
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE channel = 'messenger' AND account = '" +
+                       std::string(kPage1) + "'"),
             1);
+  EXPECT_EQ(
+      app->count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND platform_message_id = '" +
+                 sent[0].message_id + "'"),
+      1);
 }
 
 TEST_F(PlatformsE2E, EachAccountAnswersWithItsOwnCredentials) {
@@ -195,21 +235,27 @@ TEST_F(PlatformsE2E, BadMissingAndStaleSignaturesAre401AndNothingIsStored) {
   auto good = zalo_request(mock::zalo_user_text(kOa1, "5000000000000000003", "xin chào", "z-bad"));
   std::map<std::string, std::string> headers(good.headers.begin(), good.headers.end());
   headers["X-ZEvent-Signature"] = "mac=" + std::string(64, 'a');
-  EXPECT_EQ(testing::http_request(app->port(), "POST", "/webhooks/zalo", good.body, headers).status, 401);
+  EXPECT_EQ(testing::http_request(app->port(), "POST", "/webhooks/zalo", good.body, headers).status,
+            401);
   headers.erase("X-ZEvent-Signature");
-  EXPECT_EQ(testing::http_request(app->port(), "POST", "/webhooks/zalo", good.body, headers).status, 401);
-  auto stale = mock::zalo_signed(mock::zalo_user_text(kOa1, "5000000000000000003", "xin chào", "z-old"), kApp,
-                                 kOaSecret1, now_ms() - 3'600'000);
+  EXPECT_EQ(testing::http_request(app->port(), "POST", "/webhooks/zalo", good.body, headers).status,
+            401);
+  auto stale =
+      mock::zalo_signed(mock::zalo_user_text(kOa1, "5000000000000000003", "xin chào", "z-old"),
+                        kApp, kOaSecret1, now_ms() - 3'600'000);
   EXPECT_EQ(post("/webhooks/zalo", stale).status, 401);
-  auto other_oa = mock::zalo_signed(mock::zalo_user_text(kOa1, "5000000000000000003", "xin chào", "z-x"), kApp,
-                                    kOaSecret2, now_ms());  // signed with another OA's secret
+  auto other_oa =
+      mock::zalo_signed(mock::zalo_user_text(kOa1, "5000000000000000003", "xin chào", "z-x"), kApp,
+                        kOaSecret2, now_ms());  // signed with another OA's secret
   EXPECT_EQ(post("/webhooks/zalo", other_oa).status, 401);
-  auto unknown = mock::zalo_signed(mock::zalo_user_text("999", "5000000000000000003", "xin chào", "z-y"), kApp,
-                                   kOaSecret1, now_ms());
+  auto unknown =
+      mock::zalo_signed(mock::zalo_user_text("999", "5000000000000000003", "xin chào", "z-y"), kApp,
+                        kOaSecret1, now_ms());
   EXPECT_EQ(post("/webhooks/zalo", unknown).status, 401);
 
-  auto fb = mock::messenger_signed(mock::messenger_batch(kPage1, {fb_text("7000000000000003", "hi", "m_bad")}, now_ms()),
-                                   "wrong-secret");
+  auto fb = mock::messenger_signed(
+      mock::messenger_batch(kPage1, {fb_text("7000000000000003", "hi", "m_bad")}, now_ms()),
+      "wrong-secret");
   EXPECT_EQ(post("/webhooks/messenger", fb).status, 401);
   fb.headers.clear();
   EXPECT_EQ(post("/webhooks/messenger", fb).status, 401);
@@ -217,23 +263,27 @@ TEST_F(PlatformsE2E, BadMissingAndStaleSignaturesAre401AndNothingIsStored) {
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM inbox"), 0);
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM people"), 0);
   const auto metrics = testing::http_request(app->port(), "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("outreach_webhook_total{channel=\"zalo\",outcome=\"bad_signature\"}"), std::string::npos)
+  EXPECT_NE(metrics.find("outreach_webhook_total{channel=\"zalo\",outcome=\"bad_signature\"}"),
+            std::string::npos)
       << metrics.substr(0, 2000);
 }
 
 TEST_F(PlatformsE2E, OversizedAndMalformedBodiesGetAClear4xxAndNothingIsStored) {
   start([](app::Config& c) { c.http.body_limit = 64 * 1024; });
   std::string big(100 * 1024, 'x');
-  auto r = testing::http_request(app->port(), "POST", "/webhooks/zalo", big, {{"Content-Type", "application/json"}});
+  auto r = testing::http_request(app->port(), "POST", "/webhooks/zalo", big,
+                                 {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 413);
-  r = testing::http_request(app->port(), "POST", "/webhooks/messenger", big, {{"Content-Type", "application/json"}});
+  r = testing::http_request(app->port(), "POST", "/webhooks/messenger", big,
+                            {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 413);
   // Signed but not JSON: 400 naming the problem.
   const std::string broken = "{\"object\":\"page\",";
-  r = testing::http_request(app->port(), "POST", "/webhooks/messenger", broken,
-                            {{"X-Hub-Signature-256", "sha256=" + mock::messenger_signed(Json::object(), kFbSecret)
-                                                                       .headers[1]
-                                                                       .second.substr(7)}});
+  r = testing::http_request(
+      app->port(), "POST", "/webhooks/messenger", broken,
+      {{"X-Hub-Signature-256",
+        "sha256=" +
+            mock::messenger_signed(Json::object(), kFbSecret).headers[1].second.substr(7)}});
   EXPECT_EQ(r.status, 401);  // the signature is over other bytes
   r = testing::http_request(app->port(), "POST", "/webhooks/zalo", "not json at all");
   EXPECT_EQ(r.status, 400);
@@ -244,12 +294,14 @@ TEST_F(PlatformsE2E, OversizedAndMalformedBodiesGetAClear4xxAndNothingIsStored) 
 
 TEST_F(PlatformsE2E, MessengerSubscriptionCheck) {
   start();
-  auto ok = testing::http_request(app->port(), "GET",
-                                  "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=verify-2&hub.challenge=1158201444");
+  auto ok = testing::http_request(
+      app->port(), "GET",
+      "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=verify-2&hub.challenge=1158201444");
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "1158201444");
-  auto bad = testing::http_request(app->port(), "GET",
-                                   "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1");
+  auto bad = testing::http_request(
+      app->port(), "GET",
+      "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1");
   EXPECT_EQ(bad.status, 403);
 }
 
@@ -284,9 +336,11 @@ TEST_F(PlatformsE2E, WhenThePlatformIsDownTheReplyArrivesOnceItRecovers) {
   ASSERT_EQ(messenger({fb_text("7000000000000006", "menu", "m_down")}).status, 200);
   // Attempts fail while the platform is away; nothing is lost.
   const auto until = std::chrono::steady_clock::now() + 10s;
-  while (app->count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2") < 2 && std::chrono::steady_clock::now() < until)
+  while (app->count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2") < 2 &&
+         std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2 AND status = 'pending'"), 2);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2 AND status = 'pending'"),
+            2);
   mock.start("127.0.0.1", mock_port);
   EXPECT_TRUE(wait_sends("5000000000000000006", mock::Platform::kZalo, 1));
   EXPECT_TRUE(wait_sends("7000000000000006", mock::Platform::kMessenger, 1));
@@ -300,9 +354,13 @@ TEST_F(PlatformsE2E, AnExpiredAccessTokenIsRefreshedOnceAndTheSendSucceeds) {
   start();
   // Seeded tokens are of unknown age, so start-up refreshes both OAs: let that finish first.
   ASSERT_TRUE(mock.wait_for([](const std::vector<mock::Call>& calls) {
-    return std::count_if(calls.begin(), calls.end(), [](const mock::Call& c) { return c.api == "refresh"; }) == 2;
+    return std::count_if(calls.begin(), calls.end(),
+                         [](const mock::Call& c) { return c.api == "refresh"; }) == 2;
   }));
-  for (int i = 0; i < 500 && app->count("SELECT COUNT(*) FROM tokens WHERE rotations = 1 AND state = 'ok'") < 2; ++i)
+  for (int i = 0;
+       i < 500 &&
+       app->count("SELECT COUNT(*) FROM tokens WHERE rotations = 1 AND state = 'ok'") < 2;
+       ++i)
     std::this_thread::sleep_for(10ms);  // the new pairs are committed after the answers
   mock.reset();
   const auto before = app->count("SELECT rotations FROM tokens WHERE account = 'zalo:ward-one'");
@@ -316,9 +374,11 @@ TEST_F(PlatformsE2E, AnExpiredAccessTokenIsRefreshedOnceAndTheSendSucceeds) {
   EXPECT_EQ(sends[0].outcome, "-216");
   EXPECT_EQ(sends[1].outcome, "ok");
   EXPECT_EQ(app->count("SELECT rotations FROM tokens WHERE account = 'zalo:ward-one'"), before + 1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM tokens WHERE account = 'zalo:ward-one' AND state = 'ok' AND "
-                       "refresh_token = '" + mock.zalo_oa(kOa1)->refresh_token + "'"),
-            1);
+  EXPECT_EQ(
+      app->count("SELECT COUNT(*) FROM tokens WHERE account = 'zalo:ward-one' AND state = 'ok' AND "
+                 "refresh_token = '" +
+                 mock.zalo_oa(kOa1)->refresh_token + "'"),
+      1);
 }
 
 TEST_F(PlatformsE2E, AHundredConcurrentUsersOnBothPlatformsGetTheirAnswersInOrder) {
@@ -346,7 +406,8 @@ TEST_F(PlatformsE2E, AHundredConcurrentUsersOnBothPlatformsGetTheirAnswersInOrde
   auto in_order = [&](const std::vector<mock::Call>& calls) {
     std::size_t next = 0;
     for (const auto& c : calls)
-      if (next < titles.size() && c.text.starts_with(titles[next])) ++next;
+      if (next < titles.size() && c.text.starts_with(titles[next]))
+        ++next;
     return next == titles.size();
   };
   for (int u = 0; u < kUsers; ++u) {
@@ -374,7 +435,9 @@ TEST_F(PlatformsE2E, StaffAnsweringOnThePlatformKeepsTheBotQuiet) {
   ASSERT_TRUE(settled());
   std::this_thread::sleep_for(200ms);
   EXPECT_TRUE(sends_to(user, mock::Platform::kZalo).empty());
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM conversations WHERE human_until > " + std::to_string(now_ms())), 1);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM conversations WHERE human_until > " +
+                       std::to_string(now_ms())),
+            1);
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM inbox"), 2);  // the own echo is not even stored
 
   // Messenger: a page-inbox echo without our metadata is a person answering.
@@ -401,25 +464,33 @@ TEST_F(PlatformsE2E, ReceiptsSharedInfoAndFollowsAreRecorded) {
                {"recipient", {{"id", user}}},
                {"message", {{"msg_ids", {mid}}}}};
   ASSERT_EQ(post("/webhooks/zalo", zalo_request(seen)).status, 200);
-  Json info = {{"event_name", "user_submit_info"},
-               {"sender", {{"id", user}}},
-               {"recipient", {{"id", kOa1}}},
-               {"info", {{"name", "Lê Văn C"}, {"phone", "0912345678"}, {"address", "5 Nguyễn Oanh"}}}};
+  Json info = {
+      {"event_name", "user_submit_info"},
+      {"sender", {{"id", user}}},
+      {"recipient", {{"id", kOa1}}},
+      {"info", {{"name", "Lê Văn C"}, {"phone", "0912345678"}, {"address", "5 Nguyễn Oanh"}}}};
   ASSERT_EQ(post("/webhooks/zalo", zalo_request(info)).status, 200);
   ASSERT_TRUE(settled());
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE platform_message_id = '" + mid + "' AND read_at IS NOT NULL"), 1);
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE shared_name = 'Lê Văn C' AND shared_phone = '0912345678'"), 1);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE platform_message_id = '" + mid +
+                       "' AND read_at IS NOT NULL"),
+            1);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM people WHERE shared_name = 'Lê Văn C' AND "
+                       "shared_phone = '0912345678'"),
+            1);
 
   const std::string psid = "7000000000000009";
   ASSERT_EQ(messenger({fb_text(psid, "menu", "m_r1")}).status, 200);
   ASSERT_TRUE(wait_sends(psid, mock::Platform::kMessenger, 1));
   ASSERT_TRUE(settled());
-  Json read = {{"sender", {{"id", psid}}}, {"recipient", {{"id", kPage1}}}, {"timestamp", now_ms() + 1000},
+  Json read = {{"sender", {{"id", psid}}},
+               {"recipient", {{"id", kPage1}}},
+               {"timestamp", now_ms() + 1000},
                {"read", {{"watermark", now_ms() + 1000}}}};
   ASSERT_EQ(messenger({read}).status, 200);
   ASSERT_TRUE(settled());
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox o JOIN people p ON p.id = o.person_id WHERE "
-                       "p.platform_user_id = '" + psid + "' AND o.read_at IS NOT NULL"),
+                       "p.platform_user_id = '" +
+                       psid + "' AND o.read_at IS NOT NULL"),
             1);
 }
 
@@ -428,9 +499,12 @@ TEST_F(PlatformsE2E, APermanentRefusalBecomesADeadLetterWithItsReason) {
   mock.fail(mock::Platform::kMessenger, {"unavailable", 1, 0ms});
   ASSERT_EQ(messenger({fb_text("7000000000000010", "menu", "m_dead")}).status, 200);
   ASSERT_TRUE(settled());
-  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND last_error LIKE '%551%'"), 1);
+  EXPECT_EQ(
+      app->count("SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND last_error LIKE '%551%'"),
+      1);
   const auto metrics = testing::http_request(app->port(), "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("outreach_send_total{channel=\"messenger\",outcome=\"dead\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("outreach_send_total{channel=\"messenger\",outcome=\"dead\"} 1"),
+            std::string::npos);
 }
 
 }  // namespace

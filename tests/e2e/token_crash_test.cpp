@@ -9,18 +9,18 @@
 //      tokens lost, raises an alert and keeps every message queued; `zalo-tokens` with a new
 //      token (an OA admin authorises again) sends them.
 // Plus the CLI's dead-letters and messenger-setup against the same mock.
+#include <fstream>
+#include <thread>
+
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 
-#include <fstream>
-#include <thread>
-
+#include "bot/core/clock.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "bot/core/clock.hpp"
 #include "tools/mock_platform/mock_platform.hpp"
 #include "tools/mock_platform/webhooks.hpp"
 
@@ -35,13 +35,16 @@ constexpr const char* kApp = "5555555555555555551";
 constexpr const char* kPage = "666666666666661";
 constexpr const char* kUser = "7777777777777777771";
 
-std::int64_t now_ms() { return SystemClock().now_ms(); }
+std::int64_t now_ms() {
+  return SystemClock().now_ms();
+}
 
 template <class F>
 bool eventually(F cond, std::chrono::milliseconds timeout = 20s) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
+    if (cond())
+      return true;
     std::this_thread::sleep_for(20ms);
   }
   return cond();
@@ -50,9 +53,11 @@ bool eventually(F cond, std::chrono::milliseconds timeout = 20s) {
 class TokenCrash : public ::testing::Test {
  protected:
   TokenCrash() {
-    setenv("OUTREACH_ZALO_CRASH_OA_OA_SECRET", "oa-secret", 1);  // NOLINT(concurrency-mt-unsafe): test set-up
+    setenv("OUTREACH_ZALO_CRASH_OA_OA_SECRET", "oa-secret",
+           1);  // NOLINT(concurrency-mt-unsafe): test set-up
     setenv("OUTREACH_ZALO_CRASH_OA_APP_SECRET", "app-secret", 1);
-    setenv("OUTREACH_ZALO_CRASH_OA_REFRESH_TOKEN", "refresh-0", 1);  // no access token: refresh at start
+    setenv("OUTREACH_ZALO_CRASH_OA_REFRESH_TOKEN", "refresh-0",
+           1);  // no access token: refresh at start
     setenv("OUTREACH_MESSENGER_CRASH_PAGE_APP_SECRET", "fb-secret", 1);
     setenv("OUTREACH_MESSENGER_CRASH_PAGE_PAGE_TOKEN", "page-token", 1);
     setenv("OUTREACH_MESSENGER_CRASH_PAGE_VERIFY_TOKEN", "verify", 1);
@@ -62,17 +67,19 @@ class TokenCrash : public ::testing::Test {
     std::ofstream(dir.file("bot.yaml"))
         << "sender: { backoff_base: 50ms, backoff_max: 200ms }\nshutdown_grace: 3s\n"
         << "zalo:\n  api_base_url: " << mock.base_url() << "\n  oauth_base_url: " << mock.base_url()
-        << "\n  accounts: [{ id: crash-oa, oa_id: \"" << kOa << "\", app_id: \"" << kApp << "\", name: Thử }]\n"
-        << "messenger:\n  api_base_url: " << mock.base_url() << "/v25.0\n  accounts: [{ id: crash-page, page_id: \""
-        << kPage << "\", name: Trang thử }]\n";
+        << "\n  accounts: [{ id: crash-oa, oa_id: \"" << kOa << "\", app_id: \"" << kApp
+        << "\", name: Thử }]\n"
+        << "messenger:\n  api_base_url: " << mock.base_url()
+        << "/v25.0\n  accounts: [{ id: crash-page, page_id: \"" << kPage
+        << "\", name: Trang thử }]\n";
   }
 
   ~TokenCrash() override { mock.stop(); }
 
   std::vector<std::string> args(std::vector<std::string> command) const {
-    std::vector<std::string> a = {"--config", dir.file("bot.yaml"), "--database",
-                                  dir.file("bot.sqlite3"), "--content", testing::source_content_dir(),
-                                  "--log-level", "info"};
+    std::vector<std::string> a = {
+        "--config",  dir.file("bot.yaml"),          "--database",  dir.file("bot.sqlite3"),
+        "--content", testing::source_content_dir(), "--log-level", "info"};
     a.insert(a.end(), command.begin(), command.end());
     return a;
   }
@@ -87,7 +94,8 @@ class TokenCrash : public ::testing::Test {
   }
 
   int message(const std::string& msg_id) {
-    auto r = mock::zalo_signed(mock::zalo_user_text(kOa, kUser, "menu", msg_id), kApp, "oa-secret", now_ms());
+    auto r = mock::zalo_signed(mock::zalo_user_text(kOa, kUser, "menu", msg_id), kApp, "oa-secret",
+                               now_ms());
     std::map<std::string, std::string> headers(r.headers.begin(), r.headers.end());
     return testing::http_request(port, "POST", "/webhooks/zalo", r.body, headers).status;
   }
@@ -125,7 +133,9 @@ TEST_F(TokenCrash, KilledAfterMarkingTheRefreshBeforeThePlatformProcessedIt) {
   auto bot = serve();
   ASSERT_TRUE(eventually([&] { return mock.refresh_held(); }));
   ASSERT_EQ(message("m-1"), 200);  // accepted while the refresh is in flight
-  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 1; }));
+  ASSERT_TRUE(eventually([&] {
+    return count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 1;
+  }));
   EXPECT_EQ(token_field("state"), "refreshing");
   EXPECT_EQ(token_field("refresh_token"), "refresh-0");
   kill(bot);
@@ -150,7 +160,8 @@ TEST_F(TokenCrash, KilledAfterCommittingTheNewPairBeforeUsingIt) {
   bot = serve();
   ASSERT_EQ(message("m-2"), 200);
   ASSERT_TRUE(eventually([&] { return sent_ok() == 1; })) << bot->err();
-  EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 1u);  // the new pair was used as it was
+  EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(),
+            1u);  // the new pair was used as it was
   bot->signal(SIGTERM);
   EXPECT_EQ(bot->wait(), 0);
 }
@@ -160,7 +171,9 @@ TEST_F(TokenCrash, KilledAfterThePlatformRotatedIsDetectedAlertedAndRecoveredByT
   auto bot = serve();
   ASSERT_TRUE(eventually([&] { return mock.refresh_held(); }));
   ASSERT_EQ(message("m-3"), 200);
-  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 1; }));
+  ASSERT_TRUE(eventually([&] {
+    return count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 1;
+  }));
   kill(bot);
   mock.release_refresh();  // the platform rotated; its answer went to a dead process
   const std::string issued = mock.zalo_oa(kOa)->refresh_token;
@@ -172,21 +185,24 @@ TEST_F(TokenCrash, KilledAfterThePlatformRotatedIsDetectedAlertedAndRecoveredByT
   ASSERT_TRUE(eventually([&] { return token_field("state") == "lost"; })) << bot->err();
   EXPECT_NE(bot->err().find("ev=token_lost"), std::string::npos) << bot->err();
   auto metrics = testing::http_request(port, "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("outreach_platform_alerts_total{channel=\"zalo\",code=\"token_lost\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("outreach_platform_alerts_total{channel=\"zalo\",code=\"token_lost\"}"),
+            std::string::npos);
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"), 1);  // kept, not dead
   EXPECT_EQ(sent_ok(), 0u);
   const auto refreshes = mock.calls(mock::Platform::kZalo, "refresh").size();
 
   // An OA admin authorises the app again; staff store the new refresh token (from stdin).
-  const auto stored = testing::run_bot(args({"zalo-tokens", "--account", "crash-oa"}), dir.path().string(), issued + "\n");
+  const auto stored = testing::run_bot(args({"zalo-tokens", "--account", "crash-oa"}),
+                                       dir.path().string(), issued + "\n");
   EXPECT_EQ(stored.code, 0) << stored.err;
   EXPECT_NE(stored.out.find("1 message waiting"), std::string::npos) << stored.out;
   EXPECT_EQ(stored.out.find(issued), std::string::npos);  // never echoed
   ASSERT_TRUE(eventually([&] { return sent_ok() == 1; }))
       << bot->err() << "\nstate=" << token_field("state") << " rt=" << token_field("refresh_token")
       << " due_in=" << count("SELECT next_attempt_at FROM outbox") - now_ms()
-      << " status=" << count("SELECT status = 'pending' FROM outbox") << " calls=" << mock.calls().size();
+      << " status=" << count("SELECT status = 'pending' FROM outbox")
+      << " calls=" << mock.calls().size();
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), refreshes + 1);
   EXPECT_EQ(token_field("state"), "ok");
   bot->signal(SIGTERM);
@@ -194,7 +210,8 @@ TEST_F(TokenCrash, KilledAfterThePlatformRotatedIsDetectedAlertedAndRecoveredByT
 }
 
 TEST_F(TokenCrash, ZaloTokensNamesAnUnknownAccount) {
-  const auto r = testing::run_bot(args({"zalo-tokens", "--account", "nope", "--refresh-token", "x"}), dir.path().string());
+  const auto r = testing::run_bot(
+      args({"zalo-tokens", "--account", "nope", "--refresh-token", "x"}), dir.path().string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("no Zalo OA with id 'nope'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("configured: crash-oa"), std::string::npos) << r.err;
@@ -205,7 +222,8 @@ TEST_F(TokenCrash, DeadLettersAreListedAndCanBeSentAgain) {
   ASSERT_TRUE(eventually([&] { return token_field("rotations") == "1"; }));
   mock.fail(mock::Platform::kZalo, {"unavailable", 1, 0ms});  // -213: not following the OA
   ASSERT_EQ(message("m-4"), 200);
-  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status = 'dead'") == 1; }));
+  ASSERT_TRUE(
+      eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status = 'dead'") == 1; }));
   auto list = testing::run_bot(args({"dead-letters"}), dir.path().string());
   EXPECT_EQ(list.code, 0) << list.err;
   EXPECT_NE(list.out.find("Zalo error -213"), std::string::npos) << list.out;
@@ -215,7 +233,9 @@ TEST_F(TokenCrash, DeadLettersAreListedAndCanBeSentAgain) {
   auto again = testing::run_bot(args({"dead-letters", "--requeue-all"}), dir.path().string());
   EXPECT_EQ(again.code, 0) << again.err;
   ASSERT_TRUE(eventually([&] { return sent_ok() == 1; }));
-  EXPECT_NE(testing::run_bot(args({"dead-letters"}), dir.path().string()).out.find("No dead letters"), std::string::npos);
+  EXPECT_NE(
+      testing::run_bot(args({"dead-letters"}), dir.path().string()).out.find("No dead letters"),
+      std::string::npos);
   bot->signal(SIGTERM);
   EXPECT_EQ(bot->wait(), 0);
 }

@@ -56,7 +56,8 @@ TEST(Crypto, HmacVectorsAndConstantTimeCompare) {
   // RFC 4231 test case 2 and RFC 2202 test case 2.
   EXPECT_EQ(net::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_EQ(net::hmac_sha1_hex("Jefe", "what do ya want for nothing?"), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  EXPECT_EQ(net::hmac_sha1_hex("Jefe", "what do ya want for nothing?"),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
   EXPECT_TRUE(net::constant_time_equal("abc", "abc"));
   EXPECT_FALSE(net::constant_time_equal("abc", "abd"));
   EXPECT_FALSE(net::constant_time_equal("abc", "abcd"));
@@ -84,13 +85,15 @@ class ZaloWebhookTest : public ::testing::Test {
               {"recipient", {{"id", from_oa ? kUser : kOaId}}},
               {"event_name", std::move(event_name)},
               {"timestamp", std::to_string(kSampleTime)}};
-    if (!message.is_null()) j["message"] = std::move(message);
+    if (!message.is_null())
+      j["message"] = std::move(message);
     return j;
   }
 };
 
 TEST_F(ZaloWebhookTest, TextFromThePublishedSampleBecomesAMessage) {
-  auto events = deliver(sample("user_send_text", {{"text", "Tôi cần làm lại CCCD"}, {"msg_id", "96d3cdf3af150460910"}}));
+  auto events = deliver(sample(
+      "user_send_text", {{"text", "Tôi cần làm lại CCCD"}, {"msg_id", "96d3cdf3af150460910"}}));
   ASSERT_TRUE(events) << events.error().message();
   ASSERT_EQ(events->size(), 1u);
   const InboundEvent& e = events->front();
@@ -104,7 +107,8 @@ TEST_F(ZaloWebhookTest, TextFromThePublishedSampleBecomesAMessage) {
 }
 
 TEST_F(ZaloWebhookTest, SignatureAcceptedWithOrWithoutPrefixAndInUpperCase) {
-  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId, kOaSecret, kSampleTime);
+  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId,
+                             kOaSecret, kSampleTime);
   const std::string hex = r.headers[1].second.substr(4);
   EXPECT_TRUE(hook.handle("mac=" + hex, r.body));
   EXPECT_TRUE(hook.handle(hex, r.body));
@@ -114,32 +118,39 @@ TEST_F(ZaloWebhookTest, SignatureAcceptedWithOrWithoutPrefixAndInUpperCase) {
 }
 
 TEST_F(ZaloWebhookTest, TheDocumentedSignatureVariantsAreAccepted) {
-  // OA id instead of app id first, or the app secret instead of the OA secret (zalo-oa.md, Uncertain 1).
-  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId, kOaSecret, kSampleTime);
+  // OA id instead of app id first, or the app secret instead of the OA secret (zalo-oa.md,
+  // Uncertain 1).
+  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId,
+                             kOaSecret, kSampleTime);
   const std::string ts = std::to_string(kSampleTime);
   EXPECT_TRUE(hook.handle("mac=" + net::sha256_hex({kOaId, r.body, ts, kOaSecret}), r.body));
-  EXPECT_TRUE(hook.handle("mac=" + net::sha256_hex({kAppId, r.body, ts, "zalo-app-secret"}), r.body));
+  EXPECT_TRUE(
+      hook.handle("mac=" + net::sha256_hex({kAppId, r.body, ts, "zalo-app-secret"}), r.body));
   EXPECT_EQ(hook.handle("mac=" + net::sha256_hex({kAppId, r.body, ts, "another"}), r.body).error(),
             Errc::kBadSignature);
 }
 
 TEST_F(ZaloWebhookTest, BadMissingOrTamperedSignaturesAreRefused) {
-  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId, kOaSecret, kSampleTime);
+  auto r = mock::zalo_signed(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), kAppId,
+                             kOaSecret, kSampleTime);
   EXPECT_EQ(hook.handle("", r.body).error(), Errc::kBadSignature);
   EXPECT_EQ(hook.handle("mac=", r.body).error(), Errc::kBadSignature);
   EXPECT_EQ(hook.handle("mac=00", r.body).error(), Errc::kBadSignature);
   std::string tampered = r.body;
   tampered.replace(tampered.find("\"hi\""), 4, "\"ho\"");
   EXPECT_EQ(hook.handle(r.headers[1].second, tampered).error(), Errc::kBadSignature);
-  EXPECT_EQ(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), "wrong-secret").error(),
-            Errc::kBadSignature);
+  EXPECT_EQ(
+      deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}}), "wrong-secret").error(),
+      Errc::kBadSignature);
 }
 
 TEST_F(ZaloWebhookTest, StaleAndFutureTimestampsAreRefused) {
   clock.set(kSampleTime + 11 * 60'000);
-  EXPECT_EQ(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})).error(), Errc::kStaleTimestamp);
+  EXPECT_EQ(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})).error(),
+            Errc::kStaleTimestamp);
   clock.set(kSampleTime - 11 * 60'000);
-  EXPECT_EQ(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})).error(), Errc::kStaleTimestamp);
+  EXPECT_EQ(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})).error(),
+            Errc::kStaleTimestamp);
   clock.set(kSampleTime + 9 * 60'000);
   EXPECT_TRUE(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})));
 }
@@ -161,29 +172,49 @@ TEST_F(ZaloWebhookTest, EveryDocumentedEventMapsToItsKind) {
     EventKind kind;
     std::string type;  // extra["type"] for kOther
   };
-  Json follow = {{"oa_id", kOaId}, {"follower", {{"id", kUser}}}, {"event_name", "follow"}, {"app_id", kAppId}};
+
+  Json follow = {{"oa_id", kOaId},
+                 {"follower", {{"id", kUser}}},
+                 {"event_name", "follow"},
+                 {"app_id", kAppId}};
   Json unfollow = follow;
   unfollow["event_name"] = "unfollow";
-  Json chatnow = {{"app_id", kAppId}, {"oa_id", kOaId}, {"user_id", kUser}, {"event_name", "user_click_chatnow"}};
-  Json staff = sample("oa_send_text", {{"text", "Dạ, hồ sơ cần CCCD bản gốc."}, {"msg_id", "63ecf43f0df7dba892e6"}}, true);
+  Json chatnow = {{"app_id", kAppId},
+                  {"oa_id", kOaId},
+                  {"user_id", kUser},
+                  {"event_name", "user_click_chatnow"}};
+  Json staff =
+      sample("oa_send_text",
+             {{"text", "Dạ, hồ sơ cần CCCD bản gốc."}, {"msg_id", "63ecf43f0df7dba892e6"}}, true);
   staff["sender"]["admin_id"] = "5555";
   Json submit = sample("user_submit_info", nullptr);
-  submit["info"] = {{"name", "Nguyễn Văn A"}, {"phone", "0901234567"}, {"address", "1 Quang Trung"}, {"ward", "Gò Vấp"}};
+  submit["info"] = {{"name", "Nguyễn Văn A"},
+                    {"phone", "0901234567"},
+                    {"address", "1 Quang Trung"},
+                    {"ward", "Gò Vấp"}};
   const std::vector<Case> cases = {
-      {sample("user_send_image", {{"text", ""}, {"msg_id", "a1"}, {"attachments", {{{"type", "image"}}}}}),
+      {sample("user_send_image",
+              {{"text", ""}, {"msg_id", "a1"}, {"attachments", {{{"type", "image"}}}}}),
        EventKind::kMessage, ""},
-      {sample("user_send_location", {{"msg_id", "a2"}, {"attachments", {{{"type", "location"}}}}}), EventKind::kMessage, ""},
-      {sample("user_send_sticker", {{"msg_id", "a3"}, {"attachments", {{{"type", "sticker"}}}}}), EventKind::kMessage, ""},
-      {sample("user_send_link", {{"text", "https://dichvucong.gov.vn"}, {"msg_id", "a4"}}), EventKind::kMessage, ""},
-      {sample("user_send_file", {{"msg_id", "a5"}, {"attachments", {{{"type", "file"}}}}}), EventKind::kMessage, ""},
+      {sample("user_send_location", {{"msg_id", "a2"}, {"attachments", {{{"type", "location"}}}}}),
+       EventKind::kMessage, ""},
+      {sample("user_send_sticker", {{"msg_id", "a3"}, {"attachments", {{{"type", "sticker"}}}}}),
+       EventKind::kMessage, ""},
+      {sample("user_send_link", {{"text", "https://dichvucong.gov.vn"}, {"msg_id", "a4"}}),
+       EventKind::kMessage, ""},
+      {sample("user_send_file", {{"msg_id", "a5"}, {"attachments", {{{"type", "file"}}}}}),
+       EventKind::kMessage, ""},
       {follow, EventKind::kFollow, ""},
       {unfollow, EventKind::kUnfollow, ""},
       {chatnow, EventKind::kFollow, ""},
       {staff, EventKind::kOther, "staff_reply"},
       {submit, EventKind::kOther, "shared_info"},
-      {sample("user_seen_message", {{"msg_ids", {"63ecf43f0df7dba892e6"}}}, true), EventKind::kOther, "receipt"},
-      {sample("user_received_message", {{"msg_id", "63ecf43f0df7dba892e6"}}, true), EventKind::kOther, "receipt"},
-      {sample("user_reacted_message", {{"msg_id", "63ecf43f0df7dba892e6"}, {"react_icon", "/-strong"}}),
+      {sample("user_seen_message", {{"msg_ids", {"63ecf43f0df7dba892e6"}}}, true),
+       EventKind::kOther, "receipt"},
+      {sample("user_received_message", {{"msg_id", "63ecf43f0df7dba892e6"}}, true),
+       EventKind::kOther, "receipt"},
+      {sample("user_reacted_message",
+              {{"msg_id", "63ecf43f0df7dba892e6"}, {"react_icon", "/-strong"}}),
        EventKind::kOther, "reaction"},
       {sample("user_send_business_card", {{"msg_id", "a6"}}), EventKind::kMessage, ""},
       {sample("add_user_to_tag", nullptr), EventKind::kOther, "unknown"},
@@ -211,10 +242,11 @@ TEST_F(ZaloWebhookTest, OurOwnEchoesAreDroppedButStaffRepliesAreKept) {
 
 TEST_F(ZaloWebhookTest, SharedInfoAndReceiptsCarryTheirFields) {
   Json submit = sample("user_submit_info", nullptr);
-  submit["info"] = {{"name", "Trần Thị B"},
-                    {"phone", "0901234567"},
-                    {"full_address",
-                     {{"user_address", "12 Lê Đức Thọ"}, {"user_ward", "An Hội Tây"}, {"user_city", "TP.HCM"}}}};
+  submit["info"] = {
+      {"name", "Trần Thị B"},
+      {"phone", "0901234567"},
+      {"full_address",
+       {{"user_address", "12 Lê Đức Thọ"}, {"user_ward", "An Hội Tây"}, {"user_city", "TP.HCM"}}}};
   auto e = deliver(submit);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->front().extra["name"], "Trần Thị B");
@@ -256,7 +288,8 @@ class MessengerWebhookTest : public ::testing::Test {
   }
 
   static Json item(const std::string& psid, Json fields) {
-    Json j = {{"sender", {{"id", psid}}}, {"recipient", {{"id", kPage}}}, {"timestamp", 1458692752478}};
+    Json j = {
+        {"sender", {{"id", psid}}}, {"recipient", {{"id", kPage}}}, {"timestamp", 1458692752478}};
     j.update(fields);
     return j;
   }
@@ -270,18 +303,21 @@ TEST_F(MessengerWebhookTest, SubscriptionCheckEchoesTheChallengeOnlyForTheRightT
 }
 
 TEST_F(MessengerWebhookTest, EveryEntryAndEveryMessagingItemOfABatch) {
-  Json body = {{"object", "page"},
-               {"entry",
-                {{{"id", kPage},
-                  {"time", 1458692752478},
-                  {"messaging",
-                   {item("u1", {{"message", {{"mid", "m1"}, {"text", "xin chào"}}}}),
-                    item("u2", {{"message", {{"mid", "m2"}, {"text", "đo lường"}}}})}}},
-                 {{"id", kPage},
-                  {"time", 1458692752479},
-                  {"messaging",
-                   {item("u1", {{"postback", {{"title", "Menu"}, {"payload", "menu"}, {"mid", "pb1"}}}}),
-                    item("u3", {{"message", {{"mid", "m3"}, {"text", "1"}, {"quick_reply", {{"payload", "ex:x"}}}}}})}}}}}};
+  Json body = {
+      {"object", "page"},
+      {"entry",
+       {{{"id", kPage},
+         {"time", 1458692752478},
+         {"messaging",
+          {item("u1", {{"message", {{"mid", "m1"}, {"text", "xin chào"}}}}),
+           item("u2", {{"message", {{"mid", "m2"}, {"text", "đo lường"}}}})}}},
+        {{"id", kPage},
+         {"time", 1458692752479},
+         {"messaging",
+          {item("u1", {{"postback", {{"title", "Menu"}, {"payload", "menu"}, {"mid", "pb1"}}}}),
+           item("u3",
+                {{"message",
+                  {{"mid", "m3"}, {"text", "1"}, {"quick_reply", {{"payload", "ex:x"}}}}}})}}}}}};
   auto events = deliver(body);
   ASSERT_TRUE(events) << events.error().message();
   ASSERT_EQ(events->size(), 4u);
@@ -300,12 +336,15 @@ TEST_F(MessengerWebhookTest, EveryEntryAndEveryMessagingItemOfABatch) {
 
 TEST_F(MessengerWebhookTest, EchoesDeliveriesReadsStandbyAndReferrals) {
   Json body = messenger_batch_of({
-      item(kPage, {{"recipient", {{"id", "u1"}}}, {"message", {{"is_echo", true}, {"mid", "e1"}, {"metadata", "outreach-bot"}}}}),
-      item(kPage, {{"recipient", {{"id", "u1"}}}, {"message", {{"is_echo", true}, {"mid", "e2"}, {"text", "Chào anh"}}}}),
+      item(kPage, {{"recipient", {{"id", "u1"}}},
+                   {"message", {{"is_echo", true}, {"mid", "e1"}, {"metadata", "outreach-bot"}}}}),
+      item(kPage, {{"recipient", {{"id", "u1"}}},
+                   {"message", {{"is_echo", true}, {"mid", "e2"}, {"text", "Chào anh"}}}}),
       item("u1", {{"delivery", {{"mids", {"mid.1"}}, {"watermark", 1458668856253}}}}),
       item("u1", {{"read", {{"watermark", 1458668856253}}}}),
       item("u1", {{"postback", {{"payload", "GET_STARTED"}, {"title", "Bắt đầu"}}}}),
-      item("u1", {{"referral", {{"ref", "ex:labelling"}, {"source", "SHORTLINK"}, {"type", "OPEN_THREAD"}}}}),
+      item("u1", {{"referral",
+                   {{"ref", "ex:labelling"}, {"source", "SHORTLINK"}, {"type", "OPEN_THREAD"}}}}),
       item("u1", {{"message", {{"mid", "m9"}, {"attachments", {{{"type", "image"}}}}}}}),
   });
   body["entry"][0]["standby"] = {item("u2", {{"message", {{"mid", "s1"}, {"text", "hi"}}}})};
@@ -326,12 +365,14 @@ TEST_F(MessengerWebhookTest, EchoesDeliveriesReadsStandbyAndReferrals) {
 }
 
 TEST_F(MessengerWebhookTest, SignaturesAreCheckedOverTheRawBytes) {
-  const Json body = messenger_batch_of({item("u1", {{"message", {{"mid", "m1"}, {"text", "äöå"}}}})});
+  const Json body =
+      messenger_batch_of({item("u1", {{"message", {{"mid", "m1"}, {"text", "äöå"}}}})});
   auto r = mock::messenger_signed(body, kFbSecret);
   EXPECT_TRUE(hook.handle(r.headers[1].second, "", r.body));
   EXPECT_EQ(hook.handle("", "", r.body).error(), Errc::kBadSignature);
   EXPECT_EQ(hook.handle("sha256=" + std::string(64, '0'), "", r.body).error(), Errc::kBadSignature);
-  EXPECT_EQ(hook.handle("sha1=" + net::hmac_sha1_hex(kFbSecret, r.body), "", r.body).error(), Errc::kBadSignature);
+  EXPECT_EQ(hook.handle("sha1=" + net::hmac_sha1_hex(kFbSecret, r.body), "", r.body).error(),
+            Errc::kBadSignature);
   // The legacy sha1 header counts only when enabled.
   EXPECT_EQ(hook.handle("", r.headers[2].second, r.body).error(), Errc::kBadSignature);
   channels::messenger::Webhook legacy({page_account()}, true);
@@ -341,13 +382,17 @@ TEST_F(MessengerWebhookTest, SignaturesAreCheckedOverTheRawBytes) {
   ASSERT_NE(escaped, r.body);
   EXPECT_EQ(hook.handle(r.headers[1].second, "", escaped).error(), Errc::kBadSignature);
   auto malformed = "{\"object\":";
-  EXPECT_EQ(hook.handle("sha256=" + net::hmac_sha256_hex(kFbSecret, malformed), "", malformed).error(),
-            Errc::kMalformedPayload);
+  EXPECT_EQ(
+      hook.handle("sha256=" + net::hmac_sha256_hex(kFbSecret, malformed), "", malformed).error(),
+      Errc::kMalformedPayload);
 }
 
 TEST_F(MessengerWebhookTest, EntriesOfOtherPagesAreSkipped) {
   Json body = messenger_batch_of({item("u1", {{"message", {{"mid", "m1"}, {"text", "a"}}}})});
-  body["entry"].push_back({{"id", "999"}, {"time", 1}, {"messaging", {item("u9", {{"message", {{"mid", "x"}, {"text", "b"}}}})}}});
+  body["entry"].push_back(
+      {{"id", "999"},
+       {"time", 1},
+       {"messaging", {item("u9", {{"message", {{"mid", "x"}, {"text", "b"}}}})}}});
   auto events = deliver(body);
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 1u);
@@ -359,13 +404,16 @@ TEST_F(MessengerWebhookTest, EntriesOfOtherPagesAreSkipped) {
 OutboundMessage with_buttons(std::string text, int n) {
   OutboundMessage m;
   m.text = std::move(text);
-  for (int i = 1; i <= n; ++i) m.buttons.push_back({"Lựa chọn số " + std::to_string(i) + " khá dài", "p" + std::to_string(i), ""});
+  for (int i = 1; i <= n; ++i)
+    m.buttons.push_back(
+        {"Lựa chọn số " + std::to_string(i) + " khá dài", "p" + std::to_string(i), ""});
   return m;
 }
 
 std::string long_text(int sentences) {
   std::string s;
-  for (int i = 0; i < sentences; ++i) s += "Câu thứ " + std::to_string(i) + " nói về đo lường và chất lượng hàng hoá. ";
+  for (int i = 0; i < sentences; ++i)
+    s += "Câu thứ " + std::to_string(i) + " nói về đo lường và chất lượng hàng hoá. ";
   return s;
 }
 
@@ -380,8 +428,9 @@ TEST(ZaloRender, ButtonsUseTheTemplateWithinItsLimits) {
 }
 
 TEST(ZaloRender, TooManyButtonsOrNoTemplatesGiveNumberedText) {
-  for (auto parts : {channels::zalo::render(with_buttons("Chọn", 6), "u1", true, "Gõ số để chọn"),
-                     channels::zalo::render(with_buttons("Chọn", 2), "u1", false, "Gõ số để chọn")}) {
+  for (auto parts :
+       {channels::zalo::render(with_buttons("Chọn", 6), "u1", true, "Gõ số để chọn"),
+        channels::zalo::render(with_buttons("Chọn", 2), "u1", false, "Gõ số để chọn")}) {
     ASSERT_EQ(parts.size(), 1u);
     EXPECT_FALSE(parts[0]["message"].contains("attachment"));
     const std::string t = parts[0]["message"]["text"];
@@ -398,16 +447,19 @@ TEST(ZaloRender, LongTextIsSplitAtSentenceEndsUnderTheLimits) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string t = parts[i]["message"]["text"];
     EXPECT_LE(text::code_points(t), 2000u);
-    EXPECT_TRUE(t.ends_with(".")) << "part " << i << " ends mid-sentence: …" << t.substr(t.size() - 20);
+    EXPECT_TRUE(t.ends_with(".")) << "part " << i << " ends mid-sentence: …"
+                                  << t.substr(t.size() - 20);
     joined += t + " ";
   }
-  EXPECT_LE(text::code_points(parts.back()["message"]["text"].get<std::string>()), 640u);  // under the buttons
+  EXPECT_LE(text::code_points(parts.back()["message"]["text"].get<std::string>()),
+            640u);  // under the buttons
   EXPECT_TRUE(parts.back()["message"].contains("attachment"));
   EXPECT_EQ(std::string(text::trim(joined)), std::string(text::trim(text)));
 }
 
 TEST(MessengerRender, ChoicesBecomeQuickRepliesWithinLimits) {
-  auto parts = channels::messenger::render(with_buttons("Chọn", 3), "psid", "RESPONSE", "", "Gõ số");
+  auto parts =
+      channels::messenger::render(with_buttons("Chọn", 3), "psid", "RESPONSE", "", "Gõ số");
   ASSERT_EQ(parts.size(), 1u);
   const Json& qr = parts[0]["message"]["quick_replies"];
   ASSERT_EQ(qr.size(), 3u);
@@ -418,11 +470,14 @@ TEST(MessengerRender, ChoicesBecomeQuickRepliesWithinLimits) {
 
   auto many = channels::messenger::render(with_buttons("Chọn", 14), "psid", "UPDATE", "", "Gõ số");
   EXPECT_FALSE(many.back()["message"].contains("quick_replies"));
-  EXPECT_NE(many.back()["message"]["text"].get<std::string>().find("14. Lựa chọn số 14"), std::string::npos);
+  EXPECT_NE(many.back()["message"]["text"].get<std::string>().find("14. Lựa chọn số 14"),
+            std::string::npos);
 
-  auto split = channels::messenger::render(with_buttons(long_text(100), 2), "psid", "RESPONSE", "", "");
+  auto split =
+      channels::messenger::render(with_buttons(long_text(100), 2), "psid", "RESPONSE", "", "");
   ASSERT_GE(split.size(), 3u);
-  for (const auto& p : split) EXPECT_LT(text::code_points(p["message"]["text"].get<std::string>()), 2000u);
+  for (const auto& p : split)
+    EXPECT_LT(text::code_points(p["message"]["text"].get<std::string>()), 2000u);
   EXPECT_TRUE(split.back()["message"].contains("quick_replies"));
   EXPECT_FALSE(split.front()["message"].contains("quick_replies"));
 }
@@ -443,17 +498,23 @@ class ClientTest : public ::testing::Test {
     channels::zalo::ClientOptions zo;
     zo.api_base_url = mock.base_url();
     zo.oauth_base_url = mock.base_url();
-    zo.number_hint = [](const std::string&) { return std::string("Gõ số"); };
-    zalo = std::make_unique<channels::zalo::Client>(http, *tokens, std::vector{zalo_account()}, zo, clock, metrics);
+    zo.number_hint = [](const std::string&) {
+      return std::string("Gõ số");
+    };
+    zalo = std::make_unique<channels::zalo::Client>(http, *tokens, std::vector{zalo_account()}, zo,
+                                                    clock, metrics);
     channels::messenger::ClientOptions mo;
     mo.api_base_url = mock.base_url() + "/v25.0";
-    messenger = std::make_unique<channels::messenger::Client>(http, std::vector{page_account()}, mo, clock, metrics);
+    messenger = std::make_unique<channels::messenger::Client>(http, std::vector{page_account()}, mo,
+                                                              clock, metrics);
   }
 
   ~ClientTest() override { mock.stop(); }
 
   void seed(const std::string& refresh, const std::string& access, std::int64_t expires) {
-    db->run_sync([&](storage::Store& s) { s.tokens.seed("zalo:go-vap", refresh, access, expires, clock.now_ms(), true); });
+    db->run_sync([&](storage::Store& s) {
+      s.tokens.seed("zalo:go-vap", refresh, access, expires, clock.now_ms(), true);
+    });
   }
 
   std::optional<storage::TokenRow> token_row() {
@@ -487,7 +548,8 @@ class ClientTest : public ::testing::Test {
 
   // Each fault once, then what the client decided.
   void expect_outcomes(mock::Platform platform, const std::vector<Expected>& cases) {
-    const ChannelKind ch = platform == mock::Platform::kZalo ? ChannelKind::kZalo : ChannelKind::kMessenger;
+    const ChannelKind ch =
+        platform == mock::Platform::kZalo ? ChannelKind::kZalo : ChannelKind::kMessenger;
     for (const Expected& c : cases) {
       mock.fail(platform, {c.fault, 1, 0ms});
       const Delivery d = delivery(ch, "x");
@@ -497,6 +559,7 @@ class ClientTest : public ::testing::Test {
       EXPECT_FALSE(r.error.empty()) << c.fault;
     }
   }
+
   SendResult send_messenger(const Delivery& d) { return run(messenger->send(d)); }
 
   testing::TempDir dir;
@@ -596,9 +659,11 @@ TEST_F(ClientTest, ExpiredAccessTokenIsRefreshedOnceAndTheSendSucceeds) {
 TEST_F(ClientTest, OneRefreshAtATimeWhateverTheNumberOfSenders) {
   seed("refresh-0", "access-0", clock.now_ms() + 60'000);  // inside refresh_ahead: refresh due
   mock.hold_refresh(mock::Hold::kBeforeRotation);
-  std::vector<Delivery> deliveries(8, delivery(ChannelKind::kZalo, "x"));  // alive while the sends run
+  std::vector<Delivery> deliveries(8,
+                                   delivery(ChannelKind::kZalo, "x"));  // alive while the sends run
   std::vector<std::future<SendResult>> sends;
-  for (const auto& d : deliveries) sends.push_back(asio::co_spawn(pool, zalo->send(d), asio::use_future));
+  for (const auto& d : deliveries)
+    sends.push_back(asio::co_spawn(pool, zalo->send(d), asio::use_future));
   for (int i = 0; i < 500 && !mock.refresh_held(); ++i) std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(mock.refresh_held());
   std::this_thread::sleep_for(100ms);
@@ -617,7 +682,8 @@ TEST_F(ClientTest, TokensAreProactivelyRefreshedAheadOfExpiry) {
   clock.advance(19h);  // 1 h left, within the 2 h ahead
   run(zalo->keep_fresh());
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 1u);
-  EXPECT_GT(token_row()->access_expires_at, clock.now_ms() + 24 * 3'600'000LL);  // expires_in "90000" s
+  EXPECT_GT(token_row()->access_expires_at,
+            clock.now_ms() + 24 * 3'600'000LL);  // expires_in "90000" s
 }
 
 TEST_F(ClientTest, ARefusedRefreshMarksTheTokensLostAndKeepsMessagesQueued) {
@@ -641,7 +707,7 @@ TEST_F(ClientTest, AFailedRefreshCallKeepsTheStoredPairUsable) {
   auto row = token_row();
   EXPECT_EQ(row->refresh_token, "refresh-0");
   EXPECT_EQ(row->state, "refreshing");  // outcome unknown until the next try
-  run(zalo->keep_fresh());  // no hammering: the next try waits a minute
+  run(zalo->keep_fresh());              // no hammering: the next try waits a minute
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 1u);
   clock.advance(61s);
   run(zalo->keep_fresh());  // the next try uses the same refresh token: it was never used
@@ -685,7 +751,9 @@ TEST_F(ClientTest, MessengerErrorCodesMapToWhatToDo) {
                                                {"outside_window", K::kSkip, 0ms},
                                                {"unavailable", K::kGiveUp, 0ms},
                                                {"expired_token", K::kRetry, 10min}});
-  EXPECT_EQ(metrics.value("outreach_platform_alerts_total", {{"channel", "messenger"}, {"code", "190"}}), 1.0);
+  EXPECT_EQ(
+      metrics.value("outreach_platform_alerts_total", {{"channel", "messenger"}, {"code", "190"}}),
+      1.0);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 #include "tools/mock_platform/mock_platform.hpp"
 
+#include <stdexcept>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
-#include <stdexcept>
 
 #include "bot/core/metrics.hpp"
 #include "bot/core/text.hpp"
@@ -41,8 +42,10 @@ Json parse_form(std::string_view s) {
     const auto amp = s.find('&');
     const std::string_view pair = s.substr(0, amp);
     const auto eq = pair.find('=');
-    if (eq != std::string_view::npos) out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
+    if (eq != std::string_view::npos)
+      out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos)
+      break;
     s.remove_prefix(amp + 1);
   }
   return out;
@@ -53,25 +56,41 @@ std::string header(const Request& req, std::string_view name) {
   return it == req.end() ? std::string{} : std::string(it->value());
 }
 
-Response zalo_answer(const Request& req, int code, std::string_view message, Json data = Json::object()) {
-  return server::json_response(req, 200, Json{{"data", std::move(data)}, {"error", code}, {"message", message}}.dump());
+Response zalo_answer(const Request& req,
+                     int code,
+                     std::string_view message,
+                     Json data = Json::object()) {
+  return server::json_response(
+      req, 200, Json{{"data", std::move(data)}, {"error", code}, {"message", message}}.dump());
 }
 
 Response graph_error(const Request& req, int code, int subcode, std::string_view message) {
-  Json err = {{"message", message}, {"type", "OAuthException"}, {"code", code}, {"fbtrace_id", "MockTrace"}};
-  if (subcode != 0) err["error_subcode"] = subcode;
+  Json err = {{"message", message},
+              {"type", "OAuthException"},
+              {"code", code},
+              {"fbtrace_id", "MockTrace"}};
+  if (subcode != 0)
+    err["error_subcode"] = subcode;
   return server::json_response(req, 400, Json{{"error", err}}.dump());
 }
 
 Json call_json(const Call& c) {
-  return {{"platform", to_string(c.platform)}, {"api", c.api},         {"account", c.account},
-          {"user_id", c.user_id},              {"text", c.text},       {"body", c.body},
-          {"outcome", c.outcome},              {"message_id", c.message_id}, {"at_ms", c.at_ms}};
+  return {{"platform", to_string(c.platform)},
+          {"api", c.api},
+          {"account", c.account},
+          {"user_id", c.user_id},
+          {"text", c.text},
+          {"body", c.body},
+          {"outcome", c.outcome},
+          {"message_id", c.message_id},
+          {"at_ms", c.at_ms}};
 }
 
 }  // namespace
 
-std::string_view to_string(Platform p) { return p == Platform::kZalo ? "zalo" : "messenger"; }
+std::string_view to_string(Platform p) {
+  return p == Platform::kZalo ? "zalo" : "messenger";
+}
 
 struct MockPlatform::Impl {
   asio::io_context ioc{1};
@@ -96,17 +115,22 @@ struct MockPlatform::Impl {
   int next_id = 0;                               // guarded by mu
 
   // The next fault for `platform` whose kind passes `accept`, consumed.
-  std::optional<Fault> take_fault(Platform platform, const std::function<bool(const std::string&)>& accept) {
+  std::optional<Fault> take_fault(Platform platform,
+                                  const std::function<bool(const std::string&)>& accept) {
     std::lock_guard lock(mu);
     auto& q = faults[platform];
-    if (q.empty() || !accept(q.front().kind)) return std::nullopt;
+    if (q.empty() || !accept(q.front().kind))
+      return std::nullopt;
     Fault f = q.front();
-    if (--q.front().times <= 0) q.pop_front();
+    if (--q.front().times <= 0)
+      q.pop_front();
     return f;
   }
 
   void record(Call c) {
-    c.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    c.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
     std::function<void(const Call&)> obs;
     {
       std::lock_guard lock(mu);
@@ -114,7 +138,8 @@ struct MockPlatform::Impl {
       obs = observer;
     }
     changed.notify_all();
-    if (obs) obs(c);
+    if (obs)
+      obs(c);
   }
 
   Response finish(Call& call, std::string outcome, Response res) {
@@ -173,28 +198,37 @@ struct MockPlatform::Impl {
     {
       std::lock_guard lock(mu);
       for (const auto& oa : oas)
-        if (!token.empty() && oa.access_token == token) call.account = oa.oa_id;
+        if (!token.empty() && oa.access_token == token)
+          call.account = oa.oa_id;
     }
     const bool has_template = json_ok && call.body.contains("/message/attachment"_json_pointer);
     auto fault = take_fault(Platform::kZalo, [&](const std::string& k) {
       return !k.starts_with("refresh_") && (k != "template_refused" || has_template);
     });
-    if (fault && fault->kind == "slow") co_await sleep(fault->delay);
-    auto answer = [&](std::string outcome, Response res) { return finish(call, std::move(outcome), std::move(res)); };
-    if (fault && fault->kind == "http500") co_return answer("http500", mock_failure(req));
-    if (call.account.empty()) co_return answer("-216", zalo_answer(req, -216, "Access token is invalid"));
+    if (fault && fault->kind == "slow")
+      co_await sleep(fault->delay);
+    auto answer = [&](std::string outcome, Response res) {
+      return finish(call, std::move(outcome), std::move(res));
+    };
+    if (fault && fault->kind == "http500")
+      co_return answer("http500", mock_failure(req));
+    if (call.account.empty())
+      co_return answer("-216", zalo_answer(req, -216, "Access token is invalid"));
     if (fault && fault->kind == "expired_token")
       co_return answer("-216", zalo_answer(req, -216, "Access token is invalid"));
     if (fault && fault->kind == "rate_limit")
       co_return answer("-32", zalo_answer(req, -32, "Your application reached limit call api"));
     if (fault && fault->kind == "outside_window")
-      co_return answer("-230", zalo_answer(req, -230, "User has not interacted with the OA in the past 7 days"));
+      co_return answer(
+          "-230", zalo_answer(req, -230, "User has not interacted with the OA in the past 7 days"));
     if (fault && fault->kind == "template_refused")
       co_return answer("-201", zalo_answer(req, -201, "attachment is invalid!"));
     if (fault && fault->kind == "unavailable")
       co_return answer("-213", zalo_answer(req, -213, "User has not followed OA"));
-    if (!json_ok || call.user_id.empty()) co_return answer("-201", zalo_answer(req, -201, "recipient is invalid!"));
-    if (text::code_points(call.text) > 2000) co_return answer("-201", zalo_answer(req, -201, "text is invalid!"));
+    if (!json_ok || call.user_id.empty())
+      co_return answer("-201", zalo_answer(req, -201, "recipient is invalid!"));
+    if (text::code_points(call.text) > 2000)
+      co_return answer("-201", zalo_answer(req, -201, "text is invalid!"));
     call.message_id = new_id("zmsg-");
     const Json data = {{"message_id", call.message_id}, {"user_id", call.user_id}};
     co_return answer("ok", zalo_answer(req, 0, "Success", data));
@@ -208,19 +242,23 @@ struct MockPlatform::Impl {
     const std::string app_id = call.body.value("app_id", std::string{});
     const std::string given = call.body.value("refresh_token", std::string{});
     const std::string secret = header(req, "secret_key");
-    auto fault = take_fault(Platform::kZalo, [](const std::string& k) { return k.starts_with("refresh_"); });
+    auto fault =
+        take_fault(Platform::kZalo, [](const std::string& k) { return k.starts_with("refresh_"); });
     auto refused = [&](std::string why) {
       call.outcome = "-14014";
       record(call);
       return server::json_response(req, 200,
-                                   Json{{"error", -14014}, {"error_name", "Invalid refresh token"},
-                                        {"error_reason", std::move(why)}, {"ref_doc", ""}}
+                                   Json{{"error", -14014},
+                                        {"error_name", "Invalid refresh token"},
+                                        {"error_reason", std::move(why)},
+                                        {"ref_doc", ""}}
                                        .dump());
     };
     if (fault && fault->kind == "refresh_http500") {
       co_return finish(call, "http500", mock_failure(req));
     }
-    if (fault && fault->kind == "refresh_refused") co_return refused("told to refuse");
+    if (fault && fault->kind == "refresh_refused")
+      co_return refused("told to refuse");
     if (!co_await wait_while_held(Hold::kBeforeRotation)) {
       call.outcome = "dropped";
       record(call);
@@ -230,14 +268,17 @@ struct MockPlatform::Impl {
     {
       std::lock_guard lock(mu);
       for (auto& oa : oas) {
-        if (oa.app_id != app_id || given.empty() || oa.refresh_token != given || oa.app_secret != secret) continue;
+        if (oa.app_id != app_id || given.empty() || oa.refresh_token != given ||
+            oa.app_secret != secret)
+          continue;
         ++rotation;  // single-use: the old pair stops working now
         oa.access_token = "za-" + oa.oa_id + "-" + std::to_string(rotation);
         oa.refresh_token = "zr-" + oa.oa_id + "-" + std::to_string(rotation);
         fresh = oa;
       }
     }
-    if (fresh.oa_id.empty()) co_return refused("unknown, used or revoked refresh token, or wrong secret_key");
+    if (fresh.oa_id.empty())
+      co_return refused("unknown, used or revoked refresh token, or wrong secret_key");
     call.account = fresh.oa_id;
     (void)co_await wait_while_held(Hold::kAfterRotation);  // rotated already: always answers
     call.outcome = "ok";
@@ -264,24 +305,35 @@ struct MockPlatform::Impl {
     {
       std::lock_guard lock(mu);
       for (const auto& p : pages)
-        if (!token.empty() && p.page_token == token) call.account = p.page_id;
+        if (!token.empty() && p.page_token == token)
+          call.account = p.page_id;
     }
-    auto fault = call.api == "send" ? take_fault(Platform::kMessenger, [](const std::string&) { return true; })
-                                    : std::nullopt;
-    if (fault && fault->kind == "slow") co_await sleep(fault->delay);
-    auto answer = [&](std::string outcome, Response res) { return finish(call, std::move(outcome), std::move(res)); };
-    if (fault && fault->kind == "http500") co_return answer("http500", mock_failure(req));
+    auto fault = call.api == "send"
+                     ? take_fault(Platform::kMessenger, [](const std::string&) { return true; })
+                     : std::nullopt;
+    if (fault && fault->kind == "slow")
+      co_await sleep(fault->delay);
+    auto answer = [&](std::string outcome, Response res) {
+      return finish(call, std::move(outcome), std::move(res));
+    };
+    if (fault && fault->kind == "http500")
+      co_return answer("http500", mock_failure(req));
     if (call.account.empty() || (fault && fault->kind == "expired_token"))
       co_return answer("190", graph_error(req, 190, 0, "Invalid OAuth access token."));
     if (fault && fault->kind == "rate_limit")
-      co_return answer("613", graph_error(req, 613, 0, "Calls to this api have exceeded the rate limit."));
+      co_return answer("613",
+                       graph_error(req, 613, 0, "Calls to this api have exceeded the rate limit."));
     if (fault && fault->kind == "outside_window")
-      co_return answer("10/2018278",
-                       graph_error(req, 10, 2018278, "This message is sent outside of allowed window."));
+      co_return answer(
+          "10/2018278",
+          graph_error(req, 10, 2018278, "This message is sent outside of allowed window."));
     if (fault && fault->kind == "unavailable")
-      co_return answer("551", graph_error(req, 551, 1545041, "This person isn't available right now."));
-    if (!json_ok) co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
-    if (call.api == "profile") co_return answer("ok", server::json_response(req, 200, R"({"result":"success"})"));
+      co_return answer("551",
+                       graph_error(req, 551, 1545041, "This person isn't available right now."));
+    if (!json_ok)
+      co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
+    if (call.api == "profile")
+      co_return answer("ok", server::json_response(req, 200, R"({"result":"success"})"));
     const Json& msg = call.body.value("message", Json::object());
     const std::string type = call.body.value("messaging_type", std::string{});
     const bool type_ok = type == "RESPONSE" || type == "UPDATE" ||
@@ -289,11 +341,14 @@ struct MockPlatform::Impl {
     if (call.user_id.empty() || !type_ok || !msg.is_object())
       co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
     if (text::code_points(call.text) > 2000 ||
-        (msg.contains("quick_replies") && (!msg["quick_replies"].is_array() || msg["quick_replies"].size() > 13)))
+        (msg.contains("quick_replies") &&
+         (!msg["quick_replies"].is_array() || msg["quick_replies"].size() > 13)))
       co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
     call.message_id = new_id("m_mock");
-    co_return answer("ok", server::json_response(
-                               req, 200, Json{{"recipient_id", call.user_id}, {"message_id", call.message_id}}.dump()));
+    co_return answer(
+        "ok", server::json_response(
+                  req, 200,
+                  Json{{"recipient_id", call.user_id}, {"message_id", call.message_id}}.dump()));
   }
 
   Response control(Request& req, std::string_view path, std::string_view query) {
@@ -302,10 +357,12 @@ struct MockPlatform::Impl {
       Json out = Json::array();
       std::lock_guard lock(mu);
       for (const auto& c : calls)
-        if (want.empty() || to_string(c.platform) == want) out.push_back(call_json(c));
+        if (want.empty() || to_string(c.platform) == want)
+          out.push_back(call_json(c));
       return server::json_response(req, 200, out.dump());
     }
-    if (req.method() != http::verb::post) return server::json_error(req, 405, "method", "POST");
+    if (req.method() != http::verb::post)
+      return server::json_error(req, 405, "method", "POST");
     if (path == "/_mock/reset") {
       std::lock_guard lock(mu);
       calls.clear();
@@ -314,7 +371,8 @@ struct MockPlatform::Impl {
     }
     if (path == "/_mock/fault") {
       const Json j = Json::parse(req.body(), nullptr, false);
-      if (!j.is_object()) return server::json_error(req, 400, "malformed", "send a JSON object");
+      if (!j.is_object())
+        return server::json_error(req, 400, "malformed", "send a JSON object");
       Fault f;
       f.kind = j.value("kind", std::string{});
       f.times = j.value("times", 1);
@@ -333,12 +391,17 @@ struct MockPlatform::Impl {
     const std::string_view target(req.target().data(), req.target().size());
     const auto qpos = target.find('?');
     const std::string_view path = target.substr(0, qpos);
-    const std::string_view query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+    const std::string_view query =
+        qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
     info.route = std::string(path);
-    if (path.starts_with("/_mock/")) co_return control(req, path, query);
-    if (req.method() != http::verb::post) co_return server::json_error(req, 405, "method", "POST");
-    if (path == "/v3.0/oa/message/cs") co_return co_await zalo_send(req);
-    if (path == "/v4/oa/access_token") co_return co_await zalo_refresh(req);
+    if (path.starts_with("/_mock/"))
+      co_return control(req, path, query);
+    if (req.method() != http::verb::post)
+      co_return server::json_error(req, 405, "method", "POST");
+    if (path == "/v3.0/oa/message/cs")
+      co_return co_await zalo_send(req);
+    if (path == "/v4/oa/access_token")
+      co_return co_await zalo_refresh(req);
     if (path.ends_with("/me/messages") || path.ends_with("/me/messenger_profile"))
       co_return co_await graph(req, path, query);
     co_return server::json_error(req, 404, "not_found", "the mock does not serve this path");
@@ -347,17 +410,21 @@ struct MockPlatform::Impl {
 
 MockPlatform::MockPlatform() : impl_(std::make_unique<Impl>()) {}
 
-MockPlatform::~MockPlatform() { stop(); }
+MockPlatform::~MockPlatform() {
+  stop();
+}
 
 std::uint16_t MockPlatform::start(const std::string& address, std::uint16_t port) {
   Impl& m = *impl_;
   server::ServerOptions o;
   o.body_limit = 1024 * 1024;
   m.server = std::make_unique<server::HttpServer>(
-      m.ioc, o, [&m](Request& req, server::RequestInfo& info) { return m.route(req, info); }, m.metrics);
+      m.ioc, o, [&m](Request& req, server::RequestInfo& info) { return m.route(req, info); },
+      m.metrics);
   std::string error;
   auto bound = m.server->listen(address, port, error);
-  if (!bound) throw std::runtime_error("mock platform: " + error);
+  if (!bound)
+    throw std::runtime_error("mock platform: " + error);
   m.port = *bound;
   m.server->start();
   m.ran_out = false;
@@ -370,22 +437,28 @@ std::uint16_t MockPlatform::start(const std::string& address, std::uint16_t port
 
 void MockPlatform::stop() {
   Impl& m = *impl_;
-  if (!m.thread.joinable()) return;
+  if (!m.thread.joinable())
+    return;
   release_refresh();
   // Gracefully: once no connection is left the io thread runs out of work and returns, so no
   // handler of this server is left queued when the next start() runs the context again.
   m.server->stop_accepting();
   m.server->close_idle();
   for (int i = 0; i < 600 && !m.ran_out.load(); ++i) std::this_thread::sleep_for(5ms);
-  if (!m.ran_out.load()) m.ioc.stop();  // a client holds a request open: cut it
+  if (!m.ran_out.load())
+    m.ioc.stop();  // a client holds a request open: cut it
   m.thread.join();
   m.server.reset();
   m.ioc.restart();
 }
 
-bool MockPlatform::running() const { return impl_->thread.joinable(); }
+bool MockPlatform::running() const {
+  return impl_->thread.joinable();
+}
 
-std::string MockPlatform::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string MockPlatform::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port);
+}
 
 void MockPlatform::add_zalo_oa(ZaloOa oa) {
   std::lock_guard lock(impl_->mu);
@@ -400,14 +473,16 @@ void MockPlatform::add_page(Page page) {
 std::optional<ZaloOa> MockPlatform::zalo_oa(const std::string& oa_id) const {
   std::lock_guard lock(impl_->mu);
   for (const auto& oa : impl_->oas)
-    if (oa.oa_id == oa_id) return oa;
+    if (oa.oa_id == oa_id)
+      return oa;
   return std::nullopt;
 }
 
 void MockPlatform::expire_access_token(const std::string& oa_id) {
   std::lock_guard lock(impl_->mu);
   for (auto& oa : impl_->oas)
-    if (oa.oa_id == oa_id) oa.access_token = "expired-" + oa.access_token;
+    if (oa.oa_id == oa_id)
+      oa.access_token = "expired-" + oa.access_token;
 }
 
 void MockPlatform::fail(Platform platform, Fault fault) {
@@ -441,7 +516,8 @@ std::vector<Call> MockPlatform::calls(Platform platform, const std::string& api)
   std::vector<Call> out;
   std::lock_guard lock(impl_->mu);
   for (const auto& c : impl_->calls)
-    if (c.platform == platform && c.api == api) out.push_back(c);
+    if (c.platform == platform && c.api == api)
+      out.push_back(c);
   return out;
 }
 

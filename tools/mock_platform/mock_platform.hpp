@@ -9,8 +9,8 @@
 //                                  each refresh issues a new pair and invalidates the old one
 //                                  (access and refresh), a reused one gets error -14014
 // Messenger (facts: ../shared/platforms/messenger.md):
-//   POST …/me/messages?access_token=…          {"recipient_id","message_id"} or HTTP 400 {"error":{…}}
-//   POST …/me/messenger_profile?access_token=… {"result":"success"}
+//   POST …/me/messages?access_token=…          {"recipient_id","message_id"} or HTTP 400
+//   {"error":{…}} POST …/me/messenger_profile?access_token=… {"result":"success"}
 // Control (JSON, for demos and out-of-process tests):
 //   GET  /_mock/calls[?platform=zalo|messenger]   the recorded calls
 //   POST /_mock/fault {"platform","kind","times","delay_ms"}   queue failures (kinds below)
@@ -31,11 +31,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace outreach::mock {
 
@@ -43,14 +44,14 @@ enum class Platform { kZalo, kMessenger };
 
 struct Call {
   Platform platform = Platform::kZalo;
-  std::string api;        // send | refresh | profile
-  std::string account;    // OA id / page id (empty when the token was not recognised)
-  std::string user_id;    // recipient
-  std::string text;       // message.text
-  nlohmann::json body;    // the parsed request body (form fields as an object for refresh)
-  std::string outcome;    // "ok" or the error given ("-216", "190", "http500" …)
-  std::string message_id; // what the mock answered, for ok sends
-  std::int64_t at_ms = 0; // steady milliseconds since the mock started
+  std::string api;         // send | refresh | profile
+  std::string account;     // OA id / page id (empty when the token was not recognised)
+  std::string user_id;     // recipient
+  std::string text;        // message.text
+  nlohmann::json body;     // the parsed request body (form fields as an object for refresh)
+  std::string outcome;     // "ok" or the error given ("-216", "190", "http500" …)
+  std::string message_id;  // what the mock answered, for ok sends
+  std::int64_t at_ms = 0;  // steady milliseconds since the mock started
 };
 
 struct ZaloOa {

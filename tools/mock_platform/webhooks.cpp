@@ -6,20 +6,27 @@
 namespace outreach::mock {
 using Json = nlohmann::json;
 
-SignedRequest zalo_signed(Json event, const std::string& app_id, const std::string& oa_secret,
+SignedRequest zalo_signed(Json event,
+                          const std::string& app_id,
+                          const std::string& oa_secret,
                           std::int64_t timestamp_ms) {
-  if (!event.contains("app_id")) event["app_id"] = app_id;
-  if (!event.contains("timestamp")) event["timestamp"] = std::to_string(timestamp_ms);
+  if (!event.contains("app_id"))
+    event["app_id"] = app_id;
+  if (!event.contains("timestamp"))
+    event["timestamp"] = std::to_string(timestamp_ms);
   const std::string ts = event["timestamp"].is_string() ? event["timestamp"].get<std::string>()
-                                                         : event["timestamp"].dump();
+                                                        : event["timestamp"].dump();
   SignedRequest r;
   r.body = event.dump();
-  r.headers = {{"Content-Type", "application/json"},
-               {"X-ZEvent-Signature", channels::zalo::Webhook::sign(app_id, r.body, ts, oa_secret)}};
+  r.headers = {
+      {"Content-Type", "application/json"},
+      {"X-ZEvent-Signature", channels::zalo::Webhook::sign(app_id, r.body, ts, oa_secret)}};
   return r;
 }
 
-Json zalo_user_text(const std::string& oa_id, const std::string& user_id, const std::string& text,
+Json zalo_user_text(const std::string& oa_id,
+                    const std::string& user_id,
+                    const std::string& text,
                     const std::string& msg_id) {
   return {{"event_name", "user_send_text"},
           {"sender", {{"id", user_id}}},
@@ -28,17 +35,24 @@ Json zalo_user_text(const std::string& oa_id, const std::string& user_id, const 
           {"user_id_by_app", "app-" + user_id}};
 }
 
-Json messenger_text(const std::string& page_id, const std::string& psid, const std::string& text,
-                    const std::string& mid, std::int64_t timestamp_ms) {
+Json messenger_text(const std::string& page_id,
+                    const std::string& psid,
+                    const std::string& text,
+                    const std::string& mid,
+                    std::int64_t timestamp_ms) {
   return {{"sender", {{"id", psid}}},
           {"recipient", {{"id", page_id}}},
           {"timestamp", timestamp_ms},
           {"message", {{"mid", mid}, {"text", text}}}};
 }
 
-Json messenger_batch(const std::string& page_id, std::vector<Json> messaging, std::int64_t timestamp_ms) {
+Json messenger_batch(const std::string& page_id,
+                     std::vector<Json> messaging,
+                     std::int64_t timestamp_ms) {
   return {{"object", "page"},
-          {"entry", Json::array({{{"id", page_id}, {"time", timestamp_ms}, {"messaging", std::move(messaging)}}})}};
+          {"entry",
+           Json::array(
+               {{{"id", page_id}, {"time", timestamp_ms}, {"messaging", std::move(messaging)}}})}};
 }
 
 SignedRequest messenger_signed(const Json& body, const std::string& app_secret) {

@@ -23,9 +23,12 @@ constexpr std::int64_t kHumanAgentWindowMs = 7LL * 24 * 3600 * 1000;
 
 std::int64_t number(const Json& j, const char* key) {
   auto it = j.find(key);
-  if (it == j.end()) return 0;
-  if (it->is_number_integer()) return it->get<std::int64_t>();
-  if (it->is_string()) return std::atoll(it->get<std::string>().c_str());  // optins send strings
+  if (it == j.end())
+    return 0;
+  if (it->is_number_integer())
+    return it->get<std::int64_t>();
+  if (it->is_string())
+    return std::atoll(it->get<std::string>().c_str());  // optins send strings
   return 0;
 }
 
@@ -36,21 +39,28 @@ bool looks_like_payload(std::string_view s) {
   });
 }
 
-std::string clean(std::string_view s) { return text::nfc(text::clean_input(s, kMaxText)); }
+std::string clean(std::string_view s) {
+  return text::nfc(text::clean_input(s, kMaxText));
+}
 
 // One messaging[] (or standby[]) item → at most one event.
 std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, bool standby) {
-  if (!ev.is_object()) return std::nullopt;
+  if (!ev.is_object())
+    return std::nullopt;
   InboundEvent e;
   e.channel = ChannelKind::kMessenger;
   e.account = account.page_id;
   e.timestamp_ms = number(ev, "timestamp");
-  const std::string sender = ev.contains("sender") && ev["sender"].is_object() ? field_text(ev["sender"], "id") : "";
-  const std::string recipient = ev.contains("recipient") && ev["recipient"].is_object() ? field_text(ev["recipient"], "id") : "";
+  const std::string sender =
+      ev.contains("sender") && ev["sender"].is_object() ? field_text(ev["sender"], "id") : "";
+  const std::string recipient = ev.contains("recipient") && ev["recipient"].is_object()
+                                    ? field_text(ev["recipient"], "id")
+                                    : "";
   e.user_id = sender;
   const std::string stamp = std::to_string(e.timestamp_ms);
   if (standby) {
-    if (sender.empty()) return std::nullopt;
+    if (sender.empty())
+      return std::nullopt;
     e.kind = EventKind::kOther;
     e.extra = {{"type", kEventStandby}};
     e.event_id = "standby:" + sender + ":" + stamp;
@@ -64,14 +74,16 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
     if (m.value("is_echo", false)) {
       // What the page sent, coming back. Ours carry our metadata; anything else was a person
       // answering from the page inbox (or another tool): staff took over this conversation.
-      if (m.value("metadata", std::string{}) == kMetadata) return std::nullopt;
+      if (m.value("metadata", std::string{}) == kMetadata)
+        return std::nullopt;
       e.user_id = recipient;
       e.kind = EventKind::kOther;
       e.extra = {{"type", kEventStaffReply}};
       e.event_id = mid.empty() ? "echo:" + recipient + ":" + stamp : mid;
       return e.user_id.empty() ? std::nullopt : std::optional(e);
     }
-    if (sender.empty()) return std::nullopt;  // plugin users (user_ref) cannot be answered here
+    if (sender.empty())
+      return std::nullopt;  // plugin users (user_ref) cannot be answered here
     e.event_id = mid.empty() ? "message:" + sender + ":" + stamp : mid;
     if (m.contains("quick_reply") && m["quick_reply"].is_object()) {
       e.kind = EventKind::kPostback;
@@ -85,11 +97,13 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
       e.extra = {{"attachment", field_text(m["attachments"][0], "type")}};
     return e;
   }
-  if (sender.empty()) return std::nullopt;
+  if (sender.empty())
+    return std::nullopt;
   if (ev.contains("postback") && ev["postback"].is_object()) {
     const Json& pb = ev["postback"];
     const std::string payload = field_text(pb, "payload");
-    e.event_id = pb.contains("mid") ? field_text(pb, "mid") : "postback:" + sender + ":" + stamp + ":" + payload;
+    e.event_id = pb.contains("mid") ? field_text(pb, "mid")
+                                    : "postback:" + sender + ":" + stamp + ":" + payload;
     if (payload == "GET_STARTED") {
       e.kind = EventKind::kFollow;
       if (pb.contains("referral") && pb["referral"].is_object()) {
@@ -118,13 +132,15 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
     return e;
   }
   for (const char* receipt : {"delivery", "read"}) {
-    if (!ev.contains(receipt) || !ev[receipt].is_object()) continue;
+    if (!ev.contains(receipt) || !ev[receipt].is_object())
+      continue;
     const Json& r = ev[receipt];
     e.kind = EventKind::kOther;
     e.extra = {{"type", kEventReceipt},
                {"receipt", std::string(receipt) == "read" ? "read" : "delivered"},
                {"watermark", number(r, "watermark")}};
-    if (r.contains("mids") && r["mids"].is_array()) e.extra["ids"] = r["mids"];
+    if (r.contains("mids") && r["mids"].is_array())
+      e.extra["ids"] = r["mids"];
     e.event_id = std::string(receipt) + ":" + sender + ":" + std::to_string(number(r, "watermark"));
     return e;
   }
@@ -141,20 +157,24 @@ Webhook::Webhook(std::vector<Account> accounts, bool accept_sha1)
 
 const Account* Webhook::by_page(std::string_view page_id) const {
   for (const auto& a : accounts_)
-    if (a.page_id == page_id) return &a;
+    if (a.page_id == page_id)
+      return &a;
   return nullptr;
 }
 
-Result<std::string> Webhook::subscribe(std::string_view mode, std::string_view verify_token,
+Result<std::string> Webhook::subscribe(std::string_view mode,
+                                       std::string_view verify_token,
                                        std::string_view challenge) const {
   if (mode != "subscribe" || verify_token.empty() || challenge.empty() || challenge.size() > 128)
     return Errc::kBadSignature;
   for (const auto& a : accounts_)
-    if (!a.verify_token.empty() && net::constant_time_equal(a.verify_token, verify_token)) return std::string(challenge);
+    if (!a.verify_token.empty() && net::constant_time_equal(a.verify_token, verify_token))
+      return std::string(challenge);
   return Errc::kBadSignature;
 }
 
-Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256, std::string_view signature_sha1,
+Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256,
+                                                  std::string_view signature_sha1,
                                                   std::string_view body) const {
   // Which app secret signed it: try each distinct one (a deployment has one or a few apps).
   std::string given;
@@ -165,39 +185,53 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256
     given = net::lower_hex(signature_sha1.substr(5));
     sha1 = true;
   }
-  if (given.empty()) return Errc::kBadSignature;
+  if (given.empty())
+    return Errc::kBadSignature;
   std::string secret;
   std::set<std::string> tried;
   for (const auto& a : accounts_) {
-    if (!tried.insert(a.app_secret).second) continue;
-    const std::string expected = sha1 ? net::hmac_sha1_hex(a.app_secret, body) : net::hmac_sha256_hex(a.app_secret, body);
-    if (net::constant_time_equal(given, expected)) secret = a.app_secret;
+    if (!tried.insert(a.app_secret).second)
+      continue;
+    const std::string expected =
+        sha1 ? net::hmac_sha1_hex(a.app_secret, body) : net::hmac_sha256_hex(a.app_secret, body);
+    if (net::constant_time_equal(given, expected))
+      secret = a.app_secret;
   }
-  if (secret.empty()) return Errc::kBadSignature;
+  if (secret.empty())
+    return Errc::kBadSignature;
 
   const Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Errc::kMalformedPayload;
+  if (j.is_discarded() || !j.is_object())
+    return Errc::kMalformedPayload;
   std::vector<InboundEvent> out;
-  if (j.value("object", std::string{}) != "page" || !j.contains("entry") || !j["entry"].is_array()) return out;
+  if (j.value("object", std::string{}) != "page" || !j.contains("entry") || !j["entry"].is_array())
+    return out;
   for (const auto& entry : j["entry"]) {
-    if (!entry.is_object()) continue;
+    if (!entry.is_object())
+      continue;
     const std::string page = field_text(entry, "id");
     const Account* account = by_page(page);
     if (account == nullptr || account->app_secret != secret) {
       log::warn("messenger", "unknown_page", {{"page", page}});  // a page id is not personal data
       continue;
     }
-    for (const auto& [field, standby] : {std::pair{"messaging", false}, std::pair{"standby", true}}) {
-      if (!entry.contains(field) || !entry[field].is_array()) continue;
+    for (const auto& [field, standby] :
+         {std::pair{"messaging", false}, std::pair{"standby", true}}) {
+      if (!entry.contains(field) || !entry[field].is_array())
+        continue;
       for (const auto& ev : entry[field])
-        if (auto e = parse_event(ev, *account, standby)) out.push_back(std::move(*e));
+        if (auto e = parse_event(ev, *account, standby))
+          out.push_back(std::move(*e));
     }
   }
   return out;
 }
 
-std::vector<Json> render(const OutboundMessage& m, const std::string& psid, const std::string& messaging_type,
-                         const std::string& tag, const std::string& hint) {
+std::vector<Json> render(const OutboundMessage& m,
+                         const std::string& psid,
+                         const std::string& messaging_type,
+                         const std::string& tag,
+                         const std::string& hint) {
   // Text, then list items as numbered lines, then links as lines.
   std::string body = m.text;
   std::vector<std::pair<std::string, std::string>> replies;  // title, payload
@@ -211,7 +245,8 @@ std::vector<Json> render(const OutboundMessage& m, const std::string& psid, cons
   for (const auto& b : m.buttons) {
     if (!b.payload.empty()) {
       std::string title(text::prefix_code_points(b.title, kMaxQuickReplyTitle));
-      if (title.size() < b.title.size()) title = std::string(text::prefix_code_points(b.title, kMaxQuickReplyTitle - 1)) + "…";
+      if (title.size() < b.title.size())
+        title = std::string(text::prefix_code_points(b.title, kMaxQuickReplyTitle - 1)) + "…";
       replies.emplace_back(title, b.payload);
     } else if (!b.url.empty()) {
       body += "\n🔗 " + b.title + ": " + b.url;
@@ -222,19 +257,24 @@ std::vector<Json> render(const OutboundMessage& m, const std::string& psid, cons
     replies.clear();
   }
   auto base = [&](Json message) {
-    Json j = {{"recipient", {{"id", psid}}}, {"messaging_type", messaging_type}, {"message", std::move(message)}};
-    if (!tag.empty()) j["tag"] = tag;
+    Json j = {{"recipient", {{"id", psid}}},
+              {"messaging_type", messaging_type},
+              {"message", std::move(message)}};
+    if (!tag.empty())
+      j["tag"] = tag;
     return j;
   };
   std::vector<Json> parts;
   auto texts = text::split_for_limit(body, kMaxText - 1);
-  if (texts.empty()) texts.emplace_back("…");
+  if (texts.empty())
+    texts.emplace_back("…");
   for (std::size_t i = 0; i < texts.size(); ++i) {
     Json message = {{"text", texts[i]}, {"metadata", kMetadata}};
     if (i + 1 == texts.size() && !replies.empty()) {
       Json qr = Json::array();
       for (const auto& [title, payload] : replies)
-        qr.push_back({{"content_type", "text"}, {"title", title}, {"payload", payload.substr(0, 1000)}});
+        qr.push_back(
+            {{"content_type", "text"}, {"title", title}, {"payload", payload.substr(0, 1000)}});
       message["quick_replies"] = qr;
     }
     parts.push_back(base(std::move(message)));
@@ -242,22 +282,31 @@ std::vector<Json> render(const OutboundMessage& m, const std::string& psid, cons
   return parts;
 }
 
-Client::Client(net::HttpClient& http, std::vector<Account> accounts, ClientOptions options, const Clock& clock,
+Client::Client(net::HttpClient& http,
+               std::vector<Account> accounts,
+               ClientOptions options,
+               const Clock& clock,
                Metrics& metrics)
-    : http_(http), accounts_(std::move(accounts)), options_(std::move(options)), clock_(clock), metrics_(metrics) {
+    : http_(http),
+      accounts_(std::move(accounts)),
+      options_(std::move(options)),
+      clock_(clock),
+      metrics_(metrics) {
   for (const auto& a : accounts_)
     limiters_[a.page_id] = std::make_unique<RateLimiter>(options_.rate_per_second, 1000ms);
 }
 
 const Account* Client::account_for(std::string_view page_id) const {
   for (const auto& a : accounts_)
-    if (a.page_id == page_id) return &a;
+    if (a.page_id == page_id)
+      return &a;
   return nullptr;
 }
 
 asio::awaitable<SendResult> Client::send(const Delivery& d) {
   const Account* account = account_for(d.account);
-  if (account == nullptr) co_return SendResult::give_up("no Facebook page configured with id " + d.account);
+  if (account == nullptr)
+    co_return SendResult::give_up("no Facebook page configured with id " + d.account);
   const std::int64_t since = clock_.now_ms() - d.last_interaction_at;
   std::string messaging_type = d.kind == "reply" ? "RESPONSE" : "UPDATE";
   std::string tag;
@@ -285,7 +334,8 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     call.timeout = options_.timeout;
     std::string why;
     auto reply = co_await http_.request(std::move(call), &why);
-    if (!reply) co_return retry("Messenger send: " + why);
+    if (!reply)
+      co_return retry("Messenger send: " + why);
     const Json j = Json::parse(reply->body, nullptr, false);
     if (reply->status == 200 && j.is_object() && j.contains("message_id")) {
       result.platform_message_id = field_text(j, "message_id");
@@ -297,27 +347,33 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     const Json& err = j["error"];
     const std::int64_t code = number(err, "code");
     const std::int64_t sub = number(err, "error_subcode");
-    const std::string described = "Messenger error " + std::to_string(code) + (sub ? "/" + std::to_string(sub) : "") +
-                                  ": " + err.value("message", std::string{});
+    const std::string described = "Messenger error " + std::to_string(code) +
+                                  (sub ? "/" + std::to_string(sub) : "") + ": " +
+                                  err.value("message", std::string{});
     if (code == 10 && sub == 2018278) {
       SendResult r = SendResult::skip(described + " (outside the window)");
       r.parts_sent = result.parts_sent;
       co_return r;
     }
-    if (code == 551 || code == 100) co_return SendResult::give_up(described);
+    if (code == 551 || code == 100)
+      co_return SendResult::give_up(described);
     if (code == 190 || code == 200 || (code == 10 && sub == 1893063)) {
       // The page token or the page itself: a person must act. Keep the message queued.
       log::error("messenger", "page_problem", {{"account", account->id}, {"error", described}});
-      metrics_.inc("outreach_platform_alerts_total", {{"channel", "messenger"}, {"code", std::to_string(code)}});
+      metrics_.inc("outreach_platform_alerts_total",
+                   {{"channel", "messenger"}, {"code", std::to_string(code)}});
       co_return retry(described, 10min);
     }
-    if (code == 613 || code == 4) co_return retry(described, 60s);
+    if (code == 613 || code == 4)
+      co_return retry(described, 60s);
     co_return retry(described);  // 1200, 2, 2018300, 2018321, anything new
   }
   co_return result;
 }
 
-asio::awaitable<Result<std::string>> Client::set_profile(const Account& account, Json profile, std::string* detail) {
+asio::awaitable<Result<std::string>> Client::set_profile(const Account& account,
+                                                         Json profile,
+                                                         std::string* detail) {
   net::HttpCall call;
   call.url = options_.api_base_url + "/me/messenger_profile?access_token=" + account.page_token;
   call.headers = {{"Content-Type", "application/json"}};
@@ -326,7 +382,8 @@ asio::awaitable<Result<std::string>> Client::set_profile(const Account& account,
   std::string why;
   auto reply = co_await http_.request(std::move(call), &why);
   if (!reply) {
-    if (detail) *detail = why;
+    if (detail)
+      *detail = why;
     co_return make_error_code(Errc::kUnavailable);
   }
   if (reply->status != 200) {

@@ -21,10 +21,11 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "bot/channels/channel.hpp"
 #include "bot/channels/rate_limiter.hpp"
@@ -52,7 +53,8 @@ class Webhook {
   Webhook(std::vector<Account> accounts, bool accept_sha1);
 
   // GET /webhooks/messenger: the challenge to echo, or kBadSignature (403).
-  [[nodiscard]] Result<std::string> subscribe(std::string_view mode, std::string_view verify_token,
+  [[nodiscard]] Result<std::string> subscribe(std::string_view mode,
+                                              std::string_view verify_token,
                                               std::string_view challenge) const;
 
   // Errors: kBadSignature (missing, malformed or wrong), kMalformedPayload.
@@ -75,20 +77,28 @@ struct ClientOptions {
 };
 
 // The Send API bodies for one message (the person's id, the messaging type and tag set).
-std::vector<nlohmann::json> render(const OutboundMessage& m, const std::string& psid, const std::string& messaging_type,
-                                   const std::string& tag, const std::string& hint);
+std::vector<nlohmann::json> render(const OutboundMessage& m,
+                                   const std::string& psid,
+                                   const std::string& messaging_type,
+                                   const std::string& tag,
+                                   const std::string& hint);
 
 class Client final : public ChannelClient {
  public:
-  Client(net::HttpClient& http, std::vector<Account> accounts, ClientOptions options, const Clock& clock,
+  Client(net::HttpClient& http,
+         std::vector<Account> accounts,
+         ClientOptions options,
+         const Clock& clock,
          Metrics& metrics);
 
   ChannelKind channel() const override { return ChannelKind::kMessenger; }
+
   boost::asio::awaitable<SendResult> send(const Delivery& delivery) override;
 
   // Sets the Get Started button, greeting and persistent menu of every page (the CLI).
   // Errors: kUnavailable, kPlatformRejected; `detail` says what Facebook answered.
-  boost::asio::awaitable<Result<std::string>> set_profile(const Account& account, nlohmann::json profile,
+  boost::asio::awaitable<Result<std::string>> set_profile(const Account& account,
+                                                          nlohmann::json profile,
                                                           std::string* detail = nullptr);
 
   const std::vector<Account>& accounts() const { return accounts_; }

@@ -1,9 +1,9 @@
 #include "bot/channels/zalo/zalo_client.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/as_tuple.hpp>
 
 #include "bot/core/log.hpp"
 #include "bot/core/text.hpp"
@@ -40,18 +40,31 @@ Json text_part(const std::string& user_id, const std::string& text) {
   return {{"recipient", {{"user_id", user_id}}}, {"message", {{"text", text}}}};
 }
 
-std::string key_of(const Account& a) { return "zalo:" + a.id; }
+std::string key_of(const Account& a) {
+  return "zalo:" + a.id;
+}
 
-enum class Action { kRetry, kRefresh, kOutsideWindow, kGiveUp, kTemplateRefused, kAccountProblem, kRateLimited };
+enum class Action {
+  kRetry,
+  kRefresh,
+  kOutsideWindow,
+  kGiveUp,
+  kTemplateRefused,
+  kAccountProblem,
+  kRateLimited
+};
 
 // Zalo's documented error codes (../shared/platforms/zalo-oa.md §3.5).
 Action action_for(int code) {
   switch (code) {
-    case -32: return Action::kRateLimited;
+    case -32:
+      return Action::kRateLimited;
     case -216:
-    case -220: return Action::kRefresh;
+    case -220:
+      return Action::kRefresh;
     case -230:
-    case -232: return Action::kOutsideWindow;
+    case -232:
+      return Action::kOutsideWindow;
     case -213:  // not following the OA
     case -217:  // blocked the OA
     case -227:  // banned or inactive 45 days
@@ -61,7 +74,8 @@ Action action_for(int code) {
       return Action::kGiveUp;
     case -201:
     case -210:
-    case -233: return Action::kTemplateRefused;
+    case -233:
+      return Action::kTemplateRefused;
     case -204:
     case -205:
     case -209:
@@ -73,26 +87,35 @@ Action action_for(int code) {
     case -240:
     case -242:
     case -320:
-    case -321: return Action::kAccountProblem;
-    default: return Action::kRetry;  // -200, -211, -218, -234, anything new
+    case -321:
+      return Action::kAccountProblem;
+    default:
+      return Action::kRetry;  // -200, -211, -218, -234, anything new
   }
 }
 
 }  // namespace
 
-std::vector<Json> render(const OutboundMessage& m, const std::string& user_id, bool templates, const std::string& hint) {
+std::vector<Json> render(const OutboundMessage& m,
+                         const std::string& user_id,
+                         bool templates,
+                         const std::string& hint) {
   std::vector<Json> parts;
   std::size_t buttons = 0;
   for (const auto& b : m.buttons) buttons += (!b.payload.empty() || !b.url.empty()) ? 1 : 0;
   const bool with_template = templates && m.items.empty() && buttons >= 1 && buttons <= kMaxButtons;
   if (!with_template) {
-    for (auto& t : text::split_for_limit(render_numbered(m, hint), kMaxText)) parts.push_back(text_part(user_id, t));
-    if (parts.empty()) parts.push_back(text_part(user_id, "…"));
+    for (auto& t : text::split_for_limit(render_numbered(m, hint), kMaxText))
+      parts.push_back(text_part(user_id, t));
+    if (parts.empty())
+      parts.push_back(text_part(user_id, "…"));
     return parts;
   }
   auto texts = text::split_for_limit(m.text, kMaxText);
-  if (texts.empty()) texts.emplace_back("…");
-  if (text::code_points(texts.back()) > kMaxTemplateText) {  // the part under the buttons stays short
+  if (texts.empty())
+    texts.emplace_back("…");
+  if (text::code_points(texts.back()) >
+      kMaxTemplateText) {  // the part under the buttons stays short
     const std::string last = texts.back();
     texts.pop_back();
     for (auto& t : text::split_for_limit(last, kMaxTemplateText)) texts.push_back(std::move(t));
@@ -102,7 +125,9 @@ std::vector<Json> render(const OutboundMessage& m, const std::string& user_id, b
   for (const auto& b : m.buttons) {
     const std::string title(text::prefix_code_points(b.title, 100));
     if (!b.payload.empty()) {
-      list.push_back({{"title", title}, {"type", "oa.query.hide"}, {"payload", std::string(kPayloadPrefix) + b.payload}});
+      list.push_back({{"title", title},
+                      {"type", "oa.query.hide"},
+                      {"payload", std::string(kPayloadPrefix) + b.payload}});
     } else if (!b.url.empty()) {
       list.push_back({{"title", title}, {"type", "oa.open.url"}, {"payload", {{"url", b.url}}}});
     }
@@ -113,9 +138,17 @@ std::vector<Json> render(const OutboundMessage& m, const std::string& user_id, b
   return parts;
 }
 
-Client::Client(net::HttpClient& http, TokenStore& tokens, std::vector<Account> accounts, ClientOptions options,
-               const Clock& clock, Metrics& metrics)
-    : http_(http), store_(tokens), accounts_(std::move(accounts)), options_(std::move(options)), clock_(clock),
+Client::Client(net::HttpClient& http,
+               TokenStore& tokens,
+               std::vector<Account> accounts,
+               ClientOptions options,
+               const Clock& clock,
+               Metrics& metrics)
+    : http_(http),
+      store_(tokens),
+      accounts_(std::move(accounts)),
+      options_(std::move(options)),
+      clock_(clock),
       metrics_(metrics) {
   for (const auto& a : accounts_) {
     tokens_[a.id] = std::make_unique<TokenState>();
@@ -127,13 +160,17 @@ Client::Client(net::HttpClient& http, TokenStore& tokens, std::vector<Account> a
 
 const Account* Client::account_for(std::string_view oa_id) const {
   for (const auto& a : accounts_)
-    if (a.oa_id == oa_id) return &a;
+    if (a.oa_id == oa_id)
+      return &a;
   return nullptr;
 }
 
-Client::TokenState& Client::state_of(const std::string& id) { return *tokens_.at(id); }
+Client::TokenState& Client::state_of(const std::string& id) {
+  return *tokens_.at(id);
+}
 
-asio::awaitable<Result<std::string>> Client::access_token(const Account& account, std::string rejected,
+asio::awaitable<Result<std::string>> Client::access_token(const Account& account,
+                                                          std::string rejected,
                                                           std::string* why) {
   TokenState& st = state_of(account.id);
   bool looked_again = false;
@@ -162,20 +199,26 @@ asio::awaitable<Result<std::string>> Client::access_token(const Account& account
     {
       std::lock_guard lock(st.mu);
       if (!st.cache) {
-        if (why) *why = "no tokens stored for Zalo OA '" + account.id + "' (set its refresh token: see README)";
+        if (why)
+          *why = "no tokens stored for Zalo OA '" + account.id +
+                 "' (set its refresh token: see README)";
         co_return make_error_code(Errc::kTokenExpired);
       }
       if (st.cache->state == "lost") {
-        if (why) *why = "the tokens of Zalo OA '" + account.id + "' were refused; an OA admin must authorise the app again";
+        if (why)
+          *why = "the tokens of Zalo OA '" + account.id +
+                 "' were refused; an OA admin must authorise the app again";
         co_return make_error_code(Errc::kTokenExpired);
       }
       const std::int64_t now = clock_.now_ms();
       const bool has_access = !st.cache->access_token.empty() && st.cache->access_expires_at > now;
-      const bool fresh = has_access && st.cache->access_expires_at - now > options_.refresh_ahead.count();
+      const bool fresh =
+          has_access && st.cache->access_expires_at - now > options_.refresh_ahead.count();
       // Someone else already replaced the token the platform refused: use theirs. A refresh
       // that failed on the way is not tried again for a minute while the token still works.
       const bool wait_retry = rejected.empty() && has_access && now < st.next_try_ms;
-      if (has_access && (rejected.empty() ? fresh || wait_retry : st.cache->access_token != rejected))
+      if (has_access &&
+          (rejected.empty() ? fresh || wait_retry : st.cache->access_token != rejected))
         co_return st.cache->access_token;
       if (st.refreshing) {
         wait = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, 30s);
@@ -217,20 +260,26 @@ asio::awaitable<Result<std::string>> Client::access_token(const Account& account
   }
 }
 
-asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account, StoredTokens current, std::string* why) {
+asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account,
+                                                      StoredTokens current,
+                                                      std::string* why) {
   // Durable first: if the process dies during the call, the restart knows a refresh was tried.
   co_await store_.begin_refresh(key_of(account));
   net::HttpCall call;
   call.url = options_.oauth_base_url + "/v4/oa/access_token";
-  call.headers = {{"secret_key", account.app_secret}, {"Content-Type", "application/x-www-form-urlencoded"}};
-  call.body = "refresh_token=" + url_encode(current.refresh_token) + "&app_id=" + url_encode(account.app_id) +
-              "&grant_type=refresh_token";
+  call.headers = {{"secret_key", account.app_secret},
+                  {"Content-Type", "application/x-www-form-urlencoded"}};
+  call.body = "refresh_token=" + url_encode(current.refresh_token) +
+              "&app_id=" + url_encode(account.app_id) + "&grant_type=refresh_token";
   call.timeout = options_.timeout;
   std::string detail;
   auto reply = co_await http_.request(std::move(call), &detail);
   if (!reply || reply->status >= 500) {
-    if (why) *why = "token refresh for Zalo OA '" + account.id + "' failed: " + (reply ? "HTTP " + std::to_string(reply->status) : detail);
-    log::warn("zalo", "token_refresh_failed", {{"account", account.id}, {"error", reply ? std::to_string(reply->status) : detail}});
+    if (why)
+      *why = "token refresh for Zalo OA '" + account.id +
+             "' failed: " + (reply ? "HTTP " + std::to_string(reply->status) : detail);
+    log::warn("zalo", "token_refresh_failed",
+              {{"account", account.id}, {"error", reply ? std::to_string(reply->status) : detail}});
     co_return make_error_code(Errc::kUnavailable);
   }
   const Json j = Json::parse(reply->body, nullptr, false);
@@ -241,22 +290,28 @@ asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account, St
     access = j.value("access_token", std::string{});
     refresh_token = j.value("refresh_token", std::string{});
     if (auto it = j.find("expires_in"); it != j.end()) {
-      if (it->is_string()) expires_in = std::atoll(it->get<std::string>().c_str());  // Zalo sends "90000"
-      if (it->is_number_integer()) expires_in = it->get<std::int64_t>();
+      if (it->is_string())
+        expires_in = std::atoll(it->get<std::string>().c_str());  // Zalo sends "90000"
+      if (it->is_number_integer())
+        expires_in = it->get<std::int64_t>();
     }
   }
   if (access.empty() || refresh_token.empty()) {
     std::string error = "refused";
     if (j.is_object()) {
       error = j.value("error_name", j.value("error_description", std::string("refused")));
-      if (j.contains("error")) error += " (" + j["error"].dump() + ")";
+      if (j.contains("error"))
+        error += " (" + j["error"].dump() + ")";
     }
     co_await store_.mark_lost(key_of(account), error);
     metrics_.inc("outreach_token_refresh_total", {{"account", account.id}, {"outcome", "refused"}});
     metrics_.inc("outreach_platform_alerts_total", {{"channel", "zalo"}, {"code", "token_lost"}});
-    log::error("zalo", "token_lost", {{"account", account.id}, {"error", error},
-                                      {"action", "an OA admin must authorise the app again (README)"}});
-    if (why) *why = "Zalo refused the refresh token of OA '" + account.id + "': " + error;
+    log::error("zalo", "token_lost",
+               {{"account", account.id},
+                {"error", error},
+                {"action", "an OA admin must authorise the app again (README)"}});
+    if (why)
+      *why = "Zalo refused the refresh token of OA '" + account.id + "': " + error;
     co_return make_error_code(Errc::kTokenExpired);
   }
   StoredTokens fresh;
@@ -275,16 +330,19 @@ asio::awaitable<void> Client::keep_fresh() {
   for (const auto& a : accounts_) {
     std::string why;
     auto t = co_await access_token(a, {}, &why);
-    if (!t) log::warn("zalo", "token_not_fresh", {{"account", a.id}, {"why", why}});
+    if (!t)
+      log::warn("zalo", "token_not_fresh", {{"account", a.id}, {"why", why}});
   }
 }
 
 asio::awaitable<SendResult> Client::send(const Delivery& d) {
   const Account* account = account_for(d.account);
-  if (account == nullptr) co_return SendResult::give_up("no Zalo OA configured with id " + d.account);
+  if (account == nullptr)
+    co_return SendResult::give_up("no Zalo OA configured with id " + d.account);
   const std::int64_t now = clock_.now_ms();
   const std::int64_t since = now - d.last_interaction_at;
-  if (since > kWindowMs) co_return SendResult::skip("outside Zalo's 7-day window for consultation messages");
+  if (since > kWindowMs)
+    co_return SendResult::skip("outside Zalo's 7-day window for consultation messages");
   SendResult result;
   result.window = since <= kFreeMs ? "free" : "paid";
   result.parts_sent = d.parts_sent;
@@ -302,32 +360,39 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     co_await limiters_.at(account->app_id)->acquire();
     std::string why;
     auto token = co_await access_token(*account, {}, &why);
-    if (!token) co_return retry(why, 5min);
+    if (!token)
+      co_return retry(why, 5min);
     net::HttpCall call;
     call.url = options_.api_base_url + "/v3.0/oa/message/cs";
     call.headers = {{"access_token", *token}, {"Content-Type", "application/json"}};
     call.body = parts[i].dump();
     call.timeout = options_.timeout;
     auto reply = co_await http_.request(std::move(call), &why);
-    if (!reply) co_return retry("Zalo send: " + why);
-    if (reply->status != 200) co_return retry("Zalo send: HTTP " + std::to_string(reply->status));
+    if (!reply)
+      co_return retry("Zalo send: " + why);
+    if (reply->status != 200)
+      co_return retry("Zalo send: HTTP " + std::to_string(reply->status));
     const Json j = Json::parse(reply->body, nullptr, false);
-    if (!j.is_object() || !j.contains("error")) co_return retry("Zalo send: unreadable answer");
+    if (!j.is_object() || !j.contains("error"))
+      co_return retry("Zalo send: unreadable answer");
     const int code = j["error"].is_number_integer() ? j["error"].get<int>() : -1;
     const std::string message = j.value("message", std::string{});
     if (code == 0) {
-      if (j.contains("data") && j["data"].is_object()) result.platform_message_id = j["data"].value("message_id", "");
+      if (j.contains("data") && j["data"].is_object())
+        result.platform_message_id = j["data"].value("message_id", "");
       result.parts_sent = static_cast<int>(++i);
       continue;
     }
     const std::string described = "Zalo error " + std::to_string(code) + ": " + message;
     switch (action_for(code)) {
       case Action::kRefresh:
-        if (refreshed) co_return retry(described);
+        if (refreshed)
+          co_return retry(described);
         refreshed = true;
         (void)co_await access_token(*account, *token, &why);  // one refresh, then this part again
         continue;
-      case Action::kRateLimited: co_return retry(described, 60s);
+      case Action::kRateLimited:
+        co_return retry(described, 60s);
       case Action::kOutsideWindow: {
         SendResult r = SendResult::skip(described + " (outside the 7-day window)");
         r.parts_sent = result.parts_sent;
@@ -341,15 +406,19 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
           continue;
         }
         co_return SendResult::give_up(described);
-      case Action::kGiveUp: co_return SendResult::give_up(described);
+      case Action::kGiveUp:
+        co_return SendResult::give_up(described);
       case Action::kAccountProblem:
         log::error("zalo", "account_problem", {{"account", account->id}, {"error", described}});
-        metrics_.inc("outreach_platform_alerts_total", {{"channel", "zalo"}, {"code", std::to_string(code)}});
+        metrics_.inc("outreach_platform_alerts_total",
+                     {{"channel", "zalo"}, {"code", std::to_string(code)}});
         co_return retry(described, 15min);
-      case Action::kRetry: co_return retry(described);
+      case Action::kRetry:
+        co_return retry(described);
     }
   }
-  metrics_.inc("outreach_zalo_messages_total", {{"account", account->id}, {"window", result.window}});
+  metrics_.inc("outreach_zalo_messages_total",
+               {{"account", account->id}, {"window", result.window}});
   co_return result;
 }
 

@@ -17,14 +17,15 @@
 // OA's tokens lost — messages stay queued and an error is logged for staff to re-authorise.
 // Thread-safety: send() and the token functions may run concurrently from any executor.
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "bot/channels/channel.hpp"
@@ -47,21 +48,29 @@ struct ClientOptions {
 };
 
 // One Zalo API request body per part of a message.
-std::vector<nlohmann::json> render(const OutboundMessage& m, const std::string& user_id, bool templates,
+std::vector<nlohmann::json> render(const OutboundMessage& m,
+                                   const std::string& user_id,
+                                   bool templates,
                                    const std::string& hint);
 
 class Client final : public ChannelClient {
  public:
-  Client(net::HttpClient& http, TokenStore& tokens, std::vector<Account> accounts, ClientOptions options,
-         const Clock& clock, Metrics& metrics);
+  Client(net::HttpClient& http,
+         TokenStore& tokens,
+         std::vector<Account> accounts,
+         ClientOptions options,
+         const Clock& clock,
+         Metrics& metrics);
 
   ChannelKind channel() const override { return ChannelKind::kZalo; }
+
   boost::asio::awaitable<SendResult> send(const Delivery& delivery) override;
 
   // A usable access token of `account`, refreshing first when it expires within refresh_ahead —
   // or when `rejected` is the token the platform just refused. Error: kTokenExpired (no tokens,
   // or lost), kUnavailable (the refresh call failed; try later).
-  boost::asio::awaitable<Result<std::string>> access_token(const Account& account, std::string rejected = {},
+  boost::asio::awaitable<Result<std::string>> access_token(const Account& account,
+                                                           std::string rejected = {},
                                                            std::string* why = nullptr);
 
   // Refreshes every OA whose access token expires within refresh_ahead (a periodic task).
@@ -79,7 +88,8 @@ class Client final : public ChannelClient {
     std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters;  // guarded by mu
   };
 
-  boost::asio::awaitable<Result<StoredTokens>> refresh(const Account& account, StoredTokens current,
+  boost::asio::awaitable<Result<StoredTokens>> refresh(const Account& account,
+                                                       StoredTokens current,
                                                        std::string* why);
   const Account* account_for(std::string_view oa_id) const;
   TokenState& state_of(const std::string& id);
@@ -90,8 +100,8 @@ class Client final : public ChannelClient {
   ClientOptions options_;
   const Clock& clock_;
   Metrics& metrics_;
-  std::map<std::string, std::unique_ptr<TokenState>> tokens_;       // fixed after construction
-  std::map<std::string, std::unique_ptr<RateLimiter>> limiters_;    // per app id, fixed
+  std::map<std::string, std::unique_ptr<TokenState>> tokens_;     // fixed after construction
+  std::map<std::string, std::unique_ptr<RateLimiter>> limiters_;  // per app id, fixed
   std::map<std::string, std::unique_ptr<std::atomic<bool>>> templates_ok_;  // per OA, fixed keys
   std::atomic<std::uint64_t> refreshes_{0};
 };

@@ -1,6 +1,7 @@
 #include "bot/channels/zalo/zalo_webhook.hpp"
 
 #include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "bot/channels/channel.hpp"
@@ -28,85 +29,110 @@ Webhook::Webhook(std::vector<Account> accounts, std::chrono::milliseconds skew, 
 
 const Account* Webhook::by_oa(std::string_view oa_id) const {
   for (const auto& a : accounts_)
-    if (a.oa_id == oa_id) return &a;
+    if (a.oa_id == oa_id)
+      return &a;
   return nullptr;
 }
 
-std::string Webhook::sign(std::string_view app_id, std::string_view body, std::string_view timestamp,
+std::string Webhook::sign(std::string_view app_id,
+                          std::string_view body,
+                          std::string_view timestamp,
                           std::string_view oa_secret) {
   return "mac=" + net::sha256_hex({app_id, body, timestamp, oa_secret});
 }
 
-Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_header, std::string_view body,
+Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_header,
+                                                  std::string_view body,
                                                   std::string_view timestamp_header) const {
   const Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Errc::kMalformedPayload;
+  if (j.is_discarded() || !j.is_object())
+    return Errc::kMalformedPayload;
   // Zalo probes a newly saved webhook URL with an unsigned "{}": it carries no event.
-  if (j.empty()) return std::vector<InboundEvent>{};
+  if (j.empty())
+    return std::vector<InboundEvent>{};
 
   const std::string app_id = field_text(j, "app_id");
   const std::string event_name = str(j, "event_name");
   // The timestamp is in the body (documented); some senders also put it in X-ZEvent-Timestamp.
   std::string timestamp = field_text(j, "timestamp");
-  if (timestamp.empty()) timestamp = std::string(text::trim(timestamp_header));
+  if (timestamp.empty())
+    timestamp = std::string(text::trim(timestamp_header));
   // The OA: recipient of what users send, sender of what the OA sends and of receipts, or oa_id.
   const Account* account = nullptr;
-  for (const std::string& candidate : {field_text(j, "oa_id"), nested_id(j, "recipient"), nested_id(j, "sender")}) {
-    if (candidate.empty()) continue;
+  for (const std::string& candidate :
+       {field_text(j, "oa_id"), nested_id(j, "recipient"), nested_id(j, "sender")}) {
+    if (candidate.empty())
+      continue;
     if (const Account* a = by_oa(candidate); a != nullptr && a->app_id == app_id) {
       account = a;
       break;
     }
   }
-  if (account == nullptr) return Errc::kUnknownAccount;
+  if (account == nullptr)
+    return Errc::kUnknownAccount;
 
   std::string_view given = text::trim(signature_header);
-  if (given.starts_with("mac=")) given.remove_prefix(4);
-  if (given.empty()) return Errc::kBadSignature;
+  if (given.starts_with("mac="))
+    given.remove_prefix(4);
+  if (given.empty())
+    return Errc::kBadSignature;
   // The documented formula is app_id + body + timestamp + OA secret key; integrators report
   // the OA id first or the app secret instead (zalo-oa.md, "Uncertain"). Every variant is
   // computed and compared in constant time; which one matched is logged once.
   const std::string given_hex = net::lower_hex(given);
+
   struct Variant {
     std::string_view first, secret;
     int index;
   };
+
   const Variant variants[] = {{app_id, account->oa_secret, 0},
                               {account->oa_id, account->oa_secret, 1},
                               {app_id, account->app_secret, 2},
                               {account->oa_id, account->app_secret, 3}};
   int matched = -1;
   for (const Variant& v : variants) {
-    if (v.secret.empty()) continue;
-    const bool ok = net::constant_time_equal(given_hex, net::sha256_hex({v.first, body, timestamp, v.secret}));
-    if (ok && matched < 0) matched = v.index;
+    if (v.secret.empty())
+      continue;
+    const bool ok =
+        net::constant_time_equal(given_hex, net::sha256_hex({v.first, body, timestamp, v.secret}));
+    if (ok && matched < 0)
+      matched = v.index;
   }
-  if (matched < 0) return Errc::kBadSignature;
+  if (matched < 0)
+    return Errc::kBadSignature;
   if (matched > 0 && !variant_logged_[matched].exchange(true)) {
-    static constexpr const char* kNames[] = {"app_id+oa_secret", "oa_id+oa_secret", "app_id+app_secret",
-                                             "oa_id+app_secret"};
-    log::info("zalo", "signature_variant", {{"account", account->id}, {"variant", kNames[matched]}});
+    static constexpr const char* kNames[] = {"app_id+oa_secret", "oa_id+oa_secret",
+                                             "app_id+app_secret", "oa_id+app_secret"};
+    log::info("zalo", "signature_variant",
+              {{"account", account->id}, {"variant", kNames[matched]}});
   }
 
   std::int64_t ts = 0;
   auto [p, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc{} || p != timestamp.data() + timestamp.size()) return Errc::kStaleTimestamp;
+  if (ec != std::errc{} || p != timestamp.data() + timestamp.size())
+    return Errc::kStaleTimestamp;
   const std::int64_t now = clock_.now_ms();
-  if (ts < now - skew_.count() || ts > now + skew_.count()) return Errc::kStaleTimestamp;
+  if (ts < now - skew_.count() || ts > now + skew_.count())
+    return Errc::kStaleTimestamp;
 
   InboundEvent e;
   e.channel = ChannelKind::kZalo;
   e.account = account->oa_id;
   e.timestamp_ms = ts;
   e.extra = {{"event", event_name}};
-  const Json message = j.contains("message") && j["message"].is_object() ? j["message"] : Json::object();
+  const Json message =
+      j.contains("message") && j["message"].is_object() ? j["message"] : Json::object();
   const std::string msg_id = str(message, "msg_id");
   const bool from_oa = event_name.starts_with("oa_") || event_name == "user_seen_message" ||
                        event_name == "user_received_message";
   e.user_id = from_oa ? nested_id(j, "recipient") : nested_id(j, "sender");
-  if (event_name == "follow" || event_name == "unfollow") e.user_id = nested_id(j, "follower");
-  if (event_name == "user_click_chatnow") e.user_id = field_text(j, "user_id");
-  if (e.user_id.empty()) return std::vector<InboundEvent>{};  // nothing we can answer or attribute
+  if (event_name == "follow" || event_name == "unfollow")
+    e.user_id = nested_id(j, "follower");
+  if (event_name == "user_click_chatnow")
+    e.user_id = field_text(j, "user_id");
+  if (e.user_id.empty())
+    return std::vector<InboundEvent>{};  // nothing we can answer or attribute
   e.event_id = !msg_id.empty() ? msg_id : event_name + ":" + e.user_id + ":" + timestamp;
 
   std::vector<InboundEvent> out;
@@ -121,16 +147,21 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     }
   } else if (event_name.starts_with("user_send_")) {  // image, link, sticker, location, file…
     e.kind = EventKind::kMessage;
-    e.text = event_name == "user_send_link" ? text::nfc(text::clean_input(str(message, "text"), kMaxText)) : "";
-    if (message.contains("attachments") && message["attachments"].is_array() && !message["attachments"].empty())
+    e.text = event_name == "user_send_link"
+                 ? text::nfc(text::clean_input(str(message, "text"), kMaxText))
+                 : "";
+    if (message.contains("attachments") && message["attachments"].is_array() &&
+        !message["attachments"].empty())
       e.extra["attachment"] = str(message["attachments"][0], "type");
   } else if (event_name == "follow" || event_name == "user_click_chatnow") {
     e.kind = EventKind::kFollow;
   } else if (event_name == "unfollow") {
     e.kind = EventKind::kUnfollow;
   } else if (event_name.starts_with("oa_send_")) {
-    const Json sender = j.contains("sender") && j["sender"].is_object() ? j["sender"] : Json::object();
-    if (!sender.contains("admin_id")) return out;  // our own message coming back: nothing to do
+    const Json sender =
+        j.contains("sender") && j["sender"].is_object() ? j["sender"] : Json::object();
+    if (!sender.contains("admin_id"))
+      return out;  // our own message coming back: nothing to do
     e.kind = EventKind::kOther;
     e.extra["type"] = kEventStaffReply;
   } else if (event_name == "user_seen_message" || event_name == "user_received_message") {
@@ -140,7 +171,8 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     Json ids = Json::array();
     if (message.contains("msg_ids") && message["msg_ids"].is_array()) {
       for (const auto& id : message["msg_ids"])
-        if (id.is_string()) ids.push_back(id);
+        if (id.is_string())
+          ids.push_back(id);
     } else if (!msg_id.empty()) {
       ids.push_back(msg_id);
     }
@@ -156,7 +188,8 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
       const Json& fa = info["full_address"];
       for (const char* part : {"user_address", "user_ward", "user_district", "user_city"}) {
         const std::string v = str(fa, part);
-        if (!v.empty()) address += (address.empty() ? "" : ", ") + v;
+        if (!v.empty())
+          address += (address.empty() ? "" : ", ") + v;
       }
     }
     e.extra["name"] = text::nfc(text::clean_input(str(info, "name"), 120));

@@ -40,14 +40,19 @@ class Webhook {
 
   // Errors: kBadSignature (missing or wrong), kStaleTimestamp, kUnknownAccount (no configured OA
   // for the app / OA ids), kMalformedPayload (not a JSON object).
-  [[nodiscard]] Result<std::vector<InboundEvent>> handle(std::string_view signature_header, std::string_view body,
-                                                         std::string_view timestamp_header = {}) const;
+  [[nodiscard]] Result<std::vector<InboundEvent>> handle(
+      std::string_view signature_header,
+      std::string_view body,
+      std::string_view timestamp_header = {}) const;
 
   const Account* by_oa(std::string_view oa_id) const;
+
   const std::vector<Account>& accounts() const { return accounts_; }
 
   // The X-ZEvent-Signature value for a body (what Zalo sends; used by tests and the mock).
-  static std::string sign(std::string_view app_id, std::string_view body, std::string_view timestamp,
+  static std::string sign(std::string_view app_id,
+                          std::string_view body,
+                          std::string_view timestamp,
                           std::string_view oa_secret);
 
  private:

@@ -6,8 +6,8 @@
 
 namespace outreach::storage {
 
-InboxWriter::InboxWriter(DbExecutor& db, const Clock& clock, OnCommitted on_committed)
-    : db_(db), clock_(clock), on_committed_(std::move(on_committed)) {}
+InboxWriter::InboxWriter(DbExecutor& db, const Clock& clock, OnCommitted on_committed, bool durable)
+    : db_(db), clock_(clock), on_committed_(std::move(on_committed)), durable_(durable) {}
 
 boost::asio::awaitable<Result<std::vector<AppendOutcome>>> InboxWriter::append(
     std::vector<InboundEvent> events) {
@@ -61,6 +61,23 @@ void InboxWriter::flush(Store& store) {
     return;
   std::vector<std::vector<AppendOutcome>> outcomes(batch.size());
   std::vector<std::int64_t> new_ids;
+
+  // The connection runs NORMAL; what the bot acknowledges is committed FULL.
+  struct Sync {
+    SQLite::Database& db;
+    bool on;
+
+    Sync(SQLite::Database& d, bool full) : db(d), on(full) {
+      if (on)
+        db.exec("PRAGMA synchronous=FULL");
+    }
+
+    ~Sync() {
+      if (on)
+        db.exec("PRAGMA synchronous=NORMAL");
+    }
+  } sync(store.db, durable_);
+
   try {
     SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t now = clock_.now_ms();

@@ -7,25 +7,27 @@
 namespace outreach::storage {
 namespace {
 
-// The oldest open row of each person (open = pending or sending).
-constexpr const char* kHeads =
-    "SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY person_id";
+// After a message leaves the open set, the next open message of its person becomes the head.
+constexpr const char* kPassHead = R"sql(
+UPDATE outbox SET head = 1
+WHERE id = (SELECT MIN(n.id) FROM outbox n
+            WHERE n.person_id = (SELECT person_id FROM outbox WHERE id = :id)
+              AND n.status IN ('pending', 'sending'))
+)sql";
 
 }  // namespace
 
 OutboxRepo::OutboxRepo(SQLite::Database& db)
     : db_(db),
       insert_(db, R"sql(
-INSERT INTO outbox (person_id, inbox_id, seq, kind, body, next_attempt_at, created_at)
-VALUES (:person, :inbox, :seq, :kind, :body, :now, :now)
+INSERT INTO outbox (person_id, inbox_id, seq, kind, body, next_attempt_at, created_at, head)
+VALUES (:person, :inbox, :seq, :kind, :body, :now, :now,
+        NOT EXISTS (SELECT 1 FROM outbox WHERE person_id = :person AND status IN ('pending', 'sending')))
 )sql"),
-      claim_(db,
-             std::string(R"sql(
+      claim_(db, R"sql(
 UPDATE outbox SET status = 'sending', attempts = attempts + 1
-WHERE id IN (SELECT id FROM outbox
-             WHERE id IN ()sql") +
-                 kHeads + R"sql()
-               AND status = 'pending' AND next_attempt_at <= :now
+WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+             WHERE status = 'pending' AND head = 1 AND next_attempt_at <= :now
              ORDER BY next_attempt_at, id LIMIT :limit)
 RETURNING id
 )sql"),
@@ -35,16 +37,19 @@ SELECT o.id, o.person_id, o.inbox_id, o.kind, o.body, o.attempts,
 FROM outbox o JOIN people p ON p.id = o.person_id WHERE o.id = :id
 )sql"),
       next_due_(db,
-                std::string("SELECT MIN(next_attempt_at) FROM outbox WHERE id IN (") + kHeads +
-                    ") AND status = 'pending'"),
+                "SELECT next_attempt_at FROM outbox INDEXED BY outbox_due WHERE status = 'pending' "
+                "AND head = 1 "
+                "ORDER BY next_attempt_at, id LIMIT 1"),
       sent_(db,
-            "UPDATE outbox SET status = 'sent', sent_at = :now, last_error = NULL, "
+            "UPDATE outbox SET status = 'sent', head = 0, sent_at = :now, last_error = NULL, "
             "platform_message_id = :mid, "
             "send_window = :window WHERE id = :id"),
       retry_(db,
              "UPDATE outbox SET status = 'pending', next_attempt_at = :next, last_error = :error, "
              "parts_sent = MAX(parts_sent, :parts) WHERE id = :id"),
-      final_(db, "UPDATE outbox SET status = :status, last_error = :error WHERE id = :id"),
+      final_(db,
+             "UPDATE outbox SET status = :status, head = 0, last_error = :error WHERE id = :id"),
+      pass_head_(db, kPassHead),
       delivered_(db,
                  "SELECT id, body, sent_at FROM outbox WHERE person_id = :person AND "
                  "status = 'sent' AND id > :after ORDER BY id LIMIT :limit"),
@@ -125,6 +130,7 @@ void OutboxRepo::mark_sent(std::int64_t id,
       .bind_or_null(":window", window)
       .bind(":id", id)
       .exec();
+  Query(pass_head_).bind(":id", id).exec();
 }
 
 void OutboxRepo::mark_retry(std::int64_t id,
@@ -178,6 +184,7 @@ int OutboxRepo::record_receipt_until(const std::string& kind,
 
 void OutboxRepo::mark_final(std::int64_t id, const std::string& status, const std::string& error) {
   Query(final_).bind(":status", status).bind(":error", error).bind(":id", id).exec();
+  Query(pass_head_).bind(":id", id).exec();
 }
 
 int OutboxRepo::reset_sending() {
@@ -227,7 +234,14 @@ int OutboxRepo::requeue_dead(std::int64_t id, std::int64_t now_ms) {
                       "WHERE status = 'dead' AND (:id = 0 OR id = :id)");
   q.bind(":now", static_cast<int64_t>(now_ms));
   q.bind(":id", static_cast<int64_t>(id));
-  return q.exec();
+  const int n = q.exec();
+  // A requeued message may be older than its person's current head: mark the heads afresh.
+  if (n > 0)
+    db_.exec(
+        "UPDATE outbox SET head = (id IN (SELECT MIN(id) FROM outbox WHERE status IN ('pending', "
+        "'sending') "
+        "GROUP BY person_id)) WHERE status IN ('pending', 'sending')");
+  return n;
 }
 
 std::int64_t OutboxRepo::count_dead() {

@@ -106,6 +106,7 @@ class OutboxRepo {
   SQLite::Statement sent_;
   SQLite::Statement retry_;
   SQLite::Statement final_;
+  SQLite::Statement pass_head_;
   SQLite::Statement delivered_;
   SQLite::Statement dead_;
   SQLite::Statement count_open_;

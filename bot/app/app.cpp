@@ -42,7 +42,7 @@ namespace {
 storage::DbOptions db_options(const Config& c, bool read_only) {
   storage::DbOptions o;
   o.path = c.database.path;
-  o.full_sync = c.database.synchronous == "full";
+  o.full_sync = false;  // NORMAL; the inbox and token commits are FULL when configured (below)
   o.busy_timeout_ms = static_cast<int>(c.database.busy_timeout.count());
   o.read_only = read_only;
   return o;
@@ -203,7 +203,8 @@ App::App(Config config, AppOptions options)
                                               [this] { impl_->sender->kick(); });
   m.inbox = std::make_unique<storage::InboxWriter>(
       *m.writer, m.clock,
-      [this](storage::Store&, const std::vector<std::int64_t>&) { impl_->router->kick(); });
+      [this](storage::Store&, const std::vector<std::int64_t>&) { impl_->router->kick(); },
+      m.config.database.synchronous == "full");
 
   sender::SenderOptions so;
   so.max_attempts = m.config.sender.max_attempts;

@@ -1,10 +1,13 @@
 #include "bot/router/router.hpp"
 
+#include "bot/core/clock.hpp"
+
 namespace outreach::router {
 
 namespace {
 constexpr int kRefill = 64;
-}
+constexpr std::size_t kBatch = 16;
+}  // namespace
 
 Router::Router(storage::DbExecutor& db,
                TurnRunner& runner,
@@ -28,17 +31,37 @@ void Router::pump(storage::Store& store) {
     return;
   if (queue_.empty()) {
     for (std::int64_t id : store.inbox.pending_ids(kRefill)) queue_.push_back(id);
-    const std::int64_t depth = store.inbox.count_pending();
-    pending_.store(depth);
-    metrics_.set("outreach_inbox_depth", {}, static_cast<double>(depth));
+    // Counting walks the pending index: at most once a second (and whenever the queue runs dry).
+    const std::int64_t now = monotonic_us();
+    if (queue_.empty() || now >= next_count_us_) {
+      next_count_us_ = now + 1'000'000;
+      const std::int64_t depth = store.inbox.count_pending();
+      pending_.store(depth);
+      metrics_.set("outreach_inbox_depth", {}, static_cast<double>(depth));
+    }
     if (queue_.empty())
       return;
   }
-  const std::int64_t id = queue_.front();
-  queue_.pop_front();
-  const TurnResult r = runner_.run(store, id);
-  turns_.fetch_add(1);
-  if (r.replies > 0 || !r.ran)
+  if (recover_until_ < 0)
+    recover_until_ =
+        store.db.execAndGet("SELECT COALESCE(MAX(id), 0) FROM inbox WHERE status = 'pending'")
+            .getInt64();
+  std::vector<TurnResult> results;
+  if (queue_.front() <= recover_until_) {
+    results.push_back(runner_.run(store, queue_.front()));  // may have crashed the process before
+    queue_.pop_front();
+  } else {
+    std::vector<std::int64_t> batch;
+    while (!queue_.empty() && batch.size() < kBatch) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    results = runner_.run_batch(store, batch);
+  }
+  bool replies = false;
+  for (const TurnResult& r : results) replies = replies || r.replies > 0 || !r.ran;
+  turns_.fetch_add(results.size());
+  if (replies)
     on_replies_();  // a failed turn may have queued an apology
   kick();
 }

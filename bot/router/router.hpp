@@ -2,8 +2,10 @@
 // Router: turns pending inbox rows into turns, oldest first, one at a time on the DB thread —
 // so each conversation has exactly one turn in flight and sees its messages in order. kick()
 // is called after every inbox commit and at start (rows left pending by a crash are picked up
-// then); each pump task runs one turn and re-posts itself while work remains, so inbox flushes
-// interleave with turns instead of waiting behind a long backlog.
+// then); each pump task runs a small batch of turns in one transaction (TurnRunner::run_batch:
+// up to 16 turns, a few milliseconds) and re-posts itself while work remains, so inbox flushes
+// interleave with turns instead of waiting behind a long backlog. Rows that were pending when
+// the process started (a crash may have left them) run one at a time with attempts counted.
 // Thread-safety: kick(), pause() and counters are safe from any thread; pumping is confined to
 // the DB thread.
 
@@ -47,7 +49,9 @@ class Router {
   std::atomic<bool> paused_{false};
   std::atomic<std::uint64_t> turns_{0};
   std::atomic<std::int64_t> pending_{0};
-  std::deque<std::int64_t> queue_;  // DB thread only
+  std::deque<std::int64_t> queue_;   // DB thread only
+  std::int64_t next_count_us_ = 0;   // DB thread only
+  std::int64_t recover_until_ = -1;  // rows up to this id were pending at start (DB thread only)
 };
 
 }  // namespace outreach::router

@@ -42,7 +42,10 @@ TurnResult TurnRunner::run(storage::Store& store, std::int64_t inbox_id) {
     return {};
   }
   try {
-    return run_once(store, inbox_id, event, snapshot, start_us);
+    SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+    TurnResult r = body(store, inbox_id, event, snapshot, start_us);
+    tx.commit();
+    return r;
   } catch (const std::exception& e) {
     log::error("router", "turn_failed",
                {{"inbox", inbox_id}, {"what", std::string_view(e.what())}});
@@ -52,12 +55,52 @@ TurnResult TurnRunner::run(storage::Store& store, std::int64_t inbox_id) {
   }
 }
 
-TurnResult TurnRunner::run_once(storage::Store& store,
-                                std::int64_t inbox_id,
-                                const InboundEvent& event,
-                                const std::shared_ptr<const content::Snapshot>& snapshot,
-                                std::int64_t start_us) {
+std::vector<TurnResult> TurnRunner::run_batch(storage::Store& store,
+                                              const std::vector<std::int64_t>& inbox_ids) {
+  std::vector<TurnResult> results;
+  results.reserve(inbox_ids.size());
+  auto snapshot = content_.snapshot();
   SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+  for (const std::int64_t inbox_id : inbox_ids) {
+    const std::int64_t start_us = monotonic_us();
+    auto row = store.inbox.get_pending(inbox_id);
+    if (!row) {
+      results.emplace_back();
+      continue;
+    }
+    auto parsed = inbound_from_json(row->payload);
+    if (!parsed || !snapshot || row->attempts > kMaxAttempts) {
+      fail(store, inbox_id, parsed ? &*parsed : nullptr,
+           !parsed     ? "stored event is not readable"
+           : !snapshot ? "no content loaded"
+                       : "gave up",
+           false);
+      results.emplace_back();
+      continue;
+    }
+    store.db.exec("SAVEPOINT turn");
+    try {
+      results.push_back(body(store, inbox_id, *parsed, snapshot, start_us));
+      store.db.exec("RELEASE turn");
+    } catch (const std::exception& e) {
+      store.db.exec("ROLLBACK TO turn");
+      store.db.exec("RELEASE turn");
+      log::error("router", "turn_failed",
+                 {{"inbox", inbox_id}, {"what", std::string_view(e.what())}});
+      metrics_.inc("outreach_turns_total", {{"handler", "error"}, {"outcome", "error"}});
+      fail(store, inbox_id, &*parsed, e.what(), false);
+      results.emplace_back();
+    }
+  }
+  tx.commit();
+  return results;
+}
+
+TurnResult TurnRunner::body(storage::Store& store,
+                            std::int64_t inbox_id,
+                            const InboundEvent& event,
+                            const std::shared_ptr<const content::Snapshot>& snapshot,
+                            std::int64_t start_us) {
   const std::int64_t now = clock_.now_ms();
   std::string language = options_.default_language;
   if (event.language == "vi" || event.language == "en")
@@ -115,7 +158,6 @@ TurnResult TurnRunner::run_once(storage::Store& store,
     }
   }
   store.inbox.finish(inbox_id, "done", now, {}, false);
-  tx.commit();
 
   metrics_.inc("outreach_turns_total", {{"handler", turn.handler}, {"outcome", "ok"}});
   metrics_.observe("outreach_turn_duration_seconds", {}, static_cast<double>(latency_us) / 1e6);
@@ -133,9 +175,12 @@ TurnResult TurnRunner::run_once(storage::Store& store,
 void TurnRunner::fail(storage::Store& store,
                       std::int64_t inbox_id,
                       const InboundEvent* event,
-                      const std::string& error) {
+                      const std::string& error,
+                      bool own_transaction) {
   try {
-    SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::optional<SQLite::Transaction> tx;
+    if (own_transaction)
+      tx.emplace(store.db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t now = clock_.now_ms();
     auto snapshot = content_.snapshot();
     if (event != nullptr && snapshot && !event->user_id.empty() &&
@@ -147,7 +192,8 @@ void TurnRunner::fail(storage::Store& store,
       store.outbox.enqueue(p.id, inbox_id, 0, "reply", nlohmann::json(apology).dump(), now);
     }
     store.inbox.finish(inbox_id, "failed", now, error.substr(0, 500), false);
-    tx.commit();
+    if (tx)
+      tx->commit();
   } catch (const std::exception& e) {
     log::error("router", "fail_record_failed",
                {{"inbox", inbox_id}, {"what", std::string_view(e.what())}});

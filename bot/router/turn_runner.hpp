@@ -5,11 +5,18 @@
 // handler throws, the transaction rolls back and a second, small transaction writes the
 // apology and marks the row failed. An event that crashed the process kMaxAttempts times is
 // given up (failed) instead of crashing it again.
+//
+// run_batch() runs several turns in one transaction, each inside its own SAVEPOINT: a turn
+// that throws rolls back alone (and gets the apology), and the batch pays for one commit —
+// the pages turns share (inbox, outbox, interactions) are written to the WAL once, not once
+// per turn. Batched turns do not count attempts; the router runs the rows left pending by a
+// crash one at a time, with attempts, so a turn that crashes the process is still found.
 // Thread-safety: DB thread only.
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
@@ -46,17 +53,22 @@ class TurnRunner {
              RunnerOptions options);
 
   TurnResult run(storage::Store& store, std::int64_t inbox_id);
+  std::vector<TurnResult> run_batch(storage::Store& store,
+                                    const std::vector<std::int64_t>& inbox_ids);
 
  private:
-  TurnResult run_once(storage::Store& store,
-                      std::int64_t inbox_id,
-                      const InboundEvent& event,
-                      const std::shared_ptr<const content::Snapshot>& snapshot,
-                      std::int64_t start_us);
+  // The turn's work, inside a transaction or savepoint the caller owns.
+  TurnResult body(storage::Store& store,
+                  std::int64_t inbox_id,
+                  const InboundEvent& event,
+                  const std::shared_ptr<const content::Snapshot>& snapshot,
+                  std::int64_t start_us);
+  // The apology and the failed mark; `own_transaction` false inside a batch.
   void fail(storage::Store& store,
             std::int64_t inbox_id,
             const InboundEvent* event,
-            const std::string& error);
+            const std::string& error,
+            bool own_transaction = true);
 
   const content::ContentStore& content_;
   Dispatcher& dispatcher_;

@@ -80,17 +80,25 @@ net::awaitable<void> Sender::loop() {
         std::int64_t dead = 0;
       };
 
-      Claim claim = co_await db_.run([now, room](storage::Store& s) {
+      // The gauges count index entries: once a second is plenty, whatever the traffic.
+      const bool count = now >= next_count_ms_;
+      if (count)
+        next_count_ms_ = now + 1000;
+      Claim claim = co_await db_.run([now, room, count](storage::Store& s) {
         Claim c;
         c.items = s.outbox.claim_due(now, room);
         if (c.items.empty())
           c.next_due = s.outbox.next_due_at();
-        c.open = s.outbox.count_open();
-        c.dead = s.outbox.count_dead();
+        if (count) {
+          c.open = s.outbox.count_open();
+          c.dead = s.outbox.count_dead();
+        }
         return c;
       });
-      metrics_.set("outreach_outbox_depth", {}, static_cast<double>(claim.open));
-      metrics_.set("outreach_dead_letters", {}, static_cast<double>(claim.dead));
+      if (count) {
+        metrics_.set("outreach_outbox_depth", {}, static_cast<double>(claim.open));
+        metrics_.set("outreach_dead_letters", {}, static_cast<double>(claim.dead));
+      }
       for (auto& item : claim.items) {
         in_flight_.fetch_add(1);
         net::co_spawn(strand_, send_one(std::move(item)),

@@ -69,7 +69,8 @@ class Sender {
   SenderOptions options_;
   std::map<ChannelKind, channels::ChannelClient*> clients_;
   boost::asio::steady_timer wake_;
-  bool kicked_ = false;  // strand only
+  bool kicked_ = false;             // strand only
+  std::int64_t next_count_ms_ = 0;  // when to refresh the depth gauges (strand)
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   std::atomic<int> in_flight_{0};

@@ -228,8 +228,10 @@ TEST_F(TokenCrash, DeadLettersAreListedAndCanBeSentAgain) {
   EXPECT_EQ(list.code, 0) << list.err;
   EXPECT_NE(list.out.find("Zalo error -213"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find(kOa), std::string::npos) << list.out;
-  auto metrics = testing::http_request(port, "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("outreach_dead_letters 1"), std::string::npos);
+  EXPECT_TRUE(eventually([&] {  // the gauge is refreshed once a second
+    return testing::http_request(port, "GET", "/metrics").body.find("outreach_dead_letters 1") !=
+           std::string::npos;
+  }));
   auto again = testing::run_bot(args({"dead-letters", "--requeue-all"}), dir.path().string());
   EXPECT_EQ(again.code, 0) << again.err;
   ASSERT_TRUE(eventually([&] { return sent_ok() == 1; }));

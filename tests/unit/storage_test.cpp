@@ -120,6 +120,23 @@ TEST_F(StorageTest, OutboxClaimsOnlyTheOldestOpenRowOfEachPerson) {
   EXPECT_EQ(second[0].id, a2);
 }
 
+TEST_F(StorageTest, ADeadLetterPassesTheTurnAndARequeuedOneGoesFirstAgain) {
+  const auto a = store_->people.touch("web", "web", "a", "", "vi", 1).id;
+  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, "reply", "{}", 10);
+  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, "reply", "{}", 10);
+  ASSERT_EQ(store_->outbox.claim_due(10, 10).size(), 1u);
+  store_->outbox.mark_final(a1, "dead", "refused");
+  auto next = store_->outbox.claim_due(10, 10);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].id, a2);
+  store_->outbox.mark_retry(a2, 10, "HTTP 503");
+  EXPECT_EQ(store_->outbox.requeue_dead(0, 20), 1);
+  auto first = store_->outbox.claim_due(20, 10);  // the older one again, alone
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, a1);
+  EXPECT_EQ(store_->outbox.count_dead(), 0);
+}
+
 TEST_F(StorageTest, OutboxRetryWaitsUntilItsTime) {
   const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
   const auto id = store_->outbox.enqueue(p, std::nullopt, 0, "reply", "{}", 10);

@@ -113,6 +113,8 @@ struct MockPlatform::Impl {
   bool held = false;                             // guarded by mu
   int rotation = 0;                              // guarded by mu
   int next_id = 0;                               // guarded by mu
+  bool recording = true;                         // guarded by mu
+  std::atomic<std::uint64_t> count{0};
 
   // The next fault for `platform` whose kind passes `accept`, consumed.
   std::optional<Fault> take_fault(Platform platform,
@@ -131,9 +133,12 @@ struct MockPlatform::Impl {
     c.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
+    count.fetch_add(1);
     std::function<void(const Call&)> obs;
     {
       std::lock_guard lock(mu);
+      if (!recording)
+        return;
       calls.push_back(c);
       obs = observer;
     }
@@ -536,6 +541,15 @@ void MockPlatform::reset() {
 void MockPlatform::on_call(std::function<void(const Call&)> observer) {
   std::lock_guard lock(impl_->mu);
   impl_->observer = std::move(observer);
+}
+
+void MockPlatform::set_recording(bool on) {
+  std::lock_guard lock(impl_->mu);
+  impl_->recording = on;
+}
+
+std::uint64_t MockPlatform::call_count() const {
+  return impl_->count.load();
 }
 
 }  // namespace outreach::mock

@@ -115,6 +115,10 @@ class MockPlatform {
   // Called with every recorded call (the demo prints the bot's replies).
   void on_call(std::function<void(const Call&)> observer);
 
+  // With recording off (the benchmark), calls are only counted.
+  void set_recording(bool on);
+  std::uint64_t call_count() const;
+
   struct Impl;
 
  private:

@@ -1,6 +1,7 @@
 #include "content/loader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -281,6 +282,140 @@ void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   }
 }
 
+// "08:00" → 480; -1 when malformed.
+int minute_of_day(std::string_view hm) {
+  if (hm.size() != 5 || hm[2] != ':')
+    return -1;
+  int h = 0;
+  int m = 0;
+  auto [p1, e1] = std::from_chars(hm.data(), hm.data() + 2, h);
+  auto [p2, e2] = std::from_chars(hm.data() + 3, hm.data() + 5, m);
+  if (e1 != std::errc{} || e2 != std::errc{} || p1 != hm.data() + 2 || p2 != hm.data() + 5 ||
+      h > 24 || m > 59 || (h == 24 && m != 0))
+    return -1;
+  return h * 60 + m;
+}
+
+int bounded_int(Checker& c, const YAML::Node& map, const char* key, int fallback, int lo, int hi) {
+  const YAML::Node n = map[key];
+  if (!n.IsDefined() || n.IsNull())
+    return fallback;
+  int v = fallback;
+  try {
+    v = n.as<int>();
+  } catch (const YAML::Exception&) {
+    c.error(n, std::string("'") + key + "' must be a whole number");
+    return fallback;
+  }
+  if (v < lo || v > hi)
+    c.error(n, std::string("'") + key + "' must be between " + std::to_string(lo) + " and " +
+                   std::to_string(hi));
+  return v;
+}
+
+// booking.yaml: optional; without it the booking capability says how to book by phone.
+void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "booking.yaml", false);
+  if (!root)
+    return;
+  Checker c(problems, "booking.yaml");
+  if (!root->IsMap())
+    return c.error(*root, "must be a mapping (office, place, topics, advisors, rules…)");
+  BookingSetup& b = s.booking;
+  const YAML::Node& r = *root;
+  b.office = c.text(r, "office");
+  if (!b.office.empty() && !s.offices.contains(b.office))
+    c.error(r["office"], "unknown office '" + b.office + "' (see offices.yaml)");
+  b.place = bilingual(c, r, "place");
+  b.online = bilingual(c, r, "online", false);
+  b.map_url = c.text(r, "map_url", false, 300);
+  if (!b.map_url.empty() && !b.map_url.starts_with("https://"))
+    c.error(r["map_url"], "map_url must start with https://");
+  b.slot_minutes = bounded_int(c, r, "slot_minutes", 45, 10, 240);
+  b.buffer_minutes = bounded_int(c, r, "buffer_minutes", 15, 0, 120);
+  b.min_notice_hours = bounded_int(c, r, "min_notice_hours", 12, 0, 24 * 14);
+  b.max_days_ahead = bounded_int(c, r, "max_days_ahead", 30, 1, 180);
+  const YAML::Node rules = r["rules"];
+  if (rules.IsDefined() && !rules.IsMap())
+    c.error(rules, "'rules' must be a mapping");
+  if (rules.IsMap()) {
+    b.late_cancel_hours = bounded_int(c, rules, "late_cancel_hours", 4, 0, 24 * 7);
+    b.max_active = bounded_int(c, rules, "max_active_per_person", 2, 1, 20);
+    b.max_reschedules = bounded_int(c, rules, "max_reschedules", 2, 0, 20);
+    b.waitlist_offer_minutes = bounded_int(c, rules, "waitlist_offer_minutes", 120, 5, 24 * 60);
+    if (const YAML::Node rem = rules["reminders_minutes_before"]; rem.IsDefined()) {
+      b.reminder_minutes.clear();
+      if (!rem.IsSequence())
+        c.error(rem, "'reminders_minutes_before' must be a list of minutes");
+      for (const auto& v : rem) {
+        const int minutes = v.as<int>(-1);
+        if (minutes < 5 || minutes > 14 * 24 * 60)
+          c.error(v, "a reminder must be 5 minutes to 14 days before the session");
+        else
+          b.reminder_minutes.push_back(minutes);
+      }
+    }
+  }
+  for (const auto& t : r["topics"]) {
+    BookingTopic topic{c.text(t, "id"), bilingual(c, t, "title")};
+    if (!valid_id(topic.id))
+      c.error(t, "topic id '" + topic.id + "' must use a-z, 0-9, - and _");
+    topic.title.vi = std::string(text::prefix_code_points(topic.title.vi, 60));
+    b.topics.push_back(std::move(topic));
+  }
+  if (b.topics.empty() || b.topics.size() > 10)
+    c.error(r, "'topics' must list 1–10 topics (they become buttons)");
+  static constexpr const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  for (const auto& n : r["advisors"]) {
+    Advisor a;
+    a.id = c.text(n, "id");
+    if (!valid_id(a.id))
+      c.error(n, "advisor id '" + a.id + "' must use a-z, 0-9, - and _");
+    a.name = bilingual(c, n, "name");
+    a.topics = c.list(n, "topics", 1, 10);
+    for (const auto& t : a.topics)
+      if (b.topic(t) == nullptr)
+        c.error(n["topics"], "advisor '" + a.id + "': unknown topic '" + t + "'");
+    a.seats = bounded_int(c, n, "seats", 1, 1, 100);
+    const YAML::Node hours = n["hours"];
+    if (!hours.IsMap())
+      c.error(n,
+              "advisor '" + a.id + "': 'hours' must map mon…sun to lists like [\"08:00-11:30\"]");
+    for (int d = 0; d < 7 && hours.IsMap(); ++d) {
+      for (const auto& span : hours[kDays[d]]) {
+        const std::string text = span.as<std::string>("");
+        const int from =
+            text.size() == 11 && text[5] == '-' ? minute_of_day(text.substr(0, 5)) : -1;
+        const int to = from < 0 ? -1 : minute_of_day(text.substr(6, 5));
+        if (from < 0 || to <= from) {
+          c.error(span, "advisor '" + a.id + "': hours must look like \"08:00-11:30\"");
+          continue;
+        }
+        a.hours[d].emplace_back(from, to);
+      }
+    }
+    if (b.advisor(a.id) != nullptr)
+      c.error(n, "duplicate advisor id '" + a.id + "'");
+    b.advisors.push_back(std::move(a));
+  }
+  if (b.advisors.empty())
+    c.error(r, "'advisors' must list at least one advisor");
+  for (const auto& t : b.topics)
+    if (std::none_of(b.advisors.begin(), b.advisors.end(), [&](const Advisor& a) {
+          return std::find(a.topics.begin(), a.topics.end(), t.id) != a.topics.end();
+        }))
+      c.warning(r["topics"], "no advisor takes topic '" + t.id + "'");
+  for (const auto& h : r["holidays"]) {
+    const std::string date = c.text(h, "date");
+    const auto day = parse_date(date);
+    if (!day)
+      c.error(h, "holiday date '" + date + "' must be YYYY-MM-DD");
+    else
+      b.holidays[*day] = bilingual(c, h, "name");
+  }
+  b.enabled = c.errors() == 0;
+}
+
 void load_topics(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
   auto root = load_yaml_file(problems, dir, "topics.yaml", true);
   if (!root)
@@ -504,8 +639,11 @@ void load_flow(std::vector<Problem>& problems,
       st.max = n["max"].as<std::int64_t>(0);
       if (st.max < st.min)
         c.error(n, "step '" + st.id + "': max must be ≥ min");
-    } else {
-      c.error(n, "step '" + st.id + "': kind must be choice, text or number");
+    } else if (std::find(custom_step_kinds().begin(), custom_step_kinds().end(), st.kind) ==
+               custom_step_kinds().end()) {
+      std::string kinds = "choice, text, number";
+      for (auto k : custom_step_kinds()) kinds += ", " + std::string(k);
+      c.error(n, "step '" + st.id + "': kind must be one of " + kinds);
     }
     f.steps.push_back(std::move(st));
   }
@@ -748,6 +886,7 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
     load_intents(pr, dir, *s);
     load_abbreviations(pr, dir, *s);
     load_neutral(pr, dir, *s);
+    load_booking(pr, dir, *s);
     for (const auto& rel : files_in(dir, "flows", ".yaml")) load_flow(pr, dir, rel, *s);
     for (const auto& rel : files_in(dir, "explainers", ".md"))
       load_explainer(pr, dir, rel, kVi, today_day, *s);

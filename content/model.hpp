@@ -89,7 +89,7 @@ struct Choice {
 
 struct FlowStep {
   std::string id;
-  std::string kind;    // choice | text | number
+  std::string kind;    // choice | text | number, or a kind a capability adds (custom_step_kinds)
   std::string prompt;  // UI key
   std::vector<Choice> choices;
   bool optional = false;
@@ -110,6 +110,44 @@ struct Flow {
 
   const FlowStep* step(std::string_view step_id) const;
   int index_of(std::string_view step_id) const;  // -1 when unknown
+};
+
+// The Startup Advisory Office's booking set-up (booking.yaml).
+struct BookingTopic {
+  std::string id;
+  Bilingual title;
+};
+
+struct Advisor {
+  std::string id;
+  Bilingual name;  // a role or a name, as the office wants it shown
+  std::vector<std::string> topics;
+  // Opening hours by weekday (0 = Sunday): [from, to) in minutes after midnight, local time.
+  std::vector<std::pair<int, int>> hours[7];
+  int seats = 1;  // 1: a private session; more: a group clinic
+};
+
+struct BookingSetup {
+  bool enabled = false;  // false when booking.yaml is absent
+  std::string office;    // offices.yaml id shown as the contact
+  Bilingual place;
+  std::string map_url;
+  Bilingual online;  // empty: no online option
+  std::vector<BookingTopic> topics;
+  std::vector<Advisor> advisors;
+  int slot_minutes = 45;
+  int buffer_minutes = 15;
+  int min_notice_hours = 12;
+  int max_days_ahead = 30;
+  std::map<std::int64_t, Bilingual> holidays;  // local day → name
+  int late_cancel_hours = 4;                   // no change or cancel in the chat closer than this
+  int max_active = 2;                          // active bookings per person
+  int max_reschedules = 2;                     // per booking
+  int waitlist_offer_minutes = 120;            // how long a freed seat is held for the next in line
+  std::vector<int> reminder_minutes = {24 * 60, 120};  // before the session
+
+  const BookingTopic* topic(std::string_view id) const;
+  const Advisor* advisor(std::string_view id) const;
 };
 
 // Phrases that mean an intent (menu, help, booking…), matched after folding: `phrases` only as
@@ -138,6 +176,7 @@ struct Snapshot {
   std::map<std::string, Explainer, std::less<>> explainers_vi;
   std::map<std::string, Explainer, std::less<>> explainers_en;
   std::map<std::string, Flow, std::less<>> flows;
+  BookingSetup booking;
   std::vector<Intent> intents;
   std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
   std::vector<Abbreviation> abbreviations;
@@ -157,6 +196,20 @@ struct Snapshot {
 
 // Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible.
 std::optional<std::int64_t> parse_date(std::string_view ymd);
+
+// Calendar arithmetic on day numbers (days since 1970-01-01; for local days see local_day).
+struct CivilDate {
+  int y = 0;
+  int m = 0;
+  int d = 0;
+};
+
+std::optional<std::int64_t> day_from_civil(int y, int m, int d);  // nullopt: no such date
+CivilDate civil_from_day(std::int64_t day);
+int weekday_of(std::int64_t day);  // 0 = Sunday … 6 = Saturday
+
+// Step kinds beyond choice / text / number that capabilities implement (phone, booking…).
+const std::vector<std::string_view>& custom_step_kinds();
 
 // UI keys the code uses; check-content refuses content that lacks any of them.
 const std::vector<std::string_view>& required_ui_keys();

@@ -10,6 +10,7 @@ namespace outreach::handlers {
 namespace {
 
 constexpr std::string_view kConfirmStep = "_confirm";
+constexpr std::string_view kResume = "_resume";
 
 std::optional<std::int64_t> parse_number(std::string_view s) {
   std::string digits;
@@ -35,7 +36,14 @@ void FlowEngine::on_complete(std::string flow_id, Complete fn) {
   complete_[std::move(flow_id)] = std::move(fn);
 }
 
-void FlowEngine::start(Turn& turn, storage::Store& tx, std::string_view flow_id) {
+void FlowEngine::on_step(std::string kind, CustomStep step) {
+  custom_[std::move(kind)] = std::move(step);
+}
+
+void FlowEngine::start(Turn& turn,
+                       storage::Store& tx,
+                       std::string_view flow_id,
+                       nlohmann::json answers) {
   const content::Flow* flow = turn.content.flow(flow_id);
   if (flow == nullptr || flow->steps.empty()) {
     turn.outcome = "missing_flow";
@@ -44,11 +52,32 @@ void FlowEngine::start(Turn& turn, storage::Store& tx, std::string_view flow_id)
   }
   turn.state.clear_flow();
   turn.state.flow = flow->id;
+  turn.state.data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
   ask(turn, tx, *flow, 0);
 }
 
-void FlowEngine::ask(
-    Turn& turn, storage::Store& tx, const content::Flow& flow, int index, std::string note) {
+void FlowEngine::reopen(Turn& turn,
+                        storage::Store& tx,
+                        std::string_view flow_id,
+                        nlohmann::json answers,
+                        std::string_view step_id,
+                        std::string note) {
+  const content::Flow* flow = turn.content.flow(flow_id);
+  if (flow == nullptr || flow->index_of(step_id) < 0)
+    return start(turn, tx, flow_id, std::move(answers));
+  turn.state.clear_flow();
+  turn.state.flow = flow->id;
+  turn.state.data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
+  turn.state.data[std::string(kResume)] = true;  // after this step, back to the summary
+  ask(turn, tx, *flow, flow->index_of(step_id), std::move(note));
+}
+
+void FlowEngine::ask(Turn& turn,
+                     storage::Store& tx,
+                     const content::Flow& flow,
+                     int index,
+                     std::string note,
+                     std::vector<Button> offer) {
   const content::FlowStep& step = flow.steps[static_cast<std::size_t>(index)];
   turn.state.step = step.id;
   std::string message = note.empty() ? std::string{} : note + "\n\n";
@@ -56,7 +85,11 @@ void FlowEngine::ask(
   if (flow.steps.size() > 1)
     message += "\n" + turn.ui("flow.step_of", {{"n", std::to_string(index + 1)},
                                                {"total", std::to_string(flow.steps.size())}});
-  std::vector<Button> buttons;
+  std::vector<Button> buttons = std::move(offer);
+  if (buttons.empty()) {
+    if (auto custom = custom_.find(step.kind); custom != custom_.end() && custom->second.choices)
+      buttons = custom->second.choices(turn, tx, turn.state.data);
+  }
   for (const content::Choice& c : step.choices)
     buttons.push_back(turn.button(c.label, "flow:choice:" + c.value));
   if (step.optional)
@@ -138,7 +171,19 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
   const std::string invalid = step.invalid.empty() ? std::string{} : turn.ui(step.invalid);
   const std::string typed(text::trim(turn.event.text));
   nlohmann::json value;
-  if (step.kind == "choice") {
+  if (auto custom = custom_.find(step.kind); custom != custom_.end()) {
+    std::string_view chosen;
+    if (payload.starts_with("flow:choice:"))
+      chosen = payload.substr(12);
+    else if (!payload.empty())
+      return ask(turn, tx, *flow, index, turn.ui("flow.invalid_choice"));
+    StepAnswer answer = custom->second.read(turn, tx, chosen, typed, turn.state.data);
+    if (!answer.value) {
+      turn.outcome = "invalid_answer";
+      return ask(turn, tx, *flow, index, std::move(answer.note), std::move(answer.offer));
+    }
+    value = std::move(*answer.value);
+  } else if (step.kind == "choice") {
     std::string chosen;
     if (payload.starts_with("flow:choice:")) {
       chosen = std::string(payload.substr(12));
@@ -189,6 +234,10 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
 }
 
 void FlowEngine::advance(Turn& turn, storage::Store& tx, const content::Flow& flow, int index) {
+  if (turn.state.data.contains(kResume))  // reopened: skip the steps already answered
+    while (index < static_cast<int>(flow.steps.size()) &&
+           turn.state.data.contains(flow.steps[static_cast<std::size_t>(index)].id))
+      ++index;
   if (index < static_cast<int>(flow.steps.size()))
     return ask(turn, tx, flow, index);
   if (flow.confirm.empty())
@@ -201,6 +250,8 @@ std::string FlowEngine::display_value(const Turn& turn,
                                       const nlohmann::json& value) const {
   if (value.is_null())
     return "—";
+  if (auto custom = custom_.find(step.kind); custom != custom_.end() && custom->second.display)
+    return custom->second.display(turn, value);
   if (step.kind == "choice") {
     for (const auto& c : step.choices)
       if (value.is_string() && value.get<std::string>() == c.value)
@@ -216,6 +267,9 @@ void FlowEngine::show_confirm(Turn& turn, storage::Store& tx, const content::Flo
     auto it = turn.state.data.find(step.id);
     vars[step.id] = display_value(turn, step, it == turn.state.data.end() ? nlohmann::json() : *it);
   }
+  for (const auto& [key, value] : turn.state.data.items())  // values given at start (a booking ref)
+    if (value.is_string() && !vars.contains(key))
+      vars[key] = value.get<std::string>();
   turn.say(
       turn.ui(flow.confirm, vars),
       {turn.button("flow.confirm", "flow:confirm"), turn.button("flow.back", "flow:back"),

@@ -14,14 +14,39 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "handlers/turn.hpp"
 
 namespace outreach::handlers {
+
+// A step kind a capability implements (content::custom_step_kinds): its buttons depend on the
+// answers so far (free times for the chosen topic), and it reads typed answers its own way
+// (a phone number, "thứ 5 tuần sau").
+struct StepAnswer {
+  std::optional<nlohmann::json> value;  // set: accepted
+  std::string note;                     // refused: why, shown above the prompt
+  std::vector<Button> offer;            // refused: buttons instead of the default ones
+};
+
+struct CustomStep {
+  // The step's buttons (payload "flow:choice:<value>") given the answers so far.
+  std::function<std::vector<Button>(Turn&, storage::Store&, const nlohmann::json& answers)> choices;
+  // Reads a pressed choice (`chosen`, empty for typed text) or the typed text.
+  std::function<StepAnswer(Turn&,
+                           storage::Store&,
+                           std::string_view chosen,
+                           std::string_view typed,
+                           const nlohmann::json& answers)>
+      read;
+  // The value as the summary shows it.
+  std::function<std::string(const Turn&, const nlohmann::json& value)> display;
+};
 
 class FlowEngine {
  public:
@@ -30,9 +55,23 @@ class FlowEngine {
   using Complete = std::function<void(Turn&, storage::Store&, const nlohmann::json& answers)>;
 
   void on_complete(std::string flow_id, Complete fn);
+  void on_step(std::string kind, CustomStep step);
 
-  // Starts `flow_id` (replacing any form in progress) and asks its first step.
-  void start(Turn& turn, storage::Store& tx, std::string_view flow_id);
+  // Starts `flow_id` (replacing any form in progress) with `answers` already known (values the
+  // steps do not ask, e.g. which booking is being moved) and asks its first step.
+  void start(Turn& turn,
+             storage::Store& tx,
+             std::string_view flow_id,
+             nlohmann::json answers = nlohmann::json::object());
+
+  // From a completion: puts the form back at `step_id` with `answers` and a note (the last seat
+  // went to someone else a moment ago).
+  void reopen(Turn& turn,
+              storage::Store& tx,
+              std::string_view flow_id,
+              nlohmann::json answers,
+              std::string_view step_id,
+              std::string note);
 
   // Continues the form in progress with this turn's input; `payload` is the button pressed (or
   // the command understood), empty for typed text.
@@ -48,8 +87,12 @@ class FlowEngine {
   static std::string expiry_key(std::int64_t person_id);
 
  private:
-  void ask(
-      Turn& turn, storage::Store& tx, const content::Flow& flow, int index, std::string note = {});
+  void ask(Turn& turn,
+           storage::Store& tx,
+           const content::Flow& flow,
+           int index,
+           std::string note = {},
+           std::vector<Button> offer = {});
   void advance(Turn& turn, storage::Store& tx, const content::Flow& flow, int index);
   void show_confirm(Turn& turn, storage::Store& tx, const content::Flow& flow);
   void finish(Turn& turn, storage::Store& tx, const content::Flow& flow);
@@ -59,6 +102,7 @@ class FlowEngine {
                             const nlohmann::json& value) const;
 
   std::map<std::string, Complete, std::less<>> complete_;
+  std::map<std::string, CustomStep, std::less<>> custom_;
 };
 
 }  // namespace outreach::handlers

@@ -108,25 +108,16 @@ void add_main_menu(const Turn& turn, OutboundMessage& message) {
 std::string format_local_time(const Turn& turn, std::int64_t unix_ms) {
   const std::int64_t day = content::local_day(unix_ms);
   const std::int64_t ms_of_day = unix_ms + 7 * 3'600'000 - day * 86'400'000;
-  // Civil from days (H. Hinnant).
-  const std::int64_t z = day + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2);
-  const std::int64_t weekday = ((day % 7) + 11) % 7;  // 1970-01-01 was a Thursday (4)
+  const content::CivilDate c = content::civil_from_day(day);
+  const int weekday = content::weekday_of(day);
   const std::int64_t minutes = ms_of_day / 60'000;
   char hm[8];
   std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60),
                 static_cast<int>(minutes % 60));
   return turn.ui("date.datetime", {{"weekday", turn.ui("date.weekday." + std::to_string(weekday))},
-                                   {"d", std::to_string(d)},
-                                   {"m", std::to_string(m)},
-                                   {"y", std::to_string(y)},
+                                   {"d", std::to_string(c.d)},
+                                   {"m", std::to_string(c.m)},
+                                   {"y", std::to_string(c.y)},
                                    {"time", hm}});
 }
 
@@ -134,6 +125,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers();
 std::vector<std::unique_ptr<Handler>> make_explainer_handlers();
 std::unique_ptr<Handler> make_feedback_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_privacy_handler(FlowEngine& flows);
+std::unique_ptr<Handler> make_booking_handler(FlowEngine& flows);
 
 std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   std::vector<std::unique_ptr<Handler>> out;
@@ -142,7 +134,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<LanguageHandler>());
   out.push_back(std::make_unique<HandoffHandler>());
   out.push_back(std::make_unique<FallbackHandler>());
-  for (std::string_view name : {kBooking, kEvents, kSubscribe, kUnsubscribe})
+  for (std::string_view name : {kEvents, kSubscribe, kUnsubscribe})
     out.push_back(std::make_unique<InfoHandler>(name));
   return out;
 }
@@ -152,6 +144,7 @@ std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows) 
   for (auto& h : make_explainer_handlers()) out.push_back(std::move(h));
   out.push_back(make_feedback_handler(flows));
   out.push_back(make_privacy_handler(flows));
+  out.push_back(make_booking_handler(flows));
   return out;
 }
 

@@ -30,6 +30,8 @@ struct TurnOptions {
   // After staff answer from the platform's own tool, the bot stays quiet this long.
   std::int64_t human_quiet_zalo_ms = 30 * 60 * 1000;
   std::int64_t human_quiet_messenger_ms = 30 * 60 * 1000;
+  // Where people's browsers reach this server (links in messages: the calendar file).
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 class Turn {

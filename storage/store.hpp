@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "storage/booking_repo.hpp"
 #include "storage/conversation_repo.hpp"
 #include "storage/inbox_repo.hpp"
 #include "storage/jobs_repo.hpp"
@@ -24,7 +25,8 @@ struct Store {
         outbox(database),
         jobs(database),
         records(database),
-        tokens(database) {}
+        tokens(database),
+        bookings(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -37,6 +39,7 @@ struct Store {
   JobsRepo jobs;
   RecordsRepo records;
   TokenRepo tokens;
+  BookingRepo bookings;
 };
 
 }  // namespace outreach::storage

@@ -28,6 +28,7 @@
 #include "bot/sender/scheduler.hpp"
 #include "bot/sender/sender.hpp"
 #include "bot/server/http_server.hpp"
+#include "handlers/booking.hpp"
 #include "handlers/flow.hpp"
 #include "handlers/handlers.hpp"
 #include "storage/retention.hpp"
@@ -194,6 +195,10 @@ App::App(Config config, AppOptions options)
   ro.default_language = m.config.default_language;
   ro.turn.human_quiet_zalo_ms = m.config.zalo.human_quiet.count();
   ro.turn.human_quiet_messenger_ms = m.config.messenger.human_quiet.count();
+  ro.turn.public_url =
+      m.config.http.public_url.empty()
+          ? "http://" + m.config.listen.address + ":" + std::to_string(m.config.listen.port)
+          : m.config.http.public_url;
   m.dispatcher =
       std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(m.flows), m.flows);
   m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.understanding,
@@ -238,6 +243,25 @@ App::App(Config config, AppOptions options)
                     return false;
                   });
 
+  m.scheduler->on(std::string(handlers::kBookingReminderJob),
+                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
+                    auto snap = impl_->content.snapshot();
+                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+                    if (!snap || !payload.is_object())
+                      return false;
+                    return handlers::run_booking_reminder(
+                        s, *snap, payload.value("booking_id", std::int64_t{0}),
+                        payload.value("minutes", 0), now);
+                  });
+  m.scheduler->on(std::string(handlers::kBookingOfferJob),
+                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
+                    auto snap = impl_->content.snapshot();
+                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+                    if (!snap || !payload.is_object())
+                      return false;
+                    return handlers::run_offer_expiry(
+                        s, *snap, payload.value("wait_id", std::int64_t{0}), now);
+                  });
   m.scheduler->on(std::string(kRetentionJob),
                   [this](storage::Store& s, const storage::Job&, std::int64_t now) {
                     const std::int64_t days = impl_->config.privacy.retention_days;
@@ -276,7 +300,12 @@ App::App(Config config, AppOptions options)
                    m.config.webchat.poll_timeout,
                    m.config.webchat.enabled,
                    m.zalo_webhook.get(),
-                   m.messenger_webhook.get()};
+                   m.messenger_webhook.get(),
+                   m.writer.get(),
+                   load_secrets().admin_token,
+                   [this] {
+                     impl_->sender->kick();
+                   }};
     m.http = std::make_unique<server::HttpServer>(m.ioc, ho, make_http_handler(std::move(deps)),
                                                   m.metrics);
   }

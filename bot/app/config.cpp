@@ -406,6 +406,13 @@ Config parse_config(const std::string& yaml_text, const std::string& origin) {
                           [&](N v, K kk) {
                             r.integer(v, kk, c.http.max_connections, 1, 100'000);
                           }},
+                         {"public_url",
+                          [&](N v, K kk) {
+                            if (v.IsScalar() && v.as<std::string>().empty())
+                              c.http.public_url.clear();  // derived from listen
+                            else
+                              r.url(v, kk, c.http.public_url);
+                          }},
                      });
              }},
             {"shutdown_grace",
@@ -536,7 +543,8 @@ std::string to_yaml(const Config& c) {
     << ", body_timeout: " << ms_text(c.http.body_timeout)
     << ", idle_timeout: " << ms_text(c.http.idle_timeout)
     << ", write_timeout: " << ms_text(c.http.write_timeout)
-    << ", max_connections: " << c.http.max_connections << " }\n"
+    << ", max_connections: " << c.http.max_connections
+    << ", public_url: " << (c.http.public_url.empty() ? "\"\"" : c.http.public_url) << " }\n"
     << "shutdown_grace: " << ms_text(c.shutdown_grace) << "\n"
     << "log: { level: " << c.log.level << " }\n"
     << "privacy: { store_message_text: " << (c.privacy.store_message_text ? "true" : "false")

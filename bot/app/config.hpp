@@ -41,6 +41,9 @@ struct Config {
     Ms idle_timeout{60'000};    // keep-alive wait for the next request
     Ms write_timeout{30'000};
     std::size_t max_connections = 1024;
+    // Where people's browsers reach this server, for links in messages (the booking's calendar
+    // file): https://bot.example.gov.vn behind nginx. Empty: http://<listen address>:<port>.
+    std::string public_url;
   } http;
 
   Ms shutdown_grace{10'000};  // finish turns and sends in flight, then exit

@@ -4,11 +4,15 @@
 #include <map>
 #include <span>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "bot/core/embedded.hpp"
 #include "bot/core/log.hpp"
+#include "bot/net/crypto.hpp"
+#include "handlers/booking.hpp"
+#include "handlers/booking_slots.hpp"
 
 namespace outreach::app {
 
@@ -248,6 +252,160 @@ net::awaitable<Response> accept_events(RouteDeps& d,
   co_return server::json_response(req, 200, "{\"ok\":true}");
 }
 
+// GET /booking/<ref>.ics?k=<key>: the booking as a calendar file. The key is the booking's
+// secret, so the link works for the person it was sent to and nobody who guesses a ref.
+net::awaitable<Response> booking_calendar(RouteDeps& d,
+                                          const Request& req,
+                                          RequestInfo& info,
+                                          std::string_view path,
+                                          std::string_view query) {
+  info.route = "booking_ics";
+  std::string_view ref = path.substr(9);
+  if (!ref.ends_with(".ics") || ref.size() > 40)
+    co_return server::json_error(req, 404, "not_found", "no such booking");
+  ref.remove_suffix(4);
+  const auto q = parse_query(query);
+  const std::string key = q.contains("k") ? q.at("k") : std::string{};
+  auto snapshot = d.content.snapshot();
+  auto booking = co_await d.reader.run(
+      [r = std::string(ref)](storage::Store& s) { return s.bookings.by_ref(r); });
+  if (!booking || !snapshot || key.empty() ||
+      !outreach::net::constant_time_equal(key, booking->ics_key))
+    co_return server::json_error(req, 404, "not_found", "no such booking");
+  Response res = server::make_response(req, 200, handlers::booking_ics(*booking, *snapshot),
+                                       "text/calendar; charset=utf-8");
+  res.set(http::field::content_disposition, "attachment; filename=\"" + booking->ref + ".ics\"");
+  res.set(http::field::cache_control, "no-store");
+  co_return res;
+}
+
+// Local day number of YYYY-MM-DD, or `fallback` when absent; nullopt when malformed.
+std::optional<std::int64_t> day_param(const std::map<std::string, std::string, std::less<>>& q,
+                                      std::string_view key,
+                                      std::int64_t fallback) {
+  auto it = q.find(key);
+  if (it == q.end() || it->second.empty())
+    return fallback;
+  return content::parse_date(it->second);
+}
+
+nlohmann::json booking_json(const storage::Booking& b) {
+  return {{"ref", b.ref},
+          {"starts_at", handlers::local_timestamp(b.starts_at)},
+          {"ends_at", handlers::local_timestamp(b.ends_at)},
+          {"topic", b.topic},
+          {"advisor", b.advisor},
+          {"seat", b.seat},
+          {"mode", b.mode},
+          {"status", b.status},
+          {"name", b.name},
+          {"phone", b.phone},
+          {"company", b.company},
+          {"stage", b.stage},
+          {"description", b.description},
+          {"reschedules", b.reschedules},
+          {"confirmed", b.confirmed_at.has_value()},
+          {"cancel_reason", b.cancel_reason},
+          {"cancelled_by", b.cancelled_by}};
+}
+
+// Staff's admin API. Authorization: Bearer $OUTREACH_ADMIN_TOKEN (compared in constant time).
+//   GET  /admin/bookings?from=YYYY-MM-DD&to=YYYY-MM-DD&advisor=ID   JSON (default: today)
+//   GET  /admin/bookings.csv?from=…&to=…&advisor=…                 CSV for the report
+//   POST /admin/bookings/<ref>/confirm                              the person is told
+//   POST /admin/bookings/<ref>/cancel      {"reason": "…"}          the person is told why
+//   POST /admin/bookings/<ref>/attendance  {"status": "attended" | "no_show"}
+net::awaitable<Response> admin(
+    RouteDeps& d, Request& req, RequestInfo& info, std::string_view path, std::string_view query) {
+  info.route = "admin";
+  if (d.admin_token.empty() || d.writer == nullptr)
+    co_return server::json_error(req, 404, "not_found",
+                                 "the admin API is off: set OUTREACH_ADMIN_TOKEN to turn it on");
+  const auto auth = req[http::field::authorization];
+  const std::string_view given(auth.data(), auth.size());
+  if (!given.starts_with("Bearer ") ||
+      !outreach::net::constant_time_equal(given.substr(7), d.admin_token)) {
+    log::warn("admin", "refused", {{"reason", "bad or missing bearer token"}});
+    Response res = server::json_error(req, 401, "unauthorized", "a valid bearer token is required");
+    res.set(http::field::www_authenticate, "Bearer");
+    co_return res;
+  }
+  auto snapshot = d.content.snapshot();
+  if (!snapshot)
+    co_return server::json_error(req, 503, "unavailable", "content is not loaded");
+  const bool get = req.method() == http::verb::get;
+  const std::int64_t now = d.clock.now_ms();
+  if (path == "/admin/bookings" || path == "/admin/bookings.csv") {
+    info.route = "admin_bookings";
+    if (!get)
+      co_return method_not_allowed(req, "GET");
+    const auto q = parse_query(query);
+    const auto from = day_param(q, "from", content::local_day(now));
+    const auto to = from ? day_param(q, "to", *from) : std::nullopt;
+    if (!from || !to || *to < *from || *to - *from > 366)
+      co_return server::json_error(
+          req, 400, "invalid", "from and to must be dates YYYY-MM-DD, to ≥ from, at most a year");
+    const std::string advisor = q.contains("advisor") ? q.at("advisor") : std::string{};
+    auto rows = co_await d.writer->run([&](storage::Store& s) {
+      return s.bookings.between(handlers::local_ms(*from, 0), handlers::local_ms(*to + 1, 0),
+                                advisor);
+    });
+    if (path.ends_with(".csv")) {
+      // A byte-order mark so spreadsheet programs read the Vietnamese as UTF-8.
+      Response res =
+          server::make_response(req, 200, "\xEF\xBB\xBF" + handlers::bookings_csv(rows, *snapshot),
+                                "text/csv; charset=utf-8");
+      res.set(http::field::content_disposition, "attachment; filename=\"bookings.csv\"");
+      co_return res;
+    }
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& b : rows) out.push_back(booking_json(b));
+    co_return server::json_response(req, 200, nlohmann::json{{"bookings", out}}.dump());
+  }
+  constexpr std::string_view kPrefix = "/admin/bookings/";
+  if (path.starts_with(kPrefix)) {
+    std::string_view rest = path.substr(kPrefix.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos)
+      co_return server::json_error(req, 404, "not_found", "no such path");
+    const std::string ref(rest.substr(0, slash));
+    const std::string action(rest.substr(slash + 1));
+    if (action != "confirm" && action != "cancel" && action != "attendance")
+      co_return server::json_error(req, 404, "not_found",
+                                   "no such action: confirm, cancel, attendance");
+    info.route = "admin_booking_" + action;
+    if (req.method() != http::verb::post)
+      co_return method_not_allowed(req, "POST");
+    auto body =
+        nlohmann::json::parse(req.body().empty() ? std::string("{}") : req.body(), nullptr, false);
+    if (!body.is_object())
+      co_return server::json_error(req, 400, "malformed", "the body must be a JSON object");
+    const std::string reason = body.value("reason", std::string{});
+    const std::string status = body.value("status", std::string{});
+    if (reason.size() > 500)
+      co_return server::json_error(req, 413, "too_long", "the reason is longer than 500 bytes");
+    auto result = co_await d.writer->run([&](storage::Store& s) {
+      SQLite::Transaction t(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+      handlers::StaffResult r =
+          action == "cancel"    ? handlers::staff_cancel(s, *snapshot, ref, reason, now)
+          : action == "confirm" ? handlers::staff_confirm(s, *snapshot, ref, now)
+                                : handlers::staff_mark(s, ref, status, now);
+      if (r.ok)
+        t.commit();
+      return r;
+    });
+    if (!result.ok)
+      co_return server::json_error(req, result.booking.id == 0 ? 404 : 409,
+                                   result.booking.id == 0 ? "not_found" : "conflict", result.error);
+    log::info("admin", "booking_changed", {{"action", action}});
+    if (d.outbox_written)
+      d.outbox_written();
+    co_return server::json_response(
+        req, 200, nlohmann::json{{"booking", booking_json(result.booking)}}.dump());
+  }
+  co_return server::json_error(req, 404, "not_found", "no such path");
+}
+
 net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, RequestInfo& info) {
   const std::string_view target(req.target().data(), req.target().size());
   const auto qpos = target.find('?');
@@ -309,6 +467,13 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, Reque
       co_return get ? chat_ui(*d, req, query) : method_not_allowed(req, "GET");
     }
   }
+  if (path.starts_with("/booking/")) {
+    if (!get)
+      co_return method_not_allowed(req, "GET");
+    co_return co_await booking_calendar(*d, req, info, path, query);
+  }
+  if (path.starts_with("/admin/"))
+    co_return co_await admin(*d, req, info, path, query);
   if (path == "/webhooks/zalo" && d->zalo != nullptr) {
     info.route = "webhook_zalo";
     if (req.method() != http::verb::post)

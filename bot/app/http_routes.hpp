@@ -45,6 +45,11 @@ struct RouteDeps {
   bool webchat_enabled = true;
   const channels::zalo::Webhook* zalo = nullptr;            // null: no Zalo OA configured
   const channels::messenger::Webhook* messenger = nullptr;  // null: no page configured
+  // Staff's admin API (/admin/…): the writer connection, the bearer token (empty: the API is
+  // off) and a call that wakes the sender after a staff action queued a message.
+  storage::DbExecutor* writer = nullptr;
+  std::string admin_token;
+  std::function<void()> outbox_written;
 };
 
 server::Handler make_http_handler(RouteDeps deps);

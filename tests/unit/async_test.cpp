@@ -190,11 +190,13 @@ class SenderTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  storage::DbExecutor db_;
   SystemClock clock_;
   Metrics metrics_;
   net::io_context ioc_;
   net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+  // After the io_context: destroyed (its thread joined) first, so a database call still in
+  // flight at the end of a test completes into a live io_context.
+  storage::DbExecutor db_;
   std::thread thread_;
   CollectingClient client_;
   std::unique_ptr<sender::Sender> sender_;

@@ -1,0 +1,45 @@
+#include "handlers/phone.hpp"
+
+namespace outreach::handlers {
+
+std::optional<Phone> parse_vn_phone(std::string_view typed) {
+  if (typed.size() > 40)
+    return std::nullopt;
+  std::string digits;
+  bool plus = false;
+  for (char c : typed) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c == '+' && digits.empty() && !plus)
+      plus = true;
+    else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')')
+      return std::nullopt;  // letters and the like: not a phone number
+  }
+  // National form: a leading 0. International: 84 (with or without +), maybe 840….
+  std::string national;
+  if (digits.starts_with("84") && (plus || digits.size() >= 11)) {
+    national = digits.substr(2);
+    if (national.starts_with("0"))
+      national.erase(0, 1);
+  } else if (!plus && digits.starts_with("0")) {
+    national = digits.substr(1);
+  } else {
+    return std::nullopt;
+  }
+  Phone p;
+  if (national.size() == 9 &&
+      std::string_view("35789").find(national[0]) != std::string_view::npos) {
+    p.mobile = true;
+    p.display =
+        "0" + national.substr(0, 3) + " " + national.substr(3, 3) + " " + national.substr(6);
+  } else if (national.size() == 10 && national[0] == '2') {
+    p.display =
+        "0" + national.substr(0, 2) + " " + national.substr(2, 4) + " " + national.substr(6);
+  } else {
+    return std::nullopt;
+  }
+  p.e164 = "+84" + national;
+  return p;
+}
+
+}  // namespace outreach::handlers

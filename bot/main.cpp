@@ -332,6 +332,31 @@ int main(int argc, char** argv) {
                         "only this page (its id in messenger.accounts)");
   setup_cmd->add_flag("--dry-run", setup_dry_run, "print what would be sent, call nothing");
 
+  auto* bookings_cmd = cli.add_subcommand(
+      "bookings",
+      "the Startup Advisory Office's bookings: list, export (CSV), confirm, cancel, mark");
+  bookings_cmd->require_subcommand(1);
+  outreach::app::BookingsCommand bk;
+  auto* bk_list = bookings_cmd->add_subcommand("list", "list bookings by day (default: today)");
+  auto* bk_export =
+      bookings_cmd->add_subcommand("export", "write bookings as CSV (UTF-8) to stdout");
+  for (auto* sub : {bk_list, bk_export}) {
+    sub->add_option("--from", bk.from, "first day, YYYY-MM-DD (default: today)");
+    sub->add_option("--to", bk.to, "last day, YYYY-MM-DD (default: --from)");
+    sub->add_option("--advisor", bk.advisor, "only this advisor (its id in booking.yaml)");
+  }
+  auto* bk_confirm =
+      bookings_cmd->add_subcommand("confirm", "confirm a booking (the person is told)");
+  auto* bk_cancel =
+      bookings_cmd->add_subcommand("cancel", "cancel a booking; the person is told the reason");
+  auto* bk_mark = bookings_cmd->add_subcommand("mark", "record attendance after the session");
+  for (auto* sub : {bk_confirm, bk_cancel, bk_mark})
+    sub->add_option("ref", bk.ref, "the booking's reference, e.g. TV-7K3M9Q")->required();
+  bk_cancel->add_option("--reason", bk.reason, "why (sent to the person)")->required();
+  bk_mark->add_option("status", bk.status, "attended or no_show")
+      ->required()
+      ->check(CLI::IsMember({"attended", "no_show"}));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -363,6 +388,12 @@ int main(int argc, char** argv) {
     if (*dead_cmd)
       return outreach::app::dead_letters(load(o), dead_limit, requeue_all ? -1 : requeue,
                                          std::cout);
+    if (*bookings_cmd) {
+      for (auto* sub : {bk_list, bk_export, bk_confirm, bk_cancel, bk_mark})
+        if (*sub)
+          bk.action = sub->get_name();
+      return outreach::app::bookings(load(o), bk, std::cout, std::cerr);
+    }
     if (*setup_cmd)
       return outreach::app::messenger_setup(load(o), setup_account, setup_dry_run, std::cout,
                                             std::cerr);

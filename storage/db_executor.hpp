@@ -40,7 +40,9 @@ class DbExecutor {
   DbExecutor& operator=(const DbExecutor&) = delete;
 
   // Runs `f(Store&)` on the DB thread; the awaiting coroutine resumes on its own executor with
-  // the result, or with the exception f threw.
+  // the result, or with the exception f threw. Pass lambdas that capture by reference only:
+  // GCC 12 can destroy a coroutine's by-value parameter twice when it owns memory (a lambda
+  // with a std::string capture crashed here; GCC bug 99576).
   template <class F>
   auto run(F f) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
     using R = std::invoke_result_t<F&, Store&>;

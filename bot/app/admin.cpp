@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -12,6 +13,9 @@
 #include "bot/app/app.hpp"
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/core/text.hpp"
+#include "content/store.hpp"
+#include "handlers/booking.hpp"
+#include "handlers/booking_slots.hpp"
 #include "storage/database.hpp"
 #include "storage/store.hpp"
 
@@ -213,6 +217,71 @@ int messenger_setup(const Config& c,
   work.reset();
   runner.join();
   return failures == 0 ? 0 : 1;
+}
+
+int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std::ostream& err) {
+  const SystemClock clock;
+  content::ContentStore store_content(c.content_dir, clock);
+  store_content.reload();
+  const auto snapshot = store_content.snapshot();
+  if (!snapshot) {
+    err << "content in '" << c.content_dir << "' has errors; run `outreach-bot check-content`\n";
+    return 1;
+  }
+  auto db = open_migrated(c);
+  storage::Store store(db);
+  const std::int64_t now = clock.now_ms();
+  if (cmd.action == "list" || cmd.action == "export") {
+    const auto from =
+        cmd.from.empty() ? std::optional(content::local_day(now)) : content::parse_date(cmd.from);
+    const auto to = cmd.to.empty() ? from : content::parse_date(cmd.to);
+    if (!from || !to || *to < *from) {
+      err << "--from and --to must be dates YYYY-MM-DD, with --to on or after --from\n";
+      return 2;
+    }
+    const auto rows = store.bookings.between(handlers::local_ms(*from, 0),
+                                             handlers::local_ms(*to + 1, 0), cmd.advisor);
+    if (cmd.action == "export") {
+      out << handlers::bookings_csv(rows, *snapshot);
+      return 0;
+    }
+    if (rows.empty()) {
+      out << "No bookings from "
+          << handlers::local_timestamp(handlers::local_ms(*from, 0)).substr(0, 10) << " to "
+          << handlers::local_timestamp(handlers::local_ms(*to, 0)).substr(0, 10)
+          << (cmd.advisor.empty() ? "" : " for " + cmd.advisor) << ".\n";
+      return 0;
+    }
+    out << std::left << std::setw(11) << "ref" << std::setw(18) << "starts (local)" << std::setw(18)
+        << "advisor" << std::setw(10) << "topic" << std::setw(11) << "status" << std::setw(11)
+        << "confirmed"
+        << "name, phone\n";
+    for (const auto& b : rows)
+      out << std::left << std::setw(11) << b.ref << std::setw(18)
+          << handlers::local_timestamp(b.starts_at) << std::setw(18) << b.advisor << std::setw(10)
+          << b.topic << std::setw(11) << b.status << std::setw(11)
+          << (b.confirmed_at ? "yes" : "no") << b.name << ", " << b.phone << "\n";
+    return 0;
+  }
+  SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
+  handlers::StaffResult r;
+  if (cmd.action == "cancel")
+    r = handlers::staff_cancel(store, *snapshot, cmd.ref, cmd.reason, now);
+  else if (cmd.action == "confirm")
+    r = handlers::staff_confirm(store, *snapshot, cmd.ref, now);
+  else if (cmd.action == "mark")
+    r = handlers::staff_mark(store, cmd.ref, cmd.status, now);
+  else
+    r.error = "unknown action '" + cmd.action + "'";
+  if (!r.ok) {
+    err << "outreach-bot bookings " << cmd.action << ": " << r.error << "\n";
+    return 1;
+  }
+  t.commit();
+  out << "Booking " << r.booking.ref << " (" << handlers::local_timestamp(r.booking.starts_at)
+      << "): " << (cmd.action == "confirm" ? "confirmed" : r.booking.status)
+      << (cmd.action == "mark" ? "" : "; the person is told (a running bot sends it now)") << ".\n";
+  return 0;
 }
 
 }  // namespace outreach::app

@@ -4,6 +4,8 @@
 //   zalo-tokens      store an OA's tokens (first set-up, or after an OA admin authorised again)
 //   dead-letters     list the messages the sender gave up on, and put them back in the queue
 //   messenger-setup  set each page's Get Started button, greeting and persistent menu
+//   bookings         list / export the Startup Advisory Office's bookings; confirm, cancel
+//                    (with a reason, the person is told), mark attendance
 // Each returns the process exit code and writes what it did to `out`, problems to `err`.
 // Thread-safety: call from main only.
 
@@ -43,5 +45,20 @@ int messenger_setup(const Config& config,
                     bool dry_run,
                     std::ostream& out,
                     std::ostream& err);
+
+struct BookingsCommand {
+  std::string action = "list";  // list | export | confirm | cancel | mark
+  std::string from;             // YYYY-MM-DD (default today)
+  std::string to;               // YYYY-MM-DD (default: from)
+  std::string advisor;          // only this advisor
+  std::string ref;              // confirm / cancel / mark
+  std::string reason;           // cancel
+  std::string status;           // mark: attended | no_show
+};
+
+int bookings(const Config& config,
+             const BookingsCommand& command,
+             std::ostream& out,
+             std::ostream& err);
 
 }  // namespace outreach::app

@@ -267,8 +267,10 @@ net::awaitable<Response> booking_calendar(RouteDeps& d,
   const auto q = parse_query(query);
   const std::string key = q.contains("k") ? q.at("k") : std::string{};
   auto snapshot = d.content.snapshot();
-  auto booking = co_await d.reader.run(
-      [r = std::string(ref)](storage::Store& s) { return s.bookings.by_ref(r); });
+  // Captured by reference: a lambda owning state, passed into a coroutine, trips GCC 12.
+  const std::string wanted(ref);
+  auto booking =
+      co_await d.reader.run([&wanted](storage::Store& s) { return s.bookings.by_ref(wanted); });
   if (!booking || !snapshot || key.empty() ||
       !outreach::net::constant_time_equal(key, booking->ics_key))
     co_return server::json_error(req, 404, "not_found", "no such booking");
@@ -382,6 +384,9 @@ net::awaitable<Response> admin(
       co_return server::json_error(req, 400, "malformed", "the body must be a JSON object");
     const std::string reason = body.value("reason", std::string{});
     const std::string status = body.value("status", std::string{});
+    if (action == "cancel" && reason.find_first_not_of(" \t\n") == std::string::npos)
+      co_return server::json_error(req, 400, "invalid",
+                                   "reason is required: the person is told why");
     if (reason.size() > 500)
       co_return server::json_error(req, 413, "too_long", "the reason is longer than 500 bytes");
     auto result = co_await d.writer->run([&](storage::Store& s) {

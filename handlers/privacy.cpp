@@ -61,6 +61,9 @@ class PrivacyHandler final : public Handler {
              id))},
         {"feedback",
          std::to_string(count_for(tx, "SELECT COUNT(*) FROM feedback WHERE person_id = :id", id))},
+        {"bookings",
+         std::to_string(count_for(tx, "SELECT COUNT(*) FROM bookings WHERE person_id = :id", id) +
+                        count_for(tx, "SELECT COUNT(*) FROM waitlist WHERE person_id = :id", id))},
         {"name", turn.person.display_name.empty() ? "—" : turn.person.display_name},
     };
     turn.outcome = "shown";

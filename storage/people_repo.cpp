@@ -136,6 +136,8 @@ void PeopleRepo::forget(const Person& person) {
       "DELETE FROM outbox WHERE person_id = :id",
       "UPDATE feedback SET person_id = NULL WHERE person_id = :id",
       "DELETE FROM questions WHERE person_id = :id",
+      "DELETE FROM waitlist WHERE person_id = :id",
+      "DELETE FROM bookings WHERE person_id = :id",  // frees their seats; reminders find nothing
       "UPDATE people SET display_name = NULL, consent_store_text = 0, consent_broadcast = 0, "
       "shared_name = NULL, shared_phone = NULL, shared_address = NULL, shared_at = NULL WHERE id = "
       ":id",

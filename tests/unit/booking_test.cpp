@@ -421,6 +421,19 @@ TEST(BookingStaff, CancelTellsThePersonWhyAndAttendanceWaitsForTheSession) {
   EXPECT_TRUE(bookings_of(h, "a").empty());
 }
 
+TEST(BookingChat, DeletingMyDataDeletesMyBookingsAndFreesTheSeat) {
+  TurnHarness h;
+  h.follow("a");
+  fill_form(h, "a", "legal", slot_payload(2026, 11, 30, 9 * 60));
+  h.press("flow:confirm", "a");
+  ASSERT_EQ(bookings_of(h, "a").size(), 1u);
+  h.store().people.forget(h.person("a"));
+  EXPECT_TRUE(bookings_of(h, "a").empty());
+  SQLite::Statement left(h.db(), "SELECT COUNT(*) FROM bookings");
+  left.executeStep();
+  EXPECT_EQ(left.getColumn(0).getInt(), 0);
+}
+
 TEST(BookingFiles, CalendarAndCsvCarryTheBookingSafely) {
   TurnHarness h;
   h.follow("a");

@@ -445,6 +445,8 @@ std::uint16_t App::start() {
     if (!bound)
       throw StartupError(error);
     m.port = *bound;
+    if (m.config.http.public_url.empty())  // links in messages: the port really bound (--port 0)
+      m.runner->set_public_url("http://" + m.config.listen.address + ":" + std::to_string(m.port));
   }
   m.work.emplace(m.ioc.get_executor());
   if (m.options.signals) {

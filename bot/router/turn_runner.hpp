@@ -45,6 +45,10 @@ class TurnRunner {
  public:
   static constexpr int kMaxAttempts = 3;
 
+  // The address links in messages point to, once the server knows its port (before any turn
+  // runs: App::start calls it right after listening).
+  void set_public_url(std::string url) { options_.turn.public_url = std::move(url); }
+
   TurnRunner(const content::ContentStore& content,
              Dispatcher& dispatcher,
              UnderstandingCache& understanding,

@@ -1,6 +1,7 @@
 // The web chat in a real headless Chromium, as a resident on a phone uses it:
 // greeting and menu buttons, browsing to an explainer, the feedback form by typing and
-// clicking, switching to English, reloading the page. Starts the real binary on a free port.
+// clicking, booking a session with the Startup Advisory Office, switching to English,
+// reloading the page. Starts the real binary on a free port.
 //
 //   node tests/browser/webchat.test.mjs <path to outreach-bot> <content dir>
 //
@@ -107,6 +108,41 @@ try {
   await page.getByRole("button", { name: "✔ Xác nhận" }).click();
   await page.getByText("Cảm ơn bạn đã góp ý!").waitFor();
 
+  step("book a session with the Startup Advisory Office: taps and five short answers");
+  const t0 = Date.now();
+  await input.fill("dat lich tu van");
+  await input.press("Enter");
+  await lastBot().getByRole("button", { name: "Pháp lý doanh nghiệp" }).click();
+  await page.getByText(/Bạn chọn một giờ còn trống/).last().waitFor();
+  const firstTime = lastBot().locator("button.choice").first();
+  const chosenTime = await firstTime.innerText();
+  assert.match(chosenTime, /^(T[2-7]|CN) \d{1,2}\/\d{1,2} \d{2}:\d{2}$/, "times are short buttons");
+  await firstTime.click();
+  await lastBot().getByRole("button", { name: "Gặp trực tiếp" }).click();
+  await page.getByText("Cho mình xin họ tên của bạn.").last().waitFor();
+  for (const [answer, next] of [["Phạm Thu Hà", /Số điện thoại/], ["0912 345 678", /Tên doanh nghiệp/]]) {
+    await input.fill(answer);
+    await input.press("Enter");
+    await page.getByText(next).last().waitFor();
+  }
+  await input.fill("Quán cà phê Thu Hà");
+  await input.press("Enter");
+  await lastBot().getByRole("button", { name: "Hộ kinh doanh", exact: true }).click();
+  await page.getByText(/Bạn mô tả ngắn/).last().waitFor();
+  await input.fill("Muốn đăng ký nhãn hiệu cho quán và hỏi thủ tục lên công ty");
+  await input.press("Enter");
+  await page.getByText(/Bạn kiểm tra lại giúp mình/).last().waitFor();
+  assert.match(await lastBot().innerText(), /0912 345 678/);
+  await page.getByRole("button", { name: "✔ Xác nhận" }).last().click();
+  await page.getByText(/Mã lịch hẹn: TV-/).last().waitFor();
+  const bookedIn = Date.now() - t0;
+  const calendar = lastBot().getByRole("link", { name: "Thêm vào lịch" });
+  const ics = await fetch(await calendar.getAttribute("href"));
+  assert.equal(ics.status, 200);
+  assert.match(await ics.text(), /BEGIN:VEVENT/);
+  await page.screenshot({ path: join(shots, "3-booked.png") });
+  console.log(`  booked in ${bookedIn} ms of machine time: 6 taps and 5 typed answers (${chosenTime})`);
+
   step("switch to English: the page and the bot both change language");
   await page.getByTestId("lang").click();
   await page.getByText("Switched to English.").waitFor();
@@ -115,7 +151,7 @@ try {
   await input.fill("help");
   await page.getByTestId("send").click();
   await page.getByText(/^I can:/).waitFor();
-  await page.screenshot({ path: join(shots, "3-english.png") });
+  await page.screenshot({ path: join(shots, "4-english.png") });
 
   step("reload: the conversation is still there and nothing is repeated");
   const before = await botMessages.count();
@@ -128,7 +164,7 @@ try {
   step("the server counted the turns");
   const metrics = await (await fetch(base + "/metrics")).text();
   assert.match(metrics, /outreach_turns_total\{handler="flow.feedback",outcome="ok"\} 3/);
-  assert.deepEqual(pageErrors, [], "the page logged errors");
+  assert.deepEqual(pageErrors, [], "the page logged errors: " + pageErrors.join("; "));
   console.log(`ok: web chat works in headless Chromium (screenshots in ${shots})`);
 } catch (e) {
   failed = true;

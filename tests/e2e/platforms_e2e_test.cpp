@@ -8,8 +8,11 @@
 #include <stdlib.h>
 
 #include "bot/core/clock.hpp"
+#include "content/store.hpp"
+#include "handlers/booking_slots.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_app.hpp"
+#include "tests/support/turn_harness.hpp"
 #include "tools/mock_platform/mock_platform.hpp"
 #include "tools/mock_platform/webhooks.hpp"
 
@@ -74,18 +77,20 @@ class PlatformsE2E : public ::testing::Test {
     mock_port = mock.start();
   }
 
-  void start(std::function<void(app::Config&)> extra = {}) {
-    app = std::make_unique<TestApp>([&](app::Config& c) {
-      c.zalo.api_base_url = mock.base_url();
-      c.zalo.oauth_base_url = mock.base_url();
-      c.zalo.accounts = {{"ward-one", kOa1, kApp, "Phường Một"},
-                         {"ward-two", kOa2, kApp, "Phường Hai"}};
-      c.messenger.api_base_url = mock.base_url() + "/v25.0";
-      c.messenger.accounts = {{"ward-one", kPage1, "Phường Một"},
-                              {"ward-two", kPage2, "Phường Hai"}};
-      if (extra)
-        extra(c);
-    });
+  void start(std::function<void(app::Config&)> extra = {}, const Clock* app_clock = nullptr) {
+    app = std::make_unique<TestApp>(
+        [&](app::Config& c) {
+          c.zalo.api_base_url = mock.base_url();
+          c.zalo.oauth_base_url = mock.base_url();
+          c.zalo.accounts = {{"ward-one", kOa1, kApp, "Phường Một"},
+                             {"ward-two", kOa2, kApp, "Phường Hai"}};
+          c.messenger.api_base_url = mock.base_url() + "/v25.0";
+          c.messenger.accounts = {{"ward-one", kPage1, "Phường Một"},
+                                  {"ward-two", kPage2, "Phường Hai"}};
+          if (extra)
+            extra(c);
+        },
+        app_clock);
   }
 
   ~PlatformsE2E() override {
@@ -168,6 +173,7 @@ class PlatformsE2E : public ::testing::Test {
 
   mock::MockPlatform mock;
   std::uint16_t mock_port = 0;
+  FakeClock clock{testing::kTestNow};  // for the tests that pass it to start(); outlives the App
   std::unique_ptr<TestApp> app;
 };
 
@@ -507,6 +513,97 @@ TEST_F(PlatformsE2E, APermanentRefusalBecomesADeadLetterWithItsReason) {
   const auto metrics = testing::http_request(app->port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("outreach_send_total{channel=\"messenger\",outcome=\"dead\"} 1"),
             std::string::npos);
+}
+
+// ---- booking on each platform, reminders inside and outside the send window -----------------
+// The App runs on a fake clock from Saturday 28/11/2026 09:00 (Asia/Ho_Chi_Minh); each message
+// moves it on a few seconds, and jumping it forward lets the scheduler send the reminders.
+
+std::string slot_at(int y, int m, int d, int minute) {
+  return "flow:choice:" +
+         std::to_string(handlers::local_ms(*content::day_from_civil(y, m, d), minute));
+}
+
+// The answers of a booking form after the topic, as typed or pressed.
+const std::vector<std::pair<bool, std::string>> kRestOfTheForm = {
+    {true, "flow:choice:online"},
+    {false, "Võ Hoàng Nam"},
+    {false, "0388 123 456"},
+    {false, "Nam Tech"},
+    {true, "flow:choice:prototype"},
+    {false, "Cần tư vấn đăng ký sáng chế cho thiết bị đo độ ẩm đất"},
+    {true, "flow:confirm"}};
+
+bool has_text(const std::vector<mock::Call>& calls, const std::string& needle) {
+  return std::any_of(calls.begin(), calls.end(),
+                     [&](const mock::Call& c) { return c.text.find(needle) != std::string::npos; });
+}
+
+TEST_F(PlatformsE2E, ABookingOnZaloAndItsReminderThroughZalo) {
+  start({}, &clock);
+  const std::string user = "5000000000000000777";
+  int n = 0;
+  auto send = [&](bool press, const std::string& what) {
+    clock.advance(5s);
+    const std::string text = press ? "#ob:" + what : what;
+    const auto r =
+        post("/webhooks/zalo",
+             mock::zalo_signed(mock::zalo_user_text(kOa1, user, text, "zb-" + std::to_string(++n)),
+                               kApp, kOaSecret1, clock.now_ms()));
+    return r.status == 200 && settled();
+  };
+  ASSERT_TRUE(send(false, "đặt lịch tư vấn"));
+  ASSERT_TRUE(send(false, "sở hữu trí tuệ"));  // the topic, typed
+  ASSERT_TRUE(send(false, "thứ 2 tuần sau 9h"));
+  for (const auto& [press, what] : kRestOfTheForm) ASSERT_TRUE(send(press, what)) << what;
+  const auto sent = sends_to(user, mock::Platform::kZalo);
+  ASSERT_TRUE(has_text(sent, "Mã lịch hẹn: TV-")) << sent.back().text;
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND topic = 'ip' AND "
+                       "mode = 'online' AND phone = '+84388123456'"),
+            1);
+  // 24 hours before Monday 09:00 the reminder goes out on Zalo (inside the 7-day window).
+  clock.set(handlers::local_ms(*content::day_from_civil(2026, 11, 29), 9 * 60) + 1000);
+  ASSERT_TRUE(mock.wait_for(
+      [&](const std::vector<mock::Call>& calls) { return has_text(calls, "Nhắc lịch"); }, 10s));
+  EXPECT_TRUE(has_text(sends_to(user, mock::Platform::kZalo), "1 ngày nữa"));
+}
+
+TEST_F(PlatformsE2E, AMessengerReminderOutsideThe24HourWindowIsRecordedNotSent) {
+  start({}, &clock);
+  const std::string psid = "7100000000000042";
+  int n = 0;
+  auto send = [&](bool press, const std::string& what) {
+    clock.advance(5s);
+    const std::string mid = "m_book_" + std::to_string(++n);
+    const auto r = messenger({press ? fb_payload(psid, what, mid) : fb_text(psid, what, mid)});
+    return r.status == 200 && settled();
+  };
+  ASSERT_TRUE(send(false, "đặt lịch tư vấn"));
+  ASSERT_TRUE(send(true, "flow:choice:legal"));
+  ASSERT_TRUE(send(true, slot_at(2026, 12, 2, 9 * 60)));  // Wednesday 09:00
+  for (const auto& [press, what] : kRestOfTheForm) ASSERT_TRUE(send(press, what)) << what;
+  ASSERT_TRUE(has_text(sends_to(psid, mock::Platform::kMessenger), "Mã lịch hẹn: TV-"));
+  const std::int64_t wednesday = *content::day_from_civil(2026, 12, 2);
+  // Tuesday 09:00, the 24-hour reminder: the person last wrote on Saturday — outside the window.
+  clock.set(handlers::local_ms(wednesday - 1, 9 * 60) + 1000);
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'skipped' "
+                    "AND last_error LIKE '%24-hour window%'") != 1 &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'skipped' "
+                       "AND last_error LIKE '%24-hour window%'"),
+            1);
+  EXPECT_FALSE(has_text(sends_to(psid, mock::Platform::kMessenger), "Nhắc lịch"));
+  // They write on Tuesday at 10:00; the 2-hour reminder on Wednesday 07:00 is inside the window.
+  clock.set(handlers::local_ms(wednesday - 1, 10 * 60));
+  ASSERT_TRUE(send(false, "lịch hẹn của tôi"));
+  clock.set(handlers::local_ms(wednesday, 7 * 60) + 1000);
+  ASSERT_TRUE(mock.wait_for(
+      [&](const std::vector<mock::Call>& calls) { return has_text(calls, "Nhắc lịch"); }, 10s));
+  ASSERT_TRUE(settled());  // the sender records the send after the mock has answered
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'sent'"),
+            1);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(WebChat, RateLimitsEachVisitorSeparately) {
   WebChat chat({.messages_per_minute = 30});
   int allowed = 0;
   for (int i = 0; i < 50; ++i) allowed += chat.allow("a", 1000) ? 1 : 0;
-  EXPECT_EQ(allowed, 10);  // the burst
+  EXPECT_EQ(allowed, 20);  // the burst
   EXPECT_TRUE(chat.allow("b", 1000));
   EXPECT_FALSE(chat.allow("a", 1000));
   EXPECT_TRUE(chat.allow("a", 1000 + 2000));  // one token per two seconds

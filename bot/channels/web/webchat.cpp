@@ -82,7 +82,8 @@ Result<InboundEvent> WebChat::parse_send(std::string_view body, std::int64_t now
 
 bool WebChat::allow(std::string_view visitor, std::int64_t now_ms) {
   const double rate = options_.messages_per_minute / 60'000.0;  // tokens per ms
-  const double burst = std::max(5, options_.messages_per_minute / 3);
+  // A burst of two thirds of a minute: a whole booking form (11 messages) tapped quickly.
+  const double burst = std::max(5, options_.messages_per_minute * 2 / 3);
   std::lock_guard lock(rate_mu_);
   if (buckets_.size() > 100'000) {  // bound the memory: forget idle visitors
     for (auto it = buckets_.begin(); it != buckets_.end();)

@@ -360,7 +360,10 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     BookingTopic topic{c.text(t, "id"), bilingual(c, t, "title")};
     if (!valid_id(topic.id))
       c.error(t, "topic id '" + topic.id + "' must use a-z, 0-9, - and _");
-    topic.title.vi = std::string(text::prefix_code_points(topic.title.vi, 60));
+    for (const std::string* title : {&topic.title.vi, &topic.title.en})
+      if (text::code_points(*title) > 20)
+        c.warning(t, "topic '" + topic.id + "': title '" + *title +
+                         "' is longer than 20 characters and is cut on Messenger's buttons");
     b.topics.push_back(std::move(topic));
   }
   if (b.topics.empty() || b.topics.size() > 10)

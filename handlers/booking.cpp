@@ -480,7 +480,9 @@ class BookingHandler final : public Handler {
     if (day_full) {
       a = offer_next(turn.ui("booking.day_full", {{"day", day_label(s, d0)}}), 0, d0 + 1);
       a.offer.insert(a.offer.begin(),
-                     Button{turn.ui("booking.join_waitlist", {{"day", day_label(s, d0)}}),
+                     Button{turn.ui("booking.join_waitlist",
+                                    {{"day", std::to_string(content::civil_from_day(d0).d) + "/" +
+                                                 std::to_string(content::civil_from_day(d0).m)}}),
                             "flow:choice:wait:" + std::to_string(d0),
                             {}});
       return a;

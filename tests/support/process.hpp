@@ -32,7 +32,7 @@ class Process {
   std::string err() const;  // ... and to stderr
 
   // Waits for the "Open the web chat at http://127.0.0.1:PORT/" line; returns the port or 0.
-  std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::uint16_t wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
  private:
   pid_t pid_ = -1;

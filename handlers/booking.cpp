@@ -416,14 +416,10 @@ class BookingHandler final : public Handler {
     }
     if (!chosen.empty()) {
       const std::int64_t start = std::atoll(std::string(chosen).c_str());
-      const std::int64_t day = content::local_day(start);
-      for (const auto& t : free_times(setup, topic, day, day, 0, 24 * 60, turn.now_ms,
-                                      taken_between(day, day), 100))
-        if (t.start_ms == start) {
-          a.value = std::to_string(start);
-          return a;
-        }
-      return offer_next(turn.ui("booking.just_taken"));
+      if (advisors_free_at(turn, tx, topic, start).empty())
+        return offer_next(turn.ui("booking.just_taken"));
+      a.value = std::to_string(start);
+      return a;
     }
     const auto when = parse_when(typed, today);
     if (!when)
@@ -566,23 +562,27 @@ class BookingHandler final : public Handler {
   }
 
   // Finds an advisor with a free seat at b.starts_at for b.topic and inserts the booking.
+  // The advisors with a free seat for `topic` at `start_ms`, if that time is bookable now.
+  static std::vector<std::string> advisors_free_at(const Turn& turn,
+                                                   storage::Store& tx,
+                                                   const std::string& topic,
+                                                   std::int64_t start_ms) {
+    const std::int64_t day = content::local_day(start_ms);
+    for (auto& t : free_times(turn.content.booking, topic, day, day, 0, 24 * 60, turn.now_ms,
+                              tx.bookings.taken(local_ms(day, 0), local_ms(day + 1, 0)), 100))
+      if (t.start_ms == start_ms)
+        return std::move(t.advisors);
+    return {};
+  }
+
+  // Inserts the booking with the first advisor who has a free seat at b.starts_at.
   static bool place_in_session(Turn& turn, storage::Store& tx, storage::Booking& b) {
-    const auto& setup = turn.content.booking;
-    if (!bookable(setup, b.starts_at, turn.now_ms))
-      return false;
-    const std::int64_t day = content::local_day(b.starts_at);
-    for (const auto& t :
-         free_times(setup, b.topic, day, day, 0, 24 * 60, turn.now_ms,
-                    tx.bookings.taken(local_ms(day, 0), local_ms(day + 1, 0)), 100)) {
-      if (t.start_ms != b.starts_at)
-        continue;
-      for (const auto& advisor : t.advisors) {
-        b.advisor = advisor;
-        b.ref = new_ref(tx);
-        b.ics_key = random_code("0123456789abcdef", 24);
-        if (tx.bookings.insert(b, setup.advisor(advisor)->seats))
-          return true;
-      }
+    for (const auto& advisor : advisors_free_at(turn, tx, b.topic, b.starts_at)) {
+      b.advisor = advisor;
+      b.ref = new_ref(tx);
+      b.ics_key = random_code("0123456789abcdef", 24);
+      if (tx.bookings.insert(b, turn.content.booking.advisor(advisor)->seats))
+        return true;
     }
     return false;
   }
@@ -608,23 +608,12 @@ class BookingHandler final : public Handler {
       return;
     }
     const std::int64_t start = std::atoll(a.value("slot", std::string{}).c_str());
-    const std::int64_t day = content::local_day(start);
     bool moved = false;
-    if (bookable(setup, start, turn.now_ms)) {
-      for (const auto& t :
-           free_times(setup, b->topic, day, day, 0, 24 * 60, turn.now_ms,
-                      tx.bookings.taken(local_ms(day, 0), local_ms(day + 1, 0)), 100)) {
-        if (t.start_ms != start)
-          continue;
-        for (const auto& advisor : t.advisors) {
-          if (tx.bookings.move(b->id, advisor, start, start + setup.slot_minutes * kMinuteMs,
-                               setup.advisor(advisor)->seats, turn.now_ms)) {
-            moved = true;
-            break;
-          }
-        }
+    for (const auto& advisor : advisors_free_at(turn, tx, b->topic, start)) {
+      moved = tx.bookings.move(b->id, advisor, start, start + setup.slot_minutes * kMinuteMs,
+                               setup.advisor(advisor)->seats, turn.now_ms);
+      if (moved)
         break;
-      }
     }
     if (!moved) {
       turn.outcome = "slot_taken";

@@ -213,7 +213,10 @@ TEST_F(SenderTest, DeliversEachPersonsMessagesInOrder) {
   for (const auto& d : client_.sent()) (d.user_id == "a" ? a : b).push_back(d.message.text);
   EXPECT_EQ(a, (std::vector<std::string>{"a0", "a1", "a2", "a3", "a4"}));
   EXPECT_EQ(b, (std::vector<std::string>{"b0", "b1", "b2", "b3", "b4"}));
-  EXPECT_EQ(metrics_.value("outreach_send_total", {{"channel", "web"}, {"outcome", "sent"}}), 10);
+  // Counted once the row is recorded as sent, a moment after the client saw the message.
+  EXPECT_TRUE(eventually([&] {
+    return metrics_.value("outreach_send_total", {{"channel", "web"}, {"outcome", "sent"}}) == 10;
+  }));
 }
 
 TEST_F(SenderTest, RetriesAfterATemporaryFailureAndKeepsTheOrder) {

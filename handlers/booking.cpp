@@ -309,11 +309,11 @@ class BookingHandler final : public Handler {
           return a;
         }
       }
-      if (chosen.empty()) {  // typed: the title, or a word of it ("pháp lý", "thue")
-        const std::string folded = text::fold(typed);
+      // Typed: the title, or a word of it ("pháp lý", "tai chinh"); at least three letters,
+      // so "a" or "ok" does not pick whichever title happens to contain them.
+      const std::string folded = chosen.empty() ? text::fold(typed) : std::string{};
+      if (folded.size() >= 3) {
         for (const auto& t : topics) {
-          if (folded.empty())
-            break;
           const std::string vi = text::fold(t.title.vi);
           const std::string en = text::fold(t.title.en);
           if (vi.find(folded) != std::string::npos || en.find(folded) != std::string::npos ||
@@ -736,15 +736,13 @@ class BookingHandler final : public Handler {
       turn.say(turn.ui("booking.offer_gone"), {turn.button("booking.mine", "booking:mine")});
       return;
     }
-    // pass (an offer declined) or unwait (leaves the list)
-    if (w->status == "offered" && w->booking_id) {
-      if (auto b = tx.bookings.get(*w->booking_id); b && b->status == "held") {
-        tx.bookings.set_wait_status(w->id, "passed", std::nullopt, turn.now_ms);
-        cancel_booking(tx, turn.content, *b, "declined", "person", turn.now_ms);
-      }
-    }
+    // pass (an offer declined) or unwait (leaves the list). Leave the list first, so a held seat
+    // freed here goes to the next person, not back to this one.
     tx.bookings.set_wait_status(w->id, verb == "pass" ? "passed" : "cancelled", std::nullopt,
                                 turn.now_ms);
+    if (w->status == "offered" && w->booking_id)
+      if (auto b = tx.bookings.get(*w->booking_id); b && b->status == "held")
+        cancel_booking(tx, turn.content, *b, "declined", "person", turn.now_ms);
     turn.outcome = verb == "pass" ? "offer_passed" : "unwaited";
     turn.say(turn.ui("booking.left_waitlist"),
              {turn.button("booking.new", "booking:new"), turn.button("explainer.menu", "menu")});

@@ -66,6 +66,10 @@ std::int64_t monday_of(std::int64_t day) {
 }  // namespace
 
 std::optional<When> parse_when(std::string_view raw, std::int64_t today) {
+  // A day and a time fit in a short phrase; a long message is something else, and std::regex
+  // (recursive in libstdc++) should not walk a chat message of thousands of characters.
+  if (raw.size() > kMaxWhenText)
+    return std::nullopt;
   // Folded: lower case, no diacritics, đ → d; padded so \b-free patterns can use spaces.
   std::string s = " " + text::fold(raw) + " ";
   for (char& c : s)

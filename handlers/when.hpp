@@ -27,7 +27,11 @@ struct When {
   bool has_time() const { return minute >= 0; }
 };
 
-// Reads `text` relative to `today` (local day number); nullopt when it names no day and no time.
+// Longer texts are not read as a day and time (bytes of UTF-8).
+inline constexpr std::size_t kMaxWhenText = 160;
+
+// Reads `text` relative to `today` (local day number); nullopt when it names no day and no time,
+// or is longer than kMaxWhenText.
 std::optional<When> parse_when(std::string_view text, std::int64_t today);
 
 }  // namespace outreach::handlers

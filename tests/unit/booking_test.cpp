@@ -81,6 +81,8 @@ TEST(When, PartsOfTheDayAndWeeksBecomeRanges) {
 
 TEST(When, NothingToReadOrImpossibleDatesGiveNothing) {
   EXPECT_FALSE(parse_when("tôi muốn hỏi về thuế", kToday));
+  // A long message is not read as a date, even if one is in it.
+  EXPECT_FALSE(parse_when(std::string(handlers::kMaxWhenText, ' ') + "15/12 lúc 9h", kToday));
   EXPECT_FALSE(parse_when("31/2", kToday));
   EXPECT_FALSE(parse_when("", kToday));
   const auto past = parse_when("1/1/2020", kToday);
@@ -315,6 +317,51 @@ TEST(BookingChat, CancelAndRescheduleFollowTheRules) {
   EXPECT_EQ(bookings_of(h, "b").size(), 1u);
 }
 
+// Books every legal session on Monday 30/11 for people x0..x5.
+void fill_monday(TurnHarness& h) {
+  const int starts[] = {480, 540, 600, 810, 870, 930};
+  for (int i = 0; i < 6; ++i) {
+    const std::string u = "x" + std::to_string(i);
+    h.follow(u);
+    fill_form(h, u, "legal", slot_payload(2026, 11, 30, starts[i]));
+    h.press("flow:confirm", u);
+    ASSERT_EQ(h.last().outcome, "booked") << u;
+  }
+}
+
+TEST(BookingChat, TheTopicCanBeTypedButNotGuessedFromALetter) {
+  TurnHarness h;
+  h.follow("a");
+  h.press("booking:new", "a");
+  h.say("a", "a");
+  EXPECT_EQ(h.last().outcome, "invalid_answer");
+  h.say("tai chinh", "a");
+  EXPECT_EQ(h.last().outcome, "ok");
+  EXPECT_EQ(h.store().conversations.load(h.person("a").id).data.value("topic", ""), "finance");
+}
+
+TEST(BookingChat, DecliningAnOfferPassesTheSeatOnAndLeavesTheList) {
+  TurnHarness h;
+  const std::int64_t monday = day_of(2026, 11, 30);
+  fill_monday(h);
+  for (const std::string u : {"b", "c"}) {
+    h.follow(u);
+    fill_form(h, u, "legal", "flow:choice:wait:" + std::to_string(monday));
+    h.press("flow:confirm", u);
+    ASSERT_EQ(h.last().outcome, "waitlisted") << u;
+  }
+  h.press("booking:cancel_yes:" + bookings_of(h, "x0").front().ref, "x0");
+  const auto offered = h.store().bookings.waiting_for(h.person("b").id);
+  ASSERT_EQ(offered.size(), 1u);
+  ASSERT_EQ(offered[0].status, "offered");
+  h.press("booking:pass:" + std::to_string(offered[0].id), "b");
+  EXPECT_EQ(h.last().outcome, "offer_passed");
+  EXPECT_TRUE(h.store().bookings.waiting_for(h.person("b").id).empty());
+  const auto next = h.store().bookings.waiting_for(h.person("c").id);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].status, "offered");  // the seat went on to c, not back to b
+}
+
 TEST(BookingChat, ThereIsACapOnActiveBookings) {
   TurnHarness h;
   h.follow("a");
@@ -330,15 +377,7 @@ TEST(BookingChat, ThereIsACapOnActiveBookings) {
 TEST(BookingChat, AFullDayOffersTheWaitlistAndAFreedSeatGoesToTheFirstInLine) {
   TurnHarness h;
   const std::int64_t monday = day_of(2026, 11, 30);
-  // Fill every legal session on Monday 30/11 with people x0..x5.
-  const int starts[] = {480, 540, 600, 810, 870, 930};
-  for (int i = 0; i < 6; ++i) {
-    const std::string u = "x" + std::to_string(i);
-    h.follow(u);
-    fill_form(h, u, "legal", slot_payload(2026, 11, 30, starts[i]));
-    h.press("flow:confirm", u);
-    ASSERT_EQ(h.last().outcome, "booked") << u;
-  }
+  fill_monday(h);
   // b and c ask for that Monday: full, so they may wait.
   for (const std::string u : {"b", "c"}) {
     h.follow(u);

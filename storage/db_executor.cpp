@@ -1,5 +1,7 @@
 #include "storage/db_executor.hpp"
 
+#include <pthread.h>
+
 namespace outreach::storage {
 
 DbExecutor::DbExecutor(DbOptions options, bool apply_migrations, std::string name)
@@ -26,6 +28,7 @@ void DbExecutor::thread_main(std::promise<void>& ready,
                              const DbOptions& options,
                              bool apply_migrations) {
   thread_id_ = std::this_thread::get_id();
+  pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());  // shown by top -H and perf
   try {
     db_ = std::make_unique<SQLite::Database>(open_database(options));
     if (apply_migrations)

@@ -28,6 +28,12 @@ ON CONFLICT (channel, account, platform_event_id) DO NOTHING
       count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {}
 
 AppendOutcome InboxRepo::append(const InboundEvent& event, std::int64_t now_ms) {
+  return append(event, nlohmann::json(event).dump(), now_ms);
+}
+
+AppendOutcome InboxRepo::append(const InboundEvent& event,
+                                const std::string& payload,
+                                std::int64_t now_ms) {
   const std::string channel(to_string(event.channel));
   {
     Query q(insert_);
@@ -36,7 +42,7 @@ AppendOutcome InboxRepo::append(const InboundEvent& event, std::int64_t now_ms) 
         .bind(":user", event.user_id)
         .bind(":event", event.event_id)
         .bind(":kind", std::string(to_string(event.kind)))
-        .bind(":payload", nlohmann::json(event).dump())
+        .bind(":payload", payload)
         .bind(":now", now_ms);
     if (q.exec() == 1)
       return {db_.getLastInsertRowid(), false};

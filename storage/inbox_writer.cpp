@@ -13,7 +13,7 @@ boost::asio::awaitable<Result<std::vector<AppendOutcome>>> InboxWriter::append(
     std::vector<InboundEvent> events) {
   using R = Result<std::vector<AppendOutcome>>;
   co_return co_await async_completion<R>([this, &events](std::function<void(R)> complete) {
-    enqueue(Pending{std::move(events), std::move(complete)});
+    enqueue(Pending{std::move(events), {}, std::move(complete)});
   });
 }
 
@@ -21,7 +21,7 @@ Result<std::vector<AppendOutcome>> InboxWriter::append_sync(std::vector<InboundE
   using R = Result<std::vector<AppendOutcome>>;
   auto promise = std::make_shared<std::promise<R>>();
   auto fut = promise->get_future();
-  enqueue(Pending{std::move(events), [promise](R r) {
+  enqueue(Pending{std::move(events), {}, [promise](R r) {
                     promise->set_value(std::move(r));
                   }});
   return fut.get();
@@ -32,16 +32,15 @@ std::uint64_t InboxWriter::flushes() const {
   return flushes_;
 }
 
-std::size_t InboxWriter::waiting() const {
-  std::lock_guard lock(mu_);
-  return pending_.size();
-}
-
 void InboxWriter::enqueue(Pending p) {
+  // Serialising here keeps that work on the caller's thread, off the single DB thread.
+  p.payloads.reserve(p.events.size());
+  for (const InboundEvent& e : p.events) p.payloads.push_back(nlohmann::json(e).dump());
   bool schedule = false;
   {
     std::lock_guard lock(mu_);
     pending_.push_back(std::move(p));
+    waiting_.store(pending_.size(), std::memory_order_relaxed);
     if (!scheduled_)
       scheduled_ = schedule = true;
   }
@@ -54,6 +53,7 @@ void InboxWriter::flush(Store& store) {
   {
     std::lock_guard lock(mu_);
     batch.swap(pending_);
+    waiting_.store(0, std::memory_order_relaxed);
     scheduled_ = false;
     ++flushes_;
   }
@@ -82,8 +82,9 @@ void InboxWriter::flush(Store& store) {
     SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t now = clock_.now_ms();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      for (const InboundEvent& e : batch[i].events) {
-        AppendOutcome o = store.inbox.append(e, now);
+      const Pending& p = batch[i];
+      for (std::size_t k = 0; k < p.events.size(); ++k) {
+        AppendOutcome o = store.inbox.append(p.events[k], p.payloads[k], now);
         if (!o.duplicate)
           new_ids.push_back(o.id);
         outcomes[i].push_back(o);

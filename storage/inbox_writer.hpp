@@ -8,9 +8,11 @@
 // a power cut, while the many small turn commits in between stay NORMAL and cheap.
 // Thread-safety: append() is safe from any thread; flushing runs on the DB thread.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -38,14 +40,16 @@ class InboxWriter {
   Result<std::vector<AppendOutcome>> append_sync(std::vector<InboundEvent> events);
 
   std::uint64_t flushes() const;
-  // Appends waiting for the next flush.
-  std::size_t waiting() const;
+
+  // Appends waiting for the next flush (lock-free: the router asks between turns).
+  std::size_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
  private:
   using Done = std::function<void(Result<std::vector<AppendOutcome>>)>;
 
   struct Pending {
     std::vector<InboundEvent> events;
+    std::vector<std::string> payloads;  // the events as stored, serialised off the DB thread
     Done done;
   };
 
@@ -60,6 +64,7 @@ class InboxWriter {
   std::vector<Pending> pending_;  // guarded by mu_
   bool scheduled_ = false;        // guarded by mu_
   std::uint64_t flushes_ = 0;     // guarded by mu_
+  std::atomic<std::size_t> waiting_{0};
 };
 
 }  // namespace outreach::storage

@@ -13,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <pthread.h>
 
 #include "bot/app/http_routes.hpp"
 #include "bot/app/token_store.hpp"
@@ -204,8 +205,9 @@ App::App(Config config, AppOptions options)
   m.runner = std::make_unique<router::TurnRunner>(m.content, *m.dispatcher, m.understanding,
                                                   m.clock, m.metrics, ro);
   m.understanding.get(m.content.snapshot());  // built now, not on the first turn
-  m.router = std::make_unique<router::Router>(*m.writer, *m.runner, m.metrics,
-                                              [this] { impl_->sender->kick(); });
+  m.router = std::make_unique<router::Router>(
+      *m.writer, *m.runner, m.metrics, [this] { impl_->sender->kick(); },
+      [this] { return impl_->inbox->waiting() > 0; });
   m.inbox = std::make_unique<storage::InboxWriter>(
       *m.writer, m.clock,
       [this](storage::Store&, const std::vector<std::int64_t>&) { impl_->router->kick(); },
@@ -470,7 +472,8 @@ std::uint16_t App::start() {
                                   : static_cast<int>(std::thread::hardware_concurrency());
   n = std::max(n, 1);
   for (int i = 0; i < n; ++i)
-    m.threads.emplace_back([this] {
+    m.threads.emplace_back([this, i] {
+      pthread_setname_np(pthread_self(), ("io-" + std::to_string(i)).c_str());
       for (;;) {
         try {
           impl_->ioc.run();

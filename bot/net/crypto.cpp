@@ -1,10 +1,14 @@
 #include "bot/net/crypto.hpp"
 
+#include <map>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 namespace outreach::net {
 namespace {
@@ -19,13 +23,61 @@ std::string to_hex(const unsigned char* d, unsigned n) {
   return out;
 }
 
-std::string hmac_hex(const EVP_MD* md, std::string_view key, std::string_view data) {
+// OpenSSL 3's one-shot HMAC() and EVP_sha256() look the algorithm up in the provider store on
+// every call, which cost several times the hashing itself on a webhook. The algorithms are
+// fetched once; each thread keeps its digest context and one keyed MAC context per (digest,
+// key) and re-initialises them (EVP_MAC_init with a null key keeps the key) per use.
+const EVP_MD* fetched_sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr)
+    throw std::runtime_error("OpenSSL has no SHA256");
+  return md;
+}
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+EVP_MAC_CTX* keyed_hmac(const char* digest, std::string_view key) {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr)
+    throw std::runtime_error("OpenSSL has no HMAC");
+  // A deployment has a few app secrets; the bound only keeps a misuse from growing memory.
+  constexpr std::size_t kMaxKeys = 16;
+  thread_local std::map<std::pair<std::string, std::string>,
+                        std::unique_ptr<EVP_MAC_CTX, MacCtxFree>, std::less<>>
+      cache;
+  auto id = std::pair<std::string, std::string>(digest, key);
+  auto it = cache.find(id);
+  if (it != cache.end()) {
+    if (EVP_MAC_init(it->second.get(), nullptr, 0, nullptr) != 1)
+      throw std::runtime_error("HMAC init failed");
+    return it->second.get();
+  }
+  if (cache.size() >= kMaxKeys)
+    cache.clear();
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(mac));
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  if (!ctx || EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                           key.size(), params) != 1)
+    throw std::runtime_error("HMAC init failed");
+  return cache.emplace(std::move(id), std::move(ctx)).first->second.get();
+}
+
+std::string hmac_hex(const char* digest, std::string_view key, std::string_view data) {
+  EVP_MAC_CTX* ctx = keyed_hmac(digest, key);
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (HMAC(md, key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len) == nullptr)
+  std::size_t len = 0;
+  if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out, &len, sizeof out) != 1)
     throw std::runtime_error("HMAC failed");
-  return to_hex(out, len);
+  return to_hex(out, static_cast<unsigned>(len));
 }
 
 }  // namespace
@@ -35,26 +87,26 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sha256_hex(std::initializer_list<std::string_view> parts) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> held(EVP_MD_CTX_new());
+  EVP_MD_CTX* ctx = held.get();
   if (ctx == nullptr)
     throw std::runtime_error("EVP_MD_CTX_new failed");
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  bool ok = EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  bool ok = EVP_DigestInit_ex2(ctx, fetched_sha256(), nullptr) == 1;
   for (std::string_view p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
   ok = ok && EVP_DigestFinal_ex(ctx, out, &len) == 1;
-  EVP_MD_CTX_free(ctx);
   if (!ok)
     throw std::runtime_error("SHA-256 failed");
   return to_hex(out, len);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  return hmac_hex(EVP_sha256(), key, data);
+  return hmac_hex("SHA256", key, data);
 }
 
 std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
-  return hmac_hex(EVP_sha1(), key, data);
+  return hmac_hex("SHA1", key, data);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -2,7 +2,7 @@
 // The hashing webhooks need: SHA-256 (Zalo's `mac`), HMAC-SHA256 and HMAC-SHA1 (Messenger's
 // X-Hub-Signature-256 and the legacy X-Hub-Signature), as lowercase hex, and a constant-time
 // comparison (CRYPTO_memcmp after a length check) so a signature check leaks no timing.
-// Thread-safety: pure functions (OpenSSL one-shot APIs).
+// Thread-safety: safe from any thread (each thread keeps its own OpenSSL contexts).
 
 #include <string>
 #include <string_view>

@@ -7,13 +7,19 @@ namespace outreach::router {
 namespace {
 constexpr int kRefill = 64;
 constexpr std::size_t kBatch = 16;
+constexpr std::size_t kMinTurns = 2;
 }  // namespace
 
 Router::Router(storage::DbExecutor& db,
                TurnRunner& runner,
                Metrics& metrics,
-               std::function<void()> on_replies)
-    : db_(db), runner_(runner), metrics_(metrics), on_replies_(std::move(on_replies)) {}
+               std::function<void()> on_replies,
+               std::function<bool()> acks_waiting)
+    : db_(db),
+      runner_(runner),
+      metrics_(metrics),
+      on_replies_(std::move(on_replies)),
+      acks_waiting_(std::move(acks_waiting)) {}
 
 void Router::kick() {
   if (paused_.load() || scheduled_.exchange(true))
@@ -56,7 +62,8 @@ void Router::pump(storage::Store& store) {
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
-    results = runner_.run_batch(store, batch);
+    results = runner_.run_batch(store, batch, acks_waiting_, kMinTurns);
+    for (std::size_t i = batch.size(); i > results.size(); --i) queue_.push_front(batch[i - 1]);
   }
   bool replies = false;
   for (const TurnResult& r : results) replies = replies || r.replies > 0 || !r.ran;

@@ -4,7 +4,10 @@
 // is called after every inbox commit and at start (rows left pending by a crash are picked up
 // then); each pump task runs a small batch of turns in one transaction (TurnRunner::run_batch:
 // up to 16 turns, a few milliseconds) and re-posts itself while work remains, so inbox flushes
-// interleave with turns instead of waiting behind a long backlog. Rows that were pending when
+// interleave with turns instead of waiting behind a long backlog. Acknowledging webhooks comes
+// first: while appends wait for their commit, a batch stops after kMinTurns turns — under a
+// burst the platforms still get their 200 fast, the events wait durably in the inbox, and turns
+// keep a guaranteed share (kMinTurns per inbox commit) so none starves. Rows that were pending when
 // the process started (a crash may have left them) run one at a time with attempts counted.
 // Thread-safety: kick(), pause() and counters are safe from any thread; pumping is confined to
 // the DB thread.
@@ -22,10 +25,13 @@ namespace outreach::router {
 
 class Router {
  public:
+  // `acks_waiting` tells whether webhooks wait for an inbox commit: a batch of turns then
+  // stops early (after a few turns) so the commit — and the platforms' 200s — go first.
   Router(storage::DbExecutor& db,
          TurnRunner& runner,
          Metrics& metrics,
-         std::function<void()> on_replies);
+         std::function<void()> on_replies,
+         std::function<bool()> acks_waiting = {});
 
   // Schedules processing of pending inbox rows (no-op if already scheduled).
   void kick();
@@ -45,6 +51,7 @@ class Router {
   TurnRunner& runner_;
   Metrics& metrics_;
   std::function<void()> on_replies_;
+  std::function<bool()> acks_waiting_;
   std::atomic<bool> scheduled_{false};
   std::atomic<bool> paused_{false};
   std::atomic<std::uint64_t> turns_{0};

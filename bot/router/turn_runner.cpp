@@ -56,12 +56,16 @@ TurnResult TurnRunner::run(storage::Store& store, std::int64_t inbox_id) {
 }
 
 std::vector<TurnResult> TurnRunner::run_batch(storage::Store& store,
-                                              const std::vector<std::int64_t>& inbox_ids) {
+                                              const std::vector<std::int64_t>& inbox_ids,
+                                              const std::function<bool()>& yield,
+                                              std::size_t min_turns) {
   std::vector<TurnResult> results;
   results.reserve(inbox_ids.size());
   auto snapshot = content_.snapshot();
   SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
   for (const std::int64_t inbox_id : inbox_ids) {
+    if (results.size() >= min_turns && yield && yield())
+      break;
     const std::int64_t start_us = monotonic_us();
     auto row = store.inbox.get_pending(inbox_id);
     if (!row) {

@@ -14,6 +14,7 @@
 // Thread-safety: DB thread only.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,8 +58,13 @@ class TurnRunner {
              RunnerOptions options);
 
   TurnResult run(storage::Store& store, std::int64_t inbox_id);
+  // Runs turns for `inbox_ids` in order and stops early — after at least `min_turns` — once
+  // `yield()` says other work (an inbox flush: webhooks waiting for their 200) should go
+  // first. Returns the results of the turns it ran; the caller keeps the rest.
   std::vector<TurnResult> run_batch(storage::Store& store,
-                                    const std::vector<std::int64_t>& inbox_ids);
+                                    const std::vector<std::int64_t>& inbox_ids,
+                                    const std::function<bool()>& yield = {},
+                                    std::size_t min_turns = 1);
 
  private:
   // The turn's work, inside a transaction or savepoint the caller owns.

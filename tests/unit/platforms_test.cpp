@@ -1,6 +1,8 @@
 // Zalo OA and Messenger: signatures, webhook parsing with the published sample payloads,
 // rendering for each platform's limits, and the clients' error mapping and token rotation
 // against the mock platform (a real HTTP server on loopback) and a real SQLite token store.
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
@@ -63,6 +65,29 @@ TEST(Crypto, HmacVectorsAndConstantTimeCompare) {
   EXPECT_FALSE(net::constant_time_equal("abc", "abcd"));
   EXPECT_FALSE(net::constant_time_equal("", "a"));
   EXPECT_EQ(net::lower_hex("ABCDEF01"), "abcdef01");
+}
+
+TEST(Crypto, KeyedContextsAreReusedCorrectlyAcrossKeysAndThreads) {
+  // The MAC contexts are cached per thread and key: a reused context must start afresh, keys
+  // must not leak into each other, and more keys than the cache holds must still be right.
+  const std::string key1(20, '\x0b');  // RFC 4231 test case 1
+  const std::string want1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  const std::string want2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  auto check = [&] {
+    for (int round = 0; round < 3; ++round) {
+      EXPECT_EQ(net::hmac_sha256_hex(key1, "Hi There"), want1);
+      EXPECT_EQ(net::hmac_sha256_hex("Jefe", "what do ya want for nothing?"), want2);
+      for (int k = 0; k < 20; ++k) net::hmac_sha256_hex("key-" + std::to_string(k), "x");
+    }
+    EXPECT_EQ(net::hmac_sha1_hex("Jefe", "what do ya want for nothing?"),
+              "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    EXPECT_EQ(net::sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(net::sha256_hex({"a", "", "bc"}), net::sha256_hex("abc"));
+  };
+  check();
+  std::thread other(check);
+  other.join();
 }
 
 // ---------------------------------------------------------------- Zalo webhook

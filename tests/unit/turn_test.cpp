@@ -316,6 +316,38 @@ TEST(TurnRunner, ARowIsProcessedOnlyOnce) {
   EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM outbox").getInt(), 1);
 }
 
+TEST(TurnRunner, ABatchYieldsToWaitingWebhooksAfterItsMinimumAndLeavesTheRestPending) {
+  TurnHarness h;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    InboundEvent e;
+    e.kind = EventKind::kMessage;
+    e.user_id = "u" + std::to_string(i);
+    e.account = "web";
+    e.event_id = "batch-" + std::to_string(i);
+    e.text = "menu";
+    ids.push_back(h.store().inbox.append(e, testing::kTestNow).id);
+  }
+  int asked = 0;
+  auto acks_waiting = [&] {
+    ++asked;
+    return true;
+  };
+  const auto first = h.runner().run_batch(h.store(), ids, acks_waiting, 2);
+  ASSERT_EQ(first.size(), 2u);  // the guaranteed share, then it gives way
+  EXPECT_TRUE(first[0].ran && first[1].ran);
+  EXPECT_GE(asked, 1);
+  auto& db = h.store().db;
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM inbox WHERE status = 'done'").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").getInt(), 4);
+  // Nobody waiting: the rest run in one batch, each once.
+  const auto rest = h.runner().run_batch(
+      h.store(), std::vector<std::int64_t>(ids.begin() + 2, ids.end()), [] { return false; }, 1);
+  EXPECT_EQ(rest.size(), 4u);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM inbox WHERE status = 'done'").getInt(), 6);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(DISTINCT inbox_id) FROM outbox").getInt(), 6);
+}
+
 TEST(TurnRunner, AnEventThatKeepsCrashingIsGivenUpWithAnApology) {
   TurnHarness h;
   InboundEvent e;

@@ -1,9 +1,9 @@
 #include "bot/net/crypto.hpp"
 
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -42,21 +42,27 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
+// The keyed contexts of this thread: looked up without building a key string, so a webhook's
+// signature check allocates nothing but its hex result.
+struct KeyedMac {
+  std::string_view digest;  // a string literal ("SHA256", "SHA1")
+  std::string key;
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx;
+};
+
 EVP_MAC_CTX* keyed_hmac(const char* digest, std::string_view key) {
   static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   if (mac == nullptr)
     throw std::runtime_error("OpenSSL has no HMAC");
   // A deployment has a few app secrets; the bound only keeps a misuse from growing memory.
   constexpr std::size_t kMaxKeys = 16;
-  thread_local std::map<std::pair<std::string, std::string>,
-                        std::unique_ptr<EVP_MAC_CTX, MacCtxFree>, std::less<>>
-      cache;
-  auto id = std::pair<std::string, std::string>(digest, key);
-  auto it = cache.find(id);
-  if (it != cache.end()) {
-    if (EVP_MAC_init(it->second.get(), nullptr, 0, nullptr) != 1)
-      throw std::runtime_error("HMAC init failed");
-    return it->second.get();
+  thread_local std::vector<KeyedMac> cache;
+  for (KeyedMac& k : cache) {
+    if (k.digest == digest && k.key == key) {
+      if (EVP_MAC_init(k.ctx.get(), nullptr, 0, nullptr) != 1)
+        throw std::runtime_error("HMAC init failed");
+      return k.ctx.get();
+    }
   }
   if (cache.size() >= kMaxKeys)
     cache.clear();
@@ -67,7 +73,7 @@ EVP_MAC_CTX* keyed_hmac(const char* digest, std::string_view key) {
   if (!ctx || EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()),
                            key.size(), params) != 1)
     throw std::runtime_error("HMAC init failed");
-  return cache.emplace(std::move(id), std::move(ctx)).first->second.get();
+  return cache.emplace_back(KeyedMac{digest, std::string(key), std::move(ctx)}).ctx.get();
 }
 
 std::string hmac_hex(const char* digest, std::string_view key, std::string_view data) {

@@ -82,6 +82,17 @@ MigrateReport migrate(SQLite::Database& db, const std::vector<Migration>& migrat
   report.to = report.from;
   if (report.from == newest)
     return report;
+  // Foreign keys are off while migrating, so a migration may rebuild a table that others
+  // refer to (SQLite's documented procedure); they are checked before the commit instead.
+  // The pragma is a no-op inside a transaction, hence around it.
+  db.exec("PRAGMA foreign_keys=OFF");
+
+  struct KeysBackOn {
+    SQLite::Database& db;
+
+    ~KeysBackOn() { db.exec("PRAGMA foreign_keys=ON"); }
+  } keys_back_on{db};
+
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   for (const Migration& m : migrations) {
     if (m.version <= report.from)
@@ -89,6 +100,14 @@ MigrateReport migrate(SQLite::Database& db, const std::vector<Migration>& migrat
     db.exec(std::string(m.sql));
     report.applied.push_back(m.name);
     report.to = m.version;
+  }
+  {
+    SQLite::Statement broken(db, "PRAGMA foreign_key_check");
+    if (broken.executeStep())
+      throw std::runtime_error("migration to schema version " + std::to_string(report.to) +
+                               " would break a reference from table '" +
+                               broken.getColumn(0).getString() + "' to '" +
+                               broken.getColumn(2).getString() + "'; nothing was changed");
   }
   db.exec("PRAGMA user_version = " + std::to_string(report.to));  // an integer we computed
   tx.commit();

@@ -28,7 +28,7 @@ ON CONFLICT (channel, account, platform_event_id) DO NOTHING
       count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {}
 
 AppendOutcome InboxRepo::append(const InboundEvent& event, std::int64_t now_ms) {
-  return append(event, nlohmann::json(event).dump(), now_ms);
+  return append(event, to_json_text(event), now_ms);
 }
 
 AppendOutcome InboxRepo::append(const InboundEvent& event,

@@ -33,7 +33,7 @@ class InboxRepo {
   explicit InboxRepo(SQLite::Database& db);
 
   AppendOutcome append(const InboundEvent& event, std::int64_t now_ms);
-  // The same with the event already serialised (`payload` is nlohmann::json(event).dump()).
+  // The same with the event already serialised (`payload` is to_json_text(event)).
   AppendOutcome append(const InboundEvent& event, const std::string& payload, std::int64_t now_ms);
 
   // Oldest pending rows first (the turn order).

@@ -35,7 +35,7 @@ std::uint64_t InboxWriter::flushes() const {
 void InboxWriter::enqueue(Pending p) {
   // Serialising here keeps that work on the caller's thread, off the single DB thread.
   p.payloads.reserve(p.events.size());
-  for (const InboundEvent& e : p.events) p.payloads.push_back(nlohmann::json(e).dump());
+  for (const InboundEvent& e : p.events) p.payloads.push_back(to_json_text(e));
   bool schedule = false;
   {
     std::lock_guard lock(mu_);

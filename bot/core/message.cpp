@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "bot/core/text.hpp"
+
 namespace outreach {
 namespace {
 
@@ -22,6 +24,36 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 5> kEventKinds{{
     {EventKind::kUnfollow, "unfollow"},
     {EventKind::kOther, "other"},
 }};
+
+// Appends `s` as a JSON string (valid UTF-8 assumed: the caller checked).
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      const char* brief = c == '\b'   ? "\\b"
+                          : c == '\t' ? "\\t"
+                          : c == '\n' ? "\\n"
+                          : c == '\f' ? "\\f"
+                          : c == '\r' ? "\\r"
+                                      : nullptr;
+      if (brief != nullptr) {
+        out += brief;
+        continue;
+      }
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
 
 std::string str_or_empty(const Json& j, const char* key) {
   auto it = j.find(key);
@@ -77,6 +109,44 @@ void to_json(Json& j, const InboundEvent& e) {
     j["language"] = e.language;
   if (!e.extra.empty())
     j["extra"] = e.extra;
+}
+
+std::string to_json_text(const InboundEvent& e) {
+  for (const std::string* s :
+       {&e.account, &e.user_id, &e.event_id, &e.text, &e.payload, &e.display_name, &e.language})
+    if (!text::valid_utf8(*s))  // what the adapters never pass on; nlohmann then replaces it
+      return Json(e).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  out.reserve(128 + e.account.size() + e.user_id.size() + e.event_id.size() + e.text.size() +
+              e.payload.size() + e.display_name.size());
+  auto field = [&out](std::string_view key, std::string_view value) {
+    out += out.empty() ? '{' : ',';
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, value);
+  };
+  // Keys in the order nlohmann (a std::map) writes them, so both forms are byte-identical.
+  field("account", e.account);
+  field("channel", to_string(e.channel));
+  if (!e.display_name.empty())
+    field("display_name", e.display_name);
+  field("event_id", e.event_id);
+  if (!e.extra.empty()) {
+    out += ",\"extra\":";
+    out += e.extra.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  field("kind", to_string(e.kind));
+  if (!e.language.empty())
+    field("language", e.language);
+  if (!e.payload.empty())
+    field("payload", e.payload);
+  if (!e.text.empty())
+    field("text", e.text);
+  out += ",\"timestamp_ms\":";
+  out += std::to_string(e.timestamp_ms);
+  field("user_id", e.user_id);
+  out += '}';
+  return out;
 }
 
 void to_json(Json& j, const Button& b) {

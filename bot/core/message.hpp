@@ -67,6 +67,9 @@ struct OutboundMessage {
 };
 
 void to_json(nlohmann::json& j, const InboundEvent& e);
+// The same JSON text as nlohmann::json(e).dump(), written directly: no intermediate document
+// (this runs for every webhook event before it is stored).
+std::string to_json_text(const InboundEvent& e);
 void to_json(nlohmann::json& j, const Button& b);
 void to_json(nlohmann::json& j, const ListItem& i);
 void to_json(nlohmann::json& j, const OutboundMessage& m);

@@ -7,7 +7,11 @@ namespace outreach::router {
 namespace {
 constexpr int kRefill = 64;
 constexpr std::size_t kBatch = 16;
+// While webhooks wait for their commit, turns give way entirely — unless none has run for
+// kMaxTurnGapUs: then a batch runs at least kMinTurns, so a flood delays replies but never
+// starves them (at least kMinTurns every 50 ms).
 constexpr std::size_t kMinTurns = 2;
+constexpr std::int64_t kMaxTurnGapUs = 50'000;
 }  // namespace
 
 Router::Router(storage::DbExecutor& db,
@@ -35,12 +39,12 @@ void Router::pump(storage::Store& store) {
   scheduled_.store(false);
   if (paused_.load())
     return;
+  const std::int64_t now_us = monotonic_us();
   if (queue_.empty()) {
     for (std::int64_t id : store.inbox.pending_ids(kRefill)) queue_.push_back(id);
     // Counting walks the pending index: at most once a second (and whenever the queue runs dry).
-    const std::int64_t now = monotonic_us();
-    if (queue_.empty() || now >= next_count_us_) {
-      next_count_us_ = now + 1'000'000;
+    if (queue_.empty() || now_us >= next_count_us_) {
+      next_count_us_ = now_us + 1'000'000;
       const std::int64_t depth = store.inbox.count_pending();
       pending_.store(depth);
       metrics_.set("outreach_inbox_depth", {}, static_cast<double>(depth));
@@ -62,9 +66,12 @@ void Router::pump(storage::Store& store) {
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
-    results = runner_.run_batch(store, batch, acks_waiting_, kMinTurns);
+    const bool overdue = now_us - last_turn_us_ >= kMaxTurnGapUs;
+    results = runner_.run_batch(store, batch, acks_waiting_, overdue ? kMinTurns : 0);
     for (std::size_t i = batch.size(); i > results.size(); --i) queue_.push_front(batch[i - 1]);
   }
+  if (!results.empty())
+    last_turn_us_ = now_us;
   bool replies = false;
   for (const TurnResult& r : results) replies = replies || r.replies > 0 || !r.ran;
   turns_.fetch_add(results.size());

@@ -5,9 +5,10 @@
 // then); each pump task runs a small batch of turns in one transaction (TurnRunner::run_batch:
 // up to 16 turns, a few milliseconds) and re-posts itself while work remains, so inbox flushes
 // interleave with turns instead of waiting behind a long backlog. Acknowledging webhooks comes
-// first: while appends wait for their commit, a batch stops after kMinTurns turns — under a
-// burst the platforms still get their 200 fast, the events wait durably in the inbox, and turns
-// keep a guaranteed share (kMinTurns per inbox commit) so none starves. Rows that were pending when
+// first: while appends wait for their commit, a batch gives way before its first turn — under
+// a burst the platforms still get their 200 fast and the events wait durably in the inbox —
+// except when no turn has run for 50 ms: then it runs kMinTurns first, so replies
+// slow down under a flood but never starve. Rows that were pending when
 // the process started (a crash may have left them) run one at a time with attempts counted.
 // Thread-safety: kick(), pause() and counters are safe from any thread; pumping is confined to
 // the DB thread.
@@ -26,7 +27,8 @@ namespace outreach::router {
 class Router {
  public:
   // `acks_waiting` tells whether webhooks wait for an inbox commit: a batch of turns then
-  // stops early (after a few turns) so the commit — and the platforms' 200s — go first.
+  // stops (before its first turn, or after kMinTurns when turns are overdue) so the commit —
+  // and the platforms' 200s — go first.
   Router(storage::DbExecutor& db,
          TurnRunner& runner,
          Metrics& metrics,
@@ -58,6 +60,7 @@ class Router {
   std::atomic<std::int64_t> pending_{0};
   std::deque<std::int64_t> queue_;   // DB thread only
   std::int64_t next_count_us_ = 0;   // DB thread only
+  std::int64_t last_turn_us_ = 0;    // when a batch last ran a turn (DB thread only)
   std::int64_t recover_until_ = -1;  // rows up to this id were pending at start (DB thread only)
 };
 

@@ -60,6 +60,8 @@ std::vector<TurnResult> TurnRunner::run_batch(storage::Store& store,
                                               const std::function<bool()>& yield,
                                               std::size_t min_turns) {
   std::vector<TurnResult> results;
+  if (min_turns == 0 && yield && yield())
+    return results;  // nothing to commit: give way before opening the transaction
   results.reserve(inbox_ids.size());
   auto snapshot = content_.snapshot();
   SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);

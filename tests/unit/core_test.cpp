@@ -38,6 +38,38 @@ TEST(Message, InboundEventRoundTripsThroughJson) {
   EXPECT_EQ(back->extra["event_name"], "user_send_text");
 }
 
+TEST(Message, TheDirectWriterGivesTheSameTextAsTheDocument) {
+  InboundEvent full;
+  full.channel = ChannelKind::kMessenger;
+  full.kind = EventKind::kMessage;
+  full.account = "page-1";
+  full.user_id = "psid \"quoted\" \\ slash";
+  full.event_id = "m_1";
+  full.text = "Đăng ký\tnhãn\nhiệu \x01\x1f\b\f\r 🙂 </script>";
+  full.payload = "ex:ip";
+  full.display_name = "Lan";
+  full.language = "vi";
+  full.timestamp_ms = -5;
+  full.extra = {{"attachments", nlohmann::json::array({{{"type", "image"}}})}, {"n", 1.5}};
+  InboundEvent bare;  // optional fields empty, extra empty
+  bare.event_id = "e";
+  for (const InboundEvent* e : {&full, &bare}) {
+    const std::string text = to_json_text(*e);
+    EXPECT_EQ(text, nlohmann::json(*e).dump());
+    auto back = inbound_from_json(text);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->user_id, e->user_id);
+    EXPECT_EQ(back->text, e->text);
+    EXPECT_EQ(back->extra, e->extra);
+  }
+  // Bytes that are not UTF-8 (no adapter passes them on) are replaced, never an exception.
+  InboundEvent broken = bare;
+  broken.text = "a\xC3";
+  auto back = inbound_from_json(to_json_text(broken));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "a\xEF\xBF\xBD");
+}
+
 TEST(Message, RejectsMalformedRows) {
   EXPECT_FALSE(inbound_from_json("not json"));
   EXPECT_FALSE(inbound_from_json(R"({"channel":"fax","kind":"message"})"));

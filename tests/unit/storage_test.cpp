@@ -58,6 +58,63 @@ TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
   EXPECT_FALSE(db.tableExists("a"));
 }
 
+TEST(Migrations, AMigrationThatBreaksAReferenceIsRefusedAndKeysStayOn) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  const EmbeddedFile files[] = {
+      {"0001_ok.sql",
+       "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+       "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id));"
+       "INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1);"},
+      {"0002_orphan.sql", "DELETE FROM parent;"}};
+  try {
+    migrate(db, migrations_from(files));
+    ADD_FAILURE() << "the orphaned child was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("from table 'child' to 'parent'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(schema_version(db), 0);
+  EXPECT_FALSE(db.tableExists("parent"));
+  EXPECT_EQ(db.execAndGet("PRAGMA foreign_keys").getInt(), 1);
+}
+
+TEST(Migrations, RebuildingTheInboxAndOutboxKeepsRowsIdsReferencesAndRules) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  auto all = embedded_migrations();
+  ASSERT_GE(all.size(), 6u);
+  ASSERT_EQ(all[5].name, "0006_checks_without_lists");
+  const std::vector<Migration> before(all.begin(), all.begin() + 5);
+  migrate(db, before);
+  db.exec(
+      "INSERT INTO people (id, channel, account, platform_user_id, first_interaction_at, "
+      "last_interaction_at) "
+      "VALUES (7, 'zalo', 'oa', 'u7', 1, 1);"
+      "INSERT INTO inbox (id, channel, account, platform_user_id, platform_event_id, kind, "
+      "payload, received_at, status) VALUES (41, 'zalo', 'oa', 'u7', 'e41', 'message', NULL, 1, "
+      "'done'), (42, 'zalo', 'oa', 'u7', 'e42', 'message', '{}', 2, 'pending');"
+      "INSERT INTO interactions (inbox_id, person_id, at, handler, outcome, latency_us) "
+      "VALUES (41, 7, 1, 'menu', 'ok', 5);"
+      "INSERT INTO outbox (id, person_id, inbox_id, seq, kind, body, status, next_attempt_at, "
+      "created_at, head) VALUES (9, 7, 41, 0, 'reply', '{}', 'sending', 1, 1, 1);");
+  const auto report = migrate(db, all);
+  EXPECT_EQ(report.to, all.back().version);
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(id || status) FROM inbox ORDER BY id").getString(),
+            "41done,42pending");
+  EXPECT_EQ(db.execAndGet("SELECT inbox_id FROM interactions").getInt(), 41);
+  EXPECT_EQ(db.execAndGet("SELECT inbox_id || status || head FROM outbox WHERE id = 9").getString(),
+            "41sending1");
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM pragma_index_list('outbox')").getInt(), 6);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM pragma_index_list('inbox')").getInt(), 2);
+  // The same rules as before, and references still enforced.
+  EXPECT_THROW(db.exec("UPDATE inbox SET status = 'lost' WHERE id = 42"), SQLite::Exception);
+  EXPECT_THROW(db.exec("UPDATE outbox SET kind = 'spam' WHERE id = 9"), SQLite::Exception);
+  EXPECT_THROW(db.exec("UPDATE outbox SET status = 'gone' WHERE id = 9"), SQLite::Exception);
+  EXPECT_THROW(db.exec("UPDATE outbox SET person_id = 8 WHERE id = 9"), SQLite::Exception);
+  db.exec("UPDATE outbox SET status = 'sent' WHERE id = 9");
+  db.exec("DELETE FROM inbox WHERE id = 41");
+  EXPECT_TRUE(db.execAndGet("SELECT inbox_id IS NULL FROM outbox WHERE id = 9").getInt());
+}
+
 TEST(Migrations, NumbersMustHaveNoGaps) {
   const EmbeddedFile files[] = {{"0001_a.sql", ""}, {"0003_c.sql", ""}};
   EXPECT_THROW(migrations_from(files), std::logic_error);

@@ -333,6 +333,10 @@ TEST(TurnRunner, ABatchYieldsToWaitingWebhooksAfterItsMinimumAndLeavesTheRestPen
     ++asked;
     return true;
   };
+  // Without a minimum it gives way before the first turn.
+  EXPECT_TRUE(h.runner().run_batch(h.store(), ids, acks_waiting, 0).empty());
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").getInt(),
+            6);
   const auto first = h.runner().run_batch(h.store(), ids, acks_waiting, 2);
   ASSERT_EQ(first.size(), 2u);  // the guaranteed share, then it gives way
   EXPECT_TRUE(first[0].ran && first[1].ran);

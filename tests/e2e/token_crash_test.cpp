@@ -145,7 +145,9 @@ TEST_F(TokenCrash, KilledAfterMarkingTheRefreshBeforeThePlatformProcessedIt) {
   ASSERT_TRUE(eventually([&] { return sent_ok() == 1; })) << bot->err();
   EXPECT_TRUE(eventually([&] { return token_field("state") == "ok"; }));
   EXPECT_EQ(token_field("refresh_token"), mock.zalo_oa(kOa)->refresh_token);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+  // The row is marked after the platform answered: wait for that commit.
+  EXPECT_TRUE(
+      eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 1; }));
   bot->signal(SIGTERM);
   EXPECT_EQ(bot->wait(), 0) << bot->err();
 }

@@ -39,6 +39,11 @@ void Router::pump(storage::Store& store) {
   scheduled_.store(false);
   if (paused_.load())
     return;
+  // What was pending at the first pump (the one start() triggers) may have crashed the process.
+  if (recover_until_ < 0)
+    recover_until_ =
+        store.db.execAndGet("SELECT COALESCE(MAX(id), 0) FROM inbox WHERE status = 'pending'")
+            .getInt64();
   const std::int64_t now_us = monotonic_us();
   if (queue_.empty()) {
     for (std::int64_t id : store.inbox.pending_ids(kRefill)) queue_.push_back(id);
@@ -52,10 +57,6 @@ void Router::pump(storage::Store& store) {
     if (queue_.empty())
       return;
   }
-  if (recover_until_ < 0)
-    recover_until_ =
-        store.db.execAndGet("SELECT COALESCE(MAX(id), 0) FROM inbox WHERE status = 'pending'")
-            .getInt64();
   std::vector<TurnResult> results;
   if (queue_.front() <= recover_until_) {
     results.push_back(runner_.run(store, queue_.front()));  // may have crashed the process before

@@ -7,10 +7,12 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include "bot/router/router.hpp"
 #include "bot/sender/scheduler.hpp"
 #include "bot/sender/sender.hpp"
 #include "storage/inbox_writer.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/turn_harness.hpp"
 
 namespace outreach {
 namespace {
@@ -113,6 +115,34 @@ TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   EXPECT_TRUE(eventually([&] { return committed.load() == 150; })) << committed.load();
   EXPECT_LE(inbox.flushes(), 2u) << "appends were not grouped";
   EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 150);
+}
+
+// Webhooks that never stop waiting for their commit (a flood without gaps) must not starve the
+// turns: the router still runs a couple of them every 50 ms.
+TEST(Router, TurnsStillRunWhileWebhooksKeepWaiting) {
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  testing::TurnHarness h;  // its content, dispatcher and runner; the rows live in `db`
+  Metrics metrics;
+  std::atomic<int> replies{0};
+  router::Router router(
+      db, h.runner(), metrics, [&] { ++replies; }, [] { return true; });
+  router.kick();                       // the start-up pump: nothing left from a crash
+  db.run_sync([](storage::Store& s) {  // then the flood, queued behind it
+    for (int i = 0; i < 5; ++i) s.inbox.append(web_event("flood-" + std::to_string(i), "u1"), 1);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  router.kick();
+  auto done = [&] {
+    return db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }) == 0;
+  };
+  ASSERT_TRUE(eventually(done)) << router.turns_run() << " turns ran";
+  // Two now, two after 50 ms, the last after 100 ms: starving would fail above, rushing here.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 90ms);
+  EXPECT_EQ(router.turns_run(), 5u);
+  EXPECT_GE(replies.load(), 1);
+  router.pause();
+  db.run_sync([](storage::Store&) {});  // a pump still queued sees the pause before we go
 }
 
 // A ChannelClient that records what it is asked to send and fails on demand.

@@ -216,9 +216,26 @@ std::string_view header(const Request& req, std::string_view name) {
 }
 
 // Stores verified platform events; the answer the platform gets.
+// What a webhook counts on every accepted request, resolved once per channel.
+struct Accepted {
+  Metrics::Counter requests;  // outreach_webhook_total{outcome="accepted"}
+  Metrics::Counter events;    // outreach_webhook_events_total
+
+  Accepted(Metrics& m, const std::string& channel)
+      : requests(
+            m.counter("outreach_webhook_total", {{"channel", channel}, {"outcome", "accepted"}})),
+        events(m.counter("outreach_webhook_events_total", {{"channel", channel}})) {}
+};
+
+struct WebhookCounters {
+  Accepted zalo;
+  Accepted messenger;
+};
+
 net::awaitable<Response> accept_events(RouteDeps& d,
                                        const Request& req,
                                        std::string_view channel,
+                                       const Accepted& counters,
                                        Result<std::vector<InboundEvent>> events) {
   if (!events) {
     const auto ec = events.error();
@@ -245,10 +262,8 @@ net::awaitable<Response> accept_events(RouteDeps& d,
       co_return res;
     }
   }
-  d.metrics.inc("outreach_webhook_total",
-                {{"channel", std::string(channel)}, {"outcome", "accepted"}});
-  d.metrics.inc("outreach_webhook_events_total", {{"channel", std::string(channel)}},
-                static_cast<double>(n));
+  counters.requests.inc();
+  counters.events.inc(static_cast<double>(n));
   co_return server::json_response(req, 200, "{\"ok\":true}");
 }
 
@@ -411,7 +426,10 @@ net::awaitable<Response> admin(
   co_return server::json_error(req, 404, "not_found", "no such path");
 }
 
-net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, RequestInfo& info) {
+net::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
+                               std::shared_ptr<const WebhookCounters> counted,
+                               Request& req,
+                               RequestInfo& info) {
   const std::string_view target(req.target().data(), req.target().size());
   const auto qpos = target.find('?');
   const std::string_view path = target.substr(0, qpos);
@@ -483,7 +501,7 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, Reque
     info.route = "webhook_zalo";
     if (req.method() != http::verb::post)
       co_return method_not_allowed(req, "POST");
-    co_return co_await accept_events(*d, req, "zalo",
+    co_return co_await accept_events(*d, req, "zalo", counted->zalo,
                                      d->zalo->handle(header(req, "X-ZEvent-Signature"), req.body(),
                                                      header(req, "X-ZEvent-Timestamp")));
   }
@@ -504,7 +522,7 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, Reque
     if (req.method() != http::verb::post)
       co_return method_not_allowed(req, "GET, POST");
     co_return co_await accept_events(
-        *d, req, "messenger",
+        *d, req, "messenger", counted->messenger,
         d->messenger->handle(header(req, "X-Hub-Signature-256"), header(req, "X-Hub-Signature"),
                              req.body()));
   }
@@ -516,8 +534,10 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d, Request& req, Reque
 
 server::Handler make_http_handler(RouteDeps deps) {
   auto d = std::make_shared<RouteDeps>(std::move(deps));
-  return [d](Request& req, RequestInfo& info) {
-    return route(d, req, info);
+  auto counted = std::make_shared<const WebhookCounters>(
+      WebhookCounters{{d->metrics, "zalo"}, {d->metrics, "messenger"}});
+  return [d, counted](Request& req, RequestInfo& info) {
+    return route(d, counted, req, info);
   };
 }
 

@@ -53,12 +53,21 @@ void Metrics::describe(std::string name, std::string help, Type type, std::vecto
   f.buckets = std::move(buckets);
 }
 
-void Metrics::inc(std::string_view name, const Labels& labels, double by) {
-  std::lock_guard lock(mu_);
+std::atomic<double>& Metrics::series(std::string_view name, const Labels& labels) {
   auto it = families_.find(name);
   if (it == families_.end())
     it = families_.emplace(std::string(name), Family{}).first;
-  it->second.values[label_text(labels)] += by;
+  return it->second.values.try_emplace(label_text(labels), 0.0).first->second;
+}
+
+Metrics::Counter Metrics::counter(std::string_view name, const Labels& labels) {
+  std::lock_guard lock(mu_);
+  return Counter(&series(name, labels));
+}
+
+void Metrics::inc(std::string_view name, const Labels& labels, double by) {
+  std::lock_guard lock(mu_);
+  series(name, labels).fetch_add(by, std::memory_order_relaxed);
 }
 
 void Metrics::set(std::string_view name, const Labels& labels, double value) {
@@ -68,7 +77,7 @@ void Metrics::set(std::string_view name, const Labels& labels, double value) {
     it = families_.emplace(std::string(name), Family{}).first;
     it->second.type = Type::kGauge;
   }
-  it->second.values[label_text(labels)] = value;
+  it->second.values.try_emplace(label_text(labels), 0.0).first->second.store(value);
 }
 
 void Metrics::observe(std::string_view name, const Labels& labels, double value) {
@@ -97,7 +106,7 @@ double Metrics::value(std::string_view name, const Labels& labels) const {
     return h == it->second.histograms.end() ? 0 : static_cast<double>(h->second.count);
   }
   auto v = it->second.values.find(label_text(labels));
-  return v == it->second.values.end() ? 0 : v->second;
+  return v == it->second.values.end() ? 0 : v->second.load(std::memory_order_relaxed);
 }
 
 std::string Metrics::render() const {
@@ -110,7 +119,8 @@ std::string Metrics::render() const {
     if (!f.help.empty())
       out += "# HELP " + name + " " + f.help + "\n";
     out += "# TYPE " + name + " " + type + "\n";
-    for (const auto& [labels, v] : f.values) out += name + labels + " " + number(v) + "\n";
+    for (const auto& [labels, v] : f.values)
+      out += name + labels + " " + number(v.load(std::memory_order_relaxed)) + "\n";
     for (const auto& [labels, h] : f.histograms) {
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < h.counts.size(); ++i) {

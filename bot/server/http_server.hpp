@@ -3,8 +3,9 @@
 // strand; keep-alive; a fresh parser per request with a header limit and the configured body
 // limit (413 past it, checked against Content-Length before reading); separate deadlines for
 // waiting on a kept-alive connection (idle), receiving a header, receiving a body and writing
-// the answer; a connection cap (503 past it). It knows nothing of routes: every request goes to
-// the Handler, which names the route for the metrics.
+// the answer, enforced by one watchdog timer per connection; a connection cap (503 past it).
+// A request already whole in the buffer is parsed without another read. It knows nothing of
+// routes: every request goes to the Handler, which names the route for the metrics.
 // Shutdown: stop_accepting(), then close_idle() — idle connections close at once, busy ones
 // after their answer — and wait until connections() is 0.
 // Thread-safety: all public member functions are safe from any thread.

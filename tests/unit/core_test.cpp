@@ -1,3 +1,6 @@
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "bot/core/errc.hpp"
@@ -157,6 +160,25 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(out.find("lat_seconds_bucket{le=\"+Inf\"} 3"), std::string::npos) << out;
   EXPECT_NE(out.find("lat_seconds_count 3"), std::string::npos);
   EXPECT_EQ(m.value("t_total", {{"route", "a\"b"}}), 3);
+}
+
+// A handle adds to the same series as inc() by name, from many threads without losing a count.
+TEST(Metrics, CounterHandlesAddToTheirSeriesFromManyThreads) {
+  Metrics m;
+  const Metrics::Counter c = m.counter("req_total", {{"route", "x"}});
+  EXPECT_NE(m.render().find("req_total{route=\"x\"} 0"), std::string::npos);
+  m.inc("req_total", {{"route", "x"}}, 5);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10'000; ++i) c.inc();
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(m.value("req_total", {{"route", "x"}}), 40'005);
+  EXPECT_EQ(m.value("req_total", {{"route", "y"}}), 0);
+  Metrics::Counter none;
+  none.inc();  // counts nothing, and does not crash
+  EXPECT_FALSE(none);
 }
 
 }  // namespace

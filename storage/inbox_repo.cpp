@@ -35,14 +35,15 @@ AppendOutcome InboxRepo::append(const InboundEvent& event,
                                 const std::string& payload,
                                 std::int64_t now_ms) {
   const std::string channel(to_string(event.channel));
+  const std::string kind(to_string(event.kind));
   {
-    Query q(insert_);
-    q.bind(":channel", channel)
-        .bind(":account", event.account)
-        .bind(":user", event.user_id)
-        .bind(":event", event.event_id)
-        .bind(":kind", std::string(to_string(event.kind)))
-        .bind(":payload", payload)
+    Query q(insert_);  // every value outlives q: bound without copies (an insert per webhook)
+    q.bind_ref(":channel", channel)
+        .bind_ref(":account", event.account)
+        .bind_ref(":user", event.user_id)
+        .bind_ref(":event", event.event_id)
+        .bind_ref(":kind", kind)
+        .bind_ref(":payload", payload)
         .bind(":now", now_ms);
     if (q.exec() == 1)
       return {db_.getLastInsertRowid(), false};

@@ -68,6 +68,13 @@ class Query {
     return *this;
   }
 
+  // Binds `v` without SQLite taking a copy: `v` must outlive this Query (the bindings are
+  // cleared when it ends). For large or hot values such as stored event payloads.
+  Query& bind_ref(const char* name, const std::string& v) {
+    s_.bindNoCopy(name, v);
+    return *this;
+  }
+
   // Binds NULL when `v` is empty.
   Query& bind_or_null(const char* name, const std::string& v) {
     if (v.empty()) {

@@ -1,6 +1,6 @@
 #include "bot/channels/messenger/messenger.hpp"
 
-#include <set>
+#include <algorithm>
 
 #include "bot/channels/json_fields.hpp"
 #include "bot/core/log.hpp"
@@ -187,17 +187,19 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256
   }
   if (given.empty())
     return Errc::kBadSignature;
-  std::string secret;
-  std::set<std::string> tried;
-  for (const auto& a : accounts_) {
-    if (!tried.insert(a.app_secret).second)
+  const std::string* secret = nullptr;
+  for (auto a = accounts_.begin(); a != accounts_.end(); ++a) {
+    const bool seen = std::any_of(accounts_.begin(), a, [&](const Account& b) {
+      return b.app_secret == a->app_secret;  // each distinct secret is tried once
+    });
+    if (seen)
       continue;
     const std::string expected =
-        sha1 ? net::hmac_sha1_hex(a.app_secret, body) : net::hmac_sha256_hex(a.app_secret, body);
+        sha1 ? net::hmac_sha1_hex(a->app_secret, body) : net::hmac_sha256_hex(a->app_secret, body);
     if (net::constant_time_equal(given, expected))
-      secret = a.app_secret;
+      secret = &a->app_secret;
   }
-  if (secret.empty())
+  if (secret == nullptr)
     return Errc::kBadSignature;
 
   const Json j = Json::parse(body, nullptr, false);
@@ -211,7 +213,7 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256
       continue;
     const std::string page = field_text(entry, "id");
     const Account* account = by_page(page);
-    if (account == nullptr || account->app_secret != secret) {
+    if (account == nullptr || account->app_secret != *secret) {
       log::warn("messenger", "unknown_page", {{"page", page}});  // a page id is not personal data
       continue;
     }

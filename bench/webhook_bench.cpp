@@ -424,7 +424,7 @@ int main(int argc, char** argv) {
       errors += s.errors;
       by_round += (by_round.empty() ? "" : ", ") + std::to_string(std::lround(s.rps));
     }
-    std::printf("| %s | %s | %.0f | %.0f%% | %.2f | %.2f | %.1f | %llu | %s | %s |\n",
+    std::printf("| %s | %s | %.0f | %.1f%% | %.2f | %.2f | %.1f | %llu | %s | %s |\n",
                 x.workload.c_str(), x.target.c_str(), med(&Stats::rps), 100.0 * median(x.ratios),
                 med(&Stats::p50_ms), med(&Stats::p99_ms), med(&Stats::cpu_us),
                 static_cast<unsigned long long>(errors), by_round.c_str(), x.note.c_str());

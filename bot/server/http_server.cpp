@@ -242,8 +242,8 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
           pec = {};
           break;
         }
-        if (pec)
-          break;
+        if (pec || used == 0)
+          break;  // refused, or nothing taken: the reads below continue it
       }
       if (!pec && !parser.is_header_done()) {
         session->expires_after(options_.header_timeout);

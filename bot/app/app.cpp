@@ -506,7 +506,7 @@ bool App::idle() {
   Impl& m = *impl_;
   const std::int64_t now = m.clock.now_ms();
   const bool db_idle = m.writer->run_sync([now](storage::Store& s) {
-    return s.inbox.count_pending() == 0 && s.outbox.count_due(now) == 0;
+    return s.inbox.pending_ids(1).empty() && s.outbox.count_due(now) == 0;
   });
   return db_idle && m.sender->in_flight() == 0;
 }
@@ -543,10 +543,12 @@ void App::shutdown() {
       while (m.http->connections() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
     }
     // Turns for every accepted event, then the replies that are due.
+    // Asked every 5 ms: whether one row is pending (one index step), not how many (a walk over
+    // the pending index, which with a deep inbox took a fifth of the DB thread's time).
     auto pending = [&] {
-      return m.writer->run_sync([](storage::Store& s) { return s.inbox.count_pending(); });
+      return m.writer->run_sync([](storage::Store& s) { return !s.inbox.pending_ids(1).empty(); });
     };
-    while (pending() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
+    while (pending() && before_deadline()) std::this_thread::sleep_for(5ms);
     m.router->pause();
     while (!idle() && before_deadline()) std::this_thread::sleep_for(5ms);
     m.sender->stop();

@@ -29,13 +29,12 @@ constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 // session ended), whether it is between requests, and the deadline of what it waits for.
 // Touched only on the session's strand.
 struct HttpServer::Session : std::enable_shared_from_this<Session> {
-  explicit Session(const net::any_io_executor& ex) : executor(ex), timer(ex) {}
+  explicit Session(const net::any_io_executor& ex) : timer(ex) {}
 
   tcp::socket* socket = nullptr;
   bool busy = false;
   bool closing = false;
   bool ended = false;
-  net::any_io_executor executor;
   // One timer per connection ticks while it lives and closes the socket once the deadline of
   // the current step has passed. Moving the deadline is a plain store: a per-operation timer
   // (beast::tcp_stream) costs a timer-queue insertion and a cancelled wait on every read and
@@ -132,7 +131,7 @@ void HttpServer::close_idle() {
   std::lock_guard lock(mu_);
   closing_ = true;
   for (const auto& s : sessions_) {
-    net::post(s->executor, [s] {
+    net::post(s->timer.get_executor(), [s] {  // the session's strand
       s->closing = true;
       boost::system::error_code ignored;
       if (s->socket != nullptr && !s->busy)
@@ -201,11 +200,6 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
     session->expires_after(options_.write_timeout);
     co_await http::async_write(socket, res, kTuple);
   };
-  auto too_large = [&] {
-    return plain_error(
-        413, "too_large",
-        "request body larger than " + std::to_string(options_.body_limit) + " bytes");
-  };
 
   beast::flat_buffer buffer;
   bool first = true;
@@ -257,7 +251,11 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
       }
       if (pec) {
         if (pec == http::error::body_limit) {  // Content-Length over the limit, or chunks past it
-          co_await respond_and_close(too_large(), "too_large");
+          co_await respond_and_close(
+              plain_error(
+                  413, "too_large",
+                  "request body larger than " + std::to_string(options_.body_limit) + " bytes"),
+              "too_large");
         } else if (pec == http::error::header_limit) {
           co_await respond_and_close(
               plain_error(431, "header_too_large", "request header too large"), "bad_request");

@@ -1,6 +1,7 @@
 #include "bot/server/http_server.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,11 +10,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include "bot/core/log.hpp"
@@ -69,6 +70,25 @@ std::chrono::milliseconds watchdog_tick(const ServerOptions& o) {
   const auto shortest =
       std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout});
   return std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+}
+
+// The response's status line and fields as they go on the wire, into `out` (reused per
+// connection). Beast's generic serializer walks a variant of buffer views per write; with the
+// fields written here and the body as a second buffer, one gathered write sends the response.
+void serialize_head(const Response& res, std::string& out) {
+  out.clear();
+  out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.result_int());
+  out += ' ';
+  out += std::string_view(res.reason().data(), res.reason().size());
+  out += "\r\n";
+  for (const auto& f : res) {
+    out += std::string_view(f.name_string().data(), f.name_string().size());
+    out += ": ";
+    out += std::string_view(f.value().data(), f.value().size());
+    out += "\r\n";
+  }
+  out += "\r\n";
 }
 
 }  // namespace
@@ -156,6 +176,8 @@ net::awaitable<void> HttpServer::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // a response is one write; send it now
     auto ex = socket.get_executor();
     net::co_spawn(ex, serve(std::move(socket)),
                   [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
@@ -194,11 +216,18 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
     sessions_.insert(session);
   }
   session->watch(watchdog_tick(options_));
+  std::string head;  // the serialized status line and fields of the response being written
+  auto write = [&](const Response& res) {
+    serialize_head(res, head);
+    session->expires_after(options_.write_timeout);
+    return net::async_write(
+        socket, std::array<net::const_buffer, 2>{net::buffer(head), net::buffer(res.body())},
+        kTuple);
+  };
   auto respond_and_close = [&](Response res, std::string_view route) -> net::awaitable<void> {
     metrics_.inc("outreach_http_requests_total",
                  {{"route", std::string(route)}, {"status", std::to_string(res.result_int())}});
-    session->expires_after(options_.write_timeout);
-    co_await http::async_write(socket, res, kTuple);
+    co_await write(res);
   };
 
   beast::flat_buffer buffer;
@@ -293,8 +322,7 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
             {{"route", counted_route}, {"status", std::to_string(counted_status)}});
       }
       counted.inc();
-      session->expires_after(options_.write_timeout);
-      auto [wec, wn] = co_await http::async_write(socket, res, kTuple);
+      auto [wec, wn] = co_await write(res);
       if (wec || !res.keep_alive())
         break;
       first = false;

@@ -107,6 +107,28 @@ TEST_F(ServerTest, ReadsPipelinedAndTrickledRequestsAlike) {
   EXPECT_EQ(handled_.load(), 3);
 }
 
+// The server writes the status line, every field and the body itself (one gathered write):
+// byte for byte what an HTTP/1.1 and an HTTP/1.0 client expect.
+TEST_F(ServerTest, WritesTheResponseAsHttpOnTheWire) {
+  start({});
+  EXPECT_EQ(testing::raw_exchange(
+                port_,
+                "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"),
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Type: text/plain\r\n"
+            "Cache-Control: no-store\r\n"
+            "Server: outreach-bot\r\n"
+            "Connection: close\r\n"
+            "Content-Length: 5\r\n"
+            "\r\n"
+            "got 3");
+  const std::string old = testing::raw_exchange(port_, "GET /x HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(old.starts_with("HTTP/1.0 200 OK\r\n")) << old;
+  EXPECT_NE(old.find("\r\nContent-Length: 5\r\n"), std::string::npos) << old;
+  EXPECT_EQ(old.find("keep-alive"), std::string::npos) << old;
+  EXPECT_TRUE(old.ends_with("\r\n\r\ngot 0")) << old;
+}
+
 TEST_F(ServerTest, RefusesBodiesOverTheLimitBeforeReadingThem) {
   ServerOptions o;
   o.body_limit = 1024;

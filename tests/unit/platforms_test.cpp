@@ -191,6 +191,30 @@ TEST_F(ZaloWebhookTest, UnknownAccountsAndMalformedBodiesAreRefused) {
   EXPECT_TRUE(probe->empty());
 }
 
+// Members of the wrong type read as absent; an event without the member that names the person
+// carries nothing to answer and is accepted empty.
+TEST_F(ZaloWebhookTest, OddShapesReadAsAbsentNotAsErrors) {
+  Json text_as_number = sample("user_send_text", {{"text", 42}, {"msg_id", "m1"}});
+  auto events = deliver(text_as_number);
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().text, "");  // Zalo's text member is read only as a string
+  Json message_as_text = sample("user_send_image", nullptr);
+  message_as_text["message"] = "image";
+  events = deliver(message_as_text);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().event_id,
+            "user_send_image:" + std::string(kUser) + ":" + std::to_string(kSampleTime));
+  EXPECT_FALSE(events->front().extra.contains("attachment"));
+  Json no_person = sample("user_send_text", {{"text", "hi"}, {"msg_id", "m2"}});
+  no_person["sender"] = Json::array();
+  events = deliver(no_person);
+  ASSERT_TRUE(events);
+  EXPECT_TRUE(events->empty());
+  EXPECT_EQ(hook.handle("mac=00", "{\"app_id\":\"\xc3\"}").error(), Errc::kMalformedPayload);
+}
+
 TEST_F(ZaloWebhookTest, EveryDocumentedEventMapsToItsKind) {
   struct Case {
     Json event;
@@ -410,6 +434,44 @@ TEST_F(MessengerWebhookTest, SignaturesAreCheckedOverTheRawBytes) {
   EXPECT_EQ(
       hook.handle("sha256=" + net::hmac_sha256_hex(kFbSecret, malformed), "", malformed).error(),
       Errc::kMalformedPayload);
+}
+
+// Platform JSON is read defensively: ids as numbers past 2^53 or as strings, members of the
+// wrong type read as absent, items that are not objects are skipped, an event of an unknown
+// kind is stored under an id that is the same on every redelivery; what is not JSON at all
+// (or not UTF-8) is refused as malformed.
+TEST_F(MessengerWebhookTest, OddShapesReadAsAbsentNotAsErrors) {
+  Json numeric = item("u1", {{"message", {{"mid", "m1"}, {"text", "a"}}}});
+  numeric["sender"]["id"] = 7000000000000000123ULL;
+  numeric["timestamp"] = "1458692752478";
+  Json wrong_sender = item("u2", {{"message", {{"mid", "m2"}, {"text", "b"}}}});
+  wrong_sender["sender"] = "u2";
+  Json optin = item("u3", {{"optin", {{"type", "notification_messages"}, {"payload", "x"}}}});
+  Json body = messenger_batch_of(
+      {numeric, "not an event", wrong_sender, optin,
+       item("u4", {{"message", {{"mid", "m4"}, {"text", 5}, {"attachments", "image"}}}})});
+  auto events = deliver(body);
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].user_id, "7000000000000000123");
+  EXPECT_EQ((*events)[0].timestamp_ms, 1458692752478);
+  EXPECT_EQ((*events)[1].user_id, "u3");
+  EXPECT_EQ((*events)[1].extra["type"], "unknown");
+  EXPECT_TRUE((*events)[1].event_id.starts_with("event:u3:1458692752478:"))
+      << (*events)[1].event_id;
+  EXPECT_EQ(deliver(body)->at(1).event_id, (*events)[1].event_id);
+  EXPECT_EQ((*events)[2].event_id, "m4");
+  EXPECT_EQ((*events)[2].text, "5");  // a number where text belongs reads as its digits
+  EXPECT_FALSE((*events)[2].extra.contains("attachment"));
+
+  Json not_batches = {{"object", "page"}, {"entry", "x"}};
+  ASSERT_TRUE(deliver(not_batches));
+  EXPECT_TRUE(deliver(not_batches)->empty());
+  for (const std::string bad : {"[1]", "\"page\"", "{\"object\":\"page\"", "{\"a\":\"\xff\"}"}) {
+    EXPECT_EQ(hook.handle("sha256=" + net::hmac_sha256_hex(kFbSecret, bad), "", bad).error(),
+              Errc::kMalformedPayload)
+        << bad;
+  }
 }
 
 TEST_F(MessengerWebhookTest, EntriesOfOtherPagesAreSkipped) {

@@ -21,17 +21,6 @@ constexpr std::size_t kMaxQuickReplyTitle = 20;
 constexpr std::int64_t kStandardWindowMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kHumanAgentWindowMs = 7LL * 24 * 3600 * 1000;
 
-std::int64_t number(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end())
-    return 0;
-  if (it->is_number_integer())
-    return it->get<std::int64_t>();
-  if (it->is_string())
-    return std::atoll(it->get<std::string>().c_str());  // optins send strings
-  return 0;
-}
-
 // Our payloads are "name" or "name:arg" of letters, digits and - _ : (see handlers.hpp).
 bool looks_like_payload(std::string_view s) {
   return !s.empty() && s.size() <= 200 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -44,37 +33,35 @@ std::string clean(std::string_view s) {
 }
 
 // One messaging[] (or standby[]) item → at most one event.
-std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, bool standby) {
-  if (!ev.is_object())
+std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, bool standby) {
+  if (ev.type() != json::Type::OBJECT)
     return std::nullopt;
   InboundEvent e;
   e.channel = ChannelKind::kMessenger;
   e.account = account.page_id;
-  e.timestamp_ms = number(ev, "timestamp");
-  const std::string sender =
-      ev.contains("sender") && ev["sender"].is_object() ? field_text(ev["sender"], "id") : "";
-  const std::string recipient = ev.contains("recipient") && ev["recipient"].is_object()
-                                    ? field_text(ev["recipient"], "id")
-                                    : "";
+  e.timestamp_ms = json::number(ev, "timestamp");
+  const std::string sender = json::nested_id(ev, "sender");
+  const std::string recipient = json::nested_id(ev, "recipient");
   e.user_id = sender;
   const std::string stamp = std::to_string(e.timestamp_ms);
+  const auto message = json::member(ev, "message", json::Type::OBJECT);
   if (standby) {
     if (sender.empty())
       return std::nullopt;
     e.kind = EventKind::kOther;
     e.extra = {{"type", kEventStandby}};
     e.event_id = "standby:" + sender + ":" + stamp;
-    if (ev.contains("message") && ev["message"].is_object() && ev["message"].contains("mid"))
-      e.event_id = "standby:" + field_text(ev["message"], "mid");
+    if (message && json::has(*message, "mid"))
+      e.event_id = "standby:" + json::text(*message, "mid");
     return e;
   }
-  if (ev.contains("message") && ev["message"].is_object()) {
-    const Json& m = ev["message"];
-    const std::string mid = field_text(m, "mid");
-    if (m.value("is_echo", false)) {
+  if (message) {
+    const json::Value m = *message;
+    const std::string mid = json::text(m, "mid");
+    if (json::boolean(m, "is_echo")) {
       // What the page sent, coming back. Ours carry our metadata; anything else was a person
       // answering from the page inbox (or another tool): staff took over this conversation.
-      if (m.value("metadata", std::string{}) == kMetadata)
+      if (json::str(m, "metadata") == kMetadata)
         return std::nullopt;
       e.user_id = recipient;
       e.kind = EventKind::kOther;
@@ -85,29 +72,29 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
     if (sender.empty())
       return std::nullopt;  // plugin users (user_ref) cannot be answered here
     e.event_id = mid.empty() ? "message:" + sender + ":" + stamp : mid;
-    if (m.contains("quick_reply") && m["quick_reply"].is_object()) {
+    if (auto quick = json::member(m, "quick_reply", json::Type::OBJECT)) {
       e.kind = EventKind::kPostback;
-      e.payload = field_text(m["quick_reply"], "payload").substr(0, 1000);
-      e.text = clean(field_text(m, "text"));
+      e.payload = json::text(*quick, "payload").substr(0, 1000);
+      e.text = clean(json::text(m, "text"));
       return e;
     }
     e.kind = EventKind::kMessage;
-    e.text = clean(field_text(m, "text"));
-    if (m.contains("attachments") && m["attachments"].is_array() && !m["attachments"].empty())
-      e.extra = {{"attachment", field_text(m["attachments"][0], "type")}};
+    e.text = clean(json::text(m, "text"));
+    if (auto attachment = json::first(m, "attachments"))
+      e.extra = {{"attachment", json::text(attachment, "type")}};
     return e;
   }
   if (sender.empty())
     return std::nullopt;
-  if (ev.contains("postback") && ev["postback"].is_object()) {
-    const Json& pb = ev["postback"];
-    const std::string payload = field_text(pb, "payload");
-    e.event_id = pb.contains("mid") ? field_text(pb, "mid")
-                                    : "postback:" + sender + ":" + stamp + ":" + payload;
+  if (auto postback = json::member(ev, "postback", json::Type::OBJECT)) {
+    const json::Value pb = *postback;
+    const std::string payload = json::text(pb, "payload");
+    e.event_id = json::has(pb, "mid") ? json::text(pb, "mid")
+                                      : "postback:" + sender + ":" + stamp + ":" + payload;
     if (payload == "GET_STARTED") {
       e.kind = EventKind::kFollow;
-      if (pb.contains("referral") && pb["referral"].is_object()) {
-        const std::string ref = field_text(pb["referral"], "ref");
+      if (auto referral = json::member(pb, "referral", json::Type::OBJECT)) {
+        const std::string ref = json::text(*referral, "ref");
         if (looks_like_payload(ref)) {  // m.me/<page>?ref=ex:labelling opens that explainer
           e.kind = EventKind::kPostback;
           e.payload = ref;
@@ -117,11 +104,11 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
     }
     e.kind = EventKind::kPostback;
     e.payload = payload.substr(0, 1000);
-    e.text = clean(field_text(pb, "title"));
+    e.text = clean(json::text(pb, "title"));
     return e;
   }
-  if (ev.contains("referral") && ev["referral"].is_object()) {
-    const std::string ref = field_text(ev["referral"], "ref");
+  if (auto referral = json::member(ev, "referral", json::Type::OBJECT)) {
+    const std::string ref = json::text(*referral, "ref");
     e.event_id = "referral:" + sender + ":" + stamp;
     if (looks_like_payload(ref)) {
       e.kind = EventKind::kPostback;
@@ -131,22 +118,29 @@ std::optional<InboundEvent> parse_event(const Json& ev, const Account& account, 
     }
     return e;
   }
-  for (const char* receipt : {"delivery", "read"}) {
-    if (!ev.contains(receipt) || !ev[receipt].is_object())
+  for (const std::string_view receipt : {"delivery", "read"}) {
+    const auto r = json::member(ev, receipt, json::Type::OBJECT);
+    if (!r)
       continue;
-    const Json& r = ev[receipt];
+    const std::int64_t watermark = json::number(*r, "watermark");
     e.kind = EventKind::kOther;
     e.extra = {{"type", kEventReceipt},
-               {"receipt", std::string(receipt) == "read" ? "read" : "delivered"},
-               {"watermark", number(r, "watermark")}};
-    if (r.contains("mids") && r["mids"].is_array())
-      e.extra["ids"] = r["mids"];
-    e.event_id = std::string(receipt) + ":" + sender + ":" + std::to_string(number(r, "watermark"));
+               {"receipt", receipt == "read" ? "read" : "delivered"},
+               {"watermark", watermark}};
+    if (auto mids = json::array(r, "mids")) {
+      nlohmann::json ids = nlohmann::json::array();
+      for (json::Value id : *mids)
+        if (std::string_view s; id.get(s) == simdjson::SUCCESS)
+          ids.push_back(s);
+      e.extra["ids"] = std::move(ids);
+    }
+    e.event_id = std::string(receipt) + ":" + sender + ":" + std::to_string(watermark);
     return e;
   }
   e.kind = EventKind::kOther;  // optins, reactions, anything new: stored, never an error
   e.extra = {{"type", kEventUnknown}};
-  e.event_id = "event:" + sender + ":" + stamp + ":" + net::sha256_hex(ev.dump()).substr(0, 12);
+  e.event_id =
+      "event:" + sender + ":" + stamp + ":" + net::sha256_hex(json::dump(ev)).substr(0, 12);
   return e;
 }
 
@@ -202,16 +196,17 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256
   if (secret == nullptr)
     return Errc::kBadSignature;
 
-  const Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  const auto root = json::parse(body);
+  if (!root || root->type() != json::Type::OBJECT)
     return Errc::kMalformedPayload;
   std::vector<InboundEvent> out;
-  if (j.value("object", std::string{}) != "page" || !j.contains("entry") || !j["entry"].is_array())
+  const auto entries = json::array(root, "entry");
+  if (json::str(root, "object") != "page" || !entries)
     return out;
-  for (const auto& entry : j["entry"]) {
-    if (!entry.is_object())
+  for (json::Value entry : *entries) {
+    if (entry.type() != json::Type::OBJECT)
       continue;
-    const std::string page = field_text(entry, "id");
+    const std::string page = json::text(entry, "id");
     const Account* account = by_page(page);
     if (account == nullptr || account->app_secret != *secret) {
       log::warn("messenger", "unknown_page", {{"page", page}});  // a page id is not personal data
@@ -219,9 +214,10 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_256
     }
     for (const auto& [field, standby] :
          {std::pair{"messaging", false}, std::pair{"standby", true}}) {
-      if (!entry.contains(field) || !entry[field].is_array())
+      const auto events = json::array(entry, field);
+      if (!events)
         continue;
-      for (const auto& ev : entry[field])
+      for (json::Value ev : *events)
         if (auto e = parse_event(ev, *account, standby))
           out.push_back(std::move(*e));
     }
@@ -338,20 +334,22 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     auto reply = co_await http_.request(std::move(call), &why);
     if (!reply)
       co_return retry("Messenger send: " + why);
-    const Json j = Json::parse(reply->body, nullptr, false);
-    if (reply->status == 200 && j.is_object() && j.contains("message_id")) {
-      result.platform_message_id = field_text(j, "message_id");
+    // Read what the answer says before the next co_await (the parse belongs to this thread).
+    const auto j = json::parse(reply->body);
+    const bool is_object = j && j->type() == json::Type::OBJECT;
+    if (reply->status == 200 && is_object && json::has(*j, "message_id")) {
+      result.platform_message_id = json::text(*j, "message_id");
       result.parts_sent = static_cast<int>(i + 1);
       continue;
     }
-    if (reply->status >= 500 || !j.is_object() || !j.contains("error"))
+    const auto err = is_object ? json::member(*j, "error") : std::nullopt;
+    if (reply->status >= 500 || !err)
       co_return retry("Messenger send: HTTP " + std::to_string(reply->status));
-    const Json& err = j["error"];
-    const std::int64_t code = number(err, "code");
-    const std::int64_t sub = number(err, "error_subcode");
+    const std::int64_t code = json::number(*err, "code");
+    const std::int64_t sub = json::number(*err, "error_subcode");
     const std::string described = "Messenger error " + std::to_string(code) +
                                   (sub ? "/" + std::to_string(sub) : "") + ": " +
-                                  err.value("message", std::string{});
+                                  json::str(*err, "message");
     if (code == 10 && sub == 2018278) {
       SendResult r = SendResult::skip(described + " (outside the window)");
       r.parts_sent = result.parts_sent;
@@ -389,12 +387,12 @@ asio::awaitable<Result<std::string>> Client::set_profile(const Account& account,
     co_return make_error_code(Errc::kUnavailable);
   }
   if (reply->status != 200) {
-    const Json j = Json::parse(reply->body, nullptr, false);
     if (detail) {
       *detail = "HTTP " + std::to_string(reply->status);
-      if (j.is_object() && j.contains("error") && j["error"].is_object())
-        *detail += ": " + j["error"].value("message", std::string{}) + " (code " +
-                   std::to_string(number(j["error"], "code")) + ")";
+      const auto j = json::parse(reply->body);
+      if (auto err = j ? json::member(*j, "error", json::Type::OBJECT) : std::nullopt)
+        *detail += ": " + json::str(*err, "message") + " (code " +
+                   std::to_string(json::number(*err, "code")) + ")";
     }
     co_return make_error_code(Errc::kPlatformRejected);
   }

@@ -2,8 +2,6 @@
 
 #include <charconv>
 
-#include <nlohmann/json.hpp>
-
 #include "bot/channels/channel.hpp"
 #include "bot/channels/json_fields.hpp"
 #include "bot/core/log.hpp"
@@ -14,13 +12,9 @@
 namespace outreach::channels::zalo {
 namespace {
 
-using Json = nlohmann::json;
 constexpr std::size_t kMaxText = 2000;
-
-std::string str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+using json::nested_id;
+using json::str;
 
 }  // namespace
 
@@ -44,23 +38,24 @@ std::string Webhook::sign(std::string_view app_id,
 Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_header,
                                                   std::string_view body,
                                                   std::string_view timestamp_header) const {
-  const Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  const auto root = json::parse(body);
+  if (!root || root->type() != json::Type::OBJECT)
     return Errc::kMalformedPayload;
+  const json::Value j = *root;
   // Zalo probes a newly saved webhook URL with an unsigned "{}": it carries no event.
-  if (j.empty())
+  if (j.get_object().value_unsafe().size() == 0)
     return std::vector<InboundEvent>{};
 
-  const std::string app_id = field_text(j, "app_id");
+  const std::string app_id = json::text(j, "app_id");
   const std::string event_name = str(j, "event_name");
   // The timestamp is in the body (documented); some senders also put it in X-ZEvent-Timestamp.
-  std::string timestamp = field_text(j, "timestamp");
+  std::string timestamp = json::text(j, "timestamp");
   if (timestamp.empty())
     timestamp = std::string(text::trim(timestamp_header));
   // The OA: recipient of what users send, sender of what the OA sends and of receipts, or oa_id.
   const Account* account = nullptr;
   for (const std::string& candidate :
-       {field_text(j, "oa_id"), nested_id(j, "recipient"), nested_id(j, "sender")}) {
+       {json::text(j, "oa_id"), nested_id(j, "recipient"), nested_id(j, "sender")}) {
     if (candidate.empty())
       continue;
     if (const Account* a = by_oa(candidate); a != nullptr && a->app_id == app_id) {
@@ -121,8 +116,8 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
   e.account = account->oa_id;
   e.timestamp_ms = ts;
   e.extra = {{"event", event_name}};
-  const Json message =
-      j.contains("message") && j["message"].is_object() ? j["message"] : Json::object();
+  // A missing message is absent: each of its members reads as absent.
+  const json::Maybe message = json::member(j, "message", json::Type::OBJECT);
   const std::string msg_id = str(message, "msg_id");
   const bool from_oa = event_name.starts_with("oa_") || event_name == "user_seen_message" ||
                        event_name == "user_received_message";
@@ -130,7 +125,7 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
   if (event_name == "follow" || event_name == "unfollow")
     e.user_id = nested_id(j, "follower");
   if (event_name == "user_click_chatnow")
-    e.user_id = field_text(j, "user_id");
+    e.user_id = json::text(j, "user_id");
   if (e.user_id.empty())
     return std::vector<InboundEvent>{};  // nothing we can answer or attribute
   e.event_id = !msg_id.empty() ? msg_id : event_name + ":" + e.user_id + ":" + timestamp;
@@ -150,17 +145,15 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     e.text = event_name == "user_send_link"
                  ? text::nfc(text::clean_input(str(message, "text"), kMaxText))
                  : "";
-    if (message.contains("attachments") && message["attachments"].is_array() &&
-        !message["attachments"].empty())
-      e.extra["attachment"] = str(message["attachments"][0], "type");
+    if (auto attachment = json::first(message, "attachments"))
+      e.extra["attachment"] = str(attachment, "type");
   } else if (event_name == "follow" || event_name == "user_click_chatnow") {
     e.kind = EventKind::kFollow;
   } else if (event_name == "unfollow") {
     e.kind = EventKind::kUnfollow;
   } else if (event_name.starts_with("oa_send_")) {
-    const Json sender =
-        j.contains("sender") && j["sender"].is_object() ? j["sender"] : Json::object();
-    if (!sender.contains("admin_id"))
+    const auto sender = json::member(j, "sender", json::Type::OBJECT);
+    if (!sender || !json::has(*sender, "admin_id"))
       return out;  // our own message coming back: nothing to do
     e.kind = EventKind::kOther;
     e.extra["type"] = kEventStaffReply;
@@ -168,11 +161,11 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     e.kind = EventKind::kOther;
     e.extra["type"] = kEventReceipt;
     e.extra["receipt"] = event_name == "user_seen_message" ? "read" : "delivered";
-    Json ids = Json::array();
-    if (message.contains("msg_ids") && message["msg_ids"].is_array()) {
-      for (const auto& id : message["msg_ids"])
-        if (id.is_string())
-          ids.push_back(id);
+    nlohmann::json ids = nlohmann::json::array();
+    if (auto listed = json::array(message, "msg_ids")) {
+      for (json::Value id : *listed)
+        if (std::string_view s; id.get(s) == simdjson::SUCCESS)
+          ids.push_back(s);
     } else if (!msg_id.empty()) {
       ids.push_back(msg_id);
     }
@@ -181,11 +174,11 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
   } else if (event_name == "user_submit_info") {
     e.kind = EventKind::kOther;
     e.extra["type"] = kEventSharedInfo;
-    const Json info = j.contains("info") && j["info"].is_object() ? j["info"] : Json::object();
+    const json::Maybe info = json::member(j, "info", json::Type::OBJECT);
     // Two shapes are documented: {name, phone, full_address{…}} and {name, phone, address, ward…}.
     std::string address = str(info, "address");
-    if (info.contains("full_address") && info["full_address"].is_object()) {
-      const Json& fa = info["full_address"];
+    if (auto full = json::member(info, "full_address", json::Type::OBJECT)) {
+      const json::Value fa = *full;
       for (const char* part : {"user_address", "user_ward", "user_district", "user_city"}) {
         const std::string v = str(fa, part);
         if (!v.empty())

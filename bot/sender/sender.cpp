@@ -1,11 +1,13 @@
 #include "bot/sender/sender.hpp"
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "bot/core/log.hpp"
+#include "storage/async.hpp"
 
 namespace outreach::sender {
 namespace net = boost::asio;
@@ -169,21 +171,10 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
       }
       break;
   }
-  const std::int64_t now = clock_.now_ms();
-  try {
-    co_await db_.run([&](storage::Store& s) {
-      if (status == "sent")
-        s.outbox.mark_sent(item.id, now, result.platform_message_id, result.window);
-      else if (status == "retry")
-        s.outbox.mark_retry(item.id, next_at, result.error, result.parts_sent);
-      else
-        s.outbox.mark_final(item.id, status, result.error);
-    });
-  } catch (const std::exception& e) {
-    // The row stays 'sending'; the next start resets it and sends again.
-    log::error("sender", "record_failed",
-               {{"outbox", item.id}, {"what", std::string_view(e.what())}});
-  }
+  Outcome outcome{item.id, status, clock_.now_ms(), next_at, &result, {}};
+  const bool recorded = co_await record(outcome);
+  if (!recorded)  // the row stays 'sending'; the next start resets it and sends again
+    log::error("sender", "record_failed", {{"outbox", item.id}});
   metrics_.inc("outreach_send_total", {{"channel", item.channel}, {"outcome", status}});
   if (status != "sent" && status != "retry")
     log::warn(
@@ -194,6 +185,50 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   in_flight_.fetch_sub(1);
   kicked_ = true;
   wake_.cancel();
+}
+
+net::awaitable<bool> Sender::record(Outcome& outcome) {
+  co_return co_await storage::async_completion<bool>(
+      [this, &outcome](std::function<void(bool)> complete) {
+        outcome.done = std::move(complete);
+        bool schedule = false;
+        {
+          std::lock_guard lock(record_mu_);
+          to_record_.push_back(std::move(outcome));
+          schedule = !std::exchange(record_scheduled_, true);
+        }
+        if (schedule)
+          db_.post([this](storage::Store& s) { record_waiting(s); });
+      });
+}
+
+void Sender::record_waiting(storage::Store& store) {
+  std::vector<Outcome> group;
+  {
+    std::lock_guard lock(record_mu_);
+    group.swap(to_record_);
+    record_scheduled_ = false;
+  }
+  record_groups_.fetch_add(1);
+  bool ok = false;
+  try {
+    SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const Outcome& o : group) {
+      const channels::SendResult& r = *o.result;
+      if (o.status == "sent")
+        store.outbox.mark_sent(o.id, o.now, r.platform_message_id, r.window);
+      else if (o.status == "retry")
+        store.outbox.mark_retry(o.id, o.next_at, r.error, r.parts_sent);
+      else
+        store.outbox.mark_final(o.id, o.status, r.error);
+    }
+    tx.commit();
+    ok = true;
+  } catch (const std::exception& e) {
+    log::error("sender", "record_group_failed",
+               {{"outcomes", group.size()}, {"what", std::string_view(e.what())}});
+  }
+  for (Outcome& o : group) o.done(ok);
 }
 
 }  // namespace outreach::sender

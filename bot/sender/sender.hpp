@@ -5,13 +5,18 @@
 // retry-after); skipped (the platform's rules forbid sending now); or dead after max_attempts,
 // with the reason kept for the dead-letter list. Up to `concurrency` people are sent to at
 // once. kick() wakes it after a turn wrote replies; otherwise it sleeps until the next row is
-// due (at most a second).
+// due (at most a second). Outcomes that finish together are recorded together: one DB task and
+// one transaction for all of them (a reply's send used to cost two commits of its own).
 // Thread-safety: kick() is safe from any thread; the loop runs on its own strand.
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -55,12 +60,30 @@ class Sender {
 
   bool running() const { return running_.load(); }
 
+  // DB tasks that recorded outcomes so far (each one transaction for all it found waiting).
+  std::uint64_t record_groups() const { return record_groups_.load(); }
+
   // Delay before attempt `attempt + 1` after `attempt` failed (exposed for tests).
   std::chrono::milliseconds backoff(int attempt);
 
  private:
   boost::asio::awaitable<void> loop();
   boost::asio::awaitable<void> send_one(storage::OutboxItem item);
+
+  // What became of one outbox row, to record in the next group.
+  struct Outcome {
+    std::int64_t id = 0;
+    std::string status;  // sent | retry | skipped | dead
+    std::int64_t now = 0;
+    std::int64_t next_at = 0;
+    const channels::SendResult* result = nullptr;  // owned by the waiting send_one
+    std::function<void(bool recorded)> done;
+  };
+
+  // Records the outcome with others that finish meanwhile; false when the commit failed.
+  // (By reference: a coroutine's by-value parameter that owns memory trips GCC 12.)
+  boost::asio::awaitable<bool> record(Outcome& outcome);
+  void record_waiting(storage::Store& store);  // on the DB thread
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   storage::DbExecutor& db_;
@@ -75,6 +98,10 @@ class Sender {
   std::atomic<bool> running_{false};
   std::atomic<int> in_flight_{0};
   std::mt19937_64 rng_{std::random_device{}()};  // strand only
+  std::mutex record_mu_;
+  std::vector<Outcome> to_record_;  // guarded by record_mu_
+  bool record_scheduled_ = false;   // guarded by record_mu_
+  std::atomic<std::uint64_t> record_groups_{0};
 };
 
 }  // namespace outreach::sender

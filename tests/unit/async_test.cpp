@@ -1,4 +1,5 @@
 // DbExecutor, InboxWriter (group commit), Sender and Scheduler on a real io_context and SQLite.
+#include <future>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -151,6 +152,14 @@ class CollectingClient final : public channels::ChannelClient {
   ChannelKind channel() const override { return ChannelKind::kWeb; }
 
   net::awaitable<channels::SendResult> send(const channels::Delivery& d) override {
+    std::function<void()> first;
+    {
+      std::lock_guard lock(mu_);
+      if (sent_.empty())
+        first = on_first_send;
+    }
+    if (first)
+      first();
     std::lock_guard lock(mu_);
     sent_.push_back(d);
     if (fail_next_ > 0) {
@@ -170,6 +179,8 @@ class CollectingClient final : public channels::ChannelClient {
     std::lock_guard lock(mu_);
     return sent_;
   }
+
+  std::function<void()> on_first_send;  // set before the sender starts
 
  private:
   mutable std::mutex mu_;
@@ -248,6 +259,27 @@ TEST_F(SenderTest, DeliversEachPersonsMessagesInOrder) {
   EXPECT_TRUE(eventually([&] {
     return metrics_.value("outreach_send_total", {{"channel", "web"}, {"outcome", "sent"}}) == 10;
   }));
+}
+
+// Outcomes that finish while the DB thread is busy are recorded together: one task, one
+// transaction, every row marked.
+TEST_F(SenderTest, OutcomesThatFinishTogetherAreRecordedInOneGroup) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(enqueue("p" + std::to_string(i), "hello"));
+  std::promise<void> release;
+  auto held = release.get_future().share();
+  client_.on_first_send = [&] {  // hold the DB thread while the sends finish
+    db_.post([held](storage::Store&) { held.wait(); });
+  };
+  start();
+  ASSERT_TRUE(eventually([&] { return client_.sent().size() == 20; }));
+  EXPECT_EQ(sender_->record_groups(), 0u);
+  release.set_value();
+  ASSERT_TRUE(eventually([&] {
+    return std::all_of(ids.begin(), ids.end(),
+                       [&](std::int64_t id) { return status(id).starts_with("sent"); });
+  }));
+  EXPECT_EQ(sender_->record_groups(), 1u);
 }
 
 TEST_F(SenderTest, RetriesAfterATemporaryFailureAndKeepsTheOrder) {

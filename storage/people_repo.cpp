@@ -1,5 +1,7 @@
 #include "storage/people_repo.hpp"
 
+#include <stdexcept>
+
 #include "storage/query.hpp"
 
 namespace outreach::storage {
@@ -10,13 +12,13 @@ INSERT INTO people (channel, account, platform_user_id, display_name, language,
                     first_interaction_at, last_interaction_at)
 VALUES (:channel, :account, :user, :name, :language, :now, :now)
 ON CONFLICT (channel, account, platform_user_id) DO NOTHING
-)sql";
+RETURNING )sql";
 
 constexpr const char* kRefresh = R"sql(
 UPDATE people SET last_interaction_at = MAX(last_interaction_at, :now),
                   display_name = COALESCE(:name, display_name)
 WHERE channel = :channel AND account = :account AND platform_user_id = :user
-)sql";
+RETURNING )sql";
 
 constexpr const char* kColumns =
     "id, channel, account, platform_user_id, COALESCE(display_name, ''), language, "
@@ -41,8 +43,8 @@ Person read_person(const Query& q) {
 
 PeopleRepo::PeopleRepo(SQLite::Database& db)
     : db_(db),
-      insert_(db, kInsert),
-      refresh_(db, kRefresh),
+      insert_(db, std::string(kInsert) + kColumns),
+      refresh_(db, std::string(kRefresh) + kColumns),
       find_(db,
             std::string("SELECT ") + kColumns +
                 " FROM people WHERE channel = :channel AND account = :account AND "
@@ -58,28 +60,28 @@ Person PeopleRepo::touch(const std::string& channel,
                          const std::string& display_name,
                          const std::string& default_language,
                          std::int64_t now_ms) {
-  bool created = false;
+  // Someone we know (the usual case) is refreshed and read back in one statement.
   {
-    Query q(insert_);
-    q.bind(":channel", channel)
-        .bind(":account", account)
-        .bind(":user", platform_user_id)
-        .bind_or_null(":name", display_name)
-        .bind(":language", default_language)
-        .bind(":now", now_ms);
-    created = q.exec() == 1;
-  }
-  if (!created) {
     Query q(refresh_);
     q.bind(":channel", channel)
         .bind(":account", account)
         .bind(":user", platform_user_id)
         .bind_or_null(":name", display_name)
         .bind(":now", now_ms);
-    q.exec();
+    if (q.step())
+      return read_person(q);
   }
-  Person p = *find(channel, account, platform_user_id);
-  p.is_new = created;
+  Query q(insert_);
+  q.bind(":channel", channel)
+      .bind(":account", account)
+      .bind(":user", platform_user_id)
+      .bind_or_null(":name", display_name)
+      .bind(":language", default_language)
+      .bind(":now", now_ms);
+  if (!q.step())  // cannot happen on the one writer connection: the refresh found no row
+    throw std::runtime_error("people: could not insert or refresh " + channel + "/" + account);
+  Person p = read_person(q);
+  p.is_new = true;
   return p;
 }
 

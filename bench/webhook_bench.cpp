@@ -184,7 +184,7 @@ Stats load(std::uint16_t port,
   });
   ioc.run();
   const bool ran_out = next >= requests.size();
-  if (ran_out) {  // the rate over the time it had requests, not over the whole window
+  if (ran_out && measured > 0) {  // the rate over the time it had requests, not the window
     elapsed = std::chrono::duration<double>(last_done - start).count();
     std::cerr << "warning: the generator ran out of prepared requests after " << elapsed
               << " s of the " << seconds << " s measured\n";

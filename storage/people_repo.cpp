@@ -60,24 +60,22 @@ Person PeopleRepo::touch(const std::string& channel,
                          const std::string& display_name,
                          const std::string& default_language,
                          std::int64_t now_ms) {
-  // Someone we know (the usual case) is refreshed and read back in one statement.
-  {
-    Query q(refresh_);
-    q.bind(":channel", channel)
+  // Both statements take who it is, the name they gave (if any) and when.
+  auto bind_visit = [&](Query& q) -> Query& {
+    return q.bind(":channel", channel)
         .bind(":account", account)
         .bind(":user", platform_user_id)
         .bind_or_null(":name", display_name)
         .bind(":now", now_ms);
-    if (q.step())
+  };
+  // Someone we know (the usual case) is refreshed and read back in one statement.
+  {
+    Query q(refresh_);
+    if (bind_visit(q).step())
       return read_person(q);
   }
   Query q(insert_);
-  q.bind(":channel", channel)
-      .bind(":account", account)
-      .bind(":user", platform_user_id)
-      .bind_or_null(":name", display_name)
-      .bind(":language", default_language)
-      .bind(":now", now_ms);
+  bind_visit(q).bind(":language", default_language);
   if (!q.step())  // cannot happen on the one writer connection: the refresh found no row
     throw std::runtime_error("people: could not insert or refresh " + channel + "/" + account);
   Person p = read_person(q);

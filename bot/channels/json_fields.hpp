@@ -7,6 +7,7 @@
 // Thread-safety: parse() uses a parser of the calling thread; a Value read from it stays valid
 // until that thread's next parse(), so read what you need before the next co_await.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,13 @@ using Maybe = std::optional<Value>;
 
 // The document's root, or nullopt when the body is not valid JSON (UTF-8 included).
 inline Maybe parse(std::string_view body) {
-  thread_local simdjson::dom::parser parser;  // its buffers are kept for the next body
+  // The parser keeps its buffers for the next body, but not those a rare large body (up to
+  // http.body_limit) made it grow: it starts afresh after one, so what each thread keeps
+  // between requests stays near kKeptCapacity.
+  constexpr std::size_t kKeptCapacity = 64 * 1024;
+  thread_local simdjson::dom::parser parser;
+  if (parser.capacity() > kKeptCapacity)
+    parser = simdjson::dom::parser{};
   Value root;
   if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS)
     return std::nullopt;

@@ -464,6 +464,17 @@ TEST_F(MessengerWebhookTest, OddShapesReadAsAbsentNotAsErrors) {
   EXPECT_EQ((*events)[2].text, "5");  // a number where text belongs reads as its digits
   EXPECT_FALSE((*events)[2].extra.contains("attachment"));
 
+  // A large batch (past what a parser keeps between requests), then a small one: both read.
+  std::vector<Json> many;
+  for (int i = 0; i < 600; ++i)
+    many.push_back(item("u" + std::to_string(i),
+                        {{"message", {{"mid", "big" + std::to_string(i)}, {"text", "xin chào"}}}}));
+  auto big = deliver(messenger_batch_of(many));
+  ASSERT_TRUE(big);
+  ASSERT_EQ(big->size(), 600u);
+  EXPECT_EQ(big->back().event_id, "big599");
+  EXPECT_EQ(deliver(body)->at(2).event_id, "m4");
+
   Json not_batches = {{"object", "page"}, {"entry", "x"}};
   ASSERT_TRUE(deliver(not_batches));
   EXPECT_TRUE(deliver(not_batches)->empty());

@@ -282,6 +282,30 @@ TEST_F(SenderTest, OutcomesThatFinishTogetherAreRecordedInOneGroup) {
   EXPECT_EQ(sender_->record_groups(), 1u);
 }
 
+// When the outcome cannot be committed, the row stays 'sending' and the sender goes on; the
+// next start puts it back in the queue and it is sent again (at least once, never lost).
+TEST_F(SenderTest, AnOutcomeThatCannotBeRecordedIsSentAgainAfterARestart) {
+  const auto id = enqueue("a", "hello");
+  db_.run_sync([](storage::Store& s) {
+    s.db.exec(
+        "CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox WHEN NEW.status = 'sent' "
+        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  });
+  start();
+  ASSERT_TRUE(eventually([&] { return client_.sent().size() == 1 && sender_->in_flight() == 0; }));
+  EXPECT_EQ(status(id), "sending:");
+  EXPECT_EQ(sender_->record_groups(), 1u);
+  sender_->stop();
+  ASSERT_TRUE(eventually([&] { return !sender_->running(); }));
+  db_.run_sync([](storage::Store& s) { s.db.exec("DROP TRIGGER refuse_sent"); });
+  sender_ = std::make_unique<sender::Sender>(ioc_.get_executor(), db_, clock_, metrics_,
+                                             sender::SenderOptions{});
+  sender_->add_client(client_);
+  sender_->start();
+  ASSERT_TRUE(eventually([&] { return status(id) == "sent:"; })) << status(id);
+  EXPECT_EQ(client_.sent().size(), 2u);
+}
+
 TEST_F(SenderTest, RetriesAfterATemporaryFailureAndKeepsTheOrder) {
   client_.fail(2, channels::SendResult::retry("HTTP 503"));
   const auto first = enqueue("a", "first");

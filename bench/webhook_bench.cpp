@@ -71,17 +71,34 @@ std::vector<std::string> prepare(Workload w, std::size_t n, std::uint64_t run) {
   std::vector<std::string> out;
   out.reserve(n);
   const std::int64_t now = SystemClock().now_ms();
+  // Ids as the platforms make them: random-looking (a Messenger mid is "m_" and about 86
+  // base64url characters, a Zalo msg_id 32 hex digits), so the inbox's dedupe index sees what it
+  // sees in production. Event times advance over the prepared requests, within Zalo's skew.
+  std::mt19937_64 random(run * 7919 + static_cast<std::uint64_t>(w));
+  auto random_id = [&](std::string_view alphabet, std::size_t length) {
+    std::string id;
+    id.reserve(length);
+    for (std::size_t k = 0; k < length; ++k) id += alphabet[random() % alphabet.size()];
+    return id;
+  };
+  constexpr std::string_view kBase64Url =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   for (std::size_t i = 0; i < n; ++i) {
     const std::string user = std::to_string(7000000000000000ULL + i % 2000);
-    const std::string id = "bench-" + std::to_string(run) + "-" + std::to_string(i);
+    const std::int64_t at = now - 60'000 + static_cast<std::int64_t>(i * 120'000 / n);
     const std::string& text = kQuestions[i % kQuestions.size()];
     mock::SignedRequest r =
         w == Workload::kMessenger
             ? mock::messenger_signed(
                   mock::messenger_batch(
-                      kPage, {mock::messenger_text(kPage, user, text, "m_" + id, now)}, now),
+                      kPage,
+                      {mock::messenger_text(kPage, user, text, "m_" + random_id(kBase64Url, 86),
+                                            at)},
+                      at),
                   kFbSecret)
-            : mock::zalo_signed(mock::zalo_user_text(kOa, user, text, id), kApp, kOaSecret, now);
+            : mock::zalo_signed(
+                  mock::zalo_user_text(kOa, user, text, random_id("0123456789abcdef", 32)), kApp,
+                  kOaSecret, at);
     std::string req = std::string("POST ") +
                       (w == Workload::kMessenger ? "/webhooks/messenger" : "/webhooks/zalo") +
                       " HTTP/1.1\r\nHost: 127.0.0.1\r\n";

@@ -1,19 +1,38 @@
 #include "storage/inbox_repo.hpp"
 
+#include <algorithm>
+
 #include "storage/query.hpp"
 
 namespace outreach::storage {
 
+namespace {
+
+// Zalo retries an undelivered event for about two hours, Meta's Graph webhooks for up to 36.
+constexpr std::int64_t kRedeliveryHorizonMs = 72LL * 3600 * 1000;
+
+}  // namespace
+
+std::int64_t dedupe_time(const InboundEvent& event) {
+  if (event.channel == ChannelKind::kZalo || event.channel == ChannelKind::kMessenger)
+    return std::max<std::int64_t>(event.timestamp_ms, 0);
+  return 0;  // web chat and terminal events carry our own clock: their ids alone are the key
+}
+
 InboxRepo::InboxRepo(SQLite::Database& db)
     : db_(db),
       insert_(db, R"sql(
-INSERT INTO inbox (channel, account, platform_user_id, platform_event_id, kind, payload, received_at)
-VALUES (:channel, :account, :user, :event, :kind, :payload, :now)
-ON CONFLICT (channel, account, platform_event_id) DO NOTHING
+INSERT INTO inbox (channel, account, platform_user_id, platform_event_id, kind, payload, received_at,
+                   event_at)
+VALUES (:channel, :account, :user, :event, :kind, :payload, :now, :at)
+ON CONFLICT (channel, account, event_at, platform_event_id) DO NOTHING
 )sql"),
       find_id_(db,
                "SELECT id FROM inbox WHERE channel = :channel AND account = :account AND "
-               "platform_event_id = :event"),
+               "event_at = :at AND platform_event_id = :event"),
+      find_before_0007_(db,
+                        "SELECT id FROM inbox WHERE channel = :channel AND account = :account AND "
+                        "platform_event_id = :event AND event_at < 0"),
       pending_(db, "SELECT id FROM inbox WHERE status = 'pending' ORDER BY id LIMIT :limit"),
       get_(db,
            "SELECT id, COALESCE(payload, ''), attempts, received_at FROM inbox "
@@ -36,6 +55,19 @@ AppendOutcome InboxRepo::append(const InboundEvent& event,
                                 std::int64_t now_ms) {
   const std::string channel(to_string(event.channel));
   const std::string kind(to_string(event.kind));
+  const std::int64_t at = dedupe_time(event);
+  if (before_0007_until_ < 0) {  // once: until when rows stored before 0007 can be redelivered
+    SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox WHERE event_at < 0");
+    newest.executeStep();
+    before_0007_until_ =
+        newest.isColumnNull(0) ? 0 : newest.getColumn(0).getInt64() + kRedeliveryHorizonMs;
+  }
+  if (now_ms < before_0007_until_) {
+    Query q(find_before_0007_);
+    q.bind(":channel", channel).bind(":account", event.account).bind(":event", event.event_id);
+    if (q.step())
+      return {q.i64(0), true};
+  }
   {
     Query q(insert_);  // every value outlives q: bound without copies (an insert per webhook)
     q.bind_ref(":channel", channel)
@@ -44,12 +76,16 @@ AppendOutcome InboxRepo::append(const InboundEvent& event,
         .bind_ref(":event", event.event_id)
         .bind_ref(":kind", kind)
         .bind_ref(":payload", payload)
-        .bind(":now", now_ms);
+        .bind(":now", now_ms)
+        .bind(":at", at);
     if (q.exec() == 1)
       return {db_.getLastInsertRowid(), false};
   }
   Query q(find_id_);
-  q.bind(":channel", channel).bind(":account", event.account).bind(":event", event.event_id);
+  q.bind(":channel", channel)
+      .bind(":account", event.account)
+      .bind(":at", at)
+      .bind(":event", event.event_id);
   q.step();
   return {q.i64(0), true};
 }

@@ -1,8 +1,10 @@
 #pragma once
 // InboxRepo: every accepted event, stored before the platform gets its 200, deduplicated by
-// (channel, account, platform event id). A turn marks its row done in the same transaction as
-// the state change and the replies; rows still pending after a crash are processed at start.
-// Thread-safety: not thread-safe; DB thread only.
+// (channel, account, event time, platform event id): Zalo and Messenger repeat an event's body,
+// and with it its time, when they redeliver it, and keying by time first keeps each commit's
+// index writes at the end of the index (migration 0007 explains the cost it removed). A turn marks
+// its row done in the same transaction as the state change and the replies; rows still pending
+// after a crash are processed at start. Thread-safety: not thread-safe; DB thread only.
 
 #include <cstdint>
 #include <optional>
@@ -27,6 +29,10 @@ struct InboxRow {
   int attempts = 0;
   std::int64_t received_at = 0;
 };
+
+// The time that keys an event for deduplication: the platform's event time for Zalo and
+// Messenger (never negative), 0 where the time is ours.
+std::int64_t dedupe_time(const InboundEvent& event);
 
 class InboxRepo {
  public:
@@ -57,12 +63,16 @@ class InboxRepo {
   SQLite::Database& db_;
   SQLite::Statement insert_;
   SQLite::Statement find_id_;
+  SQLite::Statement find_before_0007_;
   SQLite::Statement pending_;
   SQLite::Statement get_;
   SQLite::Statement bump_;
   SQLite::Statement finish_;
   SQLite::Statement finish_keep_;
   SQLite::Statement count_;
+  // Rows stored before migration 0007 are looked up by id alone until their redelivery horizon
+  // has passed (-1: not yet asked; 0: there are none).
+  std::int64_t before_0007_until_ = -1;
 };
 
 }  // namespace outreach::storage

@@ -373,8 +373,8 @@ void App::Impl::setup_platforms() {
                   {{"account", a.id}, {"set", env_name("zalo", a.id, "REFRESH_TOKEN")}});
     }
     token_store = std::make_unique<DbTokenStore>(*writer, clock);
-    zalo_webhook =
-        std::make_unique<channels::zalo::Webhook>(zalo, config.zalo.timestamp_skew, clock);
+    zalo_webhook = std::make_unique<channels::zalo::Webhook>(zalo, config.zalo.timestamp_skew,
+                                                             clock, config.zalo.retry_window);
     channels::zalo::ClientOptions zo;
     zo.api_base_url = config.zalo.api_base_url;
     zo.oauth_base_url = config.zalo.oauth_base_url;

@@ -207,6 +207,10 @@ void parse_zalo(Reader& r, const YAML::Node& n, const std::string& k, Config::Za
              [&](N v, K kk) {
                r.duration(v, kk, z.timestamp_skew, Ms{1000}, Ms{86'400'000});
              }},
+            {"retry_window",
+             [&](N v, K kk) {
+               r.duration(v, kk, z.retry_window, Ms{1000}, Ms{86'400'000});
+             }},
             {"rate_per_minute",
              [&](N v, K kk) {
                r.integer(v, kk, z.rate_per_minute, 1, 1'000'000);
@@ -560,6 +564,7 @@ std::string to_yaml(const Config& c) {
   o << "zalo:\n  api_base_url: " << c.zalo.api_base_url
     << "\n  oauth_base_url: " << c.zalo.oauth_base_url
     << "\n  timestamp_skew: " << ms_text(c.zalo.timestamp_skew)
+    << "\n  retry_window: " << ms_text(c.zalo.retry_window)
     << "\n  rate_per_minute: " << c.zalo.rate_per_minute
     << "\n  human_quiet: " << ms_text(c.zalo.human_quiet)
     << "\n  refresh_ahead: " << ms_text(c.zalo.refresh_ahead)

@@ -87,6 +87,7 @@ struct Config {
     std::string api_base_url = "https://openapi.zalo.me";
     std::string oauth_base_url = "https://oauth.zaloapp.com";
     Ms timestamp_skew{10 * 60 * 1000};  // events stamped further from now are refused
+    Ms retry_window{2 * 3600 * 1000};   // …unless Zalo says it re-sends (num_retry): this old
     int rate_per_minute = 4000;         // API calls per minute per app
     Ms human_quiet{30 * 60 * 1000};     // after staff answer in Zalo's own tool, the bot waits
     Ms refresh_ahead{2 * 3600 * 1000};  // refresh the access token this long before it expires

@@ -501,9 +501,10 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
     info.route = "webhook_zalo";
     if (req.method() != http::verb::post)
       co_return method_not_allowed(req, "POST");
-    co_return co_await accept_events(*d, req, "zalo", counted->zalo,
-                                     d->zalo->handle(header(req, "X-ZEvent-Signature"), req.body(),
-                                                     header(req, "X-ZEvent-Timestamp")));
+    co_return co_await accept_events(
+        *d, req, "zalo", counted->zalo,
+        d->zalo->handle(header(req, "X-ZEvent-Signature"), req.body(),
+                        header(req, "X-ZEvent-Timestamp"), header(req, "num_retry")));
   }
   if (path == "/webhooks/messenger" && d->messenger != nullptr) {
     info.route = "webhook_messenger";

@@ -332,6 +332,22 @@ TEST_F(PlatformsE2E, ARedeliveredEventIsAnsweredOnce) {
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM inbox"), 2);
 }
 
+TEST_F(PlatformsE2E, AZaloResendAfterAnOutageIsAnsweredOnce) {
+  start();
+  // Zalo could not reach us for 70 minutes; its 1-hour re-send carries the original body.
+  auto resend =
+      mock::zalo_signed(mock::zalo_user_text(kOa1, "5000000000000000009", "menu", "zmsg-late"),
+                        kApp, kOaSecret1, now_ms() - 70 * 60'000);
+  resend.headers.emplace_back("num_retry", "5");
+  ASSERT_EQ(post("/webhooks/zalo", resend).status, 200);
+  ASSERT_EQ(post("/webhooks/zalo", resend).status, 200);  // replayed: a duplicate
+  EXPECT_TRUE(wait_sends("5000000000000000009", mock::Platform::kZalo, 1));
+  ASSERT_TRUE(settled());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(sends_to("5000000000000000009", mock::Platform::kZalo).size(), 1u);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM inbox WHERE platform_event_id = 'zmsg-late'"), 1);
+}
+
 TEST_F(PlatformsE2E, TheWebhookAnswersAtOnceWhateverTheSendApiIsDoing) {
   start();
   mock.fail(mock::Platform::kZalo, {"slow", 1, 3000ms});

@@ -102,6 +102,12 @@ class ZaloWebhookTest : public ::testing::Test {
     return hook.handle(r.headers[1].second, r.body);
   }
 
+  // The same, as Zalo re-sends it: the identical body with a num_retry header.
+  Result<std::vector<InboundEvent>> redeliver(Json event, std::string_view num_retry) {
+    auto r = mock::zalo_signed(std::move(event), kAppId, kOaSecret, kSampleTime);
+    return hook.handle(r.headers[1].second, r.body, {}, num_retry);
+  }
+
   // One of the samples of zalo-oa.md §2.5, at kSampleTime.
   static Json sample(std::string event_name, Json message, bool from_oa = false) {
     Json j = {{"app_id", kAppId},
@@ -178,6 +184,30 @@ TEST_F(ZaloWebhookTest, StaleAndFutureTimestampsAreRefused) {
             Errc::kStaleTimestamp);
   clock.set(kSampleTime + 9 * 60'000);
   EXPECT_TRUE(deliver(sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}})));
+}
+
+TEST_F(ZaloWebhookTest, ZalosOwnResendsMayBeOlderThanTheSkewUpToTheRetryWindow) {
+  const Json text = sample("user_send_text", {{"text", "hi"}, {"msg_id", "m1"}});
+  // Zalo's ladder: 30 s, 5 min, 15 min, 30 min, 1 h — the last arrives nearly 2 h late.
+  clock.set(kSampleTime + 110 * 60'000);
+  EXPECT_EQ(deliver(text).error(), Errc::kStaleTimestamp);  // no num_retry: the skew holds
+  auto late = redeliver(text, "5");
+  ASSERT_TRUE(late) << late.error().message();
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_EQ((*late)[0].event_id, "m1");
+  EXPECT_EQ((*late)[0].timestamp_ms, kSampleTime);  // the inbox finds the first delivery by it
+  clock.set(kSampleTime + 121 * 60'000);
+  EXPECT_EQ(redeliver(text, "5").error(), Errc::kStaleTimestamp);
+  // The future stays bounded by the skew, retry or not; an empty header is no retry.
+  clock.set(kSampleTime - 11 * 60'000);
+  EXPECT_EQ(redeliver(text, "1").error(), Errc::kStaleTimestamp);
+  clock.set(kSampleTime + 11 * 60'000);
+  EXPECT_EQ(redeliver(text, "  ").error(), Errc::kStaleTimestamp);
+  // A window shorter than the skew is the skew.
+  channels::zalo::Webhook narrow{{zalo_account()}, 10min, clock, 1min};
+  auto r = mock::zalo_signed(text, kAppId, kOaSecret, kSampleTime);
+  clock.set(kSampleTime + 9 * 60'000);
+  EXPECT_TRUE(narrow.handle(r.headers[1].second, r.body, {}, "1"));
 }
 
 TEST_F(ZaloWebhookTest, UnknownAccountsAndMalformedBodiesAreRefused) {

@@ -1,5 +1,6 @@
 #include "bot/channels/zalo/zalo_webhook.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "bot/channels/channel.hpp"
@@ -18,8 +19,14 @@ using json::str;
 
 }  // namespace
 
-Webhook::Webhook(std::vector<Account> accounts, std::chrono::milliseconds skew, const Clock& clock)
-    : accounts_(std::move(accounts)), skew_(skew), clock_(clock) {}
+Webhook::Webhook(std::vector<Account> accounts,
+                 std::chrono::milliseconds skew,
+                 const Clock& clock,
+                 std::chrono::milliseconds retry_window)
+    : accounts_(std::move(accounts)),
+      skew_(skew),
+      retry_window_(std::max(skew, retry_window)),
+      clock_(clock) {}
 
 const Account* Webhook::by_oa(std::string_view oa_id) const {
   for (const auto& a : accounts_)
@@ -37,7 +44,8 @@ std::string Webhook::sign(std::string_view app_id,
 
 Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_header,
                                                   std::string_view body,
-                                                  std::string_view timestamp_header) const {
+                                                  std::string_view timestamp_header,
+                                                  std::string_view num_retry_header) const {
   const auto root = json::parse(body);
   if (!root || root->type() != json::Type::OBJECT)
     return Errc::kMalformedPayload;
@@ -108,8 +116,15 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
   if (ec != std::errc{} || p != timestamp.data() + timestamp.size())
     return Errc::kStaleTimestamp;
   const std::int64_t now = clock_.now_ms();
-  if (ts < now - skew_.count() || ts > now + skew_.count())
+  const bool retry = !text::trim(num_retry_header).empty();
+  const std::int64_t oldest = now - (retry ? retry_window_ : skew_).count();
+  if (ts < oldest || ts > now + skew_.count())
     return Errc::kStaleTimestamp;
+  if (retry && ts < now - skew_.count())
+    log::info("zalo", "late_retry",
+              {{"account", account->id},
+               {"num_retry", text::clean_input(num_retry_header, 8)},
+               {"age_s", static_cast<long long>((now - ts) / 1000)}});
 
   InboundEvent e;
   e.channel = ChannelKind::kZalo;

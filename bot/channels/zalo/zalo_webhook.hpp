@@ -36,14 +36,24 @@ inline constexpr std::string_view kPayloadPrefix = "#ob:";
 
 class Webhook {
  public:
-  Webhook(std::vector<Account> accounts, std::chrono::milliseconds skew, const Clock& clock);
+  // `skew`: how far from now an event's timestamp may be. `retry_window`: how old it may be
+  // when Zalo says it is re-sending (the `num_retry` header). Zalo re-sends the identical body
+  // after 30 s, 5 min, 15 min, 30 min and 1 h when it could not deliver, so a retry carries the
+  // original timestamp; refusing it as stale would lose every event of an outage longer than
+  // the skew. A replayed request gains nothing: the inbox keys it by the same id and time.
+  Webhook(std::vector<Account> accounts,
+          std::chrono::milliseconds skew,
+          const Clock& clock,
+          std::chrono::milliseconds retry_window = std::chrono::hours(2));
 
   // Errors: kBadSignature (missing or wrong), kStaleTimestamp, kUnknownAccount (no configured OA
-  // for the app / OA ids), kMalformedPayload (not a JSON object).
+  // for the app / OA ids), kMalformedPayload (not a JSON object). `num_retry_header`: the value
+  // of Zalo's num_retry header, empty on a first delivery.
   [[nodiscard]] Result<std::vector<InboundEvent>> handle(
       std::string_view signature_header,
       std::string_view body,
-      std::string_view timestamp_header = {}) const;
+      std::string_view timestamp_header = {},
+      std::string_view num_retry_header = {}) const;
 
   const Account* by_oa(std::string_view oa_id) const;
 
@@ -58,6 +68,7 @@ class Webhook {
  private:
   std::vector<Account> accounts_;
   std::chrono::milliseconds skew_;
+  std::chrono::milliseconds retry_window_;
   const Clock& clock_;
   mutable std::array<std::atomic<bool>, 4> variant_logged_{};
 };

@@ -44,7 +44,14 @@ ON CONFLICT (channel, account, event_at, platform_event_id) DO NOTHING
       finish_keep_(db,
                    "UPDATE inbox SET status = :status, processed_at = :now, error = :error "
                    "WHERE id = :id"),
-      count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {}
+      count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {
+  // Until when rows stored before 0007 can be redelivered: asked once, at start (it reads each
+  // of them; they stop existing with the retention purge).
+  SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox WHERE event_at < 0");
+  newest.executeStep();
+  before_0007_until_ =
+      newest.isColumnNull(0) ? 0 : newest.getColumn(0).getInt64() + kRedeliveryHorizonMs;
+}
 
 AppendOutcome InboxRepo::append(const InboundEvent& event, std::int64_t now_ms) {
   return append(event, to_json_text(event), now_ms);
@@ -56,12 +63,6 @@ AppendOutcome InboxRepo::append(const InboundEvent& event,
   const std::string channel(to_string(event.channel));
   const std::string kind(to_string(event.kind));
   const std::int64_t at = dedupe_time(event);
-  if (before_0007_until_ < 0) {  // once: until when rows stored before 0007 can be redelivered
-    SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox WHERE event_at < 0");
-    newest.executeStep();
-    before_0007_until_ =
-        newest.isColumnNull(0) ? 0 : newest.getColumn(0).getInt64() + kRedeliveryHorizonMs;
-  }
   if (now_ms < before_0007_until_) {
     Query q(find_before_0007_);
     q.bind(":channel", channel).bind(":account", event.account).bind(":event", event.event_id);

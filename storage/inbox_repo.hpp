@@ -71,8 +71,8 @@ class InboxRepo {
   SQLite::Statement finish_keep_;
   SQLite::Statement count_;
   // Rows stored before migration 0007 are looked up by id alone until their redelivery horizon
-  // has passed (-1: not yet asked; 0: there are none).
-  std::int64_t before_0007_until_ = -1;
+  // has passed (0: there are none).
+  std::int64_t before_0007_until_ = 0;
 };
 
 }  // namespace outreach::storage

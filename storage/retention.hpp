@@ -1,8 +1,10 @@
 #pragma once
 // Retention: personal data is kept only as long as the office needs it (privacy.retention_days).
 // A daily job deletes what is older than the cutoff: interaction records, delivered or
-// abandoned outbox messages, processed inbox rows, finished jobs, and people who have not
-// written since (their feedback stays, anonymous).
+// abandoned outbox messages, processed inbox rows, finished jobs, waitlist entries for days
+// before it, and people who have not written since (their feedback stays, anonymous). Sessions
+// with the advisory office that ended before it lose the person's details and keep the rest
+// for the statistics.
 // Thread-safety: DB thread only; runs inside the caller's transaction.
 
 #include <cstdint>
@@ -16,6 +18,8 @@ struct PurgeReport {
   int messages = 0;
   int inbox = 0;
   int jobs = 0;
+  int bookings = 0;  // made anonymous
+  int waitlist = 0;
   int people = 0;
 };
 

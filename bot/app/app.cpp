@@ -273,6 +273,8 @@ App::App(Config config, AppOptions options)
                                {"messages", r.messages},
                                {"inbox", r.inbox},
                                {"jobs", r.jobs},
+                               {"bookings_anonymised", r.bookings},
+                               {"waitlist", r.waitlist},
                                {"people", r.people}});
                     schedule_retention(s, now + 3'600'000);  // tomorrow's run
                     return false;

@@ -403,6 +403,49 @@ TEST_F(StorageTest, ForgettingKeepsOnlyWhatIsNeededToSayGoodbye) {
 namespace outreach::storage {
 namespace {
 
+TEST(Retention, PastSessionsLoseWhoItWasAndKeepWhatTheStatisticsCount) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  migrate(db, embedded_migrations());
+  Store s(db);
+  const std::int64_t day = 86'400'000;
+  const Person p = s.people.touch("zalo", "oa", "u1", "", "vi", 35 * day);  // still in touch
+  const std::string id = std::to_string(p.id);
+  auto booking = [&](const char* ref, std::int64_t starts, const char* status) {
+    db.exec(
+        "INSERT INTO bookings (ref, ics_key, person_id, topic, advisor, starts_at, ends_at, seat, "
+        "status, name, phone, company, stage, description, cancel_reason, created_at, "
+        "updated_at) VALUES ('" +
+        std::string(ref) + "', 'k', " + id + ", 'ip', 'adv1', " + std::to_string(starts) + ", " +
+        std::to_string(starts + 3'600'000) + ", 1, '" + status +
+        "', 'Nguyễn Văn A', '+84901234567', 'Công ty A', 'idea', 'mô tả', " +
+        (std::string(status) == "cancelled" ? "'ốm'" : "NULL") + ", 1, 1)");
+  };
+  booking("TV-OLD1", 10 * day, "attended");
+  booking("TV-OLD2", 11 * day, "cancelled");
+  booking("TV-NEW1", 40 * day, "booked");
+  db.exec(
+      "INSERT INTO waitlist (person_id, topic, day, details, status, created_at, updated_at) "
+      "VALUES (" +
+      id + ", 'ip', 12, '{\"phone\":\"+84901234567\"}', 'passed', 1, 1), (" + id +
+      ", 'ip', 41, '{\"phone\":\"+84901234567\"}', 'waiting', 1, 1)");
+
+  const PurgeReport r = purge_older_than(s, 30 * day);
+  EXPECT_EQ(r.bookings, 2);
+  EXPECT_EQ(r.waitlist, 1);
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(ref || ':' || status || ':' || topic || ':' || "
+                          "advisor || ':' || stage || ':' || name || phone || company || "
+                          "description || COALESCE(cancel_reason, '-'), ' ') FROM bookings "
+                          "ORDER BY id")
+                .getString(),
+            "TV-OLD1:attended:ip:adv1:idea:- TV-OLD2:cancelled:ip:adv1:idea:- "
+            "TV-NEW1:booked:ip:adv1:idea:Nguyễn Văn A+84901234567Công ty Amô tả-");
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(day) FROM waitlist").getString(), "41");
+  // A second run finds nothing more to clear.
+  const PurgeReport again = purge_older_than(s, 30 * day);
+  EXPECT_EQ(again.bookings, 0);
+  EXPECT_EQ(again.waitlist, 0);
+}
+
 TEST(Retention, DeletesOnlyWhatIsOlderThanTheCutoff) {
   auto db = open_database(DbOptions{":memory:", false, 1000, false});
   migrate(db, embedded_migrations());

@@ -45,9 +45,8 @@ ON CONFLICT (channel, account, event_at, platform_event_id) DO NOTHING
                    "UPDATE inbox SET status = :status, processed_at = :now, error = :error "
                    "WHERE id = :id"),
       count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {
-  // Until when rows stored before 0007 can be redelivered: asked once, at start (it reads each
-  // of them; they stop existing with the retention purge).
-  SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox WHERE event_at < 0");
+  // Until when rows stored before 0007 can be redelivered (the migration noted the newest).
+  SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox_before_0007_newest");
   newest.executeStep();
   before_0007_until_ =
       newest.isColumnNull(0) ? 0 : newest.getColumn(0).getInt64() + kRedeliveryHorizonMs;

@@ -36,3 +36,8 @@ DROP TABLE inbox;
 ALTER TABLE inbox_new RENAME TO inbox;
 CREATE INDEX inbox_pending ON inbox (id) WHERE status = 'pending';
 CREATE INDEX inbox_before_0007 ON inbox (channel, account, platform_event_id) WHERE event_at < 0;
+-- When the newest of those rows arrived (no row: there were none). The bot reads it at start;
+-- finding it in the inbox later would mean reading every old row.
+CREATE TABLE inbox_before_0007_newest (received_at INTEGER NOT NULL);
+INSERT INTO inbox_before_0007_newest (received_at)
+SELECT MAX(received_at) FROM inbox WHERE event_at < 0 HAVING COUNT(*) > 0;

@@ -30,13 +30,13 @@ PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms) {
   // and staff's cancel reason.
   r.bookings = run(store.db,
                    "UPDATE bookings SET name = '', phone = '', company = '', description = '', "
-                   "cancel_reason = NULL WHERE ends_at < :cutoff AND (name != '' OR phone != '' "
+                   "cancel_reason = NULL WHERE starts_at < :cutoff AND ends_at < :cutoff AND (name "
+                   "!= '' OR phone != '' "
                    "OR company != '' OR description != '' OR cancel_reason IS NOT NULL)",
                    cutoff_ms);
   // A waitlist entry for a day before the cutoff is over whatever its status (its details hold
   // the same personal data as a booking).
-  r.waitlist =
-      run(store.db, "DELETE FROM waitlist WHERE (day + 1) * 86400000 < :cutoff", cutoff_ms);
+  r.waitlist = run(store.db, "DELETE FROM waitlist WHERE day < :cutoff / 86400000 - 1", cutoff_ms);
   r.people = run(store.db,
                  "DELETE FROM people WHERE last_interaction_at < :cutoff AND NOT EXISTS "
                  "(SELECT 1 FROM outbox o WHERE o.person_id = people.id AND o.status IN "

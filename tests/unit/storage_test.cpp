@@ -130,6 +130,37 @@ InboundEvent platform_event(ChannelKind channel, const std::string& id, std::int
 
 }  // namespace
 
+TEST(Migrations, RebuildingTheInboxForTimeOrderedDedupeKeepsReferencesAndRules) {
+  auto db = open_database(DbOptions{":memory:", false, 1000, false});
+  auto all = embedded_migrations();
+  ASSERT_GE(all.size(), 7u);
+  migrate(db, std::vector<Migration>(all.begin(), all.begin() + 6));
+  db.exec(
+      "INSERT INTO people (id, channel, account, platform_user_id, first_interaction_at, "
+      "last_interaction_at) VALUES (7, 'zalo', 'oa', 'u7', 1, 1);"
+      "INSERT INTO inbox (id, channel, account, platform_user_id, platform_event_id, kind, "
+      "payload, received_at, status) VALUES (41, 'zalo', 'oa', 'u7', 'e41', 'message', NULL, 5, "
+      "'done'), (43, 'zalo', 'oa', 'u7', 'e43', 'message', NULL, 9, 'done');"
+      "INSERT INTO interactions (inbox_id, person_id, at, handler, outcome, latency_us) "
+      "VALUES (41, 7, 1, 'menu', 'ok', 5);"
+      "INSERT INTO outbox (id, person_id, inbox_id, seq, kind, body, status, next_attempt_at, "
+      "created_at, head) VALUES (9, 7, 41, 0, 'reply', '{}', 'sent', 1, 1, 0);");
+  migrate(db, all);
+  EXPECT_EQ(db.execAndGet("SELECT inbox_id FROM interactions").getInt(), 41);
+  EXPECT_EQ(db.execAndGet("SELECT inbox_id FROM outbox WHERE id = 9").getInt(), 41);
+  // The unique key, the pending rows and the rows stored before: three indexes.
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM pragma_index_list('inbox')").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("SELECT received_at FROM inbox_before_0007_newest").getInt(), 9);
+  EXPECT_THROW(db.exec("UPDATE inbox SET status = 'lost' WHERE id = 41"), SQLite::Exception);
+  db.exec("DELETE FROM inbox WHERE id = 41");
+  EXPECT_TRUE(db.execAndGet("SELECT inbox_id IS NULL FROM outbox WHERE id = 9").getInt());
+
+  // A database made at this version has no old rows to remember.
+  auto fresh = open_database(DbOptions{":memory:", false, 1000, false});
+  migrate(fresh, all);
+  EXPECT_EQ(fresh.execAndGet("SELECT COUNT(*) FROM inbox_before_0007_newest").getInt(), 0);
+}
+
 TEST(Migrations, EventsStoredBeforeTimeOrderedDedupeAreStillFoundWhenRedelivered) {
   auto db = open_database(DbOptions{":memory:", false, 1000, false});
   auto all = embedded_migrations();

@@ -35,6 +35,10 @@ SQLite::Database open_database(const DbOptions& options) {
     db.exec("PRAGMA cache_size=-32768");
     if (!memory)
       db.exec("PRAGMA mmap_size=268435456");
+    // Statement and savepoint journals (every turn runs in a savepoint) and temporary tables stay
+    // in memory: past 64 KiB SQLite spilled them to files in /var/tmp, a create, writes and an
+    // unlink each time, with people's messages in them.
+    db.exec("PRAGMA temp_store=MEMORY");
     db.exec(options.full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     if (options.read_only)
       db.exec("PRAGMA query_only=ON");

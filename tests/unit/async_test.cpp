@@ -2,6 +2,7 @@
 #include <future>
 #include <thread>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -12,6 +13,7 @@
 #include "bot/sender/scheduler.hpp"
 #include "bot/sender/sender.hpp"
 #include "storage/inbox_writer.hpp"
+#include "tests/support/file_probe.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/turn_harness.hpp"
 
@@ -116,6 +118,33 @@ TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   EXPECT_TRUE(eventually([&] { return committed.load() == 150; })) << committed.load();
   EXPECT_LE(inbox.flushes(), 2u) << "appends were not grouped";
   EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 150);
+}
+
+// What a 200 to the platform promises: the event is on disk. The durable writer's commit syncs
+// the write-ahead log before its callers resume; the commits of turns in between stay NORMAL
+// (not synced each), and a writer that is not durable never syncs.
+TEST(InboxWriter, ADurableGroupIsSyncedToDiskBeforeItsCallersResume) {
+  testing::FileProbe probe;  // before the database is opened, gone after it is closed
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  SystemClock clock;
+  storage::InboxWriter durable(db, clock, nullptr, true);
+  storage::InboxWriter plain(db, clock, nullptr, false);
+  using testing::FileKind;
+  const int at_start = probe.syncs(FileKind::kWal);
+  ASSERT_TRUE(durable.append_sync({web_event("e1", "u1")}));
+  const int after_durable = probe.syncs(FileKind::kWal);
+  EXPECT_EQ(after_durable, at_start + 1);
+  db.run_sync([](storage::Store& s) {  // as a turn commits
+    SQLite::Transaction tx(s.db);
+    s.inbox.finish(1, "done", 5, {}, false);
+    tx.commit();
+  });
+  ASSERT_TRUE(plain.append_sync({web_event("e2", "u1")}));
+  EXPECT_EQ(probe.syncs(FileKind::kWal), after_durable);
+  ASSERT_TRUE(durable.append_sync({web_event("e3", "u1")}));
+  EXPECT_EQ(probe.syncs(FileKind::kWal), after_durable + 1);
+  EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 2);
 }
 
 // Webhooks that never stop waiting for their commit (a flood without gaps) must not starve the

@@ -5,6 +5,7 @@
 #include "storage/database.hpp"
 #include "storage/retention.hpp"
 #include "storage/store.hpp"
+#include "tests/support/file_probe.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace outreach::storage {
@@ -29,6 +30,31 @@ class StorageTest : public ::testing::Test {
   SQLite::Database db_;
   std::unique_ptr<Store> store_;
 };
+
+// A turn writes inside a savepoint. What SQLite keeps to undo it (and a statement's own journal)
+// must stay in memory: spilled to a temporary file it cost a create, writes and an unlink about
+// 30 times a second under load, and put people's messages into /var/tmp.
+TEST(Database, TemporaryJournalsNeverBecomeFiles) {
+  testing::FileProbe probe;
+  testing::TempDir dir;
+  {
+    auto db = open_database(DbOptions{dir.file("t.sqlite3")});
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    SQLite::Transaction tx(db);
+    SQLite::Statement insert(db, "INSERT INTO t (v) VALUES (printf('%.*c', 600, 'a'))");
+    for (int i = 0; i < 400; ++i) {  // about 60 pages, all written again below
+      insert.exec();
+      insert.reset();
+    }
+    db.exec("SAVEPOINT turn");
+    db.exec("UPDATE t SET v = upper(v)");
+    db.exec("RELEASE turn");
+    tx.commit();
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM t WHERE v GLOB 'A*'").getInt(), 400);
+  }
+  EXPECT_EQ(probe.opens(testing::FileKind::kTemp), 0);
+  EXPECT_EQ(probe.opens(testing::FileKind::kMainDb), 1);  // the probe saw the files opened
+}
 
 TEST(Migrations, FreshDatabaseReachesTheNewestVersionOnce) {
   auto db = open_database(DbOptions{":memory:", false, 1000, false});

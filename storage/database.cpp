@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include "bot/core/log.hpp"
 
@@ -67,6 +68,16 @@ std::vector<Migration> migrations_from(std::span<const EmbeddedFile> files) {
       throw std::logic_error("migrations must be numbered 1, 2, 3… without gaps; found " +
                              out[i].name);
   return out;
+}
+
+void sync_log(SQLite::Database& db) {
+  sqlite3_file* log = nullptr;
+  int rc = sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &log);
+  if (rc == SQLITE_OK && log != nullptr && log->pMethods != nullptr)
+    rc = log->pMethods->xSync(log, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK)
+    throw std::runtime_error(std::string("database: the write-ahead log could not be synced: ") +
+                             sqlite3_errstr(rc));
 }
 
 std::vector<Migration> embedded_migrations() {

@@ -27,6 +27,12 @@ struct DbOptions {
 // busy timeout and synchronous. Throws std::runtime_error naming the path on failure.
 SQLite::Database open_database(const DbOptions& options);
 
+// Makes every commit of this connection so far survive a power cut: syncs the write-ahead log,
+// which is what synchronous=FULL does at each commit. Lets a NORMAL connection make a chosen
+// commit durable without switching the pragma back and forth. No-op for an in-memory database.
+// Throws std::runtime_error when the sync fails.
+void sync_log(SQLite::Database& db);
+
 struct Migration {
   int version = 0;
   std::string name;

@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "storage/database.hpp"
+
 namespace outreach::storage {
 
 InboxWriter::InboxWriter(DbExecutor& db, const Clock& clock, OnCommitted on_committed, bool durable)
@@ -62,23 +64,6 @@ void InboxWriter::flush(Store& store) {
   std::vector<std::vector<AppendOutcome>> outcomes(batch.size());
   std::vector<std::int64_t> new_ids;
 
-  // The connection runs NORMAL; what the bot acknowledges is committed FULL. (Plain exec each
-  // time: SQLite applies a synchronous pragma when preparing it, so a kept statement would not.)
-  struct Sync {
-    SQLite::Database& db;
-    bool on;
-
-    Sync(SQLite::Database& d, bool full) : db(d), on(full) {
-      if (on)
-        db.exec("PRAGMA synchronous=FULL");
-    }
-
-    ~Sync() {
-      if (on)
-        db.exec("PRAGMA synchronous=NORMAL");
-    }
-  } sync(store.db, durable_);
-
   try {
     SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::int64_t now = clock_.now_ms();
@@ -92,6 +77,11 @@ void InboxWriter::flush(Store& store) {
       }
     }
     tx.commit();
+    // The connection runs NORMAL (turns commit often and cheaply); what the bot acknowledges is
+    // synced before anyone is told it is stored. A failed sync fails the group: the platform
+    // sends again, finds the rows, and is answered after a sync that worked.
+    if (durable_)
+      sync_log(store.db);
   } catch (const std::exception& e) {
     log::error("inbox", "append_failed",
                {{"events", batch.size()}, {"what", std::string_view(e.what())}});

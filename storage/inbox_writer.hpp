@@ -3,9 +3,10 @@
 // threads `co_await append(events)`; every append that arrives while the DB thread is busy is
 // written by the next flush in ONE transaction (one fsync for many events), and each caller
 // resumes with its outcome (new row or duplicate) only after that commit — so a 200 to the
-// platform always means "stored". With `durable`, these commits are synchronous=FULL (the WAL is
-// fsynced, and with it every earlier commit of the connection): an acknowledged event survives
-// a power cut, while the many small turn commits in between stay NORMAL and cheap.
+// platform always means "stored". With `durable`, each of these commits is followed by a sync of
+// the WAL (what synchronous=FULL does; it covers every earlier commit of the connection too): an
+// acknowledged event survives a power cut, while the many small turn commits in between stay
+// NORMAL and cheap.
 // Thread-safety: append() is safe from any thread; flushing runs on the DB thread.
 
 #include <atomic>

@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t kKinds = 5;
 std::array<std::atomic<int>, kKinds> g_opens;
 std::array<std::atomic<int>, kKinds> g_syncs;
+std::array<std::atomic<bool>, kKinds> g_failing;
 sqlite3_vfs* g_real = nullptr;
 std::atomic<bool> g_alive{false};
 
@@ -71,7 +72,10 @@ int xClose(sqlite3_file* f) {
 }
 
 int xSync(sqlite3_file* f, int flags) {
-  g_syncs[static_cast<std::size_t>(reinterpret_cast<File*>(f)->kind)]++;
+  const auto kind = static_cast<std::size_t>(reinterpret_cast<File*>(f)->kind);
+  g_syncs[kind]++;
+  if (g_failing[kind])
+    return SQLITE_IOERR_FSYNC;
   return real(f)->pMethods->xSync(real(f), flags);
 }
 
@@ -120,6 +124,7 @@ FileProbe::FileProbe() {
     throw std::logic_error("one FileProbe at a time");
   for (auto& c : g_opens) c = 0;
   for (auto& c : g_syncs) c = 0;
+  for (auto& c : g_failing) c = false;
   g_real = sqlite3_vfs_find(nullptr);
   g_probe = *g_real;  // every other call goes straight to the real VFS
   g_probe.szOsFile = static_cast<int>(sizeof(File)) + g_real->szOsFile;
@@ -141,6 +146,10 @@ int FileProbe::opens(FileKind kind) const {
 
 int FileProbe::syncs(FileKind kind) const {
   return g_syncs[static_cast<std::size_t>(kind)].load();
+}
+
+void FileProbe::fail_syncs(FileKind kind, bool fail) {
+  g_failing[static_cast<std::size_t>(kind)] = fail;
 }
 
 }  // namespace outreach::testing

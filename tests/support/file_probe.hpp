@@ -19,6 +19,9 @@ class FileProbe {
 
   int opens(FileKind kind) const;
   int syncs(FileKind kind) const;
+
+  // From now on, syncs of this kind of file fail with an I/O error (or work again).
+  void fail_syncs(FileKind kind, bool fail);
 };
 
 }  // namespace outreach::testing

@@ -147,6 +147,25 @@ TEST(InboxWriter, ADurableGroupIsSyncedToDiskBeforeItsCallersResume) {
   EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 2);
 }
 
+// A disk that cannot sync must not be told "stored": the group fails (the webhook answers 503 and
+// the platform sends again), and the resend, once the disk works, finds the row and succeeds.
+TEST(InboxWriter, AGroupWhoseSyncFailsIsNotAcknowledged) {
+  testing::FileProbe probe;
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  SystemClock clock;
+  storage::InboxWriter inbox(db, clock, nullptr, true);
+  probe.fail_syncs(testing::FileKind::kWal, true);
+  auto failed = inbox.append_sync({web_event("e1", "u1")});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error(), make_error_code(Errc::kStorageFailed));
+  probe.fail_syncs(testing::FileKind::kWal, false);
+  auto again = inbox.append_sync({web_event("e1", "u1")});
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->front().duplicate);  // stored the first time, synced now
+  EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 1);
+}
+
 // Webhooks that never stop waiting for their commit (a flood without gaps) must not starve the
 // turns: the router still runs a couple of them every 50 ms.
 TEST(Router, TurnsStillRunWhileWebhooksKeepWaiting) {

@@ -276,24 +276,27 @@ std::string Understanding::restore(const std::vector<std::string>& words) const 
   // already chosen) and the word after it, then how often it is written that way.
   std::string out;
   std::string previous;
+  std::string pair;  // "a|b", reused: this runs for every candidate form and its neighbours
+  auto pair_count = [&](const std::string& a, const std::string& b) {
+    pair.assign(a).append(1, '|').append(b);
+    const auto it = forms_.after.find(pair);
+    return it == forms_.after.end() ? 0 : it->second;
+  };
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::string shown = words[i];
     auto it = forms_.word.find(words[i]);
     if (it != forms_.word.end()) {
+      const auto next = i + 1 < words.size() ? forms_.word.find(words[i + 1]) : forms_.word.end();
       double best = -1;
       for (const auto& [written, count] : it->second) {
         double score = 0.01 * count;
         if (!previous.empty())
-          if (auto a = forms_.after.find(previous + "|" + written); a != forms_.after.end())
-            score += 2.0 * a->second;
-        if (i + 1 < words.size()) {
-          if (auto next = forms_.word.find(words[i + 1]); next != forms_.word.end())
-            for (const auto& [next_written, n] : next->second) {
-              (void)n;
-              if (auto a = forms_.after.find(written + "|" + next_written); a != forms_.after.end())
-                score += a->second;
-            }
-        }
+          score += 2.0 * pair_count(previous, written);
+        if (next != forms_.word.end())
+          for (const auto& [next_written, n] : next->second) {
+            (void)n;
+            score += pair_count(written, next_written);
+          }
         if (score > best || (score == best && written < shown)) {
           best = score;
           shown = written;

@@ -44,7 +44,8 @@ ON CONFLICT (channel, account, event_at, platform_event_id) DO NOTHING
       finish_keep_(db,
                    "UPDATE inbox SET status = :status, processed_at = :now, error = :error "
                    "WHERE id = :id"),
-      count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") {
+      count_(db, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'"),
+      oldest_(db, "SELECT received_at FROM inbox WHERE status = 'pending' ORDER BY id LIMIT 1") {
   // Until when rows stored before 0007 can be redelivered (the migration noted the newest).
   SQLite::Statement newest(db_, "SELECT MAX(received_at) FROM inbox_before_0007_newest");
   newest.executeStep();
@@ -125,6 +126,13 @@ void InboxRepo::finish(std::int64_t id,
   Query q(keep_payload ? finish_keep_ : finish_);
   q.bind(":status", status).bind(":now", now_ms).bind_or_null(":error", error).bind(":id", id);
   q.exec();
+}
+
+std::optional<std::int64_t> InboxRepo::oldest_pending_received_at() {
+  Query q(oldest_);
+  if (!q.step())
+    return std::nullopt;
+  return q.i64(0);
 }
 
 std::int64_t InboxRepo::count_pending() {

@@ -59,6 +59,10 @@ class InboxRepo {
 
   std::int64_t count_pending();
 
+  // When the oldest event still waiting for its turn was accepted (one step of the pending
+  // index); none when nothing waits.
+  std::optional<std::int64_t> oldest_pending_received_at();
+
  private:
   SQLite::Database& db_;
   SQLite::Statement insert_;
@@ -70,6 +74,7 @@ class InboxRepo {
   SQLite::Statement finish_;
   SQLite::Statement finish_keep_;
   SQLite::Statement count_;
+  SQLite::Statement oldest_;
   // Rows stored before migration 0007 are looked up by id alone until their redelivery horizon
   // has passed (0: there are none).
   std::int64_t before_0007_until_ = 0;

@@ -66,6 +66,9 @@ void describe_metrics(Metrics& m) {
              "Time to run one turn (understanding, handler, transaction)", T::kHistogram,
              {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1});
   m.describe("outreach_inbox_depth", "Accepted events waiting for their turn", T::kGauge);
+  m.describe("outreach_inbox_oldest_wait_seconds",
+             "How long the oldest accepted event has waited for its turn (0: none waits)",
+             T::kGauge);
   m.describe("outreach_outbox_depth", "Messages waiting to be sent (pending or in flight)",
              T::kGauge);
   m.describe("outreach_send_total", "Send outcomes by channel (sent, retry, skipped, dead)",
@@ -84,6 +87,7 @@ void describe_metrics(Metrics& m) {
   m.describe("outreach_zalo_messages_total",
              "Zalo messages sent by account and window (free, paid)", T::kCounter);
   m.set("outreach_inbox_depth", {}, 0);
+  m.set("outreach_inbox_oldest_wait_seconds", {}, 0);
   m.set("outreach_outbox_depth", {}, 0);
   m.set("outreach_dead_letters", {}, 0);
 }

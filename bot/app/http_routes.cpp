@@ -1,5 +1,6 @@
 #include "bot/app/http_routes.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <span>
@@ -458,6 +459,17 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
     info.route = "metrics";
     if (!get)
       co_return method_not_allowed(req, "GET");
+    // Measured when asked: the age of the oldest waiting event is what says replies are late
+    // (the depth alone grows and shrinks with every burst).
+    try {
+      const auto oldest = co_await d->reader.run(
+          [](storage::Store& s) { return s.inbox.oldest_pending_received_at(); });
+      const std::int64_t waited =
+          oldest ? std::max<std::int64_t>(0, d->clock.now_ms() - *oldest) : 0;
+      d->metrics.set("outreach_inbox_oldest_wait_seconds", {}, static_cast<double>(waited) / 1000);
+    } catch (const std::exception& e) {
+      log::warn("http", "metrics_inbox_unreadable", {{"what", std::string_view(e.what())}});
+    }
     co_return server::make_response(req, 200, d->metrics.render(),
                                     "text/plain; version=0.0.4; charset=utf-8");
   }

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/store.hpp"
 #include "tests/support/test_app.hpp"
+#include "tests/support/turn_harness.hpp"
 #include "tests/support/web_visitor.hpp"
 
 namespace outreach {
@@ -96,6 +98,39 @@ TEST(WebChatE2E, AConversationFromGreetingToSavedFeedback) {
   EXPECT_NE(metrics.find("outreach_http_requests_total{route=\"chat_send\",status=\"202\"} 5"),
             std::string::npos);
   EXPECT_NE(metrics.find("outreach_inbox_depth 0"), std::string::npos);
+}
+
+// Replies running late show in /metrics as the age of the oldest event still waiting for its
+// turn, measured when scraped; 0 once everything is answered.
+TEST(WebChatE2E, MetricsSayHowLongTheOldestWaitingEventHasWaited) {
+  FakeClock clock(testing::kTestNow);
+  TestApp t({}, &clock);
+  {
+    auto db = t.open_db();  // accepted 90 s ago and not run yet (nothing has kicked the turns)
+    storage::Store store(db);
+    InboundEvent late;
+    late.account = "web";
+    late.user_id = visitor(5);
+    late.event_id = "late-1";
+    late.text = "menu";
+    store.inbox.append(late, clock.now_ms() - 90'000);
+  }
+  auto oldest_wait = [&] {
+    const std::string body = testing::http_request(t.port(), "GET", "/metrics").body;
+    const std::string key = "\noutreach_inbox_oldest_wait_seconds ";
+    const auto at = body.find(key);
+    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + key.size()));
+  };
+  EXPECT_EQ(oldest_wait(), 90.0);
+  clock.advance(std::chrono::seconds(30));
+  EXPECT_EQ(oldest_wait(), 120.0);
+  WebVisitor v(t.port(), visitor(6));
+  v.text("menu");  // its commit starts the turns: both events are answered
+  EXPECT_EQ(v.receive(1).size(), 1u);
+  for (int i = 0; i < 500 && t.count("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") > 0;
+       ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(oldest_wait(), 0.0);
 }
 
 TEST(WebChatE2E, SwitchingLanguageChangesTheReplies) {

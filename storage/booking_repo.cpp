@@ -1,5 +1,7 @@
 #include "storage/booking_repo.hpp"
 
+#include "storage/query.hpp"
+
 namespace outreach::storage {
 namespace {
 
@@ -63,7 +65,16 @@ constexpr const char* kWaitColumns =
 
 }  // namespace
 
-BookingRepo::BookingRepo(SQLite::Database& db) : db_(db) {}
+BookingRepo::BookingRepo(SQLite::Database& db)
+    : db_(db),
+      upcoming_(db,
+                std::string("SELECT ") + kColumns +
+                    " FROM bookings WHERE person_id = :person AND starts_at > :now AND "
+                    "status IN ('booked', 'held') ORDER BY starts_at, id"),
+      waiting_(db,
+               std::string("SELECT ") + kWaitColumns +
+                   " FROM waitlist WHERE person_id = :person AND status IN ('waiting', "
+                   "'offered') ORDER BY day, id") {}
 
 std::vector<Booking> BookingRepo::read_bookings(SQLite::Statement& st) {
   std::vector<Booking> out;
@@ -185,12 +196,9 @@ bool BookingRepo::ref_exists(const std::string& ref) {
 }
 
 std::vector<Booking> BookingRepo::upcoming_for(std::int64_t person_id, std::int64_t now_ms) {
-  SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                " FROM bookings WHERE person_id = ? AND starts_at > ? AND "
-                                "status IN ('booked', 'held') ORDER BY starts_at, id");
-  st.bind(1, static_cast<int64_t>(person_id));
-  st.bind(2, static_cast<int64_t>(now_ms));
-  return read_bookings(st);
+  Query q(upcoming_);
+  q.bind(":person", person_id).bind(":now", now_ms);
+  return read_bookings(upcoming_);
 }
 
 std::vector<Booking> BookingRepo::between(std::int64_t from,
@@ -291,12 +299,10 @@ std::optional<WaitEntry> BookingRepo::entry_for_booking(std::int64_t booking_id)
 }
 
 std::vector<WaitEntry> BookingRepo::waiting_for(std::int64_t person_id) {
-  SQLite::Statement st(db_, std::string("SELECT ") + kWaitColumns +
-                                " FROM waitlist WHERE person_id = ? AND status IN ('waiting', "
-                                "'offered') ORDER BY day, id");
-  st.bind(1, static_cast<int64_t>(person_id));
+  Query q(waiting_);
+  q.bind(":person", person_id);
   std::vector<WaitEntry> out;
-  while (st.executeStep()) out.push_back(read_wait(st));
+  while (waiting_.executeStep()) out.push_back(read_wait(waiting_));
   return out;
 }
 

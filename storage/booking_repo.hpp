@@ -118,6 +118,9 @@ class BookingRepo {
   std::vector<Booking> read_bookings(SQLite::Statement& st);
 
   SQLite::Database& db_;
+  // Asked on most turns (what the person has booked or waits for): prepared once.
+  SQLite::Statement upcoming_;
+  SQLite::Statement waiting_;
 };
 
 }  // namespace outreach::storage

@@ -1,23 +1,19 @@
 #include "bot/app/token_store.hpp"
 
+#include "storage/database.hpp"
+
 namespace outreach::app {
 namespace asio = boost::asio;
 
 namespace {
 
-// Token rotations must survive a power cut, not only a crash: those few writes use
-// synchronous=FULL whatever the database's setting.
+// Token rotations must survive a power cut, not only a crash: each of these few writes is
+// followed by a sync of the WAL (storage::sync_log), as the inbox's commits are, whatever the
+// connection's synchronous setting.
 template <class F>
 void durably(storage::Store& s, F write) {
-  const int previous = s.db.execAndGet("PRAGMA synchronous").getInt();
-  s.db.exec("PRAGMA synchronous=FULL");
-  try {
-    write();
-  } catch (...) {
-    s.db.exec("PRAGMA synchronous=" + std::to_string(previous));
-    throw;
-  }
-  s.db.exec("PRAGMA synchronous=" + std::to_string(previous));
+  write();
+  storage::sync_log(s.db);
 }
 
 }  // namespace

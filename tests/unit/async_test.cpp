@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include "bot/app/token_store.hpp"
 #include "bot/router/router.hpp"
 #include "bot/sender/scheduler.hpp"
 #include "bot/sender/sender.hpp"
@@ -164,6 +165,40 @@ TEST(InboxWriter, AGroupWhoseSyncFailsIsNotAcknowledged) {
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->front().duplicate);  // stored the first time, synced now
   EXPECT_EQ(db.run_sync([](storage::Store& s) { return s.inbox.count_pending(); }), 1);
+}
+
+// A Zalo refresh token is single-use: the new pair must be on disk before the bot uses it, or a
+// power cut could leave only the spent one. Each step of a rotation is synced.
+TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
+  testing::FileProbe probe;
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  SystemClock clock;
+  ASSERT_TRUE(db.run_sync([&](storage::Store& s) {
+    return s.tokens.seed("oa", "refresh-1", "access-1", clock.now_ms() + 60'000, clock.now_ms(),
+                         false);
+  }));
+  app::DbTokenStore tokens(db, clock);
+  net::thread_pool pool(1);
+  using testing::FileKind;
+  const int at_start = probe.syncs(FileKind::kWal);
+  run_on(pool, [&]() -> net::awaitable<bool> {
+    co_await tokens.begin_refresh("oa");
+    co_return true;
+  }());
+  EXPECT_EQ(probe.syncs(FileKind::kWal), at_start + 1);
+  channels::StoredTokens next;
+  next.access_token = "access-2";
+  next.refresh_token = "refresh-2";
+  next.access_expires_at = clock.now_ms() + 90'000'000;
+  run_on(pool, [&]() -> net::awaitable<bool> {
+    co_await tokens.commit("oa", next);
+    co_return true;
+  }());
+  EXPECT_EQ(probe.syncs(FileKind::kWal), at_start + 2);
+  const auto stored = run_on(pool, tokens.load("oa"));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->refresh_token, "refresh-2");
 }
 
 // Webhooks that never stop waiting for their commit (a flood without gaps) must not starve the

@@ -20,6 +20,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "bench/questions.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/metrics.hpp"
@@ -40,18 +41,7 @@ using Steady = std::chrono::steady_clock;
 constexpr std::size_t kBatch = 16;  // as the router runs them
 
 std::vector<std::string> load_questions(const std::vector<std::string>& files) {
-  std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    if (!in)
-      throw std::runtime_error("cannot read " + f);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
-        continue;
-      out.push_back(line.substr(0, line.find('\t')));
-    }
-  }
+  auto out = bench::read_questions(files);
   if (out.empty())
     throw std::runtime_error("no questions in the given files");
   return out;

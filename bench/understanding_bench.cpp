@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/questions.hpp"
 #include "bot/router/understanding.hpp"
 #include "bot/text/unicode.hpp"
 #include "content/loader.hpp"
@@ -25,20 +26,13 @@ using outreach::content::Snapshot;
 
 std::vector<std::string> load_questions(const std::vector<std::string>& files) {
   std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
-        continue;
-      const std::string q = line.substr(0, line.find('\t'));
-      out.push_back(q);
-      out.push_back(outreach::text::fold(q));
-      // NFD and upper case, as evaluate.py --variants asks them.
-      std::string upper;
-      for (char c : q) upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-      out.push_back(upper);
-    }
+  for (const std::string& q : outreach::bench::read_questions(files)) {
+    out.push_back(q);
+    out.push_back(outreach::text::fold(q));
+    // NFD and upper case, as evaluate.py --variants asks them.
+    std::string upper;
+    for (char c : q) upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    out.push_back(upper);
   }
   return out;
 }
@@ -124,7 +118,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "content has errors\n");
     return 1;
   }
-  const auto questions = load_questions(std::vector<std::string>(argv + 2, argv + argc));
+  std::vector<std::string> questions;
+  try {
+    questions = load_questions(std::vector<std::string>(argv + 2, argv + argc));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "understanding_bench: %s\n", e.what());
+    return 1;
+  }
   const int rounds = 20;
   std::printf("Understanding latency: %zu questions (3 forms each) x %d rounds, one thread\n\n",
               questions.size(), rounds);

@@ -242,7 +242,8 @@ int check_content(const Overrides& o) {
     const auto& s = *report.snapshot;
     std::cout << c.content_dir << ": " << s.explainers_vi.size() << " explainers in Vietnamese, "
               << s.explainers_en.size() << " in English, " << s.topics.size() << " topics, "
-              << s.flows.size() << " forms, " << s.ui_vi.size() << " UI strings; ";
+              << s.flows.size() << " forms, " << s.referrals.size() << " referrals, "
+              << s.ui_vi.size() << " UI strings; ";
   } else {
     std::cout << c.content_dir << ": refused; ";
   }

@@ -253,33 +253,70 @@ Bilingual bilingual(Checker& c, const YAML::Node& map, const char* key, bool req
   return b;
 }
 
-void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
-  auto root = load_yaml_file(problems, dir, "offices.yaml", true);
-  if (!root)
+// Calls `f(id, node)` for each entry of a file that maps ids to mappings (offices.yaml,
+// referrals.yaml), reporting a bad id or an entry that is not a mapping.
+template <class F>
+void each_entry(std::vector<Problem>& problems,
+                const fs::path& dir,
+                const std::string& file,
+                bool required,
+                const std::string& what,
+                F f) {
+  auto root = load_yaml_file(problems, dir, file, required);
+  if (!root || (!required && root->IsNull()))
     return;
-  Checker c(problems, "offices.yaml");
+  Checker c(problems, file);
   if (!root->IsMap())
-    return c.error(*root, "must be a mapping of office ids");
+    return c.error(*root, "must be a mapping of " + what + " ids");
   for (const auto& kv : *root) {
-    Office o;
-    o.id = kv.first.as<std::string>();
-    if (!valid_id(o.id))
-      c.error(kv.first, "office id '" + o.id + "' must use a-z, 0-9 and -");
-    const YAML::Node& n = kv.second;
-    if (!n.IsMap()) {
-      c.error(n, "office '" + o.id + "' must be a mapping");
+    const std::string id = kv.first.as<std::string>();
+    if (!valid_id(id))
+      c.error(kv.first, what + " id '" + id + "' must use a-z, 0-9 and -");
+    if (!kv.second.IsMap()) {
+      c.error(kv.second, what + " '" + id + "' must be a mapping");
       continue;
     }
-    o.name = bilingual(c, n, "name");
-    o.how = bilingual(c, n, "how");
-    o.address = c.text(n, "address", false, 200);
-    o.phone = c.text(n, "phone", false, 40);
-    o.hours = c.text(n, "hours", false, 200);
-    o.url = c.text(n, "url", false, 300);
-    if (!o.url.empty() && !o.url.starts_with("https://"))
-      c.error(n["url"], "url must start with https://");
-    s.offices[o.id] = std::move(o);
+    f(c, id, kv.second);
   }
+}
+
+void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  each_entry(problems, dir, "offices.yaml", true, "office",
+             [&](Checker& c, const std::string& id, const YAML::Node& n) {
+               Office o;
+               o.id = id;
+               o.name = bilingual(c, n, "name");
+               o.how = bilingual(c, n, "how");
+               o.address = c.text(n, "address", false, 200);
+               o.phone = c.text(n, "phone", false, 40);
+               o.hours = c.text(n, "hours", false, 200);
+               o.url = c.text(n, "url", false, 300);
+               if (!o.url.empty() && !o.url.starts_with("https://"))
+                 c.error(n["url"], "url must start with https://");
+               s.offices[o.id] = std::move(o);
+             });
+}
+
+// referrals.yaml (optional): subjects outside the service and the office that handles each.
+void load_referrals(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  each_entry(problems, dir, "referrals.yaml", false, "referral",
+             [&](Checker& c, const std::string& id, const YAML::Node& n) {
+               Referral r;
+               r.id = id;
+               for (const auto& f : n) {
+                 const auto key = f.first.as<std::string>();
+                 if (key != "subject" && key != "office" && key != "keywords" && key != "examples")
+                   c.error(f.first, "'" + id + "': unknown field '" + key +
+                                        "' (use subject:, office:, keywords: and examples:)");
+               }
+               r.subject = bilingual(c, n, "subject");
+               r.office = c.text(n, "office", true, 64);
+               if (!r.office.empty() && !s.offices.contains(r.office))
+                 c.error(n["office"], "unknown office '" + r.office + "' (see offices.yaml)");
+               r.keywords = c.list(n, "keywords", 2, 40);
+               r.examples = c.list(n, "examples", 0, 40, false);
+               s.referrals[r.id] = std::move(r);
+             });
 }
 
 // "08:00" → 480; -1 when malformed.
@@ -884,6 +921,7 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
   try {
     load_ui(pr, dir, *s);
     load_offices(pr, dir, *s);
+    load_referrals(pr, dir, *s);
     load_topics(pr, dir, *s);
     load_menu(pr, dir, *s);
     load_intents(pr, dir, *s);

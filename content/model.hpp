@@ -35,6 +35,16 @@ struct Office {
   std::string url;
 };
 
+// A subject this service does not answer but residents often ask a ward about (land papers,
+// taxes, identity cards…): the bot says which office does, instead of guessing an explainer.
+struct Referral {
+  std::string id;
+  Bilingual subject;  // "nhà, đất và sổ hồng" — completes "Việc {subject} do … phụ trách"
+  std::string office;  // offices.yaml id
+  std::vector<std::string> keywords;
+  std::vector<std::string> examples;
+};
+
 struct Topic {
   std::string id;
   std::string kind;   // explainer | intent
@@ -173,6 +183,7 @@ struct Snapshot {
   std::vector<std::string> topic_order;  // as listed in topics.yaml
   std::vector<TopicGroup> topic_groups;
   std::map<std::string, Office, std::less<>> offices;
+  std::map<std::string, Referral, std::less<>> referrals;
   std::map<std::string, Explainer, std::less<>> explainers_vi;
   std::map<std::string, Explainer, std::less<>> explainers_en;
   std::map<std::string, Flow, std::less<>> flows;
@@ -192,6 +203,7 @@ struct Snapshot {
   const Explainer* explainer(std::string_view id, std::string_view lang) const;
   const Flow* flow(std::string_view id) const;
   const Office* office(std::string_view id) const;
+  const Referral* referral(std::string_view id) const;
 };
 
 // Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible.

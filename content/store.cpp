@@ -67,6 +67,11 @@ const Office* Snapshot::office(std::string_view id) const {
   return it == offices.end() ? nullptr : &it->second;
 }
 
+const Referral* Snapshot::referral(std::string_view id) const {
+  auto it = referrals.find(id);
+  return it == referrals.end() ? nullptr : &it->second;
+}
+
 std::optional<std::int64_t> day_from_civil(int y, int m, int d) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -128,6 +133,7 @@ const std::vector<std::string_view>& required_ui_keys() {
                                                       "help.text",
                                                       "language.switched",
                                                       "fallback.text",
+                                                      "referral.text",
                                                       "error.apology",
                                                       "handoff.text",
                                                       "policies.prompt",

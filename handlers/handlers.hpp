@@ -1,6 +1,6 @@
 #pragma once
 // The capabilities the bot ships with, one file each:
-//   menu.cpp        menu / greeting, help, language switch, handoff note, fallback
+//   menu.cpp        menu / greeting, help, language switch, handoff note, fallback, referral
 //   explainers.cpp  browsing policy topics and showing explainers page by page
 //   feedback.cpp    the feedback form (flow "feedback")
 //   privacy.cpp     "what do you keep about me" and "delete my data" (flow "privacy_delete")
@@ -22,6 +22,7 @@ inline constexpr std::string_view kHelp = "help";
 inline constexpr std::string_view kLanguage = "lang";
 inline constexpr std::string_view kHandoff = "handoff";
 inline constexpr std::string_view kFallback = "fallback";
+inline constexpr std::string_view kReferral = "referral";
 inline constexpr std::string_view kPolicies = "policies";
 inline constexpr std::string_view kExplainer = "ex";
 inline constexpr std::string_view kFeedback = "feedback";

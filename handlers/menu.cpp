@@ -1,4 +1,4 @@
-// Menu, greeting, help, language, handoff and fallback.
+// Menu, greeting, help, language, handoff, fallback and referrals to other offices.
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
 
@@ -81,6 +81,33 @@ class FallbackHandler final : public Handler {
   }
 };
 
+// A subject another office handles (referrals.yaml): say so and name the office, rather than
+// guess an explainer. Counted with the unanswered questions, so staff see what people ask.
+class ReferralHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kReferral; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view arg) override {
+    const content::Referral* r = turn.content.referral(arg);
+    const content::Office* office = r ? turn.content.office(r->office) : nullptr;
+    turn.handler = "referral";
+    turn.unanswered = "fallback";
+    if (office == nullptr) {  // content changed under an old payload
+      turn.outcome = "not_understood";
+      add_main_menu(turn, turn.say(turn.ui("fallback.text")));
+      return;
+    }
+    turn.outcome = r->id;
+    turn.best_guess = std::string(kReferral) + ":" + r->id;
+    std::string text = turn.ui("referral.text", {{"subject", r->subject.in(turn.lang())},
+                                                 {"office", office->name.in(turn.lang())},
+                                                 {"how", office->how.in(turn.lang())}});
+    if (!office->url.empty())
+      text += " " + office->url;
+    add_main_menu(turn, turn.say(std::move(text)));
+  }
+};
+
 // Capabilities announced but not open yet (booking, events, news by topic): an honest note on
 // what to do meanwhile, instead of a shrug.
 class InfoHandler final : public Handler {
@@ -134,6 +161,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<LanguageHandler>());
   out.push_back(std::make_unique<HandoffHandler>());
   out.push_back(std::make_unique<FallbackHandler>());
+  out.push_back(std::make_unique<ReferralHandler>());
   for (std::string_view name : {kEvents, kSubscribe, kUnsubscribe})
     out.push_back(std::make_unique<InfoHandler>(name));
   return out;

@@ -75,10 +75,12 @@ int SearchIndex::term_id(const std::string& t) {
 
 int SearchIndex::add(std::string id,
                      const std::vector<std::vector<std::string>>& fields,
-                     const std::vector<std::vector<std::string>>& written) {
+                     const std::vector<std::vector<std::string>>& written,
+                     bool counted) {
   static const std::vector<std::string> kNone;
   const int doc = static_cast<int>(ids_.size());
   ids_.push_back(std::move(id));
+  counted_.push_back(counted);
   std::vector<std::uint32_t> lengths(weights_.size(), 0);
   std::unordered_map<int, std::vector<std::uint16_t>> tf;
   for (std::size_t f = 0; f < fields.size() && f < weights_.size(); ++f) {
@@ -117,14 +119,16 @@ void SearchIndex::add_phrase(int doc,
 }
 
 void SearchIndex::finish() {
-  const double n = static_cast<double>(ids_.size());
+  const double n = static_cast<double>(std::count(counted_.begin(), counted_.end(), true));
   std::vector<double> avg(weights_.size(), 0);
-  for (const auto& l : lengths_)
-    for (std::size_t f = 0; f < l.size(); ++f) avg[f] += l[f];
+  for (std::size_t d = 0; d < lengths_.size(); ++d)
+    for (std::size_t f = 0; counted_[d] && f < lengths_[d].size(); ++f) avg[f] += lengths_[d][f];
   for (auto& a : avg) a = std::max(1.0, a / std::max(1.0, n));
   max_idf_ = std::log(1.0 + (n + 0.5) / 0.5);
   for (auto& term : terms_) {
-    const double df = static_cast<double>(term.postings.size());
+    const double df = static_cast<double>(
+        std::count_if(term.postings.begin(), term.postings.end(),
+                      [&](const Posting& p) { return counted_[static_cast<std::size_t>(p.doc)]; }));
     term.idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
     for (auto& p : term.postings) {
       double w = 0;

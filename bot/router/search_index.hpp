@@ -22,9 +22,13 @@ class SearchIndex {
 
   // `fields[i]` is the folded word sequence of field i (stopwords included: they join bigrams),
   // `written[i]` the same words as written (with diacritics; may be empty strings).
+  // A document added with `counted` false is found like any other but leaves the statistics
+  // (document count, how rare a word is, average field lengths) as they would be without it:
+  // adding such documents does not move the others' scores, nor the thresholds calibrated on them.
   int add(std::string id,
           const std::vector<std::vector<std::string>>& fields,
-          const std::vector<std::vector<std::string>>& written);
+          const std::vector<std::vector<std::string>>& written,
+          bool counted = true);
   // A key phrase of `doc` (a keyword, an intent's phrase): found whole in a question, it adds
   // `weight` per word — what the question is about outweighs rare words around it.
   // `shown` are its written words: a question word typed with diacritics must match them
@@ -76,6 +80,7 @@ class SearchIndex {
   std::vector<double> weights_;
   std::vector<std::string> ids_;
   std::vector<std::vector<std::uint32_t>> lengths_;  // doc → field → terms
+  std::vector<bool> counted_;                        // doc → counts in the statistics
   std::unordered_map<std::string, int> vocab_;
   std::vector<Term> terms_;
   std::vector<std::string> texts_;                             // term id → term

@@ -25,6 +25,9 @@ constexpr double kAnswerMargin = 1.15;  // best / best of another topic…
 constexpr double kThinScore = 20.0;     // …and when the evidence is thin (a lower score),
 constexpr double kThinMargin = 1.4;     // the winner must stand out more
 constexpr double kClarifyCoverage = 0.30;
+// Naming the office for another subject claims less than an answer does (a wrong one costs a
+// polite redirect, not a wrong legal fact): a referral may cover as little as a "did you mean".
+constexpr double kReferralCoverage = kClarifyCoverage;
 constexpr double kClarifyScore = 20.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
 
@@ -113,8 +116,10 @@ void Understanding::learn_forms(std::string_view text) {
   const auto shown = text::words(text::lower(text));
   for (std::size_t i = 0; i < shown.size(); ++i) {
     ++forms_.word[fold_word(shown[i])][shown[i]];
-    if (i + 1 < shown.size())
+    if (i + 1 < shown.size()) {
       ++forms_.after[shown[i] + "|" + shown[i + 1]];
+      content_pairs_.insert(fold_word(shown[i]) + " " + fold_word(shown[i + 1]));
+    }
   }
 }
 
@@ -181,6 +186,36 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
     }
   }
 
+  // Referrals: subjects of other offices. They rank like explainers, so a question about land
+  // papers finds the land referral instead of the explainer that shares a word with it, and
+  // they rival explainers in the margin test. Their answer is "ask this office".
+  for (const auto& [id, ref] : snapshot.referrals) {
+    const std::string payload = "referral:" + id;
+    FieldWords fields(kFieldWeights.size());
+    for (const std::string* subject : {&ref.subject.vi, &ref.subject.en}) {
+      fields.append(kTitle, *subject);
+      fields.separate(kTitle);
+    }
+    for (const auto& k : ref.keywords) {
+      learn_forms(k);
+      fields.append(kKeywords, k);
+      fields.separate(kKeywords);
+    }
+    for (const auto& x : ref.examples) {
+      learn_forms(x);
+      fields.append(kExamples, x);
+      fields.separate(kExamples);
+    }
+    // Not counted: the explainers score, and meet their calibrated thresholds, as without them.
+    const int doc = index_.add(payload, fields.folded, fields.written, false);
+    for (const auto& k : ref.keywords) {
+      index_.add_phrase(doc, folded_words(k), text::words(text::lower(k)), kKeywordPhraseWeight);
+      exact_.emplace(normalize(k), payload);
+    }
+    doc_payload_.push_back(payload);
+    doc_topics_.push_back({payload});
+  }
+
   // Intents: their phrases are matched whole, and indexed as example questions so that longer
   // messages ("cho tôi đổi lịch tư vấn sang tuần sau") find them too.
   for (const content::Intent& intent : snapshot.intents) {
@@ -242,6 +277,12 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       for (std::size_t k = 1; k < n; ++k) key += " " + words[i + k];
       auto it = abbreviations_.find(key);
       if (it == abbreviations_.end())
+        continue;
+      // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
+      // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
+      if (n == 1 &&
+          ((i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+           (i + 1 < words.size() && content_pairs_.contains(words[i] + " " + words[i + 1]))))
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
       r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());
@@ -399,9 +440,16 @@ Interpretation Understanding::interpret(std::string_view text) const {
     r.coverage = best.coverage;
     r.rival = rival;
     r.best_payload = payload;
-    const bool covers = best.coverage >= kAnswerCoverage && best.score >= kAnswerScore;
-    const bool clear = rival == 0 || best.score >= rival * (best.score >= kThinScore ? kAnswerMargin
-                                                                                     : kThinMargin);
+    // A referral may cover less of the question than an answer (people wrap "sổ hồng" in a
+    // long story), with the evidence a "did you mean" needs; but an explainer close behind it
+    // means the question may well be ours, so it must stand out as thin evidence must.
+    const bool referral = payload.starts_with("referral:");
+    const bool covers =
+        (best.coverage >= kAnswerCoverage && best.score >= kAnswerScore) ||
+        (referral && best.coverage >= kReferralCoverage && best.score >= kClarifyScore);
+    const bool clear =
+        rival == 0 ||
+        best.score >= rival * (best.score >= kThinScore && !referral ? kAnswerMargin : kThinMargin);
     if (covers && clear) {
       r.kind = payload.starts_with("ex:") ? Interpretation::Kind::kExplainer
                                           : Interpretation::Kind::kIntent;
@@ -413,7 +461,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
                 best.score >= kClarifyStrongScore)) {
       r.kind = Interpretation::Kind::kClarify;
       r.explainer = payload.substr(3);
-    } else if (!payload.starts_with("ex:") && covers) {
+    } else if (!payload.starts_with("ex:") && !referral && covers) {
       r.kind = Interpretation::Kind::kIntent;
       r.payload = payload;
     } else {
@@ -452,6 +500,7 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
   };
   std::string intent = "fallback";
   std::string explainer;
+  std::string referral;
   if (meant.kind == Kind::kExplainer || meant.kind == Kind::kClarify) {
     intent = "explainer";
     explainer = meant.explainer;
@@ -461,6 +510,8 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
     if (name == "privacy") {  // "my data" / "delete my data" answer the privacy topic
       intent = "explainer";
       explainer = snapshot.explainer("privacy", content::kVi) ? "privacy" : "";
+    } else if (name == "referral") {  // not answered here: the office that does is named
+      referral = std::string(p.substr(name.size() + 1));
     } else if (name == "menu" || name == "help" || name == "lang" || name == "policies") {
       intent = "menu";
     } else {
@@ -483,6 +534,8 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
       {"candidates", candidates}};
   if (!meant.reading.empty())
     out["reading"] = meant.reading;
+  if (!referral.empty())
+    out["referral"] = referral;
   return out;
 }
 

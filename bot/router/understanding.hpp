@@ -13,7 +13,9 @@
 //   3. ranking explainers and intents with BM25F over titles, keywords, example questions,
 //      summaries and bodies (SearchIndex); a clear winner that covers the question is an
 //      answer, a plausible one is a "did you mean…?" with the best three, anything else is the
-//      honest fallback — never a random explainer.
+//      honest fallback — never a random explainer. Subjects other offices handle
+//      (content/referrals.yaml) rank alongside: a clear one is the intent "referral:<id>", which
+//      names that office; they do not count in the index's statistics.
 // When the message came without diacritics or was rewritten, `reading` shows how it was read,
 // with diacritics restored from the content's own words.
 // Thread-safety: immutable after construction; share freely.
@@ -24,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -108,7 +111,7 @@ class Understanding {
   void learn_forms(std::string_view text);
 
   SearchIndex index_;
-  std::vector<std::string> doc_payload_;  // index doc → "ex:<id>" or an intent payload
+  std::vector<std::string> doc_payload_;  // index doc → "ex:<id>", "referral:<id>" or an intent
   std::vector<std::vector<std::string>> doc_topics_;    // index doc → topics (explainers)
   std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
 
@@ -124,6 +127,9 @@ class Understanding {
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
   std::size_t longest_abbreviation_ = 1;
+  // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
+  // them is the content's word, not teencode ("sổ hồng" is not "sổ không").
+  std::unordered_set<std::string> content_pairs_;
   Forms forms_;
 };
 

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -90,6 +91,25 @@ TEST_F(BrokenContent, YamlSyntaxErrorNamesFileAndLine) {
   const auto r = load();
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(has_problem(r, "menu.yaml", "not valid YAML")) << dump(r);
+}
+
+TEST_F(BrokenContent, AReferralToAnUnknownOfficeOrWithoutKeywordsIsAnError) {
+  write(path("referrals.yaml"),
+        "land:\n  subject: { vi: nhà đất, en: land }\n  office: land-office\n"
+        "  keywords: [sổ hồng, sổ đỏ]\n"
+        "tax:\n  subject: { vi: thuế, en: taxes }\n  office: tax-office\n  keywords: []\n"
+        "police:\n  subject: { vi: an ninh, en: security }\n  office: ward-police\n"
+        "  keywords: [trộm, cướp]\n  phone: \"113\"\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "referrals.yaml", "unknown office 'land-office'")) << dump(r);
+  EXPECT_TRUE(has_problem(r, "referrals.yaml", "'keywords' has 0 items")) << dump(r);
+  EXPECT_TRUE(has_problem(r, "referrals.yaml", "unknown field 'phone'")) << dump(r);
+  // Without the file there are no referrals, and that is fine.
+  std::filesystem::remove(path("referrals.yaml"));
+  const auto ok = load();
+  EXPECT_TRUE(ok.ok()) << dump(ok);
+  EXPECT_TRUE(ok.snapshot->referrals.empty());
 }
 
 TEST_F(BrokenContent, UnknownTopicOfficeAndRelatedAreErrorsWithLines) {

@@ -39,7 +39,7 @@ struct Office {
 // taxes, identity cards…): the bot says which office does, instead of guessing an explainer.
 struct Referral {
   std::string id;
-  Bilingual subject;  // "nhà, đất và sổ hồng" — completes "Việc {subject} do … phụ trách"
+  Bilingual subject;  // "nhà, đất (sổ hồng…)" — completes "Câu hỏi về {subject} không thuộc…"
   std::string office;  // offices.yaml id
   std::vector<std::string> keywords;
   std::vector<std::string> examples;

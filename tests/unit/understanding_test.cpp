@@ -356,6 +356,13 @@ TEST(UnderstandingInTurns, AQuestionForAnotherOfficeNamesItAndIsListedForStaff) 
   EXPECT_FALSE(r[0].buttons.empty());  // the main menu, to go on
   EXPECT_EQ(h.store().db.execAndGet("SELECT outcome || ' ' || best FROM questions").getString(),
             "fallback referral:land");
+  // A referral payload the content no longer has (an old button, a crafted post) is the
+  // plain fallback.
+  const auto stale = h.press("referral:no-such-subject");
+  EXPECT_EQ(h.last().handler, "referral");
+  EXPECT_EQ(h.last().outcome, "not_understood");
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].text, h.ui("fallback.text"));
 }
 
 TEST(UnderstandingInTurns, BookingStartsTheFormAndEventsGetAnHonestNoteForNow) {

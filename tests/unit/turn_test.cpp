@@ -373,6 +373,54 @@ TEST(TurnRunner, AnEventThatKeepsCrashingIsGivenUpWithAnApology) {
   EXPECT_EQ(apology->text, h.ui("error.apology"));
 }
 
+// A turn that fails halfway inside a batch is undone to its savepoint — its reply and records
+// gone, an apology in their place — while the turns before and after it are kept.
+TEST(TurnRunner, ATurnThatFailsHalfwayIsUndoneAndTheRestOfItsBatchIsKept) {
+  TurnHarness h;
+  std::vector<std::int64_t> ids;
+  for (const char* user : {"u1", "u2", "u3"}) {
+    InboundEvent e;
+    e.kind = EventKind::kMessage;
+    e.user_id = user;
+    e.account = "web";
+    e.event_id = std::string("m-") + user;
+    e.text = "menu";
+    ids.push_back(h.store().inbox.append(e, testing::kTestNow).id);
+  }
+  auto& db = h.store().db;
+  // The second turn fails when it records its interaction, after writing its reply.
+  db.exec("CREATE TEMP TRIGGER fail_second BEFORE INSERT ON interactions WHEN NEW.inbox_id = " +
+          std::to_string(ids[1]) + " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  for (int round = 0; round < 2; ++round) {  // a second batch finds nothing left to do
+    const auto results = h.runner().run_batch(h.store(), ids, {}, 0);
+    ASSERT_EQ(results.size(), 3u);
+    if (round == 1) {
+      for (const auto& r : results) EXPECT_FALSE(r.ran);  // nothing pending any more
+      break;
+    }
+    EXPECT_TRUE(results[0].ran);
+    EXPECT_FALSE(results[1].ran);
+    EXPECT_TRUE(results[2].ran);
+  }
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(status, ' ') FROM (SELECT status FROM inbox "
+                          "ORDER BY id)")
+                .getString(),
+            "done failed done");
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM interactions").getInt(), 2);
+  const std::string failed = std::to_string(ids[1]);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE inbox_id = " + failed).getInt(), 1);
+  const auto only = outbound_from_json(
+      db.execAndGet("SELECT body FROM outbox WHERE inbox_id = " + failed).getString());
+  EXPECT_EQ(only->text, h.ui("error.apology"));  // the menu it wrote first was undone
+  for (std::int64_t kept : {ids[0], ids[2]}) {
+    const auto reply = outbound_from_json(
+        db.execAndGet("SELECT body FROM outbox WHERE inbox_id = " + std::to_string(kept))
+            .getString());
+    EXPECT_NE(reply->text, h.ui("error.apology"));
+    EXPECT_FALSE(reply->buttons.empty());  // the menu
+  }
+}
+
 TEST(TurnRunner, UnreadableStoredEventIsMarkedFailed) {
   TurnHarness h;
   h.store().db.exec(

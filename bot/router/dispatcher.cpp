@@ -158,6 +158,7 @@ void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
 void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {
   using Kind = Interpretation::Kind;
   if (meant.kind == Kind::kIntent || meant.kind == Kind::kExplainer) {
+    turn.guess_score = meant.score;  // listed for staff when the handler leaves it unanswered
     if (!meant.reading.empty())
       turn.say(turn.ui("understanding.read_as", {{"reading", meant.reading}}));
     return run(turn, tx, meant.payload);

@@ -356,6 +356,7 @@ TEST(UnderstandingInTurns, AQuestionForAnotherOfficeNamesItAndIsListedForStaff) 
   EXPECT_FALSE(r[0].buttons.empty());  // the main menu, to go on
   EXPECT_EQ(h.store().db.execAndGet("SELECT outcome || ' ' || best FROM questions").getString(),
             "fallback referral:land");
+  EXPECT_GT(h.store().db.execAndGet("SELECT score FROM questions").getDouble(), 0);
   // A referral payload the content no longer has (an old button, a crafted post) is the
   // plain fallback.
   const auto stale = h.press("referral:no-such-subject");

@@ -8,6 +8,10 @@
 // Nothing on this thread may wait on the network.
 // Thread-safety: run(), run_sync() and post() are safe from any thread (run_sync and waiting
 // forms must not be called from this executor's own thread: that would deadlock).
+// Lifetime: the execution context a coroutine awaits run() from must outlive this executor's
+// thread (stop() it first): after posting the result back, the DB thread still releases its copy
+// of that context's executor — the awaiting side may have finished by then. The app stops the DB
+// threads before its io_context goes; tests declare their thread_pool before the DbExecutor.
 
 #include <exception>
 #include <future>

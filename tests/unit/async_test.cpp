@@ -55,8 +55,8 @@ bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 TEST(DbExecutor, RunsOnItsOwnThreadAndReturnsResultsAndExceptions) {
   testing::TempDir dir;
+  net::thread_pool pool(2);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
-  net::thread_pool pool(2);
   const auto caller = std::this_thread::get_id();
   auto value = run_on(pool, [&]() -> net::awaitable<int> {
     co_return co_await db.run([&](storage::Store& s) {
@@ -90,6 +90,7 @@ TEST(DbExecutor, OpeningANewerDatabaseFailsAtConstruction) {
 
 TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   testing::TempDir dir;
+  net::thread_pool pool(4);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
   SystemClock clock;
   std::atomic<int> committed{0};
@@ -99,7 +100,6 @@ TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   // Hold the DB thread so the appends pile up, as they do under load.
   std::promise<void> release;
   db.post([f = release.get_future().share()](storage::Store&) { f.wait(); });
-  net::thread_pool pool(4);
   std::vector<std::future<Result<std::vector<storage::AppendOutcome>>>> results;
   for (int i = 0; i < 200; ++i) {
     results.push_back(net::co_spawn(
@@ -172,6 +172,7 @@ TEST(InboxWriter, AGroupWhoseSyncFailsIsNotAcknowledged) {
 TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
   testing::FileProbe probe;
   testing::TempDir dir;
+  net::thread_pool pool(1);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
   SystemClock clock;
   ASSERT_TRUE(db.run_sync([&](storage::Store& s) {
@@ -179,7 +180,6 @@ TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
                          false);
   }));
   app::DbTokenStore tokens(db, clock);
-  net::thread_pool pool(1);
   using testing::FileKind;
   const int at_start = probe.syncs(FileKind::kWal);
   run_on(pool, [&]() -> net::awaitable<bool> {

@@ -547,13 +547,18 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     } else if (v.IsMap()) {
       for (const auto& f : v) {
         const auto key = f.first.as<std::string>();
-        if (key != "whole" && key != "anywhere" && key != "negated")
-          c.error(f.first, "'" + in.id + "': use whole:, anywhere: and negated:");
+        if (key != "whole" && key != "anywhere" && key != "negated" && key != "unless")
+          c.error(f.first, "'" + in.id + "': use whole:, anywhere:, negated: and unless:");
       }
       if (v["negated"])
         in.negated = c.text(v, "negated", false, 40);
       phrases(v["whole"], in.id, in.phrases, false);
       phrases(v["anywhere"], in.id, in.anywhere, true);
+      phrases(v["unless"], in.id, in.unless, false);
+      if (!in.unless.empty() && in.anywhere.empty())
+        c.error(v["unless"], "'" + in.id +
+                                 "': unless: rules out phrases found anywhere; this intent has no "
+                                 "anywhere: phrases");
       if (in.id.starts_with("flow:") && !in.anywhere.empty())
         c.error(v["anywhere"],
                 "'" + in.id + "': form commands are matched only as the whole message");

@@ -167,6 +167,9 @@ struct Intent {
   std::vector<std::string> phrases;
   std::vector<std::string> anywhere;
   std::string negated;  // the intent meant when a negation comes before an `anywhere` phrase
+  // Words or phrases that rule the intent out wherever they appear in the message ("quán cà phê
+  // mở nhạc có phải trả tiền bản quyền" is a copyright question, not a request to play music).
+  std::vector<std::string> unless;
 };
 
 // "dk" → "đăng ký": what an abbreviation or teencode means.

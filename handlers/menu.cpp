@@ -73,8 +73,16 @@ class FallbackHandler final : public Handler {
  public:
   std::string_view name() const override { return kFallback; }
 
-  void handle(Turn& turn, storage::Store&, std::string_view) override {
+  // `arg` "smalltalk": a request the bot is not for (a song, a joke), told so plainly; not a
+  // gap in the content, so not listed for staff with the unanswered questions.
+  void handle(Turn& turn, storage::Store&, std::string_view arg) override {
     turn.handler = "fallback";
+    if (arg == kSmalltalk) {
+      turn.outcome = "smalltalk";
+      turn.unanswered.clear();
+      add_main_menu(turn, turn.say(turn.ui("fallback.smalltalk")));
+      return;
+    }
     turn.outcome = "not_understood";
     OutboundMessage& m = turn.say(turn.ui("fallback.text"));
     add_main_menu(turn, m);

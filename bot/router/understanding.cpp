@@ -221,7 +221,12 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
   for (const content::Intent& intent : snapshot.intents) {
     FieldWords fields(kFieldWeights.size());
     const bool form_command = intent.id.starts_with("flow:");
+    // "Not for us" (fallback:*) is said only when its own phrases are there, never because a
+    // question shares a word with them ("bài hát" is a copyright word too): not ranked.
+    const bool phrases_only = intent.id.starts_with("fallback:");
     auto index_phrase = [&](const std::string& phrase) {
+      if (phrases_only)
+        return;
       learn_forms(phrase);
       fields.append(kExamples, phrase);
       fields.separate(kExamples);
@@ -237,18 +242,23 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
       exact_.insert_or_assign(folded, intent.id);  // a fixed reply wins over a keyword
       index_phrase(phrase);
     }
+    for (const std::string& phrase : intent.unless)
+      if (const std::string folded = normalize(phrase); !folded.empty())
+        unless_[intent.id].push_back(" " + folded + " ");
     for (const std::string& phrase : intent.anywhere) {
       const std::string folded = normalize(phrase);
       exact_.insert_or_assign(folded, intent.id);
-      contained_.push_back({" " + folded + " ", intent.id, intent.negated});
+      contained_.push_back({" " + folded + " ", intent.id, intent.negated, phrases_only});
       index_phrase(phrase);
     }
-    if (!form_command && !fields.empty(kExamples)) {
+    if (!form_command && !phrases_only && !fields.empty(kExamples)) {
       const int doc = index_.add(intent.id, fields.folded, fields.written);
       for (const std::string& phrase : intent.anywhere)
         index_.add_phrase(doc, folded_words(phrase), text::words(text::lower(phrase)),
                           kIntentPhraseWeight);
       doc_payload_.push_back(intent.id);
+      doc_unless_.resize(doc_payload_.size());
+      doc_unless_.back() = !intent.unless.empty();
       doc_topics_.emplace_back();
     }
   }
@@ -309,6 +319,8 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     r.folded.push_back(std::move(w));
     r.shown.push_back(std::move(shown));
   }
+  if (r.rewritten)
+    r.typed = join(words);
   return r;
 }
 
@@ -360,6 +372,17 @@ Interpretation Understanding::interpret(std::string_view text) const {
   if (words.empty())
     return r;
   const std::string folded = join(words);
+  // Intent phrases are looked for in the message as read (telex typos repaired, words the
+  // content knows corrected); those of intents that are not indexed also as typed, since the
+  // corrector knows only the index's words and would read "play a song" as something else.
+  const std::string padded = " " + folded + " ";
+  const std::string padded_typed = rewritten ? " " + reading.typed + " " : std::string{};
+  const auto typed_has = [&](const std::string& phrase) {
+    return rewritten && padded_typed.find(phrase) != std::string::npos;
+  };
+  const auto has = [&](const std::string& phrase) {
+    return padded.find(phrase) != std::string::npos || typed_has(phrase);
+  };
   const bool typed_without_diacritics = text::fold(text) == text::lower(text);
 
   if (auto it = exact_.find(folded); it != exact_.end()) {
@@ -371,18 +394,19 @@ Interpretation Understanding::interpret(std::string_view text) const {
   } else {
     // An intent's phrase of two or more words, whole, anywhere in the message: a request to
     // do something ("đặt lịch tư vấn", "nhận tin", "gặp cán bộ"). The longest one wins.
-    const std::string padded = " " + folded + " ";
     for (const Contained& c : contained_) {
-      const auto at = padded.find(c.padded);
-      if (at == std::string::npos)
+      const bool as_read = padded.find(c.padded) != std::string::npos;
+      if ((!as_read && !(c.as_typed_too && typed_has(c.padded))) || ruled_out(c.payload, has))
         continue;
+      const std::string& message = as_read ? padded : padded_typed;
+      const auto at = message.find(c.padded);
       r.kind = Interpretation::Kind::kIntent;
       r.payload = c.payload;
       r.score = 50;
       r.coverage = 1;
       if (!c.negated.empty()) {
         // A negation among the four words before the phrase flips it ("đừng gửi tin").
-        const std::string before = padded.substr(0, at + 1);
+        const std::string before = message.substr(0, at + 1);
         std::vector<std::string> prior = text::words(before);
         const std::size_t from = prior.size() > 4 ? prior.size() - 4 : 0;
         for (std::size_t k = from; k < prior.size(); ++k)
@@ -411,7 +435,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
     search_shown.push_back(reading.shown[i]);
     ++i;
   }
-  const auto hits = index_.search(search_words, search_shown, 10);
+  auto hits = index_.search(search_words, search_shown, 10);
+  std::erase_if(hits, [&](const auto& h) {
+    const auto doc = static_cast<std::size_t>(h.doc);
+    return doc < doc_unless_.size() && doc_unless_[doc] && ruled_out(doc_payload_[doc], has);
+  });
   // Candidates: distinct explainers, best first.
   for (const auto& h : hits) {
     const std::string& p = doc_payload_[static_cast<std::size_t>(h.doc)];
@@ -479,6 +507,12 @@ Interpretation Understanding::interpret(std::string_view text) const {
       r.reading = std::move(restored);
   }
   return r;
+}
+
+bool Understanding::ruled_out(const std::string& payload,
+                              const std::function<bool(const std::string&)>& in_message) const {
+  const auto it = unless_.find(payload);
+  return it != unless_.end() && std::any_of(it->second.begin(), it->second.end(), in_message);
 }
 
 std::optional<std::string> Understanding::flow_command(std::string_view text) const {

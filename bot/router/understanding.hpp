@@ -20,6 +20,7 @@
 // with diacritics restored from the content's own words.
 // Thread-safety: immutable after construction; share freely.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -88,6 +89,7 @@ class Understanding {
     // abbreviation's meaning); empty when only the folded form is known.
     std::vector<std::string> shown;
     bool rewritten = false;  // anything beyond folding happened
+    std::string typed;       // the message folded, words as typed (set only when rewritten)
   };
 
   Reading read(std::string_view text) const;
@@ -112,17 +114,27 @@ class Understanding {
 
   SearchIndex index_;
   std::vector<std::string> doc_payload_;  // index doc → "ex:<id>", "referral:<id>" or an intent
-  std::vector<std::vector<std::string>> doc_topics_;    // index doc → topics (explainers)
+  std::vector<std::vector<std::string>> doc_topics_;  // index doc → topics (explainers)
+  std::vector<bool> doc_unless_;                      // index doc → its intent has unless: words
   std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
 
   struct Contained {
     std::string padded;  // " phrase "
     std::string payload;
     std::string negated;  // payload when a negation precedes the phrase
+    // Also looked for in the message as typed: the phrase's words are not in the index, so the
+    // typo corrector may have read them as content words ("play a song").
+    bool as_typed_too = false;
   };
 
-  std::vector<Contained> contained_;    // longest first
-  std::vector<std::string> negations_;  // folded
+  // Whether the intent `payload` is ruled out in a message: one of its unless: phrases
+  // (" folded words ") is `in_message`.
+  bool ruled_out(const std::string& payload,
+                 const std::function<bool(const std::string&)>& in_message) const;
+
+  std::vector<Contained> contained_;                                  // longest first
+  std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
+  std::vector<std::string> negations_;                                // folded
   std::unordered_map<std::string, std::string> flow_commands_;
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking

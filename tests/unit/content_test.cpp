@@ -112,6 +112,21 @@ TEST_F(BrokenContent, AReferralToAnUnknownOfficeOrWithoutKeywordsIsAnError) {
   EXPECT_TRUE(ok.snapshot->referrals.empty());
 }
 
+TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesOrAnUnknownKeyIsAnError) {
+  std::string in = read(path("intents.yaml"));
+  in +=
+      "\n\"fallback:weather\":\n  whole: [thời tiết]\n  unless: [dự báo]\n"
+      "\"fallback:games\":\n  anywhere: [chơi game]\n  except: [trò chơi điện tử]\n";
+  write(path("intents.yaml"), in);
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "intents.yaml",
+                          "'fallback:weather': unless: rules out phrases found anywhere"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "intents.yaml", "use whole:, anywhere:, negated: and unless:"))
+      << dump(r);
+}
+
 TEST_F(BrokenContent, UnknownTopicOfficeAndRelatedAreErrorsWithLines) {
   std::string e = read(path("explainers/barcode.md"));
   e.replace(e.find("topics: [barcode]"), 17, "topics: [bar-code]");

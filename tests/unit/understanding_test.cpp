@@ -3,6 +3,7 @@
 #include "bot/router/understanding.hpp"
 
 #include <fstream>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -201,8 +202,9 @@ struct SetScore {
   int off_topic_answered = 0;  // expected fallback, answered with an explainer
 };
 
-SetScore score_set(const std::string& file) {
-  SetScore s;
+// Calls `f(question, expected)` for each line of a question set of tests/fixtures/.
+void each_question(const std::string& file,
+                   const std::function<void(const std::string&, const std::string&)>& f) {
   std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/tests/fixtures/" + file);
   EXPECT_TRUE(in) << file;
   std::string line;
@@ -210,8 +212,14 @@ SetScore score_set(const std::string& file) {
     if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
       continue;
     const auto tab = line.find('\t');
-    const std::string q = line.substr(0, tab);
-    const std::string expected = "|" + line.substr(tab + 1) + "|";
+    f(line.substr(0, tab), line.substr(tab + 1));
+  }
+}
+
+SetScore score_set(const std::string& file) {
+  SetScore s;
+  each_question(file, [&](const std::string& q, const std::string& labels) {
+    const std::string expected = "|" + labels + "|";
     const auto j = describe(understanding().interpret(q), shipped());
     bool ok = false;
     if (j["intent"] == "explainer") {
@@ -224,7 +232,7 @@ SetScore score_set(const std::string& file) {
     }
     s.right += ok ? 1 : 0;
     ++s.total;
-  }
+  });
   return s;
 }
 
@@ -339,15 +347,8 @@ TEST(Understanding, ReferralSetsStayAboveTheirFloor) {
   int ours_sent_away = 0;
   int chat_sent_away = 0;
   for (const char* file : {"questions-referrals.tsv", "questions-referrals-heldout.tsv"}) {
-    std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/tests/fixtures/" + file);
-    ASSERT_TRUE(in) << file;
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#' || line.starts_with("question\t"))
-        continue;
-      const auto tab = line.find('\t');
-      const std::string expected = line.substr(tab + 1);
-      const auto r = understanding().interpret(line.substr(0, tab));
+    each_question(file, [&](const std::string& q, const std::string& expected) {
+      const auto r = understanding().interpret(q);
       const bool referred = r.kind == Kind::kIntent && r.payload.starts_with("referral:");
       if (expected.starts_with("ref:")) {
         ++referral_asked;
@@ -357,7 +358,7 @@ TEST(Understanding, ReferralSetsStayAboveTheirFloor) {
       } else {
         ours_sent_away += referred ? 1 : 0;
       }
-    }
+    });
   }
   ASSERT_EQ(referral_asked, 112);
   EXPECT_GE(referred_right * 100, referral_asked * 55) << referred_right << "/" << referral_asked;

@@ -133,6 +133,7 @@ const std::vector<std::string_view>& required_ui_keys() {
                                                       "help.text",
                                                       "language.switched",
                                                       "fallback.text",
+                                                      "fallback.smalltalk",
                                                       "referral.text",
                                                       "error.apology",
                                                       "handoff.text",

@@ -79,7 +79,6 @@ class FallbackHandler final : public Handler {
     turn.handler = "fallback";
     if (arg == kSmalltalk) {
       turn.outcome = "smalltalk";
-      turn.unanswered.clear();
       add_main_menu(turn, turn.say(turn.ui("fallback.smalltalk")));
       return;
     }

@@ -378,7 +378,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   const std::string padded = " " + folded + " ";
   const std::string padded_typed = rewritten ? " " + reading.typed + " " : std::string{};
   const auto typed_has = [&](const std::string& phrase) {
-    return rewritten && padded_typed.find(phrase) != std::string::npos;
+    return padded_typed.find(phrase) != std::string::npos;  // empty when not rewritten
   };
   const auto has = [&](const std::string& phrase) {
     return padded.find(phrase) != std::string::npos || typed_has(phrase);

@@ -175,6 +175,16 @@ TEST_F(BrokenContent, MissingUiKeyUsedByTheCode) {
   const auto r = load();
   EXPECT_TRUE(has_problem(r, "ui/en.yaml", "missing key 'language.switched' (the bot uses it)"))
       << dump(r);
+  // The reply to a song request is the code's too: renamed in both languages, it is missing.
+  for (const char* file : {"ui/vi.yaml", "ui/en.yaml"}) {
+    std::string text = read(path(file));
+    text.replace(text.find("  smalltalk: |-"), 15, "  chitchat: |-");
+    write(path(file), text);
+  }
+  const auto without = load();
+  EXPECT_TRUE(
+      has_problem(without, "ui/vi.yaml", "missing key 'fallback.smalltalk' (the bot uses it)"))
+      << dump(without);
 }
 
 TEST_F(BrokenContent, PastReviewDateIsAWarningNotAnError) {

@@ -103,8 +103,7 @@ void FlowEngine::ask(Turn& turn,
 
 void FlowEngine::touch_expiry(Turn& turn, storage::Store& tx) {
   turn.state.expires_at = turn.now_ms + turn.options.form_expiry_ms;
-  tx.jobs.schedule(std::string(kExpiryJob), turn.state.expires_at,
-                   nlohmann::json{{"person_id", turn.person.id}}.dump(), expiry_key(turn.person.id),
+  tx.jobs.schedule(FlowExpiryJob{turn.person.id}, turn.state.expires_at, expiry_key(turn.person.id),
                    turn.now_ms);
 }
 

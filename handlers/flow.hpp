@@ -48,6 +48,13 @@ struct CustomStep {
   std::function<std::string(const Turn&, const nlohmann::json& value)> display;
 };
 
+// The job that drops a form left half-filled (run_flow_expiry_job).
+struct FlowExpiryJob {
+  static constexpr std::string_view kKind = "flow.expire";
+  std::int64_t person_id = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FlowExpiryJob, person_id)
+
 class FlowEngine {
  public:
   // Called in the turn's transaction when the person confirms; `answers` maps step id to value
@@ -83,7 +90,6 @@ class FlowEngine {
   // Forgets the form in progress without a word (another capability took over).
   void abandon(Turn& turn, storage::Store& tx);
 
-  static constexpr std::string_view kExpiryJob = "flow.expire";
   static std::string expiry_key(std::int64_t person_id);
 
  private:

@@ -48,8 +48,13 @@ bool run_flow_expiry_job(storage::Store& tx,
                          std::int64_t person_id,
                          std::int64_t now_ms);
 
-// Job kind that deletes a person who asked to be forgotten, once the confirmation went out.
-inline constexpr std::string_view kForgetJob = "person.forget";
-void run_forget_job(storage::Store& tx, std::int64_t person_id, std::int64_t requested_at);
+// The job that deletes a person who asked to be forgotten, once the confirmation went out.
+struct ForgetJob {
+  static constexpr std::string_view kKind = "person.forget";
+  std::int64_t person_id = 0;
+  std::int64_t requested_at = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ForgetJob, person_id, requested_at)
+void run_forget_job(storage::Store& tx, const ForgetJob& job);
 
 }  // namespace outreach::handlers

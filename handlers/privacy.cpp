@@ -29,10 +29,8 @@ class PrivacyHandler final : public Handler {
             return;
           }
           tx.people.forget(turn.person);
-          tx.jobs.schedule(
-              std::string(kForgetJob), turn.now_ms + kForgetDelayMs,
-              nlohmann::json{{"person_id", turn.person.id}, {"requested_at", turn.now_ms}}.dump(),
-              "forget:" + std::to_string(turn.person.id), turn.now_ms);
+          tx.jobs.schedule(ForgetJob{turn.person.id, turn.now_ms}, turn.now_ms + kForgetDelayMs,
+                           "forget:" + std::to_string(turn.person.id), turn.now_ms);
           turn.person_forgotten = true;
           turn.outcome = "forgotten";
           turn.say(turn.ui("privacy.deleted"));
@@ -82,8 +80,8 @@ std::unique_ptr<Handler> make_privacy_handler(FlowEngine& flows) {
   return std::make_unique<PrivacyHandler>(flows);
 }
 
-void run_forget_job(storage::Store& tx, std::int64_t person_id, std::int64_t requested_at) {
-  tx.people.erase_if_quiet(person_id, requested_at);
+void run_forget_job(storage::Store& tx, const ForgetJob& job) {
+  tx.people.erase_if_quiet(job.person_id, job.requested_at);
 }
 
 }  // namespace outreach::handlers

@@ -60,11 +60,11 @@ std::optional<std::int64_t> JobsRepo::next_run_at() {
 }
 
 void JobsRepo::finish(std::int64_t id,
-                      const std::string& status,
+                      JobStatus status,
                       const std::string& error,
                       std::int64_t now_ms) {
   Query(finish_)
-      .bind(":status", status)
+      .bind(":status", status == JobStatus::kDone ? "done" : "failed")
       .bind_or_null(":error", error)
       .bind(":now", now_ms)
       .bind(":id", id)

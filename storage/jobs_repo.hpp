@@ -10,8 +10,20 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
 
 namespace outreach::storage {
+
+// A job's payload as a type: a struct with `static constexpr std::string_view kKind` (the job
+// kind) and nlohmann's to_json / from_json (NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT).
+// JobsRepo::schedule writes it; sender::Scheduler::on<Payload> reads it back once.
+template <class P>
+concept JobPayload = requires(const P& p, nlohmann::json& j) {
+  { P::kKind } -> std::convertible_to<std::string_view>;
+  nlohmann::to_json(j, p);
+};
+
+enum class JobStatus { kDone, kFailed };
 
 struct Job {
   std::int64_t id = 0;
@@ -31,15 +43,20 @@ class JobsRepo {
                 const std::string& payload,
                 const std::string& unique_key,
                 std::int64_t now_ms);
+
+  template <JobPayload P>
+  void schedule(const P& payload,
+                std::int64_t run_at,
+                const std::string& unique_key,
+                std::int64_t now_ms) {
+    schedule(std::string(P::kKind), run_at, nlohmann::json(payload).dump(), unique_key, now_ms);
+  }
+
   void cancel(const std::string& unique_key);
 
   std::vector<Job> due(std::int64_t now_ms, int limit);
   std::optional<std::int64_t> next_run_at();
-  // status: done | failed
-  void finish(std::int64_t id,
-              const std::string& status,
-              const std::string& error,
-              std::int64_t now_ms);
+  void finish(std::int64_t id, JobStatus status, const std::string& error, std::int64_t now_ms);
   void retry(std::int64_t id, std::int64_t run_at, const std::string& error);
 
  private:

@@ -230,24 +230,16 @@ App::App(Config config, AppOptions options)
 
   m.scheduler = std::make_unique<sender::Scheduler>(m.ioc.get_executor(), *m.writer, m.clock,
                                                     [this] { impl_->sender->kick(); });
-  m.scheduler->on(std::string(handlers::FlowEngine::kExpiryJob),
-                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
-                    auto snap = impl_->content.snapshot();
-                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-                    if (!snap || !payload.is_object())
-                      return false;
-                    return handlers::run_flow_expiry_job(
-                        s, *snap, payload.value("person_id", std::int64_t{0}), now);
-                  });
-  m.scheduler->on(std::string(handlers::kForgetJob),
-                  [](storage::Store& s, const storage::Job& job, std::int64_t) {
-                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-                    if (!payload.is_object())
-                      return false;
-                    handlers::run_forget_job(s, payload.value("person_id", std::int64_t{0}),
-                                             payload.value("requested_at", std::int64_t{0}));
-                    return false;
-                  });
+  m.scheduler->on<handlers::FlowExpiryJob>(
+      [this](storage::Store& s, const handlers::FlowExpiryJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_flow_expiry_job(s, *snap, job.person_id, now);
+      });
+  m.scheduler->on<handlers::ForgetJob>(
+      [](storage::Store& s, const handlers::ForgetJob& job, std::int64_t) {
+        handlers::run_forget_job(s, job);
+        return false;
+      });
 
   m.scheduler->on(std::string(handlers::kBookingReminderJob),
                   [this](storage::Store& s, const storage::Job& job, std::int64_t now) {

@@ -85,16 +85,6 @@ class ChannelClient {
   virtual void on_recorded(const Delivery& /*delivery*/, const SendResult& /*result*/) {}
 };
 
-// Platform events that are not messages travel as EventKind::kOther with extra["type"]:
-inline constexpr std::string_view kEventReceipt = "receipt";  // delivered / read
-inline constexpr std::string_view kEventStaffReply =
-    "staff_reply";  // staff answered on the platform
-inline constexpr std::string_view kEventSharedInfo =
-    "shared_info";  // the person shared name/phone/address
-inline constexpr std::string_view kEventStandby = "standby";    // another app owns the thread
-inline constexpr std::string_view kEventReaction = "reaction";  // a reaction to a message
-inline constexpr std::string_view kEventUnknown = "unknown";    // stored, not answered
-
 // Storage for an account's OAuth tokens, implemented by the app over the database.
 // Thread-safety: implementations are safe to call from any executor.
 struct StoredTokens {

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/core/text.hpp"
 
 namespace outreach {
@@ -62,6 +64,42 @@ std::string str_or_empty(const Json& j, const char* key) {
   return it->get<std::string>();
 }
 
+std::int64_t int_or_zero(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+// The platform's details of a stored event: the object to_json_text writes as "extra".
+void read_extra(const Json& x, InboundEvent& e) {
+  e.platform_event = str_or_empty(x, "event");
+  e.attachment = str_or_empty(x, "attachment");
+  if (e.kind != EventKind::kOther)
+    return;
+  const std::string type = str_or_empty(x, "type");
+  if (type == "receipt") {
+    Receipt r;
+    r.kind =
+        str_or_empty(x, "receipt") == "read" ? Receipt::Kind::kRead : Receipt::Kind::kDelivered;
+    if (auto it = x.find("ids"); it != x.end() && it->is_array())
+      for (const auto& id : *it)
+        if (id.is_string())
+          r.ids.push_back(id.get<std::string>());
+    r.watermark = int_or_zero(x, "watermark");
+    e.fact = std::move(r);
+  } else if (type == "staff_reply") {
+    e.fact = StaffReply{};
+  } else if (type == "shared_info") {
+    e.fact =
+        SharedInfo{str_or_empty(x, "name"), str_or_empty(x, "phone"), str_or_empty(x, "address")};
+  } else if (type == "reaction") {
+    e.fact = Reaction{str_or_empty(x, "reaction")};
+  } else if (type == "standby") {
+    e.fact = Standby{};
+  } else {
+    e.fact = UnknownEvent{};
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(ChannelKind c) {
@@ -92,48 +130,86 @@ std::optional<EventKind> event_kind_from_string(std::string_view s) {
   return std::nullopt;
 }
 
-void to_json(Json& j, const InboundEvent& e) {
-  j = Json{{"channel", to_string(e.channel)},
-           {"account", e.account},
-           {"user_id", e.user_id},
-           {"event_id", e.event_id},
-           {"kind", to_string(e.kind)},
-           {"timestamp_ms", e.timestamp_ms}};
-  if (!e.text.empty())
-    j["text"] = e.text;
-  if (!e.payload.empty())
-    j["payload"] = e.payload;
-  if (!e.display_name.empty())
-    j["display_name"] = e.display_name;
-  if (!e.language.empty())
-    j["language"] = e.language;
-  if (!e.extra.empty())
-    j["extra"] = e.extra;
+std::string_view fact_name(const PlatformFact& f) {
+  static constexpr std::array<std::string_view, std::variant_size_v<PlatformFact>> kNames{
+      "unknown", "receipt", "staff_reply", "shared_info", "reaction", "standby"};
+  return kNames[f.index()];
 }
 
 std::string to_json_text(const InboundEvent& e) {
-  for (const std::string* s :
-       {&e.account, &e.user_id, &e.event_id, &e.text, &e.payload, &e.display_name, &e.language})
-    if (!text::valid_utf8(*s))  // what the adapters never pass on; nlohmann then replaces it
-      return Json(e).dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string out;
-  out.reserve(128 + e.account.size() + e.user_id.size() + e.event_id.size() + e.text.size() +
+  out.reserve(160 + e.account.size() + e.user_id.size() + e.event_id.size() + e.text.size() +
               e.payload.size() + e.display_name.size());
-  auto field = [&out](std::string_view key, std::string_view value) {
-    out += out.empty() ? '{' : ',';
-    append_json_string(out, key);
-    out += ':';
-    append_json_string(out, value);
+  auto string = [&out](std::string_view value) {
+    if (text::valid_utf8(value))
+      append_json_string(out, value);
+    else
+      append_json_string(out, text::replace_invalid_utf8(value));
   };
-  // Keys in the order nlohmann (a std::map) writes them, so both forms are byte-identical.
+  // Writes `"key":value` after `{` or `,`; `opened` says whether the object has a member yet.
+  auto key = [&out](std::string_view name, bool& opened) {
+    out += opened ? ',' : '{';
+    opened = true;
+    append_json_string(out, name);
+    out += ':';
+  };
+  bool top = false;
+  auto field = [&](std::string_view name, std::string_view value) {
+    key(name, top);
+    string(value);
+  };
+  // Keys in alphabetical order, as every release since the first has written them.
   field("account", e.account);
   field("channel", to_string(e.channel));
   if (!e.display_name.empty())
     field("display_name", e.display_name);
   field("event_id", e.event_id);
-  if (!e.extra.empty()) {
-    out += ",\"extra\":";
-    out += e.extra.dump(-1, ' ', false, Json::error_handler_t::replace);
+  {
+    const bool other = e.kind == EventKind::kOther;
+    const auto* receipt = std::get_if<Receipt>(&e.fact);
+    const auto* shared = std::get_if<SharedInfo>(&e.fact);
+    const auto* reaction = std::get_if<Reaction>(&e.fact);
+    bool opened = false;
+    auto member = [&](std::string_view name, std::string_view value) {
+      if (value.empty())
+        return;
+      if (!opened)
+        out += ",\"extra\":";
+      key(name, opened);
+      string(value);
+    };
+    if (other && shared)
+      member("address", shared->address);
+    member("attachment", e.attachment);
+    member("event", e.platform_event);
+    if (other && receipt && !receipt->ids.empty()) {
+      if (!opened)
+        out += ",\"extra\":";
+      key("ids", opened);
+      out += '[';
+      for (std::size_t i = 0; i < receipt->ids.size(); ++i) {
+        if (i > 0)
+          out += ',';
+        string(receipt->ids[i]);
+      }
+      out += ']';
+    }
+    if (other && shared) {
+      member("name", shared->name);
+      member("phone", shared->phone);
+    }
+    if (other && reaction)
+      member("reaction", reaction->icon);
+    if (other && receipt)
+      member("receipt", receipt->kind == Receipt::Kind::kRead ? "read" : "delivered");
+    if (other)
+      member("type", fact_name(e.fact));
+    if (other && receipt && receipt->watermark != 0) {
+      key("watermark", opened);
+      out += std::to_string(receipt->watermark);
+    }
+    if (opened)
+      out += '}';
   }
   field("kind", to_string(e.kind));
   if (!e.language.empty())
@@ -196,7 +272,7 @@ Result<InboundEvent> inbound_from_json(std::string_view json_text) {
   if (auto it = j.find("timestamp_ms"); it != j.end() && it->is_number_integer())
     e.timestamp_ms = it->get<std::int64_t>();
   if (auto it = j.find("extra"); it != j.end() && it->is_object())
-    e.extra = *it;
+    read_extra(*it, e);
   return e;
 }
 

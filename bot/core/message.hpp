@@ -8,9 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "bot/core/errc.hpp"
 
@@ -26,11 +27,40 @@ enum class EventKind {
   kPostback,  // the person pressed a button; `payload` holds its value
   kFollow,    // followed the OA / pressed Get Started / opened the web chat
   kUnfollow,
-  kOther,  // recorded, never answered
+  kOther,  // recorded, never answered: what it was is InboundEvent::fact
 };
 
 std::string_view to_string(EventKind k);
 std::optional<EventKind> event_kind_from_string(std::string_view s);
+
+// What a platform tells us that is not a message (an event of kind kOther). The channel
+// adapters make them; the dispatcher records them in the turn's transaction and never answers.
+struct Receipt {  // the person's app received or showed our messages
+  enum class Kind { kDelivered, kRead } kind = Kind::kDelivered;
+  std::vector<std::string> ids;  // the platform's ids of our messages
+  std::int64_t watermark = 0;    // Messenger: every message sent before this time; 0: none
+};
+
+struct StaffReply {};  // staff answered in the platform's own tool (Zalo OA chat, page inbox)
+
+struct SharedInfo {  // the person shared their details (Zalo's information request)
+  std::string name;
+  std::string phone;
+  std::string address;
+};
+
+struct Reaction {  // a reaction to a message; kept for the statistics
+  std::string icon;
+};
+
+struct Standby {};  // another app owns the Messenger thread (handover protocol)
+
+struct UnknownEvent {};  // anything else, new kinds included: stored, never an error
+
+using PlatformFact = std::variant<UnknownEvent, Receipt, StaffReply, SharedInfo, Reaction, Standby>;
+
+// The name a fact has in records and in the stored event ("receipt", "staff_reply"…).
+std::string_view fact_name(const PlatformFact& f);
 
 struct InboundEvent {
   ChannelKind channel = ChannelKind::kWeb;
@@ -43,7 +73,9 @@ struct InboundEvent {
   std::string display_name;  // when the platform gives one
   std::string language;      // "vi" / "en" hint from the channel, may be empty
   std::int64_t timestamp_ms = 0;
-  nlohmann::json extra = nlohmann::json::object();  // attachments, platform event name…
+  std::string platform_event;  // the platform's name of the event (Zalo: "user_send_text")
+  std::string attachment;      // the kind of a file sent ("image", "sticker"…), if any
+  PlatformFact fact;           // what an event of kind kOther was
 };
 
 // A button either posts `payload` back or opens `url`.
@@ -66,9 +98,11 @@ struct OutboundMessage {
   std::string image_url;
 };
 
-void to_json(nlohmann::json& j, const InboundEvent& e);
-// The same JSON text as nlohmann::json(e).dump(), written directly: no intermediate document
-// (this runs for every webhook event before it is stored).
+// The event as the JSON text stored in the inbox, written directly (this runs for every webhook
+// event before it is stored). The platform's details are the object "extra", as stored by every
+// release so far: {"event", "attachment", "type" (fact_name), and the fact's own fields}.
+// Strings that are not UTF-8 (no adapter passes them on) are written with U+FFFD in place of
+// the bad bytes.
 std::string to_json_text(const InboundEvent& e);
 void to_json(nlohmann::json& j, const Button& b);
 void to_json(nlohmann::json& j, const ListItem& i);

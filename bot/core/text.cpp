@@ -124,9 +124,13 @@ std::vector<std::string> split_for_limit(std::string_view s, std::size_t max) {
   return parts;
 }
 
-std::string clean_input(std::string_view s, std::size_t max) {
+namespace {
+
+// `s` with invalid UTF-8 bytes as U+FFFD and, when `controls` is set, control characters other
+// than \n and \t as spaces.
+std::string repaired(std::string_view s, bool controls) {
   std::string out;
-  out.reserve(std::min(s.size(), max * 4));
+  out.reserve(s.size() + 8);
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = sequence_length(s, i);
     if (n == 0) {
@@ -135,14 +139,23 @@ std::string clean_input(std::string_view s, std::size_t max) {
       continue;
     }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (n == 1 && (c < 0x20 || c == 0x7F) && c != '\n' && c != '\t') {
+    if (controls && n == 1 && (c < 0x20 || c == 0x7F) && c != '\n' && c != '\t')
       out += ' ';
-    } else {
+    else
       out.append(s.substr(i, n));
-    }
     i += n;
   }
-  return std::string(prefix_code_points(trim(out), max));
+  return out;
+}
+
+}  // namespace
+
+std::string replace_invalid_utf8(std::string_view s) {
+  return repaired(s, false);
+}
+
+std::string clean_input(std::string_view s, std::size_t max) {
+  return std::string(prefix_code_points(trim(repaired(s, true)), max));
 }
 
 std::string fill(std::string_view tmpl,

@@ -25,6 +25,9 @@ std::string_view prefix_code_points(std::string_view s, std::size_t max);
 // trimmed of surrounding whitespace; empty parts are dropped. Precondition: max >= 16.
 std::vector<std::string> split_for_limit(std::string_view s, std::size_t max);
 
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string replace_invalid_utf8(std::string_view s);
+
 // Replaces control characters (except \n and \t) by spaces, invalid UTF-8 by U+FFFD, trims,
 // and cuts to `max` code points.
 std::string clean_input(std::string_view s, std::size_t max);

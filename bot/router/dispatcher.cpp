@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "bot/channels/channel.hpp"
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
 #include "handlers/handlers.hpp"
@@ -126,33 +125,45 @@ void Dispatcher::dispatch(handlers::Turn& turn,
 
 void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
   const InboundEvent& ev = turn.event;
-  const std::string type = ev.extra.value("type", std::string{});
-  turn.handler = type.empty() ? "ignored" : type;
-  turn.outcome = ev.extra.value("event", std::string{"other"});
-  if (type == channels::kEventReceipt) {
-    const std::string kind = ev.extra.value("receipt", std::string{"delivered"});
-    std::vector<std::string> ids;
-    if (auto it = ev.extra.find("ids"); it != ev.extra.end() && it->is_array())
-      for (const auto& id : *it)
-        if (id.is_string())
-          ids.push_back(id.get<std::string>());
-    int changed = ids.empty() ? 0 : tx.outbox.record_receipt(kind, ids);
-    if (const auto watermark = ev.extra.value("watermark", std::int64_t{0}); watermark > 0)
-      changed += tx.outbox.record_receipt_until(kind, turn.person.id, watermark, turn.now_ms);
-    turn.outcome = kind + ":" + std::to_string(changed);
-  } else if (type == channels::kEventStaffReply) {
-    const std::int64_t quiet = ev.channel == ChannelKind::kZalo
-                                   ? turn.options.human_quiet_zalo_ms
-                                   : turn.options.human_quiet_messenger_ms;
-    turn.state.human_until = turn.now_ms + quiet;
-    flows_.abandon(turn, tx);  // a person is handling it; a half-filled form would only confuse
-    turn.outcome = "bot_quiet";
-  } else if (type == channels::kEventSharedInfo) {
-    tx.people.set_shared(turn.person.id, ev.extra.value("name", std::string{}),
-                         ev.extra.value("phone", std::string{}),
-                         ev.extra.value("address", std::string{}), turn.now_ms);
-    turn.outcome = "stored";
-  }
+  turn.handler = fact_name(ev.fact);
+  turn.outcome = ev.platform_event.empty() ? "other" : ev.platform_event;
+
+  struct Record {
+    Dispatcher& self;
+    handlers::Turn& turn;
+    storage::Store& tx;
+
+    void operator()(const Receipt& r) const {
+      const std::string kind = r.kind == Receipt::Kind::kRead ? "read" : "delivered";
+      int changed = r.ids.empty() ? 0 : tx.outbox.record_receipt(kind, r.ids);
+      if (r.watermark > 0)
+        changed += tx.outbox.record_receipt_until(kind, turn.person.id, r.watermark, turn.now_ms);
+      turn.outcome = kind + ":" + std::to_string(changed);
+    }
+
+    void operator()(const StaffReply&) const {
+      const std::int64_t quiet = turn.event.channel == ChannelKind::kZalo
+                                     ? turn.options.human_quiet_zalo_ms
+                                     : turn.options.human_quiet_messenger_ms;
+      turn.state.human_until = turn.now_ms + quiet;
+      // A person is handling it; a half-filled form would only confuse.
+      self.flows_.abandon(turn, tx);
+      turn.outcome = "bot_quiet";
+    }
+
+    void operator()(const SharedInfo& info) const {
+      tx.people.set_shared(turn.person.id, info.name, info.phone, info.address, turn.now_ms);
+      turn.outcome = "stored";
+    }
+
+    void operator()(const Reaction&) const {}
+
+    void operator()(const Standby&) const {}
+
+    void operator()(const UnknownEvent&) const {}
+  };
+
+  std::visit(Record{*this, turn, tx}, ev.fact);
 }
 
 void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {

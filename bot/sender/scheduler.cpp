@@ -55,18 +55,25 @@ Scheduler::Pass Scheduler::run_due(storage::Store& store) {
     try {
       SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
       if (fn == jobs_.end()) {
-        store.jobs.finish(job.id, "failed", "no handler for job kind " + job.kind, now);
+        store.jobs.finish(job.id, storage::JobStatus::kFailed,
+                          "no handler for job kind " + job.kind, now);
       } else {
         pass.wrote_outbox |= fn->second(store, job, now);
-        store.jobs.finish(job.id, "done", {}, now);
+        store.jobs.finish(job.id, storage::JobStatus::kDone, {}, now);
       }
       tx.commit();
+    } catch (const MalformedPayload& e) {
+      log::error("scheduler", "job_malformed", {{"job", job.id}, {"kind", job.kind}});
+      try {
+        store.jobs.finish(job.id, storage::JobStatus::kFailed, e.what(), now);
+      } catch (const std::exception&) {
+      }
     } catch (const std::exception& e) {
       log::error("scheduler", "job_failed",
                  {{"job", job.id}, {"kind", job.kind}, {"what", std::string_view(e.what())}});
       try {
         if (job.attempts + 1 >= kMaxAttempts)
-          store.jobs.finish(job.id, "failed", e.what(), now);
+          store.jobs.finish(job.id, storage::JobStatus::kFailed, e.what(), now);
         else
           store.jobs.retry(job.id, now + (1000LL << std::min(job.attempts, 16)) * 5, e.what());
       } catch (const std::exception&) {

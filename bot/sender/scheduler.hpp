@@ -8,6 +8,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -17,6 +18,7 @@
 
 #include "bot/core/clock.hpp"
 #include "storage/db_executor.hpp"
+#include "storage/jobs_repo.hpp"
 
 namespace outreach::sender {
 
@@ -33,6 +35,35 @@ class Scheduler {
             std::function<void()> on_outbox);
 
   void on(std::string kind, JobFn fn);
+
+  // Runs jobs of Payload::kKind with their payload read once into a Payload: fn(Store&, const
+  // Payload&, now_ms) -> bool (wrote to the outbox). A payload that does not read as a Payload
+  // fails the job at once, with the reason; it is not retried.
+  template <storage::JobPayload Payload, class Fn>
+  void on(Fn fn) {
+    on(std::string(Payload::kKind),
+       [fn = std::move(fn)](storage::Store& s, const storage::Job& job, std::int64_t now_ms) {
+         return fn(s, read_payload<Payload>(job), now_ms);
+       });
+  }
+
+  // Thrown by read_payload: the job's payload is not what its kind promises.
+  struct MalformedPayload : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
+
+  template <class Payload>
+  static Payload read_payload(const storage::Job& job) {
+    const auto j = nlohmann::json::parse(job.payload, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw MalformedPayload("the payload of a " + job.kind + " job is not a JSON object");
+    try {
+      return j.get<Payload>();
+    } catch (const nlohmann::json::exception& e) {
+      throw MalformedPayload("the payload of a " + job.kind + " job does not read: " + e.what());
+    }
+  }
+
   void start();
   void kick();
   void stop();

@@ -486,5 +486,51 @@ TEST(Scheduler, RunsDueJobsAndRetriesFailingOnes) {
   EXPECT_EQ(statuses.at("unknown"), "failed");
 }
 
+struct ReminderForTest {
+  static constexpr std::string_view kKind = "test.remind";
+  std::int64_t booking_id = 0;
+  int minutes = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReminderForTest, booking_id, minutes)
+
+// A typed job is written and read back as its struct; a payload that does not read as the
+// struct fails the job at once with the reason (no retries: it would never read).
+TEST(Scheduler, TypedJobsReadTheirPayloadOnceAndRefuseMalformedOnes) {
+  testing::TempDir dir;
+  storage::DbExecutor db(temp_db(dir), true);
+  FakeClock clock(1'000'000);
+  net::io_context ioc;
+  sender::Scheduler sched(ioc.get_executor(), db, clock, [] {});
+  std::vector<std::pair<std::int64_t, int>> seen;
+  sched.on<ReminderForTest>([&](storage::Store&, const ReminderForTest& r, std::int64_t now) {
+    EXPECT_EQ(now, 1'000'000);
+    seen.emplace_back(r.booking_id, r.minutes);
+    return false;
+  });
+  db.run_sync([](storage::Store& s) {
+    s.jobs.schedule(ReminderForTest{42, 120}, 1'000'000, "remind:42", 1);
+    s.jobs.schedule("test.remind", 1'000'000, R"({"booking_id":"forty-two"})", "", 1);
+    s.jobs.schedule("test.remind", 1'000'000, "not json", "", 1);
+  });
+  EXPECT_EQ(sched.run_due_sync(), 3);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::int64_t, int>>{{42, 120}}));
+  const auto rows = db.run_sync([](storage::Store& s) {
+    std::vector<std::tuple<std::string, int, std::string>> out;
+    SQLite::Statement q(s.db,
+                        "SELECT status, attempts, COALESCE(last_error, '') FROM jobs ORDER BY id");
+    while (q.executeStep())
+      out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt(),
+                       q.getColumn(2).getString());
+    return out;
+  });
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(std::get<0>(rows[0]), "done");
+  for (int i : {1, 2}) {
+    EXPECT_EQ(std::get<0>(rows[i]), "failed") << i;
+    EXPECT_EQ(std::get<1>(rows[i]), 1) << i;  // failed on its first run
+    EXPECT_NE(std::get<2>(rows[i]).find("test.remind"), std::string::npos) << std::get<2>(rows[i]);
+  }
+}
+
 }  // namespace
 }  // namespace outreach

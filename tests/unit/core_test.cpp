@@ -2,6 +2,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "bot/core/errc.hpp"
 #include "bot/core/message.hpp"
@@ -30,18 +31,21 @@ TEST(Message, InboundEventRoundTripsThroughJson) {
   e.payload = "ex:labelling";
   e.text = "Nhãn hàng hóa";
   e.timestamp_ms = 42;
-  e.extra = {{"event_name", "user_send_text"}};
-  auto back = inbound_from_json(nlohmann::json(e).dump());
+  e.platform_event = "user_send_text";
+  auto back = inbound_from_json(to_json_text(e));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->channel, ChannelKind::kZalo);
   EXPECT_EQ(back->kind, EventKind::kPostback);
   EXPECT_EQ(back->payload, "ex:labelling");
   EXPECT_EQ(back->text, "Nhãn hàng hóa");
   EXPECT_EQ(back->timestamp_ms, 42);
-  EXPECT_EQ(back->extra["event_name"], "user_send_text");
+  EXPECT_EQ(back->platform_event, "user_send_text");
 }
 
-TEST(Message, TheDirectWriterGivesTheSameTextAsTheDocument) {
+// Every kind of platform fact comes back from the stored text as it went in; the text is JSON
+// that nlohmann reads to the same document (escapes, control characters, emoji), with the
+// platform's details under "extra" as earlier releases stored them.
+TEST(Message, TheDirectWriterWritesJsonThatReadsBackToTheSameEvent) {
   InboundEvent full;
   full.channel = ChannelKind::kMessenger;
   full.kind = EventKind::kMessage;
@@ -53,24 +57,64 @@ TEST(Message, TheDirectWriterGivesTheSameTextAsTheDocument) {
   full.display_name = "Lan";
   full.language = "vi";
   full.timestamp_ms = -5;
-  full.extra = {{"attachments", nlohmann::json::array({{{"type", "image"}}})}, {"n", 1.5}};
-  InboundEvent bare;  // optional fields empty, extra empty
-  bare.event_id = "e";
-  for (const InboundEvent* e : {&full, &bare}) {
-    const std::string text = to_json_text(*e);
-    EXPECT_EQ(text, nlohmann::json(*e).dump());
-    auto back = inbound_from_json(text);
-    ASSERT_TRUE(back);
-    EXPECT_EQ(back->user_id, e->user_id);
-    EXPECT_EQ(back->text, e->text);
-    EXPECT_EQ(back->extra, e->extra);
-  }
-  // Bytes that are not UTF-8 (no adapter passes them on) are replaced, never an exception.
-  InboundEvent broken = bare;
-  broken.text = "a\xC3";
-  auto back = inbound_from_json(to_json_text(broken));
+  full.attachment = "image";
+  const std::string text = to_json_text(full);
+  const auto doc = nlohmann::json::parse(text);
+  EXPECT_EQ(doc["user_id"], full.user_id);
+  EXPECT_EQ(doc["text"], full.text);
+  EXPECT_EQ(doc["extra"], nlohmann::json({{"attachment", "image"}}));
+  EXPECT_EQ(doc.dump(), text);  // keys in order, nothing escaped that need not be
+  auto back = inbound_from_json(text);
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->text, "a\xEF\xBF\xBD");
+  EXPECT_EQ(back->user_id, full.user_id);
+  EXPECT_EQ(back->text, full.text);
+  EXPECT_EQ(back->attachment, "image");
+
+  InboundEvent other;
+  other.kind = EventKind::kOther;
+  other.event_id = "e";
+  const std::vector<PlatformFact> facts = {
+      UnknownEvent{},       Receipt{Receipt::Kind::kRead, {"m-1", "m-2"}, 1458668856253},
+      StaffReply{},         SharedInfo{"Trần Thị B", "0901234567", "12 Lê Đức Thọ"},
+      Reaction{"/-strong"}, Standby{}};
+  for (const PlatformFact& f : facts) {
+    other.fact = f;
+    const std::string stored = to_json_text(other);
+    EXPECT_EQ(nlohmann::json::parse(stored)["extra"]["type"], fact_name(f)) << stored;
+    auto again = inbound_from_json(stored);
+    ASSERT_TRUE(again) << stored;
+    EXPECT_EQ(again->fact.index(), f.index()) << stored;
+    EXPECT_EQ(to_json_text(*again), stored);
+    if (const auto* receipt = std::get_if<Receipt>(&again->fact)) {
+      EXPECT_EQ(receipt->kind, Receipt::Kind::kRead);
+      EXPECT_EQ(receipt->ids, (std::vector<std::string>{"m-1", "m-2"}));
+      EXPECT_EQ(receipt->watermark, 1458668856253);
+    }
+    if (const auto* info = std::get_if<SharedInfo>(&again->fact)) {
+      EXPECT_EQ(info->name, "Trần Thị B");
+    }
+  }
+
+  // Bytes that are not UTF-8 (no adapter passes them on) are replaced, never an exception.
+  InboundEvent broken;
+  broken.event_id = "e";
+  broken.text = "a\xC3";
+  auto replaced = inbound_from_json(to_json_text(broken));
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->text, "a\xEF\xBF\xBD");
+}
+
+// Events stored by the release before typed facts (extra as a free JSON object) still read.
+TEST(Message, EventsStoredByTheEarlierReleaseStillRead) {
+  auto e = inbound_from_json(
+      R"({"account":"oa","channel":"zalo","event_id":"x","extra":{"event":"user_submit_info",)"
+      R"("address":"1 Quang Trung","name":"A","phone":"0901","type":"shared_info"},)"
+      R"("kind":"other","timestamp_ms":1,"user_id":"u"})");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->platform_event, "user_submit_info");
+  const auto* info = std::get_if<SharedInfo>(&e->fact);
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->address, "1 Quang Trung");
 }
 
 TEST(Message, RejectsMalformedRows) {

@@ -236,7 +236,7 @@ TEST_F(ZaloWebhookTest, OddShapesReadAsAbsentNotAsErrors) {
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(events->front().event_id,
             "user_send_image:" + std::string(kUser) + ":" + std::to_string(kSampleTime));
-  EXPECT_FALSE(events->front().extra.contains("attachment"));
+  EXPECT_EQ(events->front().attachment, "");
   Json no_person = sample("user_send_text", {{"text", "hi"}, {"msg_id", "m2"}});
   no_person["sender"] = Json::array();
   events = deliver(no_person);
@@ -249,7 +249,7 @@ TEST_F(ZaloWebhookTest, EveryDocumentedEventMapsToItsKind) {
   struct Case {
     Json event;
     EventKind kind;
-    std::string type;  // extra["type"] for kOther
+    std::string type;  // fact_name(fact) for kOther
   };
 
   Json follow = {{"oa_id", kOaId},
@@ -308,7 +308,7 @@ TEST_F(ZaloWebhookTest, EveryDocumentedEventMapsToItsKind) {
     EXPECT_EQ(e.user_id, kUser) << name;
     EXPECT_FALSE(e.event_id.empty()) << name;
     if (!c.type.empty()) {
-      EXPECT_EQ(e.extra.value("type", std::string{}), c.type) << name;
+      EXPECT_EQ(fact_name(e.fact), c.type) << name;
     }
   }
 }
@@ -328,13 +328,17 @@ TEST_F(ZaloWebhookTest, SharedInfoAndReceiptsCarryTheirFields) {
        {{"user_address", "12 Lê Đức Thọ"}, {"user_ward", "An Hội Tây"}, {"user_city", "TP.HCM"}}}};
   auto e = deliver(submit);
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->front().extra["name"], "Trần Thị B");
-  EXPECT_EQ(e->front().extra["phone"], "0901234567");
-  EXPECT_EQ(e->front().extra["address"], "12 Lê Đức Thọ, An Hội Tây, TP.HCM");
+  const auto* info = std::get_if<SharedInfo>(&e->front().fact);
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->name, "Trần Thị B");
+  EXPECT_EQ(info->phone, "0901234567");
+  EXPECT_EQ(info->address, "12 Lê Đức Thọ, An Hội Tây, TP.HCM");
   auto seen = deliver(sample("user_seen_message", {{"msg_ids", {"m-1", "m-2"}}}, true));
   ASSERT_TRUE(seen);
-  EXPECT_EQ(seen->front().extra["receipt"], "read");
-  EXPECT_EQ(seen->front().extra["ids"], Json::array({"m-1", "m-2"}));
+  const auto* receipt = std::get_if<Receipt>(&seen->front().fact);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->kind, Receipt::Kind::kRead);
+  EXPECT_EQ(receipt->ids, (std::vector<std::string>{"m-1", "m-2"}));
 }
 
 TEST_F(ZaloWebhookTest, ButtonPayloadsComeBackAsPostbacks) {
@@ -430,17 +434,21 @@ TEST_F(MessengerWebhookTest, EchoesDeliveriesReadsStandbyAndReferrals) {
   auto events = deliver(body);
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 7u);  // our own echo is dropped
-  EXPECT_EQ((*events)[0].extra["type"], "staff_reply");
+  EXPECT_TRUE(std::holds_alternative<StaffReply>((*events)[0].fact));
   EXPECT_EQ((*events)[0].user_id, "u1");
-  EXPECT_EQ((*events)[1].extra["receipt"], "delivered");
-  EXPECT_EQ((*events)[1].extra["ids"], Json::array({"mid.1"}));
-  EXPECT_EQ((*events)[2].extra["receipt"], "read");
-  EXPECT_EQ((*events)[2].extra["watermark"], 1458668856253);
+  const auto* delivered = std::get_if<Receipt>(&(*events)[1].fact);
+  ASSERT_NE(delivered, nullptr);
+  EXPECT_EQ(delivered->kind, Receipt::Kind::kDelivered);
+  EXPECT_EQ(delivered->ids, std::vector<std::string>{"mid.1"});
+  const auto* read = std::get_if<Receipt>(&(*events)[2].fact);
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(read->kind, Receipt::Kind::kRead);
+  EXPECT_EQ(read->watermark, 1458668856253);
   EXPECT_EQ((*events)[3].kind, EventKind::kFollow);
   EXPECT_EQ((*events)[4].kind, EventKind::kPostback);
   EXPECT_EQ((*events)[4].payload, "ex:labelling");
-  EXPECT_EQ((*events)[5].extra["attachment"], "image");
-  EXPECT_EQ((*events)[6].extra["type"], "standby");
+  EXPECT_EQ((*events)[5].attachment, "image");
+  EXPECT_TRUE(std::holds_alternative<Standby>((*events)[6].fact));
 }
 
 TEST_F(MessengerWebhookTest, SignaturesAreCheckedOverTheRawBytes) {
@@ -486,13 +494,14 @@ TEST_F(MessengerWebhookTest, OddShapesReadAsAbsentNotAsErrors) {
   EXPECT_EQ((*events)[0].user_id, "7000000000000000123");
   EXPECT_EQ((*events)[0].timestamp_ms, 1458692752478);
   EXPECT_EQ((*events)[1].user_id, "u3");
-  EXPECT_EQ((*events)[1].extra["type"], "unknown");
+  EXPECT_EQ((*events)[1].kind, EventKind::kOther);
+  EXPECT_TRUE(std::holds_alternative<UnknownEvent>((*events)[1].fact));
   EXPECT_TRUE((*events)[1].event_id.starts_with("event:u3:1458692752478:"))
       << (*events)[1].event_id;
   EXPECT_EQ(deliver(body)->at(1).event_id, (*events)[1].event_id);
   EXPECT_EQ((*events)[2].event_id, "m4");
   EXPECT_EQ((*events)[2].text, "5");  // a number where text belongs reads as its digits
-  EXPECT_FALSE((*events)[2].extra.contains("attachment"));
+  EXPECT_EQ((*events)[2].attachment, "");
 
   // A large batch (past what a parser keeps between requests), then a small one: both read.
   std::vector<Json> many;

@@ -216,7 +216,7 @@ TEST(FeedbackFlow, AFormLeftAloneExpiresAndTheJobSaysSo) {
   const auto pid = h.person().id;
   auto jobs = h.store().jobs.due(testing::kTestNow + 24 * 3'600'000, 10);
   ASSERT_EQ(jobs.size(), 1u);
-  EXPECT_EQ(jobs[0].kind, handlers::FlowEngine::kExpiryJob);
+  EXPECT_EQ(jobs[0].kind, handlers::FlowExpiryJob::kKind);
   // Before its time the job does nothing.
   EXPECT_FALSE(handlers::run_flow_expiry_job(h.store(), *h.content().snapshot(), pid,
                                              testing::kTestNow + 1000));
@@ -276,7 +276,7 @@ TEST(Privacy, ShowsWhatIsKeptAndDeletesOnConfirmation) {
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM feedback").getInt(), 1);  // kept, anonymous
   // The goodbye is still queued; the forget job removes the person afterwards.
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").getInt(), 1);
-  handlers::run_forget_job(h.store(), pid, testing::kTestNow);
+  handlers::run_forget_job(h.store(), {pid, testing::kTestNow});
   EXPECT_EQ(h.store().people.count(), 0);
 }
 
@@ -437,7 +437,7 @@ TEST(TurnRunner, AttachmentsWithoutTextGetAPoliteNote) {
   InboundEvent e;
   e.kind = EventKind::kMessage;
   e.user_id = "u1";
-  e.extra = {{"attachment", "image"}};
+  e.attachment = "image";
   const auto r = h.run(e);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].text, h.ui("unsupported.attachment"));

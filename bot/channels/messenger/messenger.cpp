@@ -49,7 +49,7 @@ std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, 
     if (sender.empty())
       return std::nullopt;
     e.kind = EventKind::kOther;
-    e.extra = {{"type", kEventStandby}};
+    e.fact = Standby{};
     e.event_id = "standby:" + sender + ":" + stamp;
     if (message && json::has(*message, "mid"))
       e.event_id = "standby:" + json::text(*message, "mid");
@@ -65,7 +65,7 @@ std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, 
         return std::nullopt;
       e.user_id = recipient;
       e.kind = EventKind::kOther;
-      e.extra = {{"type", kEventStaffReply}};
+      e.fact = StaffReply{};
       e.event_id = mid.empty() ? "echo:" + recipient + ":" + stamp : mid;
       return e.user_id.empty() ? std::nullopt : std::optional(e);
     }
@@ -81,7 +81,7 @@ std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, 
     e.kind = EventKind::kMessage;
     e.text = clean(json::text(m, "text"));
     if (auto attachment = json::first(m, "attachments"))
-      e.extra = {{"attachment", json::text(attachment, "type")}};
+      e.attachment = json::text(attachment, "type");
     return e;
   }
   if (sender.empty())
@@ -124,21 +124,19 @@ std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, 
       continue;
     const std::int64_t watermark = json::number(*r, "watermark");
     e.kind = EventKind::kOther;
-    e.extra = {{"type", kEventReceipt},
-               {"receipt", receipt == "read" ? "read" : "delivered"},
-               {"watermark", watermark}};
-    if (auto mids = json::array(r, "mids")) {
-      nlohmann::json ids = nlohmann::json::array();
+    Receipt fact;
+    fact.kind = receipt == "read" ? Receipt::Kind::kRead : Receipt::Kind::kDelivered;
+    fact.watermark = watermark;
+    if (auto mids = json::array(r, "mids"))
       for (json::Value id : *mids)
         if (std::string_view s; id.get(s) == simdjson::SUCCESS)
-          ids.push_back(s);
-      e.extra["ids"] = std::move(ids);
-    }
+          fact.ids.emplace_back(s);
+    e.fact = std::move(fact);
     e.event_id = std::string(receipt) + ":" + sender + ":" + std::to_string(watermark);
     return e;
   }
   e.kind = EventKind::kOther;  // optins, reactions, anything new: stored, never an error
-  e.extra = {{"type", kEventUnknown}};
+  e.fact = UnknownEvent{};
   e.event_id =
       "event:" + sender + ":" + stamp + ":" + net::sha256_hex(json::dump(ev)).substr(0, 12);
   return e;

@@ -130,7 +130,7 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
   e.channel = ChannelKind::kZalo;
   e.account = account->oa_id;
   e.timestamp_ms = ts;
-  e.extra = {{"event", event_name}};
+  e.platform_event = event_name;
   // A missing message is absent: each of its members reads as absent.
   const json::Maybe message = json::member(j, "message", json::Type::OBJECT);
   const std::string msg_id = str(message, "msg_id");
@@ -161,7 +161,7 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
                  ? text::nfc(text::clean_input(str(message, "text"), kMaxText))
                  : "";
     if (auto attachment = json::first(message, "attachments"))
-      e.extra["attachment"] = str(attachment, "type");
+      e.attachment = str(attachment, "type");
   } else if (event_name == "follow" || event_name == "user_click_chatnow") {
     e.kind = EventKind::kFollow;
   } else if (event_name == "unfollow") {
@@ -171,24 +171,23 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     if (!sender || !json::has(*sender, "admin_id"))
       return out;  // our own message coming back: nothing to do
     e.kind = EventKind::kOther;
-    e.extra["type"] = kEventStaffReply;
+    e.fact = StaffReply{};
   } else if (event_name == "user_seen_message" || event_name == "user_received_message") {
     e.kind = EventKind::kOther;
-    e.extra["type"] = kEventReceipt;
-    e.extra["receipt"] = event_name == "user_seen_message" ? "read" : "delivered";
-    nlohmann::json ids = nlohmann::json::array();
+    Receipt receipt;
+    receipt.kind =
+        event_name == "user_seen_message" ? Receipt::Kind::kRead : Receipt::Kind::kDelivered;
     if (auto listed = json::array(message, "msg_ids")) {
       for (json::Value id : *listed)
         if (std::string_view s; id.get(s) == simdjson::SUCCESS)
-          ids.push_back(s);
+          receipt.ids.emplace_back(s);
     } else if (!msg_id.empty()) {
-      ids.push_back(msg_id);
+      receipt.ids.push_back(msg_id);
     }
-    e.extra["ids"] = ids;
+    e.fact = std::move(receipt);
     e.event_id = event_name + ":" + e.user_id + ":" + timestamp;  // msg_id is ours, not the event's
   } else if (event_name == "user_submit_info") {
     e.kind = EventKind::kOther;
-    e.extra["type"] = kEventSharedInfo;
     const json::Maybe info = json::member(j, "info", json::Type::OBJECT);
     // Two shapes are documented: {name, phone, full_address{…}} and {name, phone, address, ward…}.
     std::string address = str(info, "address");
@@ -200,17 +199,16 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
           address += (address.empty() ? "" : ", ") + v;
       }
     }
-    e.extra["name"] = text::nfc(text::clean_input(str(info, "name"), 120));
-    e.extra["phone"] = text::clean_input(str(info, "phone"), 20);
-    e.extra["address"] = text::nfc(text::clean_input(address, 300));
+    e.fact = SharedInfo{text::nfc(text::clean_input(str(info, "name"), 120)),
+                        text::clean_input(str(info, "phone"), 20),
+                        text::nfc(text::clean_input(address, 300))};
   } else if (event_name == "user_reacted_message") {
     e.kind = EventKind::kOther;  // kept for the statistics, not answered
-    e.extra["type"] = kEventReaction;
-    e.extra["reaction"] = text::clean_input(str(message, "react_icon"), 16);
+    e.fact = Reaction{text::clean_input(str(message, "react_icon"), 16)};
     e.event_id = event_name + ":" + e.user_id + ":" + timestamp;
   } else {
     e.kind = EventKind::kOther;  // tags, anything new: stored, never an error
-    e.extra["type"] = kEventUnknown;
+    e.fact = UnknownEvent{};
     log::debug("zalo", "unknown_event", {{"event", event_name}});
   }
   out.push_back(std::move(e));

@@ -5,6 +5,21 @@
 #include "storage/query.hpp"
 
 namespace outreach::storage {
+
+std::string_view to_string(SendOutcome o) {
+  switch (o) {
+    case SendOutcome::kSent:
+      return "sent";
+    case SendOutcome::kRetry:
+      return "retry";
+    case SendOutcome::kSkipped:
+      return "skipped";
+    case SendOutcome::kDead:
+      return "dead";
+  }
+  return "dead";
+}
+
 namespace {
 
 // After a message leaves the open set, the next open message of its person becomes the head.
@@ -145,19 +160,18 @@ void OutboxRepo::mark_retry(std::int64_t id,
       .exec();
 }
 
-int OutboxRepo::record_receipt(const std::string& kind,
-                               const std::vector<std::string>& platform_message_ids) {
-  SQLite::Statement st(
-      db_, kind == "read" ? "UPDATE outbox SET read_at = COALESCE(read_at, :now), delivered_at = "
-                            "COALESCE(delivered_at, :now) WHERE platform_message_id = :mid"
-                          : "UPDATE outbox SET delivered_at = COALESCE(delivered_at, :now) WHERE "
-                            "platform_message_id = :mid");
+int OutboxRepo::record_receipt(ReceiptKind kind,
+                               const std::vector<std::string>& platform_message_ids,
+                               std::int64_t now_ms) {
+  SQLite::Statement st(db_,
+                       kind == ReceiptKind::kRead
+                           ? "UPDATE outbox SET read_at = COALESCE(read_at, :now), delivered_at = "
+                             "COALESCE(delivered_at, :now) WHERE platform_message_id = :mid"
+                           : "UPDATE outbox SET delivered_at = COALESCE(delivered_at, :now) WHERE "
+                             "platform_message_id = :mid");
   int changed = 0;
-  const auto now = static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
   for (const auto& mid : platform_message_ids) {
-    st.bind(":now", now);
+    st.bind(":now", static_cast<int64_t>(now_ms));
     st.bind(":mid", mid);
     changed += st.exec();
     st.reset();
@@ -165,12 +179,12 @@ int OutboxRepo::record_receipt(const std::string& kind,
   return changed;
 }
 
-int OutboxRepo::record_receipt_until(const std::string& kind,
+int OutboxRepo::record_receipt_until(ReceiptKind kind,
                                      std::int64_t person_id,
                                      std::int64_t watermark_ms,
                                      std::int64_t now_ms) {
   SQLite::Statement st(
-      db_, kind == "read"
+      db_, kind == ReceiptKind::kRead
                ? "UPDATE outbox SET read_at = :now, delivered_at = COALESCE(delivered_at, :now) "
                  "WHERE person_id = :person AND status = 'sent' AND sent_at <= :watermark AND "
                  "read_at IS NULL"
@@ -182,8 +196,9 @@ int OutboxRepo::record_receipt_until(const std::string& kind,
   return st.exec();
 }
 
-void OutboxRepo::mark_final(std::int64_t id, const std::string& status, const std::string& error) {
-  Query(final_).bind(":status", status).bind(":error", error).bind(":id", id).exec();
+void OutboxRepo::mark_final(std::int64_t id, SendOutcome outcome, const std::string& error) {
+  const std::string_view status = to_string(outcome);
+  Query(final_).bind(":status", std::string(status)).bind(":error", error).bind(":id", id).exec();
   Query(pass_head_).bind(":id", id).exec();
 }
 

@@ -7,12 +7,24 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 namespace outreach::storage {
+
+// What became of a row the sender claimed.
+enum class SendOutcome {
+  kSent,
+  kRetry,    // due again later
+  kSkipped,  // not sendable (outside the platform's window…): final
+  kDead,     // given up: final, listed by `dead-letters`
+};
+std::string_view to_string(SendOutcome o);  // "sent", "retry", "skipped", "dead"
+
+enum class ReceiptKind { kDelivered, kRead };
 
 struct OutboxItem {
   std::int64_t id = 0;
@@ -74,14 +86,16 @@ class OutboxRepo {
                   int parts_sent = 0);
 
   // Receipts: by the platform's message ids (Zalo, Messenger `mids`), or for everything sent to
-  // the person up to a time (Messenger's watermark). kind: delivered | read. Returns rows changed.
-  int record_receipt(const std::string& kind, const std::vector<std::string>& platform_message_ids);
-  int record_receipt_until(const std::string& kind,
+  // the person up to a time (Messenger's watermark). Returns rows changed.
+  int record_receipt(ReceiptKind kind,
+                     const std::vector<std::string>& platform_message_ids,
+                     std::int64_t now_ms);
+  int record_receipt_until(ReceiptKind kind,
                            std::int64_t person_id,
                            std::int64_t watermark_ms,
                            std::int64_t now_ms);
-  // status: dead (gave up) | skipped (not sendable, e.g. outside the window)
-  void mark_final(std::int64_t id, const std::string& status, const std::string& error);
+  // outcome: kDead (gave up) or kSkipped (not sendable, e.g. outside the window).
+  void mark_final(std::int64_t id, SendOutcome outcome, const std::string& error);
 
   // After a crash, rows left 'sending' go back to 'pending'. Returns how many.
   int reset_sending();

@@ -20,7 +20,7 @@ std::optional<TokenRow> TokenRepo::get(const std::string& account) {
   r.access_token = q.getColumn(1).getString();
   r.access_expires_at = q.getColumn(2).getInt64();
   r.refresh_token = q.getColumn(3).getString();
-  r.state = q.getColumn(4).getString();
+  r.state = token_health_from_string(q.getColumn(4).getString());
   r.refreshing_since = q.getColumn(5).getInt64();
   r.rotations = q.getColumn(6).getInt();
   r.last_error = q.getColumn(7).getString();

@@ -13,6 +13,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "bot/core/token_health.hpp"
+
 namespace outreach::storage {
 
 struct TokenRow {
@@ -20,7 +22,7 @@ struct TokenRow {
   std::string access_token;
   std::int64_t access_expires_at = 0;
   std::string refresh_token;
-  std::string state = "ok";  // ok | refreshing | lost
+  TokenHealth state = TokenHealth::kOk;
   std::int64_t refreshing_since = 0;
   int rotations = 0;
   std::string last_error;

@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "bot/core/message.hpp"
+#include "bot/core/token_health.hpp"
 
 namespace outreach::channels {
 
@@ -91,7 +92,7 @@ struct StoredTokens {
   std::string access_token;
   std::int64_t access_expires_at = 0;
   std::string refresh_token;
-  std::string state = "ok";  // ok | refreshing | lost
+  TokenHealth state = TokenHealth::kOk;
 };
 
 class TokenStore {

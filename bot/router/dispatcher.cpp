@@ -134,11 +134,12 @@ void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
     storage::Store& tx;
 
     void operator()(const Receipt& r) const {
-      const std::string kind = r.kind == Receipt::Kind::kRead ? "read" : "delivered";
-      int changed = r.ids.empty() ? 0 : tx.outbox.record_receipt(kind, r.ids);
+      const bool read = r.kind == Receipt::Kind::kRead;
+      const auto kind = read ? storage::ReceiptKind::kRead : storage::ReceiptKind::kDelivered;
+      int changed = r.ids.empty() ? 0 : tx.outbox.record_receipt(kind, r.ids, turn.now_ms);
       if (r.watermark > 0)
         changed += tx.outbox.record_receipt_until(kind, turn.person.id, r.watermark, turn.now_ms);
-      turn.outcome = kind + ":" + std::to_string(changed);
+      turn.outcome = std::string(read ? "read:" : "delivered:") + std::to_string(changed);
     }
 
     void operator()(const StaffReply&) const {

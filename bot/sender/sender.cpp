@@ -148,24 +148,25 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
       result = channels::SendResult::retry(std::string("client threw: ") + e.what());
     }
   }
-  std::string status = "sent";
+  using storage::SendOutcome;
+  SendOutcome status = SendOutcome::kSent;
   std::int64_t next_at = 0;
   switch (result.kind) {
     case channels::SendResult::Kind::kSent:
       break;
     case channels::SendResult::Kind::kSkip:
-      status = "skipped";
+      status = SendOutcome::kSkipped;
       break;
     case channels::SendResult::Kind::kGiveUp:
-      status = "dead";
+      status = SendOutcome::kDead;
       break;
     case channels::SendResult::Kind::kRetry:
       if (item.attempts >= options_.max_attempts) {
-        status = "dead";
+        status = SendOutcome::kDead;
         result.error =
             "gave up after " + std::to_string(item.attempts) + " attempts: " + result.error;
       } else {
-        status = "retry";
+        status = SendOutcome::kRetry;
         const auto wait = std::max(result.retry_after, backoff(item.attempts));
         next_at = clock_.now_ms() + wait.count();
       }
@@ -175,11 +176,14 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   const bool recorded = co_await record(outcome);
   if (!recorded)  // the row stays 'sending'; the next start resets it and sends again
     log::error("sender", "record_failed", {{"outbox", item.id}});
-  metrics_.inc("outreach_send_total", {{"channel", item.channel}, {"outcome", status}});
-  if (status != "sent" && status != "retry")
-    log::warn(
-        "sender", "not_delivered",
-        {{"outbox", item.id}, {"ch", item.channel}, {"status", status}, {"error", result.error}});
+  metrics_.inc("outreach_send_total",
+               {{"channel", item.channel}, {"outcome", std::string(to_string(status))}});
+  if (status != SendOutcome::kSent && status != SendOutcome::kRetry)
+    log::warn("sender", "not_delivered",
+              {{"outbox", item.id},
+               {"ch", item.channel},
+               {"status", to_string(status)},
+               {"error", result.error}});
   if (client != nullptr)
     client->on_recorded(d, result);
   in_flight_.fetch_sub(1);
@@ -215,9 +219,9 @@ void Sender::record_waiting(storage::Store& store) {
     SQLite::Transaction tx(store.db, SQLite::TransactionBehavior::IMMEDIATE);
     for (const Outcome& o : group) {
       const channels::SendResult& r = *o.result;
-      if (o.status == "sent")
+      if (o.status == storage::SendOutcome::kSent)
         store.outbox.mark_sent(o.id, o.now, r.platform_message_id, r.window);
-      else if (o.status == "retry")
+      else if (o.status == storage::SendOutcome::kRetry)
         store.outbox.mark_retry(o.id, o.next_at, r.error, r.parts_sent);
       else
         store.outbox.mark_final(o.id, o.status, r.error);

@@ -73,7 +73,7 @@ class Sender {
   // What became of one outbox row, to record in the next group.
   struct Outcome {
     std::int64_t id = 0;
-    std::string status;  // sent | retry | skipped | dead
+    storage::SendOutcome status = storage::SendOutcome::kSent;
     std::int64_t now = 0;
     std::int64_t next_at = 0;
     const channels::SendResult* result = nullptr;  // owned by the waiting send_one

@@ -787,7 +787,7 @@ TEST_F(ClientTest, ExpiredAccessTokenIsRefreshedOnceAndTheSendSucceeds) {
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 1u);
   auto row = token_row();
   ASSERT_TRUE(row);
-  EXPECT_EQ(row->state, "ok");
+  EXPECT_EQ(row->state, TokenHealth::kOk);
   EXPECT_EQ(row->refresh_token, mock.zalo_oa(kOaId)->refresh_token);
   EXPECT_EQ(row->access_token, mock.zalo_oa(kOaId)->access_token);
   EXPECT_EQ(row->rotations, 1);
@@ -829,7 +829,7 @@ TEST_F(ClientTest, ARefusedRefreshMarksTheTokensLostAndKeepsMessagesQueued) {
   auto r = send_zalo(delivery(ChannelKind::kZalo, "x"));
   EXPECT_EQ(r.kind, SendResult::Kind::kRetry);
   EXPECT_NE(r.error.find("authorise"), std::string::npos) << r.error;
-  EXPECT_EQ(token_row()->state, "lost");
+  EXPECT_EQ(token_row()->state, TokenHealth::kLost);
   // No refresh loop: later sends wait without calling the platform again.
   auto again = send_zalo(delivery(ChannelKind::kZalo, "x"));
   EXPECT_EQ(again.kind, SendResult::Kind::kRetry);
@@ -843,13 +843,13 @@ TEST_F(ClientTest, AFailedRefreshCallKeepsTheStoredPairUsable) {
   EXPECT_EQ(r.kind, SendResult::Kind::kSent) << r.error;  // the old access token still works
   auto row = token_row();
   EXPECT_EQ(row->refresh_token, "refresh-0");
-  EXPECT_EQ(row->state, "refreshing");  // outcome unknown until the next try
-  run(zalo->keep_fresh());              // no hammering: the next try waits a minute
+  EXPECT_EQ(row->state, TokenHealth::kRefreshing);  // outcome unknown until the next try
+  run(zalo->keep_fresh());                          // no hammering: the next try waits a minute
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 1u);
   clock.advance(61s);
   run(zalo->keep_fresh());  // the next try uses the same refresh token: it was never used
   EXPECT_EQ(mock.calls(mock::Platform::kZalo, "refresh").size(), 2u);
-  EXPECT_EQ(token_row()->state, "ok");
+  EXPECT_EQ(token_row()->state, TokenHealth::kOk);
   EXPECT_EQ(token_row()->refresh_token, mock.zalo_oa(kOaId)->refresh_token);
 }
 

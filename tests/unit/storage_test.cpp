@@ -354,7 +354,7 @@ TEST_F(StorageTest, ADeadLetterPassesTheTurnAndARequeuedOneGoesFirstAgain) {
   const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, "reply", "{}", 10);
   const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, "reply", "{}", 10);
   ASSERT_EQ(store_->outbox.claim_due(10, 10).size(), 1u);
-  store_->outbox.mark_final(a1, "dead", "refused");
+  store_->outbox.mark_final(a1, SendOutcome::kDead, "refused");
   auto next = store_->outbox.claim_due(10, 10);
   ASSERT_EQ(next.size(), 1u);
   EXPECT_EQ(next[0].id, a2);

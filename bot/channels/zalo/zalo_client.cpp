@@ -179,7 +179,7 @@ asio::awaitable<Result<std::string>> Client::access_token(const Account& account
     {
       std::lock_guard lock(st.mu);
       // Lost tokens are looked up again (one row read): `zalo-tokens` may have stored new ones.
-      if (st.loaded && st.cache && st.cache->state == "lost" && !looked_again) {
+      if (st.loaded && st.cache && st.cache->state == TokenHealth::kLost && !looked_again) {
         st.loaded = false;
         looked_again = true;
       }
@@ -204,7 +204,7 @@ asio::awaitable<Result<std::string>> Client::access_token(const Account& account
                  "' (set its refresh token: see README)";
         co_return make_error_code(Errc::kTokenExpired);
       }
-      if (st.cache->state == "lost") {
+      if (st.cache->state == TokenHealth::kLost) {
         if (why)
           *why = "the tokens of Zalo OA '" + account.id +
                  "' were refused; an OA admin must authorise the app again";
@@ -241,7 +241,7 @@ asio::awaitable<Result<std::string>> Client::access_token(const Account& account
         st.cache = *refreshed;
         st.next_try_ms = 0;
       } else if (refreshed.error() == Errc::kTokenExpired) {
-        st.cache->state = "lost";
+        st.cache->state = TokenHealth::kLost;
       } else {
         st.next_try_ms = clock_.now_ms() + 60'000;
       }
@@ -318,7 +318,7 @@ asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account,
   fresh.access_token = access;
   fresh.refresh_token = refresh_token;
   fresh.access_expires_at = clock_.now_ms() + (expires_in > 0 ? expires_in : 90'000) * 1000;
-  fresh.state = "ok";
+  fresh.state = TokenHealth::kOk;
   co_await store_.commit(key_of(account), fresh);  // before the new access token is used
   refreshes_.fetch_add(1);
   metrics_.inc("outreach_token_refresh_total", {{"account", account.id}, {"outcome", "rotated"}});

@@ -13,6 +13,7 @@
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
 #include "content/markdown.hpp"
+#include "content/yaml_check.hpp"
 
 namespace outreach::content {
 namespace fs = std::filesystem;
@@ -25,107 +26,6 @@ constexpr std::size_t kMaxPage = 1000;
 constexpr std::size_t kMaxBody = 3000;
 constexpr std::size_t kMaxUiString = 2000;
 
-// Collects problems for one file; `line_offset` maps YAML lines to file lines (front matter).
-class Checker {
- public:
-  Checker(std::vector<Problem>& out, std::string file, int line_offset = 0)
-      : out_(out), file_(std::move(file)), offset_(line_offset) {}
-
-  int line_of(const YAML::Node& n) const {
-    return n.IsDefined() && !n.Mark().is_null() ? n.Mark().line + 1 + offset_ : 0;
-  }
-
-  void error(const YAML::Node& at, std::string msg) { add(line_of(at), std::move(msg), false); }
-
-  void warning(const YAML::Node& at, std::string msg) { add(line_of(at), std::move(msg), true); }
-
-  void add(int line, std::string msg, bool warn) {
-    out_.push_back({file_, line, std::move(msg), warn});
-    if (!warn)
-      ++errors_;
-  }
-
-  int errors() const { return errors_; }
-
-  const std::string& file() const { return file_; }
-
-  // A required non-empty NFC text scalar.
-  std::string text(const YAML::Node& map,
-                   const char* key,
-                   bool required = true,
-                   std::size_t max_chars = 0) {
-    const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) {
-      if (required)
-        error(map, std::string("missing '") + key + "'");
-      return {};
-    }
-    if (!n.IsScalar()) {
-      error(n, std::string("'") + key + "' must be text");
-      return {};
-    }
-    std::string v = n.as<std::string>();
-    check_text(n, key, v, max_chars);
-    if (required && text::trim(v).empty())
-      error(n, std::string("'") + key + "' is empty");
-    return v;
-  }
-
-  void check_text(const YAML::Node& at,
-                  std::string_view what,
-                  const std::string& v,
-                  std::size_t max_chars) {
-    if (!text::valid_utf8(v)) {
-      error(at, std::string(what) + ": not valid UTF-8");
-      return;
-    }
-    if (!text::is_nfc(v))
-      error(at, std::string(what) +
-                    ": text is not in NFC form (re-save it as NFC; some "
-                    "editors on macOS write decomposed accents)");
-    if (max_chars != 0 && text::code_points(v) > max_chars)
-      error(at, std::string(what) + ": " + std::to_string(text::code_points(v)) +
-                    " characters, more than the " + std::to_string(max_chars) + " allowed");
-  }
-
-  std::vector<std::string> list(const YAML::Node& map,
-                                const char* key,
-                                std::size_t min,
-                                std::size_t max,
-                                bool required = true) {
-    std::vector<std::string> out;
-    const YAML::Node n = map[key];
-    if (!n.IsDefined() || n.IsNull()) {
-      if (required)
-        error(map, std::string("missing '") + key + "'");
-      return out;
-    }
-    if (!n.IsSequence()) {
-      error(n, std::string("'") + key + "' must be a list");
-      return out;
-    }
-    for (const auto& item : n) {
-      if (!item.IsScalar()) {
-        error(item, std::string("'") + key + "' items must be text");
-        continue;
-      }
-      std::string v = item.as<std::string>();
-      check_text(item, key, v, 300);
-      out.push_back(std::move(v));
-    }
-    if (out.size() < min || out.size() > max)
-      error(n, std::string("'") + key + "' has " + std::to_string(out.size()) + " items; " +
-                   std::to_string(min) + "–" + std::to_string(max) + " expected");
-    return out;
-  }
-
- private:
-  std::vector<Problem>& out_;
-  std::string file_;
-  int offset_ = 0;
-  int errors_ = 0;
-};
-
 bool read_file(const fs::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);
   if (!in)
@@ -134,16 +34,6 @@ bool read_file(const fs::path& p, std::string& out) {
   s << in.rdbuf();
   out = s.str();
   return true;
-}
-
-// Parses YAML text, reporting a syntax error with its line; returns an undefined-free node.
-std::optional<YAML::Node> parse_yaml(Checker& c, const std::string& text, int offset = 0) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    c.add(e.mark.is_null() ? 0 : e.mark.line + 1 + offset, "not valid YAML: " + e.msg, false);
-    return std::nullopt;
-  }
 }
 
 std::optional<YAML::Node> load_yaml_file(std::vector<Problem>& problems,
@@ -156,8 +46,8 @@ std::optional<YAML::Node> load_yaml_file(std::vector<Problem>& problems,
       problems.push_back({rel, 0, "file is missing", false});
     return std::nullopt;
   }
-  Checker c(problems, rel);
-  return parse_yaml(c, text);
+  YamlChecker c(problems, rel);
+  return c.parse(text);
 }
 
 bool valid_id(std::string_view id) {
@@ -168,7 +58,7 @@ bool valid_id(std::string_view id) {
   });
 }
 
-void flatten_ui(Checker& c,
+void flatten_ui(YamlChecker& c,
                 const YAML::Node& n,
                 const std::string& prefix,
                 std::map<std::string, std::string, std::less<>>& out) {
@@ -194,7 +84,7 @@ void load_ui(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
     auto root = load_yaml_file(problems, dir, rel, true);
     if (!root)
       continue;
-    Checker c(problems, rel);
+    YamlChecker c(problems, rel);
     if (!root->IsMap()) {
       c.error(*root, "must be a mapping of keys to texts");
       continue;
@@ -227,7 +117,7 @@ void load_ui(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
   }
 }
 
-void need_ui_key(Checker& c, const YAML::Node& at, const Snapshot& s, const std::string& key) {
+void need_ui_key(YamlChecker& c, const YAML::Node& at, const Snapshot& s, const std::string& key) {
   if (key.empty())
     return;
   if (!s.ui_vi.empty() && !s.ui_vi.contains(key))
@@ -236,7 +126,12 @@ void need_ui_key(Checker& c, const YAML::Node& at, const Snapshot& s, const std:
     c.error(at, "UI key '" + key + "' is not in ui/en.yaml");
 }
 
-Bilingual bilingual(Checker& c, const YAML::Node& map, const char* key, bool required = true) {
+// map[key] as { vi: …, en: … }; `path` is the path of `map`, for an unknown key's message.
+Bilingual bilingual(YamlChecker& c,
+                    const YAML::Node& map,
+                    std::string_view path,
+                    const char* key,
+                    bool required = true) {
   Bilingual b;
   const YAML::Node n = map[key];
   if (!n.IsDefined() || n.IsNull()) {
@@ -248,6 +143,7 @@ Bilingual bilingual(Checker& c, const YAML::Node& map, const char* key, bool req
     c.error(n, std::string("'") + key + "' must have vi: and en:");
     return b;
   }
+  c.known_keys(n, key_path(path, key), {"vi", "en"});
   b.vi = c.text(n, "vi", required, 600);
   b.en = c.text(n, "en", required, 600);
   return b;
@@ -265,7 +161,7 @@ void each_entry(std::vector<Problem>& problems,
   auto root = load_yaml_file(problems, dir, file, required);
   if (!root || (!required && root->IsNull()))
     return;
-  Checker c(problems, file);
+  YamlChecker c(problems, file);
   if (!root->IsMap())
     return c.error(*root, "must be a mapping of " + what + " ids");
   for (const auto& kv : *root) {
@@ -282,11 +178,12 @@ void each_entry(std::vector<Problem>& problems,
 
 void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
   each_entry(problems, dir, "offices.yaml", true, "office",
-             [&](Checker& c, const std::string& id, const YAML::Node& n) {
+             [&](YamlChecker& c, const std::string& id, const YAML::Node& n) {
+               c.known_keys(n, id, {"name", "how", "address", "phone", "hours", "url"});
                Office o;
                o.id = id;
-               o.name = bilingual(c, n, "name");
-               o.how = bilingual(c, n, "how");
+               o.name = bilingual(c, n, id, "name");
+               o.how = bilingual(c, n, id, "how");
                o.address = c.text(n, "address", false, 200);
                o.phone = c.text(n, "phone", false, 40);
                o.hours = c.text(n, "hours", false, 200);
@@ -300,16 +197,11 @@ void load_offices(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
 // referrals.yaml (optional): subjects outside the service and the office that handles each.
 void load_referrals(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
   each_entry(problems, dir, "referrals.yaml", false, "referral",
-             [&](Checker& c, const std::string& id, const YAML::Node& n) {
+             [&](YamlChecker& c, const std::string& id, const YAML::Node& n) {
                Referral r;
                r.id = id;
-               for (const auto& f : n) {
-                 const auto key = f.first.as<std::string>();
-                 if (key != "subject" && key != "office" && key != "keywords" && key != "examples")
-                   c.error(f.first, "'" + id + "': unknown field '" + key +
-                                        "' (use subject:, office:, keywords: and examples:)");
-               }
-               r.subject = bilingual(c, n, "subject");
+               c.known_keys(n, id, {"subject", "office", "keywords", "examples"});
+               r.subject = bilingual(c, n, id, "subject");
                r.office = c.text(n, "office", true, 64);
                if (!r.office.empty() && !s.offices.contains(r.office))
                  c.error(n["office"], "unknown office '" + r.office + "' (see offices.yaml)");
@@ -333,7 +225,8 @@ int minute_of_day(std::string_view hm) {
   return h * 60 + m;
 }
 
-int bounded_int(Checker& c, const YAML::Node& map, const char* key, int fallback, int lo, int hi) {
+int bounded_int(
+    YamlChecker& c, const YAML::Node& map, const char* key, int fallback, int lo, int hi) {
   const YAML::Node n = map[key];
   if (!n.IsDefined() || n.IsNull())
     return fallback;
@@ -355,16 +248,19 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   auto root = load_yaml_file(problems, dir, "booking.yaml", false);
   if (!root)
     return;
-  Checker c(problems, "booking.yaml");
+  YamlChecker c(problems, "booking.yaml");
   if (!root->IsMap())
     return c.error(*root, "must be a mapping (office, place, topics, advisors, rules…)");
   BookingSetup& b = s.booking;
   const YAML::Node& r = *root;
+  c.known_keys(r, "",
+               {"office", "place", "online", "map_url", "slot_minutes", "buffer_minutes",
+                "min_notice_hours", "max_days_ahead", "rules", "topics", "advisors", "holidays"});
   b.office = c.text(r, "office");
   if (!b.office.empty() && !s.offices.contains(b.office))
     c.error(r["office"], "unknown office '" + b.office + "' (see offices.yaml)");
-  b.place = bilingual(c, r, "place");
-  b.online = bilingual(c, r, "online", false);
+  b.place = bilingual(c, r, "", "place");
+  b.online = bilingual(c, r, "", "online", false);
   b.map_url = c.text(r, "map_url", false, 300);
   if (!b.map_url.empty() && !b.map_url.starts_with("https://"))
     c.error(r["map_url"], "map_url must start with https://");
@@ -376,6 +272,9 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   if (rules.IsDefined() && !rules.IsMap())
     c.error(rules, "'rules' must be a mapping");
   if (rules.IsMap()) {
+    c.known_keys(rules, "rules",
+                 {"late_cancel_hours", "max_active_per_person", "max_reschedules",
+                  "waitlist_offer_minutes", "reminders_minutes_before"});
     b.late_cancel_hours = bounded_int(c, rules, "late_cancel_hours", 4, 0, 24 * 7);
     b.max_active = bounded_int(c, rules, "max_active_per_person", 2, 1, 20);
     b.max_reschedules = bounded_int(c, rules, "max_reschedules", 2, 0, 20);
@@ -393,8 +292,11 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       }
     }
   }
+  std::size_t i = 0;
   for (const auto& t : r["topics"]) {
-    BookingTopic topic{c.text(t, "id"), bilingual(c, t, "title")};
+    const std::string at = item_path("topics", i++);
+    c.known_keys(t, at, {"id", "title"});
+    BookingTopic topic{c.text(t, "id"), bilingual(c, t, at, "title")};
     if (!valid_id(topic.id))
       c.error(t, "topic id '" + topic.id + "' must use a-z, 0-9, - and _");
     for (const std::string* title : {&topic.title.vi, &topic.title.en})
@@ -405,13 +307,16 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   }
   if (b.topics.empty() || b.topics.size() > 10)
     c.error(r, "'topics' must list 1–10 topics (they become buttons)");
-  static constexpr const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  static constexpr std::string_view kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  i = 0;
   for (const auto& n : r["advisors"]) {
+    const std::string at = item_path("advisors", i++);
+    c.known_keys(n, at, {"id", "name", "topics", "seats", "hours"});
     Advisor a;
     a.id = c.text(n, "id");
     if (!valid_id(a.id))
       c.error(n, "advisor id '" + a.id + "' must use a-z, 0-9, - and _");
-    a.name = bilingual(c, n, "name");
+    a.name = bilingual(c, n, at, "name");
     a.topics = c.list(n, "topics", 1, 10);
     for (const auto& t : a.topics)
       if (b.topic(t) == nullptr)
@@ -421,8 +326,9 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     if (!hours.IsMap())
       c.error(n,
               "advisor '" + a.id + "': 'hours' must map mon…sun to lists like [\"08:00-11:30\"]");
+    c.known_keys(hours, key_path(at, "hours"), kDays);
     for (int d = 0; d < 7 && hours.IsMap(); ++d) {
-      for (const auto& span : hours[kDays[d]]) {
+      for (const auto& span : hours[std::string(kDays[d])]) {
         const std::string text = span.as<std::string>("");
         const int from =
             text.size() == 11 && text[5] == '-' ? minute_of_day(text.substr(0, 5)) : -1;
@@ -445,13 +351,16 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
           return std::find(a.topics.begin(), a.topics.end(), t.id) != a.topics.end();
         }))
       c.warning(r["topics"], "no advisor takes topic '" + t.id + "'");
+  i = 0;
   for (const auto& h : r["holidays"]) {
+    const std::string at = item_path("holidays", i++);
+    c.known_keys(h, at, {"date", "name"});
     const std::string date = c.text(h, "date");
     const auto day = parse_date(date);
     if (!day)
       c.error(h, "holiday date '" + date + "' must be YYYY-MM-DD");
     else
-      b.holidays[*day] = bilingual(c, h, "name");
+      b.holidays[*day] = bilingual(c, h, at, "name");
   }
   b.enabled = c.errors() == 0;
 }
@@ -460,9 +369,12 @@ void load_topics(std::vector<Problem>& problems, const fs::path& dir, Snapshot& 
   auto root = load_yaml_file(problems, dir, "topics.yaml", true);
   if (!root)
     return;
-  Checker c(problems, "topics.yaml");
+  YamlChecker c(problems, "topics.yaml");
+  c.known_keys(*root, "", {"groups", "topics"});
   std::set<std::string> groups;
+  std::size_t i = 0;
   for (const auto& g : (*root)["groups"]) {
+    c.known_keys(g, item_path("groups", i++), {"id", "vi", "en"});
     TopicGroup tg;
     tg.id = c.text(g, "id");
     tg.title = {c.text(g, "vi", true, 60), c.text(g, "en", true, 60)};
@@ -470,7 +382,9 @@ void load_topics(std::vector<Problem>& problems, const fs::path& dir, Snapshot& 
       c.error(g, "duplicate group id '" + tg.id + "'");
     s.topic_groups.push_back(std::move(tg));
   }
+  i = 0;
   for (const auto& t : (*root)["topics"]) {
+    c.known_keys(t, item_path("topics", i++), {"id", "kind", "group", "vi", "en"});
     Topic topic;
     topic.id = c.text(t, "id");
     topic.kind = c.text(t, "kind");
@@ -493,11 +407,14 @@ void load_menu(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s)
   auto root = load_yaml_file(problems, dir, "menu.yaml", true);
   if (!root)
     return;
-  Checker c(problems, "menu.yaml");
+  YamlChecker c(problems, "menu.yaml");
+  c.known_keys(*root, "", {"main"});
   const YAML::Node main = (*root)["main"];
   if (!main.IsDefined() || !main.IsSequence() || main.size() == 0)
     return c.error(*root, "'main' must be a non-empty list");
+  std::size_t i = 0;
   for (const auto& item : main) {
+    c.known_keys(item, item_path("main", i++), {"id", "label", "payload"});
     MenuItem m{c.text(item, "id"), c.text(item, "label"), c.text(item, "payload")};
     need_ui_key(c, item, s, m.label);
     s.main_menu.push_back(std::move(m));
@@ -510,7 +427,7 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   auto root = load_yaml_file(problems, dir, "intents.yaml", true);
   if (!root)
     return;
-  Checker c(problems, "intents.yaml");
+  YamlChecker c(problems, "intents.yaml");
   if (!root->IsMap())
     return c.error(*root, "must map intent ids to their phrases");
   auto phrases = [&](const YAML::Node& list, const std::string& id, std::vector<std::string>& out,
@@ -545,11 +462,7 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     if (v.IsSequence()) {
       phrases(v, in.id, in.phrases, false);
     } else if (v.IsMap()) {
-      for (const auto& f : v) {
-        const auto key = f.first.as<std::string>();
-        if (key != "whole" && key != "anywhere" && key != "negated" && key != "unless")
-          c.error(f.first, "'" + in.id + "': use whole:, anywhere:, negated: and unless:");
-      }
+      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless"});
       if (v["negated"])
         in.negated = c.text(v, "negated", false, 40);
       phrases(v["whole"], in.id, in.phrases, false);
@@ -584,7 +497,7 @@ void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Sna
   auto root = load_yaml_file(problems, dir, "abbreviations.yaml", true);
   if (!root)
     return;
-  Checker c(problems, "abbreviations.yaml");
+  YamlChecker c(problems, "abbreviations.yaml");
   if (root->IsNull())
     return;
   if (!root->IsMap())
@@ -617,7 +530,7 @@ void load_neutral(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   auto root = load_yaml_file(problems, dir, "neutral.yaml", false);
   if (!root || root->IsNull())
     return;
-  Checker c(problems, "neutral.yaml");
+  YamlChecker c(problems, "neutral.yaml");
   if (!root->IsSequence())
     return c.error(*root, "must be a list of words or phrases");
   for (const auto& n : *root) {
@@ -638,7 +551,8 @@ void load_flow(std::vector<Problem>& problems,
   auto root = load_yaml_file(problems, dir, rel, true);
   if (!root)
     return;
-  Checker c(problems, rel);
+  YamlChecker c(problems, rel);
+  c.known_keys(*root, "", {"id", "steps", "confirm", "done", "cancelled"});
   Flow f;
   f.file = rel;
   f.id = c.text(*root, "id");
@@ -654,7 +568,12 @@ void load_flow(std::vector<Problem>& problems,
     return;
   }
   std::set<std::string> ids;
+  std::size_t i = 0;
   for (const auto& n : steps) {
+    const std::string at = item_path("steps", i++);
+    c.known_keys(n, at,
+                 {"id", "kind", "prompt", "invalid", "optional", "choices", "min_length",
+                  "max_length", "min", "max"});
     FlowStep st;
     st.id = c.text(n, "id");
     st.kind = c.text(n, "kind");
@@ -667,7 +586,9 @@ void load_flow(std::vector<Problem>& problems,
     if (n["optional"])
       st.optional = n["optional"].as<bool>(false);
     if (st.kind == "choice") {
+      std::size_t j = 0;
       for (const auto& ch : n["choices"]) {
+        c.known_keys(ch, item_path(key_path(at, "choices"), j++), {"value", "label"});
         Choice choice{c.text(ch, "value"), c.text(ch, "label")};
         need_ui_key(c, ch, s, choice.label);
         st.choices.push_back(std::move(choice));
@@ -735,7 +656,7 @@ void load_explainer(std::vector<Problem>& problems,
     problems.push_back({rel, 0, "cannot read the file", false});
     return;
   }
-  Checker c(problems, rel, 1);
+  YamlChecker c(problems, rel, 1);
   std::string yaml;
   std::string body;
   int body_line = 0;
@@ -743,12 +664,15 @@ void load_explainer(std::vector<Problem>& problems,
     c.add(1, "must start with a YAML front matter between two '---' lines", false);
     return;
   }
-  auto root = parse_yaml(c, yaml, 1);
+  auto root = c.parse(yaml);
   if (!root)
     return;
   if (!root->IsMap())
     return c.add(2, "the front matter must be a mapping of fields", false);
   const YAML::Node& m = *root;
+  c.known_keys(m, "",
+               {"id", "lang", "title", "topics", "keywords", "examples", "summary", "sources",
+                "reviewed_on", "review_by", "contact", "related"});
   Explainer e;
   e.file = rel;
   e.id = c.text(m, "id");
@@ -800,7 +724,9 @@ void load_explainer(std::vector<Problem>& problems,
   if (!sources.IsDefined() || !sources.IsSequence() || sources.size() == 0) {
     c.error(m, "'sources' must list at least one document (title with its number, date)");
   } else {
+    std::size_t i = 0;
     for (const auto& src : sources) {
+      c.known_keys(src, item_path("sources", i++), {"title", "date", "url"});
       Source so{c.text(src, "title", true, 300), c.text(src, "date"),
                 c.text(src, "url", false, 400)};
       if (!parse_date(so.date))
@@ -809,14 +735,6 @@ void load_explainer(std::vector<Problem>& problems,
         c.error(src, "source url must start with https://");
       e.sources.push_back(std::move(so));
     }
-  }
-  static const std::set<std::string> kFields = {"id",          "lang",      "title",   "topics",
-                                                "keywords",    "examples",  "summary", "sources",
-                                                "reviewed_on", "review_by", "contact", "related"};
-  for (const auto& kv : m) {
-    const auto key = kv.first.as<std::string>();
-    if (!kFields.contains(key))
-      c.error(kv.first, "unknown field '" + key + "'");
   }
   if (!text::valid_utf8(body) || !text::is_nfc(body))
     c.add(body_line, "the body is not NFC UTF-8 text", false);
@@ -892,15 +810,6 @@ void cross_check(std::vector<Problem>& problems, Snapshot& s) {
 }
 
 }  // namespace
-
-std::string Problem::to_string() const {
-  std::string out = file;
-  if (line > 0)
-    out += ":" + std::to_string(line);
-  out += warning ? ": warning: " : ": error: ";
-  out += message;
-  return out;
-}
 
 std::size_t LoadReport::errors() const {
   return static_cast<std::size_t>(

@@ -11,17 +11,9 @@
 #include <vector>
 
 #include "content/model.hpp"
+#include "content/problem.hpp"
 
 namespace outreach::content {
-
-struct Problem {
-  std::string file;  // relative to the content folder
-  int line = 0;      // 1-based; 0 when the whole file is concerned
-  std::string message;
-  bool warning = false;
-
-  std::string to_string() const;
-};
 
 struct LoadReport {
   std::shared_ptr<const Snapshot> snapshot;  // null when there are errors

@@ -117,7 +117,7 @@ struct App::Impl {
         options(opts),
         clock(opts.clock != nullptr ? *opts.clock : system_clock),
         content(config.content_dir, clock),
-        webchat(channels::web::WebChatOptions{config.webchat.max_text, 200, 30}),
+        webchat(config.webchat),  // the section is the web chat's options
         signals(ioc) {}
 
   Config config;
@@ -217,13 +217,8 @@ App::App(Config config, AppOptions options)
       [this](storage::Store&, const std::vector<std::int64_t>&) { impl_->router->kick(); },
       m.config.database.synchronous == "full");
 
-  sender::SenderOptions so;
-  so.max_attempts = m.config.sender.max_attempts;
-  so.backoff_base = m.config.sender.backoff_base;
-  so.backoff_max = m.config.sender.backoff_max;
-  so.concurrency = m.config.sender.concurrency;
-  m.sender =
-      std::make_unique<sender::Sender>(m.ioc.get_executor(), *m.writer, m.clock, m.metrics, so);
+  m.sender = std::make_unique<sender::Sender>(m.ioc.get_executor(), *m.writer, m.clock, m.metrics,
+                                              m.config.sender);
   m.web_client = std::make_unique<channels::web::WebChatClient>(m.webchat);
   m.sender->add_client(*m.web_client);
   m.setup_platforms();
@@ -277,13 +272,6 @@ App::App(Config config, AppOptions options)
                   });
 
   if (m.options.http) {
-    server::ServerOptions ho;
-    ho.body_limit = m.config.http.body_limit;
-    ho.header_timeout = m.config.http.header_timeout;
-    ho.body_timeout = m.config.http.body_timeout;
-    ho.idle_timeout = m.config.http.idle_timeout;
-    ho.write_timeout = m.config.http.write_timeout;
-    ho.max_connections = m.config.http.max_connections;
     RouteDeps deps{m.webchat,
                    *m.inbox,
                    m.reader ? *m.reader : *m.writer,
@@ -306,8 +294,8 @@ App::App(Config config, AppOptions options)
                    [this] {
                      impl_->sender->kick();
                    }};
-    m.http = std::make_unique<server::HttpServer>(m.ioc, ho, make_http_handler(std::move(deps)),
-                                                  m.metrics);
+    m.http = std::make_unique<server::HttpServer>(m.ioc, m.config.http,  // its server options
+                                                  make_http_handler(std::move(deps)), m.metrics);
   }
 }
 
@@ -374,10 +362,7 @@ void App::Impl::setup_platforms() {
     zalo_webhook = std::make_unique<channels::zalo::Webhook>(zalo, config.zalo.timestamp_skew,
                                                              clock, config.zalo.retry_window);
     channels::zalo::ClientOptions zo;
-    zo.api_base_url = config.zalo.api_base_url;
-    zo.oauth_base_url = config.zalo.oauth_base_url;
-    zo.rate_per_minute = config.zalo.rate_per_minute;
-    zo.refresh_ahead = config.zalo.refresh_ahead;
+    static_cast<channels::zalo::ClientSettings&>(zo) = config.zalo;
     zo.number_hint = hint;
     zalo_client = std::make_unique<channels::zalo::Client>(*http_client, *token_store, zalo, zo,
                                                            clock, metrics);
@@ -387,8 +372,7 @@ void App::Impl::setup_platforms() {
     messenger_webhook =
         std::make_unique<channels::messenger::Webhook>(pages, config.messenger.accept_sha1);
     channels::messenger::ClientOptions mo;
-    mo.api_base_url = config.messenger.api_base_url;
-    mo.rate_per_second = config.messenger.rate_per_second;
+    static_cast<channels::messenger::ClientSettings&>(mo) = config.messenger;
     mo.number_hint = hint;
     messenger_client =
         std::make_unique<channels::messenger::Client>(*http_client, pages, mo, clock, metrics);

@@ -1,159 +1,173 @@
 #include "bot/app/config.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include <yaml-cpp/yaml.h>
+
+#include "content/yaml_check.hpp"
 
 namespace outreach::app {
 namespace {
 
-// Walks a YAML mapping against the known keys, collecting every problem instead of stopping at
-// the first, so `check-config` can show them all at once.
-class Reader {
- public:
-  Reader(const std::string& origin, std::vector<std::string>& problems)
-      : origin_(origin), problems_(problems) {}
+using namespace std::chrono_literals;
+using content::key_path;
 
-  void problem(const YAML::Node& at, const std::string& key, const std::string& what) {
-    std::ostringstream m;
-    m << origin_;
-    if (at.IsDefined() && !at.Mark().is_null())
-      m << ":" << at.Mark().line + 1;
-    m << ": " << key << ": " << what;
-    problems_.push_back(m.str());
-  }
+// --- The schema: what each key may hold -------------------------------------------------------
 
-  // Visits `node` (a mapping) calling fields[key] for each known key, reporting unknown ones.
-  void map(const YAML::Node& node,
-           const std::string& prefix,
-           const std::vector<
-               std::pair<std::string, std::function<void(const YAML::Node&, const std::string&)>>>&
-               fields) {
-    if (!node.IsDefined() || node.IsNull())
-      return;
-    if (!node.IsMap()) {
-      problem(node, prefix.empty() ? "(top level)" : prefix, "must be a mapping of keys");
-      return;
-    }
-    for (const auto& kv : node) {
-      const std::string key = kv.first.as<std::string>();
-      const std::string full = prefix.empty() ? key : prefix + "." + key;
-      bool known = false;
-      for (const auto& [name, fn] : fields) {
-        if (name == key) {
-          known = true;
-          fn(kv.second, full);
-        }
-      }
-      if (!known)
-        problem(kv.first, full,
-                "unknown key (check the spelling; see deploy/outreach-bot.example.yaml)");
-    }
-  }
+struct Text {};  // any text but empty
 
-  void string(const YAML::Node& n,
-              const std::string& key,
-              std::string& out,
-              const std::set<std::string>& allowed = {}) {
-    if (!n.IsScalar())
-      return problem(n, key, "must be a text value");
-    const auto v = n.as<std::string>();
-    if (!allowed.empty() && !allowed.contains(v)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return problem(n, key, "'" + v + "' is not one of: " + list);
-    }
-    if (allowed.empty() && v.empty())
-      return problem(n, key, "must not be empty");
-    out = v;
-  }
-
-  void url(const YAML::Node& n, const std::string& key, std::string& out) {
-    if (!n.IsScalar())
-      return problem(n, key, "must be a URL");
-    std::string v = n.as<std::string>();
-    if (!(v.starts_with("https://") || v.starts_with("http://")) || v.size() < 10)
-      return problem(n, key, "'" + v + "' is not an http(s) URL");
-    while (v.ends_with("/")) v.pop_back();
-    out = v;
-  }
-
-  template <class Int>
-  void integer(
-      const YAML::Node& n, const std::string& key, Int& out, long long min, long long max) {
-    long long v = 0;
-    if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v))
-      return problem(n, key, "must be a whole number");
-    if (v < min || v > max)
-      return problem(n, key,
-                     std::to_string(v) + " is out of range [" + std::to_string(min) + ", " +
-                         std::to_string(max) + "]");
-    out = static_cast<Int>(v);
-  }
-
-  void boolean(const YAML::Node& n, const std::string& key, bool& out) {
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-      return problem(n, key, "must be true or false");
-    out = v;
-  }
-
-  // Durations are written with a unit: 250ms, 30s, 5m, 2h.
-  void duration(const YAML::Node& n, const std::string& key, Ms& out, Ms min, Ms max) {
-    if (!n.IsScalar())
-      return problem(n, key, "must be a duration such as 30s");
-    const std::string v = n.as<std::string>();
-    std::size_t digits = 0;
-    while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
-    const std::string unit = v.substr(digits);
-    long long mult = 0;
-    if (unit == "ms")
-      mult = 1;
-    else if (unit == "s")
-      mult = 1000;
-    else if (unit == "m")
-      mult = 60'000;
-    else if (unit == "h")
-      mult = 3'600'000;
-    else if (unit == "d")
-      mult = 86'400'000;
-    if (digits == 0 || digits > 12 || mult == 0)
-      return problem(n, key, "'" + v + "' is not a duration (write e.g. 500ms, 30s, 5m, 2h, 1d)");
-    const Ms d{std::stoll(v.substr(0, digits)) * mult};
-    if (d < min || d > max)
-      return problem(n, key,
-                     "'" + v + "' is out of range [" + std::to_string(min.count()) + "ms, " +
-                         std::to_string(max.count()) + "ms]");
-    out = d;
-  }
-
- private:
-  const std::string& origin_;
-  std::vector<std::string>& problems_;
+struct OneOf {
+  std::set<std::string> values;
 };
 
-std::string join(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
-  return out;
+struct Url {
+  bool may_be_empty = false;  // "" is kept as "not set"
+};
+
+struct Range {  // a whole number
+  long long min;
+  long long max;
+  std::string note = {};  // printed after the value by check-config
+};
+
+struct Within {  // a duration, written with its unit: 500ms, 30s, 5m, 2h, 1d
+  Ms min;
+  Ms max;
+};
+
+struct Flag {};  // true or false
+
+struct AccountId {};  // required; a-z, 0-9 and -, at most 32; unique in its list
+
+struct Digits {  // required; a platform's id, digits kept as text (they exceed 2^53)
+  const char* what;
+};
+
+// One `fields` per section: every key once, in the order check-config prints them. Visitors:
+// Parser (YAML → Config), Printer (Config → YAML), KeyLister (the key paths, for tests). Each
+// has section(key, s), field(key, member, kind) and accounts(key, list).
+
+template <class V>
+void fields(V& v, Config::Listen& s) {
+  v.field("address", s.address, Text{});
+  v.field("port", s.port, Range{0, 65535});
 }
 
-std::string ms_text(Ms d) {
-  const auto v = d.count();
-  if (v % 3'600'000 == 0 && v != 0)
-    return std::to_string(v / 3'600'000) + "h";
-  if (v % 60'000 == 0 && v != 0)
-    return std::to_string(v / 60'000) + "m";
-  if (v % 1000 == 0 && v != 0)
-    return std::to_string(v / 1000) + "s";
-  return std::to_string(v) + "ms";
+template <class V>
+void fields(V& v, Config::Database& s) {
+  v.field("path", s.path, Text{});
+  v.field("synchronous", s.synchronous, OneOf{{"normal", "full"}});
+  v.field("busy_timeout", s.busy_timeout, Within{0ms, 1min});
 }
+
+template <class V>
+void fields(V& v, Config::Http& s) {
+  v.field("body_limit", s.body_limit, Range{1024, 64ll << 20});
+  v.field("header_timeout", s.header_timeout, Within{100ms, 1h});
+  v.field("body_timeout", s.body_timeout, Within{100ms, 1h});
+  v.field("idle_timeout", s.idle_timeout, Within{100ms, 1h});
+  v.field("write_timeout", s.write_timeout, Within{100ms, 1h});
+  v.field("max_connections", s.max_connections, Range{1, 100'000});
+  v.field("public_url", s.public_url, Url{.may_be_empty = true});  // "": from listen
+}
+
+template <class V>
+void fields(V& v, Config::Log& s) {
+  v.field("level", s.level, OneOf{{"debug", "info", "warn", "error", "off"}});
+}
+
+template <class V>
+void fields(V& v, Config::Privacy& s) {
+  v.field("store_message_text", s.store_message_text, Flag{});
+  v.field("retention_days", s.retention_days, Range{1, 3650});
+}
+
+template <class V>
+void fields(V& v, Config::Conversation& s) {
+  v.field("form_expiry", s.form_expiry, Within{10s, 7 * 24h});
+}
+
+template <class V>
+void fields(V& v, sender::SenderOptions& s) {
+  v.field("max_attempts", s.max_attempts, Range{1, 100});
+  v.field("backoff_base", s.backoff_base, Within{1ms, 1h});
+  v.field("backoff_max", s.backoff_max, Within{1ms, 24h});
+  v.field("concurrency", s.concurrency, Range{1, 1024});
+}
+
+template <class V>
+void fields(V& v, Config::WebChat& s) {
+  v.field("enabled", s.enabled, Flag{});
+  v.field("poll_timeout", s.poll_timeout, Within{100ms, 2min});
+  v.field("max_text", s.max_text, Range{1, 20'000});
+}
+
+template <class V>
+void fields(V& v, Config::ZaloAccount& a) {
+  v.field("id", a.id, AccountId{});
+  v.field("oa_id", a.oa_id, Digits{"the OA id"});
+  v.field("app_id", a.app_id, Digits{"the Zalo app id"});
+  v.field("name", a.name, Text{});
+}
+
+template <class V>
+void fields(V& v, Config::Zalo& s) {
+  v.field("api_base_url", s.api_base_url, Url{});
+  v.field("oauth_base_url", s.oauth_base_url, Url{});
+  v.field("timestamp_skew", s.timestamp_skew, Within{1s, 24h});
+  v.field("retry_window", s.retry_window, Within{1s, 24h});
+  v.field("rate_per_minute", s.rate_per_minute, Range{1, 1'000'000});
+  v.field("human_quiet", s.human_quiet, Within{0ms, 7 * 24h});
+  v.field("refresh_ahead", s.refresh_ahead, Within{1min, 24h});
+  v.accounts("accounts", s.accounts);
+}
+
+template <class V>
+void fields(V& v, Config::MessengerAccount& a) {
+  v.field("id", a.id, AccountId{});
+  v.field("page_id", a.page_id, Digits{"the page id"});
+  v.field("name", a.name, Text{});
+}
+
+template <class V>
+void fields(V& v, Config::Messenger& s) {
+  v.field("api_base_url", s.api_base_url, Url{});
+  v.field("rate_per_second", s.rate_per_second, Range{1, 100'000});
+  v.field("human_quiet", s.human_quiet, Within{0ms, 7 * 24h});
+  v.field("accept_sha1", s.accept_sha1, Flag{});
+  v.accounts("accounts", s.accounts);
+}
+
+template <class V>
+void fields(V& v, Config& c) {
+  v.section("listen", c.listen);
+  v.field(
+      "io_threads", c.io_threads,
+      Range{0, 64,
+            "0 = one per core (" + std::to_string(std::thread::hardware_concurrency()) + " here)"});
+  v.section("database", c.database);
+  v.field("content_dir", c.content_dir, Text{});
+  v.field("default_language", c.default_language, OneOf{{"vi", "en"}});
+  v.section("http", c.http);
+  v.field("shutdown_grace", c.shutdown_grace, Within{0ms, 5min});
+  v.section("log", c.log);
+  v.section("privacy", c.privacy);
+  v.section("conversation", c.conversation);
+  v.section("sender", c.sender);
+  v.section("webchat", c.webchat);
+  v.section("zalo", c.zalo);
+  v.section("messenger", c.messenger);
+}
+
+// --- Reading ----------------------------------------------------------------------------------
 
 bool valid_account_id(std::string_view id) {
   return !id.empty() && id.size() <= 32 && std::all_of(id.begin(), id.end(), [](char ch) {
@@ -166,138 +180,345 @@ bool digits(std::string_view v) {
          std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
-// Accounts: a list of mappings; ids unique; platform ids digits (kept as text: they exceed 2^53).
-template <class Account, class Fields>
-void parse_accounts(Reader& r,
-                    const YAML::Node& n,
-                    const std::string& key,
-                    std::vector<Account>& out,
-                    Fields fields) {
-  if (!n.IsDefined() || n.IsNull())
-    return;
-  if (!n.IsSequence())
-    return r.problem(n, key, "must be a list of accounts");
-  std::set<std::string> ids;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    const std::string at = key + "[" + std::to_string(i) + "]";
-    Account a;
-    fields(n[i], at, a);
-    if (!valid_account_id(a.id))
-      r.problem(n[i], at + ".id", "'" + a.id + "' must use a-z, 0-9 and - (at most 32)");
-    if (!ids.insert(a.id).second)
-      r.problem(n[i], at + ".id", "'" + a.id + "' is used twice");
-    out.push_back(std::move(a));
+std::string list_text(const std::set<std::string>& values) {
+  std::string out;
+  for (const auto& a : values) out += (out.empty() ? "" : ", ") + a;
+  return out;
+}
+
+// Reads one mapping into a section through its `fields`, collecting every problem (with the
+// key's path: "zalo.accounts[0].oa_id") instead of stopping at the first, and refusing keys the
+// section does not declare.
+class Parser {
+ public:
+  Parser(content::YamlChecker& check, YAML::Node node, std::string path)
+      : check_(check), node_(std::move(node)), path_(std::move(path)) {}
+
+  template <class S>
+  void read(S& s) {
+    if (!node_.IsDefined() || node_.IsNull())
+      return;
+    if (!node_.IsMap())
+      return problem(node_, path_.empty() ? "(top level)" : path_, "must be a mapping of keys");
+    fields(*this, s);
+    check_.known_keys(node_, path_, names_);
   }
+
+  template <class S>
+  void section(std::string_view key, S& s) {
+    names_.push_back(key);
+    Parser(check_, child(key), key_path(path_, key)).read(s);
+  }
+
+  template <class T, class Kind>
+  void field(std::string_view key, T& out, const Kind& kind) {
+    names_.push_back(key);
+    const YAML::Node n = child(key);
+    if (n.IsDefined())
+      value(n, key_path(path_, key), out, kind);
+    else if constexpr (std::is_same_v<Kind, AccountId> || std::is_same_v<Kind, Digits>)
+      value(node_, key_path(path_, key), out, kind);  // required: checked as empty, at the mapping
+  }
+
+  template <class Account>
+  void accounts(std::string_view key, std::vector<Account>& out) {
+    names_.push_back(key);
+    const YAML::Node n = child(key);
+    const std::string path = key_path(path_, key);
+    if (!n.IsDefined() || n.IsNull())
+      return;
+    if (!n.IsSequence())
+      return problem(n, path, "must be a list of accounts");
+    out.clear();
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const std::string at = content::item_path(path, i);
+      if (!n[i].IsMap()) {
+        problem(n[i], at, "must be a mapping of keys");
+        continue;
+      }
+      Account a;
+      Parser(check_, n[i], at).read(a);
+      const YAML::Node id = n[i]["id"];
+      if (id.IsScalar() && !ids.insert(id.Scalar()).second)
+        problem(id, at + ".id", "'" + id.Scalar() + "' is used twice");
+      out.push_back(std::move(a));
+    }
+  }
+
+ private:
+  YAML::Node child(std::string_view key) const {
+    const YAML::Node& map = node_;  // const: a missing key is not added
+    return map[std::string(key)];
+  }
+
+  void problem(const YAML::Node& at, const std::string& key, const std::string& what) {
+    check_.error(at, key + ": " + what);
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const Text&) {
+    if (!n.IsScalar())
+      return problem(n, key, "must be a text value");
+    if (n.Scalar().empty())
+      return problem(n, key, "must not be empty");
+    out = n.Scalar();
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const OneOf& kind) {
+    if (!n.IsScalar())
+      return problem(n, key, "must be a text value");
+    if (!kind.values.contains(n.Scalar()))
+      return problem(n, key, "'" + n.Scalar() + "' is not one of: " + list_text(kind.values));
+    out = n.Scalar();
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const Url& kind) {
+    if (!n.IsScalar())
+      return problem(n, key, "must be a URL");
+    std::string v = n.Scalar();
+    if (kind.may_be_empty && v.empty())
+      return out.clear();
+    if (!(v.starts_with("https://") || v.starts_with("http://")) || v.size() < 10)
+      return problem(n, key, "'" + v + "' is not an http(s) URL");
+    while (v.ends_with("/")) v.pop_back();
+    out = v;
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const AccountId&) {
+    const std::string v = n.IsScalar() ? n.Scalar() : std::string();
+    if (!valid_account_id(v))
+      return problem(n, key, "'" + v + "' must use a-z, 0-9 and - (at most 32)");
+    out = v;
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const Digits& kind) {
+    const std::string v = n.IsScalar() ? n.Scalar() : std::string();
+    if (!digits(v))
+      return problem(n, key, std::string("must be ") + kind.what + " (digits, in quotes)");
+    out = v;
+  }
+
+  template <class Int>
+  void value(const YAML::Node& n, const std::string& key, Int& out, const Range& kind) {
+    long long v = 0;
+    if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v))
+      return problem(n, key, "must be a whole number");
+    if (v < kind.min || v > kind.max)
+      return problem(n, key,
+                     std::to_string(v) + " is out of range [" + std::to_string(kind.min) + ", " +
+                         std::to_string(kind.max) + "]");
+    out = static_cast<Int>(v);
+  }
+
+  void value(const YAML::Node& n, const std::string& key, bool& out, const Flag&) {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+      return problem(n, key, "must be true or false");
+    out = v;
+  }
+
+  void value(const YAML::Node& n, const std::string& key, Ms& out, const Within& kind) {
+    if (!n.IsScalar())
+      return problem(n, key, "must be a duration such as 30s");
+    const std::string v = n.Scalar();
+    std::size_t count = 0;
+    while (count < v.size() && std::isdigit(static_cast<unsigned char>(v[count]))) ++count;
+    const std::string unit = v.substr(count);
+    long long mult = 0;
+    if (unit == "ms")
+      mult = 1;
+    else if (unit == "s")
+      mult = 1000;
+    else if (unit == "m")
+      mult = 60'000;
+    else if (unit == "h")
+      mult = 3'600'000;
+    else if (unit == "d")
+      mult = 86'400'000;
+    if (count == 0 || count > 12 || mult == 0)
+      return problem(n, key, "'" + v + "' is not a duration (write e.g. 500ms, 30s, 5m, 2h, 1d)");
+    const Ms d{std::stoll(v.substr(0, count)) * mult};
+    if (d < kind.min || d > kind.max)
+      return problem(n, key,
+                     "'" + v + "' is out of range [" + std::to_string(kind.min.count()) + "ms, " +
+                         std::to_string(kind.max.count()) + "ms]");
+    out = d;
+  }
+
+  content::YamlChecker& check_;
+  YAML::Node node_;
+  std::string path_;
+  std::vector<std::string_view> names_;  // the keys `fields` declared: the only ones allowed
+};
+
+// --- Printing ---------------------------------------------------------------------------------
+
+std::string ms_text(Ms d) {
+  const auto v = d.count();
+  if (v % 3'600'000 == 0 && v != 0)
+    return std::to_string(v / 3'600'000) + "h";
+  if (v % 60'000 == 0 && v != 0)
+    return std::to_string(v / 60'000) + "m";
+  if (v % 1000 == 0 && v != 0)
+    return std::to_string(v / 1000) + "s";
+  return std::to_string(v) + "ms";
 }
 
-void parse_zalo(Reader& r, const YAML::Node& n, const std::string& k, Config::Zalo& z) {
-  using N = const YAML::Node&;
-  using K = const std::string&;
-  r.map(n, k,
-        {
-            {"api_base_url",
-             [&](N v, K kk) {
-               r.url(v, kk, z.api_base_url);
-             }},
-            {"oauth_base_url",
-             [&](N v, K kk) {
-               r.url(v, kk, z.oauth_base_url);
-             }},
-            {"timestamp_skew",
-             [&](N v, K kk) {
-               r.duration(v, kk, z.timestamp_skew, Ms{1000}, Ms{86'400'000});
-             }},
-            {"retry_window",
-             [&](N v, K kk) {
-               r.duration(v, kk, z.retry_window, Ms{1000}, Ms{86'400'000});
-             }},
-            {"rate_per_minute",
-             [&](N v, K kk) {
-               r.integer(v, kk, z.rate_per_minute, 1, 1'000'000);
-             }},
-            {"human_quiet",
-             [&](N v, K kk) {
-               r.duration(v, kk, z.human_quiet, Ms{0}, Ms{7 * 86'400'000ll});
-             }},
-            {"refresh_ahead",
-             [&](N v, K kk) {
-               r.duration(v, kk, z.refresh_ahead, Ms{60'000}, Ms{24 * 3'600'000});
-             }},
-            {"accounts",
-             [&](N v, K kk) {
-               parse_accounts(r, v, kk, z.accounts, [&](N a, K at, Config::ZaloAccount& acc) {
-                 r.map(a, at,
-                       {
-                           {"id",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.id);
-                            }},
-                           {"oa_id",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.oa_id);
-                            }},
-                           {"app_id",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.app_id);
-                            }},
-                           {"name",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.name);
-                            }},
-                       });
-                 if (!digits(acc.oa_id))
-                   r.problem(a, at + ".oa_id", "must be the OA id (digits, in quotes)");
-                 if (!digits(acc.app_id))
-                   r.problem(a, at + ".app_id", "must be the Zalo app id (digits, in quotes)");
-               });
-             }},
-        });
+// A YAML scalar that reads back as the same text: plain when that is safe, else double-quoted.
+std::string yaml_text(const std::string& v, bool quote = false) {
+  const auto plain_char = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) ||
+           std::string_view("._/:+-").find(ch) != std::string_view::npos;
+  };
+  quote = quote || v.empty() || v == "null" || v == "Null" || v == "NULL" ||
+          !std::isalnum(static_cast<unsigned char>(v.front())) || v.back() == ':' ||
+          !std::all_of(v.begin(), v.end(), plain_char);
+  if (!quote)
+    return v;
+  std::string out = "\"";
+  for (char ch : v) {
+    if (ch == '"' || ch == '\\')
+      out += '\\';
+    if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\t')
+      out += "\\t";
+    else
+      out += ch;
+  }
+  return out + "\"";
 }
 
-void parse_messenger(Reader& r, const YAML::Node& n, const std::string& k, Config::Messenger& m) {
-  using N = const YAML::Node&;
-  using K = const std::string&;
-  r.map(n, k,
-        {
-            {"api_base_url",
-             [&](N v, K kk) {
-               r.url(v, kk, m.api_base_url);
-             }},
-            {"rate_per_second",
-             [&](N v, K kk) {
-               r.integer(v, kk, m.rate_per_second, 1, 100'000);
-             }},
-            {"human_quiet",
-             [&](N v, K kk) {
-               r.duration(v, kk, m.human_quiet, Ms{0}, Ms{7 * 86'400'000ll});
-             }},
-            {"accept_sha1",
-             [&](N v, K kk) {
-               r.boolean(v, kk, m.accept_sha1);
-             }},
-            {"accounts",
-             [&](N v, K kk) {
-               parse_accounts(r, v, kk, m.accounts, [&](N a, K at, Config::MessengerAccount& acc) {
-                 r.map(a, at,
-                       {
-                           {"id",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.id);
-                            }},
-                           {"page_id",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.page_id);
-                            }},
-                           {"name",
-                            [&](N x, K kx) {
-                              r.string(x, kx, acc.name);
-                            }},
-                       });
-                 if (!digits(acc.page_id))
-                   r.problem(a, at + ".page_id", "must be the page id (digits, in quotes)");
-               });
-             }},
-        });
+std::string indented(const std::string& text, std::size_t by) {
+  std::string out(by, ' ');
+  for (char ch : text) {
+    out += ch;
+    if (ch == '\n')
+      out.append(by, ' ');
+  }
+  return out;
+}
+
+// Writes a section as `key: value` items: on one line ({ a: 1, b: 2 }) unless it holds a list,
+// then one item per line, each with its note as a comment (a flow line has no room for one).
+class Printer {
+ public:
+  template <class S>
+  void section(std::string_view key, S& s) {
+    Printer sub;
+    fields(sub, s);
+    items_.push_back({std::string(key) + (sub.lines_ ? ":\n" + indented(sub.block(), 2)
+                                                     : ": { " + sub.flow() + " }"),
+                      {}});
+  }
+
+  template <class T, class Kind>
+  void field(std::string_view key, T& value, const Kind& kind) {
+    items_.push_back({std::string(key) + ": " + text(value, kind), note(kind)});
+  }
+
+  template <class Account>
+  void accounts(std::string_view key, std::vector<Account>& list) {
+    lines_ = true;
+    std::string out = std::string(key) + ":" + (list.empty() ? " []" : "");
+    for (auto& a : list) {
+      Printer item;
+      fields(item, a);
+      out += "\n  - { " + item.flow() + " }";
+    }
+    items_.push_back({out, {}});
+  }
+
+  // One item per line (no newline after the last).
+  std::string block() const {
+    std::string out;
+    for (const auto& [text, comment] : items_)
+      out += (out.empty() ? "" : "\n") + text + (comment.empty() ? "" : "   # " + comment);
+    return out;
+  }
+
+ private:
+  std::string flow() const {
+    std::string out;
+    for (const auto& item : items_) out += (out.empty() ? "" : ", ") + item.text;
+    return out;
+  }
+
+  static std::string text(const std::string& v, const Digits&) { return yaml_text(v, true); }
+
+  template <class Kind>
+  static std::string text(const std::string& v, const Kind&) {
+    return yaml_text(v);
+  }
+
+  template <class Int>
+  static std::string text(Int v, const Range&) {
+    return std::to_string(v);
+  }
+
+  static std::string text(Ms v, const Within&) { return ms_text(v); }
+
+  static std::string text(bool v, const Flag&) { return v ? "true" : "false"; }
+
+  static std::string note(const Range& r) { return r.note; }
+
+  template <class Kind>
+  static std::string note(const Kind&) {
+    return {};
+  }
+
+  struct Item {
+    std::string text;
+    std::string note;
+  };
+
+  std::vector<Item> items_;
+  bool lines_ = false;  // holds a list: printed one item per line
+};
+
+// Lists the key paths the schema knows.
+class KeyLister {
+ public:
+  KeyLister(std::string path, std::vector<std::string>& out) : path_(std::move(path)), out_(out) {}
+
+  template <class S>
+  void section(std::string_view key, S& s) {
+    KeyLister sub(key_path(path_, key), out_);
+    fields(sub, s);
+  }
+
+  template <class T, class Kind>
+  void field(std::string_view key, T&, const Kind&) {
+    out_.push_back(key_path(path_, key));
+  }
+
+  template <class Account>
+  void accounts(std::string_view key, std::vector<Account>&) {
+    Account a;
+    KeyLister sub(key_path(path_, key) + "[]", out_);
+    fields(sub, a);
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string>& out_;
+};
+
+// "file:line: message", in the order of the file's lines; problems of no line last.
+std::vector<std::string> problem_lines(std::vector<content::Problem> found) {
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return (a.line == 0 ? INT_MAX : a.line) < (b.line == 0 ? INT_MAX : b.line);
+  });
+  std::vector<std::string> out;
+  for (const auto& p : found)
+    out.push_back(p.file + (p.line > 0 ? ":" + std::to_string(p.line) : "") + ": " + p.message);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+  return out;
 }
 
 }  // namespace
@@ -323,195 +544,15 @@ ConfigError::ConfigError(std::vector<std::string> problems)
     : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
 
 Config parse_config(const std::string& yaml_text, const std::string& origin) {
+  std::vector<content::Problem> found;
+  content::YamlChecker check(found, origin);
   Config c;
-  std::vector<std::string> problems;
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(
-        {origin + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg});
-  }
-  Reader r(origin, problems);
-  using N = const YAML::Node&;
-  using K = const std::string&;
-  const Ms kMaxWait{3'600'000};
-  r.map(root, "",
-        {
-            {"listen",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"address",
-                          [&](N v, K kk) {
-                            r.string(v, kk, c.listen.address);
-                          }},
-                         {"port",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.listen.port, 0, 65535);
-                          }},
-                     });
-             }},
-            {"io_threads",
-             [&](N n, K k) {
-               r.integer(n, k, c.io_threads, 0, 64);
-             }},
-            {"database",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"path",
-                          [&](N v, K kk) {
-                            r.string(v, kk, c.database.path);
-                          }},
-                         {"synchronous",
-                          [&](N v, K kk) {
-                            r.string(v, kk, c.database.synchronous, {"normal", "full"});
-                          }},
-                         {"busy_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.database.busy_timeout, Ms{0}, Ms{60'000});
-                          }},
-                     });
-             }},
-            {"content_dir",
-             [&](N n, K k) {
-               r.string(n, k, c.content_dir);
-             }},
-            {"default_language",
-             [&](N n, K k) {
-               r.string(n, k, c.default_language, {"vi", "en"});
-             }},
-            {"http",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"body_limit",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.http.body_limit, 1024, 64ll << 20);
-                          }},
-                         {"header_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.http.header_timeout, Ms{100}, kMaxWait);
-                          }},
-                         {"body_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.http.body_timeout, Ms{100}, kMaxWait);
-                          }},
-                         {"idle_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.http.idle_timeout, Ms{100}, kMaxWait);
-                          }},
-                         {"write_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.http.write_timeout, Ms{100}, kMaxWait);
-                          }},
-                         {"max_connections",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.http.max_connections, 1, 100'000);
-                          }},
-                         {"public_url",
-                          [&](N v, K kk) {
-                            if (v.IsScalar() && v.as<std::string>().empty())
-                              c.http.public_url.clear();  // derived from listen
-                            else
-                              r.url(v, kk, c.http.public_url);
-                          }},
-                     });
-             }},
-            {"shutdown_grace",
-             [&](N n, K k) {
-               r.duration(n, k, c.shutdown_grace, Ms{0}, Ms{300'000});
-             }},
-            {"log",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"level",
-                          [&](N v, K kk) {
-                            r.string(v, kk, c.log.level, {"debug", "info", "warn", "error", "off"});
-                          }},
-                     });
-             }},
-            {"privacy",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"store_message_text",
-                          [&](N v, K kk) {
-                            r.boolean(v, kk, c.privacy.store_message_text);
-                          }},
-                         {"retention_days",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.privacy.retention_days, 1, 3650);
-                          }},
-                     });
-             }},
-            {"conversation",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"form_expiry",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.conversation.form_expiry, Ms{10'000},
-                                       Ms{7 * 86'400'000ll});
-                          }},
-                     });
-             }},
-            {"sender",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"max_attempts",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.sender.max_attempts, 1, 100);
-                          }},
-                         {"backoff_base",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.sender.backoff_base, Ms{1}, kMaxWait);
-                          }},
-                         {"backoff_max",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.sender.backoff_max, Ms{1}, Ms{86'400'000});
-                          }},
-                         {"concurrency",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.sender.concurrency, 1, 1024);
-                          }},
-                     });
-             }},
-            {"webchat",
-             [&](N n, K k) {
-               r.map(n, k,
-                     {
-                         {"enabled",
-                          [&](N v, K kk) {
-                            r.boolean(v, kk, c.webchat.enabled);
-                          }},
-                         {"poll_timeout",
-                          [&](N v, K kk) {
-                            r.duration(v, kk, c.webchat.poll_timeout, Ms{100}, Ms{120'000});
-                          }},
-                         {"max_text",
-                          [&](N v, K kk) {
-                            r.integer(v, kk, c.webchat.max_text, 1, 20'000);
-                          }},
-                     });
-             }},
-            {"zalo",
-             [&](N n, K k) {
-               parse_zalo(r, n, k, c.zalo);
-             }},
-            {"messenger",
-             [&](N n, K k) {
-               parse_messenger(r, n, k, c.messenger);
-             }},
-        });
+  if (const auto root = check.parse(yaml_text))
+    Parser(check, *root, "").read(c);
   if (c.sender.backoff_max < c.sender.backoff_base)
-    problems.push_back(origin +
-                       ": sender.backoff_max: must not be smaller than sender.backoff_base");
-  if (!problems.empty())
-    throw ConfigError(std::move(problems));
+    check.add(0, "sender.backoff_max: must not be smaller than sender.backoff_base", false);
+  if (!found.empty())
+    throw ConfigError(problem_lines(std::move(found)));
   return c;
 }
 
@@ -534,53 +575,18 @@ Secrets load_secrets() {
 }
 
 std::string to_yaml(const Config& c) {
-  std::ostringstream o;
-  o << "listen: { address: " << c.listen.address << ", port: " << c.listen.port << " }\n"
-    << "io_threads: " << c.io_threads << "   # 0 = one per core ("
-    << std::thread::hardware_concurrency() << " here)\n"
-    << "database: { path: " << c.database.path << ", synchronous: " << c.database.synchronous
-    << ", busy_timeout: " << ms_text(c.database.busy_timeout) << " }\n"
-    << "content_dir: " << c.content_dir << "\n"
-    << "default_language: " << c.default_language << "\n"
-    << "http: { body_limit: " << c.http.body_limit
-    << ", header_timeout: " << ms_text(c.http.header_timeout)
-    << ", body_timeout: " << ms_text(c.http.body_timeout)
-    << ", idle_timeout: " << ms_text(c.http.idle_timeout)
-    << ", write_timeout: " << ms_text(c.http.write_timeout)
-    << ", max_connections: " << c.http.max_connections
-    << ", public_url: " << (c.http.public_url.empty() ? "\"\"" : c.http.public_url) << " }\n"
-    << "shutdown_grace: " << ms_text(c.shutdown_grace) << "\n"
-    << "log: { level: " << c.log.level << " }\n"
-    << "privacy: { store_message_text: " << (c.privacy.store_message_text ? "true" : "false")
-    << ", retention_days: " << c.privacy.retention_days << " }\n"
-    << "conversation: { form_expiry: " << ms_text(c.conversation.form_expiry) << " }\n"
-    << "sender: { max_attempts: " << c.sender.max_attempts
-    << ", backoff_base: " << ms_text(c.sender.backoff_base)
-    << ", backoff_max: " << ms_text(c.sender.backoff_max)
-    << ", concurrency: " << c.sender.concurrency << " }\n"
-    << "webchat: { enabled: " << (c.webchat.enabled ? "true" : "false")
-    << ", poll_timeout: " << ms_text(c.webchat.poll_timeout) << ", max_text: " << c.webchat.max_text
-    << " }\n";
-  o << "zalo:\n  api_base_url: " << c.zalo.api_base_url
-    << "\n  oauth_base_url: " << c.zalo.oauth_base_url
-    << "\n  timestamp_skew: " << ms_text(c.zalo.timestamp_skew)
-    << "\n  retry_window: " << ms_text(c.zalo.retry_window)
-    << "\n  rate_per_minute: " << c.zalo.rate_per_minute
-    << "\n  human_quiet: " << ms_text(c.zalo.human_quiet)
-    << "\n  refresh_ahead: " << ms_text(c.zalo.refresh_ahead)
-    << "\n  accounts:" << (c.zalo.accounts.empty() ? " []" : "") << "\n";
-  for (const auto& a : c.zalo.accounts)
-    o << "    - { id: " << a.id << ", oa_id: \"" << a.oa_id << "\", app_id: \"" << a.app_id
-      << "\", name: \"" << a.name << "\" }\n";
-  o << "messenger:\n  api_base_url: " << c.messenger.api_base_url
-    << "\n  rate_per_second: " << c.messenger.rate_per_second
-    << "\n  human_quiet: " << ms_text(c.messenger.human_quiet)
-    << "\n  accept_sha1: " << (c.messenger.accept_sha1 ? "true" : "false")
-    << "\n  accounts:" << (c.messenger.accounts.empty() ? " []" : "") << "\n";
-  for (const auto& a : c.messenger.accounts)
-    o << "    - { id: " << a.id << ", page_id: \"" << a.page_id << "\", name: \"" << a.name
-      << "\" }\n";
-  return o.str();
+  Config copy = c;  // the schema's visitors take sections by reference
+  Printer p;
+  fields(p, copy);
+  return p.block() + "\n";
+}
+
+std::vector<std::string> config_keys() {
+  Config c;
+  std::vector<std::string> out;
+  KeyLister lister("", out);
+  fields(lister, c);
+  return out;
 }
 
 }  // namespace outreach::app

@@ -10,14 +10,26 @@
 #include <string>
 #include <vector>
 
+#include "bot/channels/messenger/messenger.hpp"
+#include "bot/channels/web/webchat.hpp"
+#include "bot/channels/zalo/zalo_client.hpp"
+#include "bot/sender/sender.hpp"
+#include "bot/server/http_server.hpp"
+
 namespace outreach::app {
 
 using Ms = std::chrono::milliseconds;
 
+// Each section's keys, limits and printing are declared once, in config.cpp's schema (one
+// `fields` function per section, visited by the parser, the printer and the key list). A
+// section that configures one component IS that component's option struct (sender, http's
+// server options, webchat, the Zalo and Messenger clients' settings), so App passes it on
+// as it is and the component's defaults are the config's.
 struct Config {
   struct Listen {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;
+    bool operator==(const Listen&) const = default;
   } listen;
 
   int io_threads = 0;  // 0 = one per core
@@ -27,51 +39,44 @@ struct Config {
     std::string synchronous =
         "full";  // full | normal (full: an acknowledged event survives a power cut)
     Ms busy_timeout{5000};
+    bool operator==(const Database&) const = default;
   } database;
 
   std::string content_dir = "content";
   std::string default_language = "vi";  // vi | en
 
-  struct Http {
-    std::size_t body_limit =
-        1024 *
-        1024;  // bytes; larger requests get 413 (Messenger batches of escaped text exceed 300 KB)
-    Ms header_timeout{10'000};  // to receive a request's header
-    Ms body_timeout{30'000};    // to receive its body
-    Ms idle_timeout{60'000};    // keep-alive wait for the next request
-    Ms write_timeout{30'000};
-    std::size_t max_connections = 1024;
+  // body_limit, the header / body / idle / write timeouts and max_connections of the server.
+  struct Http : server::ServerOptions {
     // Where people's browsers reach this server, for links in messages (the booking's calendar
     // file): https://bot.example.gov.vn behind nginx. Empty: http://<listen address>:<port>.
     std::string public_url;
+    bool operator==(const Http&) const = default;
   } http;
 
   Ms shutdown_grace{10'000};  // finish turns and sends in flight, then exit
 
   struct Log {
     std::string level = "info";  // debug | info | warn | error | off
+    bool operator==(const Log&) const = default;
   } log;
 
   struct Privacy {
     bool store_message_text = false;  // keep what people type (only with their consent)
     int retention_days = 180;         // purge interactions and delivered messages after
+    bool operator==(const Privacy&) const = default;
   } privacy;
 
   struct Conversation {
     Ms form_expiry{30 * 60 * 1000};  // a half-filled form is dropped after
+    bool operator==(const Conversation&) const = default;
   } conversation;
 
-  struct Sender {
-    int max_attempts = 8;
-    Ms backoff_base{1000};
-    Ms backoff_max{5 * 60 * 1000};
-    int concurrency = 32;  // recipients sent to at once
-  } sender;
+  sender::SenderOptions sender;  // max_attempts, backoff_base, backoff_max, concurrency
 
-  struct WebChat {
+  struct WebChat : channels::web::WebChatOptions {  // max_text
     bool enabled = true;
-    Ms poll_timeout{25'000};      // long-poll wait
-    std::size_t max_text = 2000;  // characters per message
+    Ms poll_timeout{25'000};  // long-poll wait
+    bool operator==(const WebChat&) const = default;
   } webchat;
 
   // One Zalo Official Account (one per ward, say). Its secrets come from the environment:
@@ -81,17 +86,16 @@ struct Config {
     std::string oa_id;
     std::string app_id;
     std::string name;  // shown to staff
+    bool operator==(const ZaloAccount&) const = default;
   };
 
-  struct Zalo {
-    std::string api_base_url = "https://openapi.zalo.me";
-    std::string oauth_base_url = "https://oauth.zaloapp.com";
+  // api_base_url, oauth_base_url, rate_per_minute and refresh_ahead of the client.
+  struct Zalo : channels::zalo::ClientSettings {
     Ms timestamp_skew{10 * 60 * 1000};  // events stamped further from now are refused
     Ms retry_window{2 * 3600 * 1000};   // …unless Zalo says it re-sends (num_retry): this old
-    int rate_per_minute = 4000;         // API calls per minute per app
     Ms human_quiet{30 * 60 * 1000};     // after staff answer in Zalo's own tool, the bot waits
-    Ms refresh_ahead{2 * 3600 * 1000};  // refresh the access token this long before it expires
     std::vector<ZaloAccount> accounts;
+    bool operator==(const Zalo&) const = default;
   } zalo;
 
   // One Facebook page. Secrets: OUTREACH_MESSENGER_<ID>_APP_SECRET, _PAGE_TOKEN, _VERIFY_TOKEN.
@@ -99,15 +103,18 @@ struct Config {
     std::string id;
     std::string page_id;
     std::string name;
+    bool operator==(const MessengerAccount&) const = default;
   };
 
-  struct Messenger {
-    std::string api_base_url = "https://graph.facebook.com/v25.0";
-    int rate_per_second = 300;       // Send API calls per second per page
+  // api_base_url and rate_per_second of the client.
+  struct Messenger : channels::messenger::ClientSettings {
     Ms human_quiet{30 * 60 * 1000};  // after a person answers from the page inbox, the bot waits
     bool accept_sha1 = false;        // also accept the legacy X-Hub-Signature (sha1)
     std::vector<MessengerAccount> accounts;
+    bool operator==(const Messenger&) const = default;
   } messenger;
+
+  bool operator==(const Config&) const = default;
 };
 
 // Secrets read from the environment only.
@@ -142,6 +149,10 @@ Config parse_config(const std::string& yaml_text, const std::string& origin);
 Secrets load_secrets();
 
 // The effective configuration as YAML (for `check-config`); secrets are not included.
+// parse_config(to_yaml(c), …) == c.
 std::string to_yaml(const Config& c);
+
+// Every key the schema knows, as a path: "listen.port", "zalo.accounts[].oa_id".
+std::vector<std::string> config_keys();
 
 }  // namespace outreach::app

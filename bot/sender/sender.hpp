@@ -34,7 +34,8 @@ struct SenderOptions {
   int max_attempts = 8;
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_max{5 * 60 * 1000};
-  int concurrency = 32;
+  int concurrency = 32;  // recipients sent to at once
+  bool operator==(const SenderOptions&) const = default;
 };
 
 class Sender {

@@ -40,13 +40,15 @@ struct RequestInfo {
 using Handler = std::function<boost::asio::awaitable<Response>(Request&, RequestInfo&)>;
 
 struct ServerOptions {
-  std::size_t body_limit = 256 * 1024;
+  // Bytes; larger requests get 413 (Messenger batches of escaped text exceed 300 KB).
+  std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::size_t max_connections = 1024;
+  bool operator==(const ServerOptions&) const = default;
 };
 
 class HttpServer {

@@ -104,7 +104,7 @@ TEST_F(BrokenContent, AReferralToAnUnknownOfficeOrWithoutKeywordsIsAnError) {
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(has_problem(r, "referrals.yaml", "unknown office 'land-office'")) << dump(r);
   EXPECT_TRUE(has_problem(r, "referrals.yaml", "'keywords' has 0 items")) << dump(r);
-  EXPECT_TRUE(has_problem(r, "referrals.yaml", "unknown field 'phone'")) << dump(r);
+  EXPECT_TRUE(has_problem(r, "referrals.yaml", "police.phone: unknown key")) << dump(r);
   // Without the file there are no referrals, and that is fine.
   std::filesystem::remove(path("referrals.yaml"));
   const auto ok = load();
@@ -125,6 +125,53 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesOrAnUnknownKeyIsAnError) {
       << dump(r);
   EXPECT_TRUE(has_problem(r, "intents.yaml", "use whole:, anywhere:, negated: and unless:"))
       << dump(r);
+}
+
+// A misspelt key used to drop its value silently (`phon:` lost the phone number); in every file
+// with fixed keys it is an error naming the file, the key's line and the keys allowed there.
+TEST_F(BrokenContent, AnUnknownKeyIsAnErrorWithItsFileAndLine) {
+  struct Case {
+    const char* file;
+    const char* from;
+    const char* to;
+    const char* typo;  // where the misspelt key is in the edited file
+    const char* message;
+  };
+
+  const Case cases[] = {
+      {"offices.yaml", "economic-office:\n", "economic-office:\n  phon: \"028 3894 1234\"\n",
+       "phon:",
+       "economic-office.phon: unknown key (use name:, how:, address:, phone:, hours: and url:)"},
+      {"booking.yaml", "  max_reschedules: 2", "  max_reschedule: 2", "max_reschedule:",
+       "rules.max_reschedule: unknown key (use late_cancel_hours:, max_active_per_person:, "
+       "max_reschedules:, waitlist_offer_minutes: and reminders_minutes_before:)"},
+      {"booking.yaml", "      fri: [\"08:00-11:30\"]", "      fr: [\"08:00-11:30\"]", "fr:",
+       "advisors[0].hours.fr: unknown key (use sun:, mon:, tue:, wed:, thu:, fri: and sat:)"},
+      {"flows/feedback.yaml", "    optional: true", "    optinal: true", "optinal:",
+       "steps[1].optinal: unknown key (use id:, kind:, prompt:, invalid:, optional:, choices:, "
+       "min_length:, max_length:, min: and max:)"},
+      {"menu.yaml", "payload: help", "paylod: help",
+       "paylod:", "main[5].paylod: unknown key (use id:, label: and payload:)"},
+      {"topics.yaml", "{ id: law, vi:", "{ id: law, vn:", "vn:",
+       "groups[0].vn: unknown key (use id:, vi: and en:)"},
+      {"explainers/barcode.md", "    date: 2008-12-31", "    dated: 2008-12-31",
+       "dated:", "sources[0].dated: unknown key (use title:, date: and url:)"},
+  };
+  for (const Case& k : cases) {
+    const std::string original = read(path(k.file));
+    const auto at = original.find(k.from);
+    ASSERT_NE(at, std::string::npos) << k.file << ": " << k.from;
+    std::string text = original;
+    text.replace(at, std::string_view(k.from).size(), k.to);
+    write(path(k.file), text);
+    const auto typo = text.find(k.typo);
+    const int line = static_cast<int>(std::count(text.begin(), text.begin() + typo, '\n')) + 1;
+    const auto r = load();
+    EXPECT_FALSE(r.ok()) << k.file;
+    EXPECT_TRUE(has_problem(r, k.file, k.message, line)) << "line " << line << "\n" << dump(r);
+    write(path(k.file), original);
+  }
+  EXPECT_TRUE(load().ok());
 }
 
 TEST_F(BrokenContent, UnknownTopicOfficeAndRelatedAreErrorsWithLines) {

@@ -69,9 +69,14 @@ class Webhook {
   bool accept_sha1_;
 };
 
-struct ClientOptions {
+// The client's settings an operator chooses (the config's `messenger:` section is one).
+struct ClientSettings {
   std::string api_base_url = "https://graph.facebook.com/v25.0";
-  int rate_per_second = 300;
+  int rate_per_second = 300;  // Send API calls per second per page
+  bool operator==(const ClientSettings&) const = default;
+};
+
+struct ClientOptions : ClientSettings {
   std::chrono::milliseconds timeout{10'000};
   std::function<std::string(const std::string& language)> number_hint;
 };

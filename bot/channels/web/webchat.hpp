@@ -32,6 +32,7 @@ struct WebChatOptions {
   std::size_t max_text = 2000;    // code points per message
   std::size_t max_payload = 200;  // bytes per button payload
   int messages_per_minute = 30;   // per visitor; more gets 429
+  bool operator==(const WebChatOptions&) const = default;
 };
 
 class WebChat {

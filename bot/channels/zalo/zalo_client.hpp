@@ -37,11 +37,16 @@
 
 namespace outreach::channels::zalo {
 
-struct ClientOptions {
+// The client's settings an operator chooses (the config's `zalo:` section is one).
+struct ClientSettings {
   std::string api_base_url = "https://openapi.zalo.me";
   std::string oauth_base_url = "https://oauth.zaloapp.com";
-  int rate_per_minute = 4000;
-  std::chrono::milliseconds refresh_ahead{2 * 3600 * 1000};
+  int rate_per_minute = 4000;                                // API calls per minute per app
+  std::chrono::milliseconds refresh_ahead{2 * 3600 * 1000};  // before the access token expires
+  bool operator==(const ClientSettings&) const = default;
+};
+
+struct ClientOptions : ClientSettings {
   std::chrono::milliseconds timeout{10'000};
   // The "type a number to choose" line in the person's language (content).
   std::function<std::string(const std::string& language)> number_hint;

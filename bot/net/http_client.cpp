@@ -3,9 +3,11 @@
 #include <charconv>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -62,11 +64,30 @@ struct HttpClient::Impl {
 };
 
 struct HttpClient::Connection {
+  explicit Connection(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)) {}
+
+  asio::strand<asio::any_io_executor> strand;  // the streams' executor: their timers run here
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
 
+  bool open() const { return plain || secure; }
+
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+};
+
+struct HttpClient::Attempt {
+  const Url& url;
+  const std::string& key;
+  http::request<http::string_body>& req;
+  std::chrono::milliseconds timeout;
+  std::unique_ptr<Connection> connection;
+  bool reused = false;
+  std::string* detail = nullptr;
+  // What came of it: a reply, or an error; `stale` when a kept-alive connection turned out
+  // closed by the peer before any answer (worth one more try on a new connection).
+  Result<HttpReply> reply = make_error_code(Errc::kUnavailable);
+  bool stale = false;
 };
 
 HttpClient::HttpClient(asio::any_io_executor ex, HttpClientOptions options)
@@ -104,42 +125,98 @@ void HttpClient::give_back(const std::string& key, std::unique_ptr<Connection> c
     list.push_back(std::move(c));
 }
 
-asio::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(
-    const Url& url, std::chrono::milliseconds timeout, std::string* detail) {
-  auto fail = [&](Errc e, const std::string& why) -> Result<std::unique_ptr<Connection>> {
+asio::awaitable<Result<void>> HttpClient::connect(Connection& c,
+                                                  const Url& url,
+                                                  std::chrono::milliseconds timeout,
+                                                  std::string* detail) {
+  auto fail = [&](Errc e, const std::string& why) -> Result<void> {
     if (detail)
       *detail = why;
     return e;
   };
-  tcp::resolver resolver(impl_->ex);
+  tcp::resolver resolver(c.strand);
   auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, kTuple);
   if (rec)
     co_return fail(Errc::kUnavailable, "resolve " + url.host + ": " + rec.message());
-  auto c = std::make_unique<Connection>();
   if (url.scheme == "https") {
-    c->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(impl_->ex, impl_->tls);
+    c.secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c.strand, impl_->tls);
     // SNI, and the certificate must be for this host.
-    if (!SSL_set_tlsext_host_name(c->secure->native_handle(), url.host.c_str()))
+    if (!SSL_set_tlsext_host_name(c.secure->native_handle(), url.host.c_str()))
       co_return fail(Errc::kUnavailable, "TLS: cannot set SNI for " + url.host);
-    c->secure->set_verify_callback(ssl::host_name_verification(url.host));
+    c.secure->set_verify_callback(ssl::host_name_verification(url.host));
   } else {
-    c->plain = std::make_unique<beast::tcp_stream>(impl_->ex);
+    c.plain = std::make_unique<beast::tcp_stream>(c.strand);
   }
-  c->lowest().expires_after(timeout);
-  auto [cec, ep] = co_await c->lowest().async_connect(endpoints, kTuple);
+  c.lowest().expires_after(timeout);
+  auto [cec, ep] = co_await c.lowest().async_connect(endpoints, kTuple);
   if (cec == beast::error::timeout)
     co_return fail(Errc::kTimeout, "connect " + url.host + ": timed out");
   if (cec)
     co_return fail(Errc::kUnavailable, "connect " + url.host + ": " + cec.message());
-  if (c->secure) {
-    c->lowest().expires_after(timeout);
-    auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, kTuple);
+  if (c.secure) {
+    c.lowest().expires_after(timeout);
+    auto [hec] = co_await c.secure->async_handshake(ssl::stream_base::client, kTuple);
     if (hec == beast::error::timeout)
       co_return fail(Errc::kTimeout, "TLS handshake " + url.host + ": timed out");
     if (hec)
       co_return fail(Errc::kUnavailable, "TLS handshake " + url.host + ": " + hec.message());
   }
-  co_return c;
+  co_return Result<void>{};
+}
+
+asio::awaitable<void> HttpClient::run(Attempt& a) {
+  Connection& c = *a.connection;
+  if (!c.open()) {
+    if (auto connected = co_await connect(c, a.url, a.timeout, a.detail); !connected) {
+      a.reply = connected.error();
+      a.connection.reset();  // on the strand
+      co_return;
+    }
+  }
+  c.lowest().expires_after(a.timeout);
+  boost::system::error_code wec;
+  if (c.secure) {
+    std::tie(wec, std::ignore) = co_await http::async_write(*c.secure, a.req, kTuple);
+  } else {
+    std::tie(wec, std::ignore) = co_await http::async_write(*c.plain, a.req, kTuple);
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(options_.max_response_bytes);
+  boost::system::error_code rec;
+  if (!wec) {
+    c.lowest().expires_after(a.timeout);
+    if (c.secure) {
+      std::tie(rec, std::ignore) = co_await http::async_read(*c.secure, c.buffer, parser, kTuple);
+    } else {
+      std::tie(rec, std::ignore) = co_await http::async_read(*c.plain, c.buffer, parser, kTuple);
+    }
+  }
+  const auto ec = wec ? wec : rec;
+  if (ec) {
+    a.connection.reset();  // on the strand, where the deadline's handler runs
+    a.stale = a.reused && !parser.got_some() &&
+              (ec == http::error::end_of_stream || ec == asio::error::eof ||
+               ec == asio::error::connection_reset || ec == asio::error::broken_pipe);
+    if (a.detail && !a.stale)
+      *a.detail = std::string(a.req.method_string()) + " " + a.url.host +
+                  a.url.target.substr(0, a.url.target.find('?')) + ": " + ec.message();
+    a.reply = make_error_code(ec == beast::error::timeout ? Errc::kTimeout : Errc::kUnavailable);
+    co_return;
+  }
+  auto res = parser.release();
+  HttpReply reply;
+  reply.status = res.result_int();
+  reply.body = std::move(res.body());
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    reply.headers[name] = std::string(f.value());
+  }
+  if (res.keep_alive())
+    give_back(a.key, std::move(a.connection));
+  else
+    a.connection.reset();
+  a.reply = std::move(reply);
 }
 
 asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::string* error_detail) {
@@ -160,59 +237,16 @@ asio::awaitable<Result<HttpReply>> HttpClient::request(HttpCall call, std::strin
     req.prepare_payload();
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<Connection> c = attempt == 0 ? take(key) : nullptr;
-    const bool reused = c != nullptr;
-    if (!c) {
-      auto fresh = co_await connect(*url, call.timeout, error_detail);
-      if (!fresh)
-        co_return fresh.error();
-      c = std::move(*fresh);
-    }
-    c->lowest().expires_after(call.timeout);
-    boost::system::error_code wec;
-    if (c->secure) {
-      std::tie(wec, std::ignore) = co_await http::async_write(*c->secure, req, kTuple);
-    } else {
-      std::tie(wec, std::ignore) = co_await http::async_write(*c->plain, req, kTuple);
-    }
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(options_.max_response_bytes);
-    boost::system::error_code rec;
-    if (!wec) {
-      c->lowest().expires_after(call.timeout);
-      if (c->secure) {
-        std::tie(rec, std::ignore) =
-            co_await http::async_read(*c->secure, c->buffer, parser, kTuple);
-      } else {
-        std::tie(rec, std::ignore) =
-            co_await http::async_read(*c->plain, c->buffer, parser, kTuple);
-      }
-    }
-    const auto ec = wec ? wec : rec;
-    if (ec) {
-      // A kept-alive connection the peer had already closed: try once more on a new one.
-      const bool stale = reused && !parser.got_some() &&
-                         (ec == http::error::end_of_stream || ec == asio::error::eof ||
-                          ec == asio::error::connection_reset || ec == asio::error::broken_pipe);
-      if (stale)
-        continue;
-      if (error_detail)
-        *error_detail = call.method + " " + url->host +
-                        url->target.substr(0, url->target.find('?')) + ": " + ec.message();
-      co_return make_error_code(ec == beast::error::timeout ? Errc::kTimeout : Errc::kUnavailable);
-    }
-    auto res = parser.release();
-    HttpReply reply;
-    reply.status = res.result_int();
-    reply.body = std::move(res.body());
-    for (const auto& f : res) {
-      std::string name(f.name_string());
-      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      reply.headers[name] = std::string(f.value());
-    }
-    if (res.keep_alive())
-      give_back(key, std::move(c));
-    co_return reply;
+    Attempt a{*url, key, req, call.timeout, attempt == 0 ? take(key) : nullptr};
+    a.reused = a.connection != nullptr;
+    a.detail = error_detail;
+    if (!a.connection)
+      a.connection = std::make_unique<Connection>(impl_->ex);
+    const auto strand = a.connection->strand;
+    co_await asio::co_spawn(strand, run(a), asio::use_awaitable);
+    if (a.stale)
+      continue;
+    co_return std::move(a.reply);
   }
   if (error_detail)
     *error_detail = "connection closed by " + url->host;

@@ -5,7 +5,9 @@
 // and read. A pooled connection that turns out closed by the peer before any answer is
 // replaced once, transparently.
 // Thread-safety: request() may be called concurrently from any executor; each connection is
-// used by one request at a time (the pool is guarded by a mutex).
+// used by one request at a time (the pool is guarded by a mutex), and everything that touches
+// a connection's stream, its deadline timer's handler included, runs on that connection's
+// strand: a deadline that fires as the request finishes never races the code freeing it.
 
 #include <chrono>
 #include <map>
@@ -67,10 +69,16 @@ class HttpClient {
 
  private:
   struct Connection;
+  struct Attempt;
   std::unique_ptr<Connection> take(const std::string& key);
   void give_back(const std::string& key, std::unique_ptr<Connection> c);
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
-      const Url& url, std::chrono::milliseconds timeout, std::string* detail);
+  // One try of a request on the attempt's connection (connecting it first if it is new); runs
+  // on the connection's strand and gives the connection back to the pool or frees it there.
+  boost::asio::awaitable<void> run(Attempt& a);
+  boost::asio::awaitable<Result<void>> connect(Connection& c,
+                                               const Url& url,
+                                               std::chrono::milliseconds timeout,
+                                               std::string* detail);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/core/local_time.hpp"
+
 namespace outreach::content {
 
 // Languages the bot speaks; every user-facing text exists in both.
@@ -79,7 +81,7 @@ struct Explainer {
   std::vector<Source> sources;
   std::string reviewed_on;
   std::string review_by;
-  std::int64_t review_by_day = 0;  // days since 1970-01-01
+  std::int64_t review_by_day = 0;  // local day number (bot/core/local_time.hpp)
   std::string contact;             // office id
   std::vector<std::string> related;
   std::vector<Page> pages;
@@ -149,7 +151,7 @@ struct BookingSetup {
   int buffer_minutes = 15;
   int min_notice_hours = 12;
   int max_days_ahead = 30;
-  std::map<std::int64_t, Bilingual> holidays;  // local day → name
+  std::map<std::int64_t, Bilingual> holidays;  // local day number → name
   int late_cancel_hours = 4;                   // no change or cancel in the chat closer than this
   int max_active = 2;                          // active bookings per person
   int max_reschedules = 2;                     // per booking
@@ -209,19 +211,9 @@ struct Snapshot {
   const Referral* referral(std::string_view id) const;
 };
 
-// Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible.
-std::optional<std::int64_t> parse_date(std::string_view ymd);
-
-// Calendar arithmetic on day numbers (days since 1970-01-01; for local days see local_day).
-struct CivilDate {
-  int y = 0;
-  int m = 0;
-  int d = 0;
-};
-
-std::optional<std::int64_t> day_from_civil(int y, int m, int d);  // nullopt: no such date
-CivilDate civil_from_day(std::int64_t day);
-int weekday_of(std::int64_t day);  // 0 = Sunday … 6 = Saturday
+// Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible (the
+// calendar lives in bot/core/local_time.hpp; content files name their dates this way).
+using local_time::parse_date;
 
 // Step kinds beyond choice / text / number that capabilities implement (phone, booking…).
 const std::vector<std::string_view>& custom_step_kinds();

@@ -1,7 +1,5 @@
 #include "content/store.hpp"
 
-#include <charconv>
-
 namespace outreach::content {
 
 const FlowStep* Flow::step(std::string_view step_id) const {
@@ -70,60 +68,6 @@ const Office* Snapshot::office(std::string_view id) const {
 const Referral* Snapshot::referral(std::string_view id) const {
   auto it = referrals.find(id);
   return it == referrals.end() ? nullptr : &it->second;
-}
-
-std::optional<std::int64_t> day_from_civil(int y, int m, int d) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1] + (m == 2 && leap))
-    return std::nullopt;
-  // Days from civil (H. Hinnant's algorithm).
-  y -= m <= 2;
-  const int era = y / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-}
-
-CivilDate civil_from_day(std::int64_t day) {
-  // Civil from days (H. Hinnant's algorithm).
-  const std::int64_t z = day + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2);
-  return {static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)};
-}
-
-int weekday_of(std::int64_t day) {
-  return static_cast<int>(((day % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
-}
-
-std::optional<std::int64_t> parse_date(std::string_view ymd) {
-  if (ymd.size() != 10 || ymd[4] != '-' || ymd[7] != '-')
-    return std::nullopt;
-  int y = 0;
-  int m = 0;
-  int d = 0;
-  auto num = [](std::string_view s, int& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
-  };
-  if (!num(ymd.substr(0, 4), y) || !num(ymd.substr(5, 2), m) || !num(ymd.substr(8, 2), d))
-    return std::nullopt;
-  return day_from_civil(y, m, d);
-}
-
-std::int64_t local_day(std::int64_t unix_ms) {
-  constexpr std::int64_t kDayMs = 86'400'000;
-  constexpr std::int64_t kUtc7 = 7 * 3'600'000;
-  const std::int64_t t = unix_ms + kUtc7;
-  return t >= 0 ? t / kDayMs : (t - kDayMs + 1) / kDayMs;
 }
 
 const std::vector<std::string_view>& required_ui_keys() {
@@ -209,7 +153,7 @@ ContentStore::ContentStore(std::string dir, const Clock& clock)
 
 LoadReport ContentStore::reload() {
   std::lock_guard one_at_a_time(reload_mu_);
-  LoadReport report = load_content(dir_, local_day(clock_.now_ms()));
+  LoadReport report = load_content(dir_, local_time::day_of(clock_.now_ms()));
   if (report.snapshot) {
     auto s = std::const_pointer_cast<Snapshot>(report.snapshot);
     s->loaded_at_ms = clock_.now_ms();

@@ -15,8 +15,11 @@
 
 namespace outreach::content {
 
-// Days since 1970-01-01 in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) for a UTC time.
-std::int64_t local_day(std::int64_t unix_ms);
+// The local day number (Asia/Ho_Chi_Minh) of a UTC time: local_time::day_of, under the name
+// content's callers use when they load content for "today".
+inline std::int64_t local_day(std::int64_t unix_ms) {
+  return local_time::day_of(unix_ms);
+}
 
 class ContentStore {
  public:

@@ -2,21 +2,13 @@
 
 #include <algorithm>
 
+#include "bot/core/local_time.hpp"
 #include "content/store.hpp"
 
 namespace outreach::handlers {
 namespace {
 constexpr std::int64_t kMinuteMs = 60'000;
-constexpr std::int64_t kUtc7Ms = 7 * 3'600'000;
 }  // namespace
-
-std::int64_t local_ms(std::int64_t day, int minute) {
-  return (day * 24 * 60 + minute) * kMinuteMs - kUtc7Ms;
-}
-
-int local_minute(std::int64_t unix_ms) {
-  return static_cast<int>((unix_ms - local_ms(content::local_day(unix_ms), 0)) / kMinuteMs);
-}
 
 std::vector<Session> sessions_on(const content::BookingSetup& setup,
                                  std::string_view topic,
@@ -25,7 +17,7 @@ std::vector<Session> sessions_on(const content::BookingSetup& setup,
   std::vector<Session> out;
   if (setup.holidays.contains(day))
     return out;
-  const int weekday = content::weekday_of(day);
+  const int weekday = local_time::weekday_of(day);
   const int step = setup.slot_minutes + setup.buffer_minutes;
   for (const content::Advisor& a : setup.advisors) {
     if (std::find(a.topics.begin(), a.topics.end(), topic) == a.topics.end())
@@ -33,7 +25,7 @@ std::vector<Session> sessions_on(const content::BookingSetup& setup,
     for (const auto& [from, to] : a.hours[weekday]) {
       for (int m = from; m + setup.slot_minutes <= to; m += step) {
         Session s;
-        s.start_ms = local_ms(day, m);
+        s.start_ms = local_time::unix_ms(day, m);
         s.end_ms = s.start_ms + setup.slot_minutes * kMinuteMs;
         s.advisor = a.id;
         s.seats = a.seats;
@@ -49,12 +41,12 @@ std::vector<Session> sessions_on(const content::BookingSetup& setup,
 }
 
 std::int64_t last_bookable_day(const content::BookingSetup& setup, std::int64_t now_ms) {
-  return content::local_day(now_ms) + setup.max_days_ahead;
+  return local_time::day_of(now_ms) + setup.max_days_ahead;
 }
 
 bool bookable(const content::BookingSetup& setup, std::int64_t start_ms, std::int64_t now_ms) {
   return start_ms >= now_ms + setup.min_notice_hours * 60 * kMinuteMs &&
-         content::local_day(start_ms) <= last_bookable_day(setup, now_ms);
+         local_time::day_of(start_ms) <= last_bookable_day(setup, now_ms);
 }
 
 std::vector<FreeTime> free_times(const content::BookingSetup& setup,
@@ -68,10 +60,10 @@ std::vector<FreeTime> free_times(const content::BookingSetup& setup,
                                  std::size_t limit) {
   std::vector<FreeTime> out;
   last_day = std::min(last_day, last_bookable_day(setup, now_ms));
-  for (std::int64_t day = std::max(first_day, content::local_day(now_ms));
+  for (std::int64_t day = std::max(first_day, local_time::day_of(now_ms));
        day <= last_day && out.size() < limit; ++day) {
     for (const Session& s : sessions_on(setup, topic, day, taken)) {
-      const int minute = local_minute(s.start_ms);
+      const int minute = local_time::minute_of(s.start_ms);
       if (s.full() || minute < from_minute || minute >= to_minute ||
           !bookable(setup, s.start_ms, now_ms))
         continue;

@@ -1,7 +1,7 @@
 #pragma once
 // The Startup Advisory Office's calendar, computed from content (booking.yaml) and the seats
 // already taken: which sessions exist on a day for a topic, which are bookable now, and the
-// next free times. Local time is Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
+// next free times. Days are local day numbers (bot/core/local_time.hpp).
 // Thread-safety: pure functions.
 
 #include <cstdint>
@@ -13,11 +13,6 @@
 #include "storage/booking_repo.hpp"
 
 namespace outreach::handlers {
-
-// Unix ms of minute `minute` of local day `day`.
-std::int64_t local_ms(std::int64_t day, int minute);
-// Minutes after local midnight of a unix ms time.
-int local_minute(std::int64_t unix_ms);
 
 struct Session {
   std::int64_t start_ms = 0;

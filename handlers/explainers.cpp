@@ -2,6 +2,7 @@
 // behind "Xem thêm", with the sources and the office to ask.
 #include <charconv>
 
+#include "bot/core/local_time.hpp"
 #include "bot/core/text.hpp"
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
@@ -87,7 +88,7 @@ class ExplainerHandler final : public Handler {
  private:
   static void summary(Turn& turn, const content::Explainer& e) {
     std::string text;
-    if (e.review_by_day != 0 && e.review_by_day < content::local_day(turn.now_ms))
+    if (e.review_by_day != 0 && e.review_by_day < local_time::day_of(turn.now_ms))
       text += turn.ui("explainer.updating") + "\n\n";
     text += e.title + "\n\n" + e.summary + "\n\n";
     std::string sources;

@@ -41,6 +41,9 @@ void add_main_menu(const Turn& turn, OutboundMessage& message);
 // "thứ Hai, 18/5/2026, 14:30" (Asia/Ho_Chi_Minh) in the person's language.
 std::string format_local_time(const Turn& turn, std::int64_t unix_ms);
 
+// {weekday}, {d}, {m}, {y} of local day `day` for the "date.*" strings, in `lang`.
+Vars date_vars(const content::Snapshot& content, std::string_view lang, std::int64_t day);
+
 // The `flow.expire` job: if the person's form is still open and past its expiry, drop it and
 // tell them (a notice in the outbox). Returns true if it wrote to the outbox.
 bool run_flow_expiry_job(storage::Store& tx,

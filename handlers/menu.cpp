@@ -1,4 +1,5 @@
 // Menu, greeting, help, language, handoff, fallback and referrals to other offices.
+#include "bot/core/local_time.hpp"
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
 
@@ -140,19 +141,17 @@ void add_main_menu(const Turn& turn, OutboundMessage& message) {
 }
 
 std::string format_local_time(const Turn& turn, std::int64_t unix_ms) {
-  const std::int64_t day = content::local_day(unix_ms);
-  const std::int64_t ms_of_day = unix_ms + 7 * 3'600'000 - day * 86'400'000;
-  const content::CivilDate c = content::civil_from_day(day);
-  const int weekday = content::weekday_of(day);
-  const std::int64_t minutes = ms_of_day / 60'000;
-  char hm[8];
-  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60),
-                static_cast<int>(minutes % 60));
-  return turn.ui("date.datetime", {{"weekday", turn.ui("date.weekday." + std::to_string(weekday))},
-                                   {"d", std::to_string(c.d)},
-                                   {"m", std::to_string(c.m)},
-                                   {"y", std::to_string(c.y)},
-                                   {"time", hm}});
+  Vars vars = date_vars(turn.content, turn.lang(), local_time::day_of(unix_ms));
+  vars["time"] = local_time::hhmm(unix_ms);
+  return turn.ui("date.datetime", vars);
+}
+
+Vars date_vars(const content::Snapshot& content, std::string_view lang, std::int64_t day) {
+  const local_time::Date c = local_time::date_of(day);
+  return {{"weekday", content.ui(lang, "date.weekday." + std::to_string(c.weekday))},
+          {"d", std::to_string(c.day)},
+          {"m", std::to_string(c.month)},
+          {"y", std::to_string(c.year)}};
 }
 
 std::vector<std::unique_ptr<Handler>> make_menu_handlers();

@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/local_time.hpp"
 #include "bot/text/unicode.hpp"
-#include "content/model.hpp"
 
 namespace outreach::handlers {
 namespace {
 
-using content::weekday_of;
+using local_time::weekday_of;
 
 // A match, copied out before the text it came from is blanked.
 struct Match {
@@ -92,16 +92,16 @@ std::optional<When> parse_when(std::string_view raw, std::int64_t today) {
   static const std::regex kWords(
       R"( (?:ngay )?(\d{1,2}) (?:thang|thg|th) (\d{1,2})(?: nam (\d{4}))? )");
   static const std::regex kDayOnly(R"( ngay (\d{1,2}) )");
-  const content::CivilDate now = content::civil_from_day(today);
+  const local_time::Date now = local_time::date_of(today);
   auto set_date = [&](int d, int mo, int y) {
     if (y >= 0 && y < 100)
       y += 2000;
     const bool year_given = y > 0;
     if (!year_given)
-      y = now.y;
-    auto day = content::day_from_civil(y, mo, d);
+      y = now.year;
+    auto day = local_time::day_from(y, mo, d);
     if (day && !year_given && *day < today)
-      day = content::day_from_civil(y + 1, mo, d);  // "15/1" in December means next January
+      day = local_time::day_from(y + 1, mo, d);  // "15/1" in December means next January
     if (!day)
       return false;
     w.first_day = w.last_day = *day;
@@ -113,9 +113,9 @@ std::optional<When> parse_when(std::string_view raw, std::int64_t today) {
   } else if (auto d2 = take(s, kWords)) {
     any = set_date(d2->number(1), d2->number(2), d2->number(3)) || any;
   } else if (auto d3 = take(s, kDayOnly)) {
-    int mo = now.m;
-    int y = now.y;
-    if (d3->number(1) < now.d && ++mo > 12) {
+    int mo = now.month;
+    int y = now.year;
+    if (d3->number(1) < now.day && ++mo > 12) {
       mo = 1;
       ++y;
     }

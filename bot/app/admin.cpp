@@ -5,17 +5,16 @@
 #include <iostream>
 #include <thread>
 
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "bot/app/app.hpp"
 #include "bot/channels/messenger/messenger.hpp"
+#include "bot/core/local_time.hpp"
 #include "bot/core/text.hpp"
 #include "content/store.hpp"
 #include "handlers/booking.hpp"
-#include "handlers/booking_slots.hpp"
 #include "storage/database.hpp"
 #include "storage/store.hpp"
 
@@ -232,23 +231,20 @@ int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std
   storage::Store store(db);
   const std::int64_t now = clock.now_ms();
   if (cmd.action == "list" || cmd.action == "export") {
-    const auto from =
-        cmd.from.empty() ? std::optional(content::local_day(now)) : content::parse_date(cmd.from);
-    const auto to = cmd.to.empty() ? from : content::parse_date(cmd.to);
-    if (!from || !to || *to < *from) {
-      err << "--from and --to must be dates YYYY-MM-DD, with --to on or after --from\n";
+    const auto days = handlers::booking_days(cmd.from, cmd.to, now);
+    if (!days) {
+      err << "outreach-bot bookings " << cmd.action << ": " << days.error().message
+          << " (--from, --to)\n";
       return 2;
     }
-    const auto rows = store.bookings.between(handlers::local_ms(*from, 0),
-                                             handlers::local_ms(*to + 1, 0), cmd.advisor);
+    const auto rows = handlers::bookings_on(store, *days, cmd.advisor);
     if (cmd.action == "export") {
       out << handlers::bookings_csv(rows, *snapshot);
       return 0;
     }
     if (rows.empty()) {
-      out << "No bookings from "
-          << handlers::local_timestamp(handlers::local_ms(*from, 0)).substr(0, 10) << " to "
-          << handlers::local_timestamp(handlers::local_ms(*to, 0)).substr(0, 10)
+      out << "No bookings from " << local_time::iso_date(days->first_day) << " to "
+          << local_time::iso_date(days->last_day)
           << (cmd.advisor.empty() ? "" : " for " + cmd.advisor) << ".\n";
       return 0;
     }
@@ -258,29 +254,31 @@ int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std
         << "name, phone\n";
     for (const auto& b : rows)
       out << std::left << std::setw(11) << b.ref << std::setw(18)
-          << handlers::local_timestamp(b.starts_at) << std::setw(18) << b.advisor << std::setw(10)
+          << local_time::timestamp(b.starts_at) << std::setw(18) << b.advisor << std::setw(10)
           << b.topic << std::setw(11) << b.status << std::setw(11)
           << (b.confirmed_at ? "yes" : "no") << b.name << ", " << b.phone << "\n";
     return 0;
   }
-  SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
-  handlers::StaffResult r;
-  if (cmd.action == "cancel")
-    r = handlers::staff_cancel(store, *snapshot, cmd.ref, cmd.reason, now);
-  else if (cmd.action == "confirm")
-    r = handlers::staff_confirm(store, *snapshot, cmd.ref, now);
-  else if (cmd.action == "mark")
-    r = handlers::staff_mark(store, cmd.ref, cmd.status, now);
-  else
-    r.error = "unknown action '" + cmd.action + "'";
-  if (!r.ok) {
-    err << "outreach-bot bookings " << cmd.action << ": " << r.error << "\n";
+  using Kind = handlers::StaffAction::Kind;
+  handlers::StaffAction action{Kind::kConfirm, cmd.ref, cmd.reason, cmd.status};
+  if (cmd.action == "cancel") {
+    action.kind = Kind::kCancel;
+  } else if (cmd.action == "mark") {
+    action.kind = Kind::kAttendance;
+  } else if (cmd.action != "confirm") {
+    err << "outreach-bot bookings: unknown action '" << cmd.action << "'\n";
     return 1;
   }
-  t.commit();
-  out << "Booking " << r.booking.ref << " (" << handlers::local_timestamp(r.booking.starts_at)
-      << "): " << (cmd.action == "confirm" ? "confirmed" : r.booking.status)
-      << (cmd.action == "mark" ? "" : "; the person is told (a running bot sends it now)") << ".\n";
+  const auto r = handlers::staff_action(store, *snapshot, action, now);
+  if (!r) {
+    err << "outreach-bot bookings " << cmd.action << ": " << r.error().message << "\n";
+    return 1;
+  }
+  out << "Booking " << r->ref << " (" << local_time::timestamp(r->starts_at)
+      << "): " << (action.kind == Kind::kConfirm ? "confirmed" : r->status)
+      << (action.kind == Kind::kAttendance ? ""
+                                           : "; the person is told (a running bot sends it now)")
+      << ".\n";
   return 0;
 }
 

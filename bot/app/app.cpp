@@ -21,6 +21,7 @@
 #include "bot/channels/web/webchat.hpp"
 #include "bot/channels/zalo/zalo_client.hpp"
 #include "bot/channels/zalo/zalo_webhook.hpp"
+#include "bot/core/local_time.hpp"
 #include "bot/core/log.hpp"
 #include "bot/net/http_client.hpp"
 #include "bot/router/dispatcher.hpp"
@@ -97,14 +98,11 @@ constexpr std::string_view kRetentionJob = "retention.purge";
 // Schedules the daily purge at the next 03:00 Asia/Ho_Chi_Minh after `after_ms`; one job per
 // day (the key carries the date), so a restart does not add another.
 void schedule_retention(storage::Store& s, std::int64_t after_ms) {
-  constexpr std::int64_t kDay = 86'400'000;
-  constexpr std::int64_t kUtc7 = 7 * 3'600'000;
-  std::int64_t day = content::local_day(after_ms);
-  std::int64_t run_at = day * kDay - kUtc7 + 3 * 3'600'000;
-  if (run_at <= after_ms) {
+  constexpr int kAt = 3 * 60;  // minutes after local midnight
+  std::int64_t day = local_time::day_of(after_ms);
+  if (local_time::unix_ms(day, kAt) <= after_ms)
     ++day;
-    run_at += kDay;
-  }
+  const std::int64_t run_at = local_time::unix_ms(day, kAt);
   s.jobs.schedule(std::string(kRetentionJob), run_at, "{}", "retention:" + std::to_string(day),
                   after_ms);
 }

@@ -2,18 +2,17 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 #include <span>
 
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "bot/core/embedded.hpp"
+#include "bot/core/local_time.hpp"
 #include "bot/core/log.hpp"
 #include "bot/net/crypto.hpp"
+#include "bot/net/url.hpp"
 #include "handlers/booking.hpp"
-#include "handlers/booking_slots.hpp"
 
 namespace outreach::app {
 
@@ -28,41 +27,18 @@ using server::Response;
 
 constexpr int kPollBatch = 20;
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      int v = 0;
-      auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-      if (ec == std::errc{} && p == s.data() + i + 3) {
-        out += static_cast<char>(v);
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+// The answer to a query that is not a valid query string (outreach::net::parse_query), whichever
+// route reads it.
+Response malformed_query(const Request& req) {
+  return server::json_error(req, 400, "malformed",
+                            "the query string is malformed (a bad %-escape or an unescaped "
+                            "character)");
 }
 
-std::map<std::string, std::string, std::less<>> parse_query(std::string_view q) {
-  std::map<std::string, std::string, std::less<>> out;
-  while (!q.empty()) {
-    const auto amp = q.find('&');
-    const std::string_view pair = q.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (!pair.empty() && out.size() < 16)
-      out[percent_decode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos)
-      break;
-    q.remove_prefix(amp + 1);
-  }
-  return out;
+// A parameter's value, empty when absent.
+std::string param(const outreach::net::QueryParams& q, std::string_view name) {
+  auto it = q.find(name);
+  return it == q.end() ? std::string{} : it->second;
 }
 
 std::string_view content_type_for(std::string_view name) {
@@ -144,19 +120,21 @@ net::awaitable<Response> chat_poll(RouteDeps& d,
                                    RequestInfo& info,
                                    std::string_view query) {
   info.route = "chat_poll";
-  const auto q = parse_query(query);
-  const auto visitor_it = q.find("visitor");
-  if (visitor_it == q.end() || !channels::web::WebChat::valid_visitor(visitor_it->second))
+  const auto q = outreach::net::parse_query(query);
+  if (!q)
+    co_return malformed_query(req);
+  const auto visitor_it = q->find("visitor");
+  if (visitor_it == q->end() || !channels::web::WebChat::valid_visitor(visitor_it->second))
     co_return server::json_error(req, 400, "invalid", "visitor is missing or invalid");
   const std::string visitor = visitor_it->second;
   std::int64_t after = 0;
-  if (auto it = q.find("after"); it != q.end()) {
+  if (auto it = q->find("after"); it != q->end()) {
     auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), after);
     if (ec != std::errc{} || p != it->second.data() + it->second.size() || after < 0)
       co_return server::json_error(req, 400, "invalid",
                                    "after must be a message id (a whole number ≥ 0)");
   }
-  const bool wait = !(q.contains("wait") && q.at("wait") == "0");
+  const bool wait = !(q->contains("wait") && q->at("wait") == "0");
   auto ticket = d.webchat.register_poll(visitor);
   const auto deadline = std::chrono::steady_clock::now() + d.poll_timeout;
   std::vector<storage::DeliveredMessage> found;
@@ -192,10 +170,10 @@ net::awaitable<Response> chat_poll(RouteDeps& d,
 }
 
 Response chat_ui(RouteDeps& d, const Request& req, std::string_view query) {
-  const auto q = parse_query(query);
-  std::string lang = "vi";
-  if (auto it = q.find("lang"); it != q.end() && it->second == "en")
-    lang = "en";
+  const auto q = outreach::net::parse_query(query);
+  if (!q)
+    return malformed_query(req);
+  const std::string lang = param(*q, "lang") == "en" ? "en" : "vi";
   auto snap = d.content.snapshot();
   if (!snap)
     return server::json_error(req, 503, "not_ready", "content is not loaded");
@@ -280,8 +258,10 @@ net::awaitable<Response> booking_calendar(RouteDeps& d,
   if (!ref.ends_with(".ics") || ref.size() > 40)
     co_return server::json_error(req, 404, "not_found", "no such booking");
   ref.remove_suffix(4);
-  const auto q = parse_query(query);
-  const std::string key = q.contains("k") ? q.at("k") : std::string{};
+  const auto q = outreach::net::parse_query(query);
+  if (!q)
+    co_return malformed_query(req);
+  const std::string key = param(*q, "k");
   auto snapshot = d.content.snapshot();
   // Captured by reference: a lambda owning state, passed into a coroutine, trips GCC 12.
   const std::string wanted(ref);
@@ -297,20 +277,10 @@ net::awaitable<Response> booking_calendar(RouteDeps& d,
   co_return res;
 }
 
-// Local day number of YYYY-MM-DD, or `fallback` when absent; nullopt when malformed.
-std::optional<std::int64_t> day_param(const std::map<std::string, std::string, std::less<>>& q,
-                                      std::string_view key,
-                                      std::int64_t fallback) {
-  auto it = q.find(key);
-  if (it == q.end() || it->second.empty())
-    return fallback;
-  return content::parse_date(it->second);
-}
-
 nlohmann::json booking_json(const storage::Booking& b) {
   return {{"ref", b.ref},
-          {"starts_at", handlers::local_timestamp(b.starts_at)},
-          {"ends_at", handlers::local_timestamp(b.ends_at)},
+          {"starts_at", local_time::timestamp(b.starts_at)},
+          {"ends_at", local_time::timestamp(b.ends_at)},
           {"topic", b.topic},
           {"advisor", b.advisor},
           {"seat", b.seat},
@@ -357,17 +327,15 @@ net::awaitable<Response> admin(
     info.route = "admin_bookings";
     if (!get)
       co_return method_not_allowed(req, "GET");
-    const auto q = parse_query(query);
-    const auto from = day_param(q, "from", content::local_day(now));
-    const auto to = from ? day_param(q, "to", *from) : std::nullopt;
-    if (!from || !to || *to < *from || *to - *from > 366)
-      co_return server::json_error(
-          req, 400, "invalid", "from and to must be dates YYYY-MM-DD, to ≥ from, at most a year");
-    const std::string advisor = q.contains("advisor") ? q.at("advisor") : std::string{};
-    auto rows = co_await d.writer->run([&](storage::Store& s) {
-      return s.bookings.between(handlers::local_ms(*from, 0), handlers::local_ms(*to + 1, 0),
-                                advisor);
-    });
+    const auto q = outreach::net::parse_query(query);
+    if (!q)
+      co_return malformed_query(req);
+    const auto days = handlers::booking_days(param(*q, "from"), param(*q, "to"), now);
+    if (!days)
+      co_return server::json_error(req, 400, "invalid", days.error().message);
+    const std::string advisor = param(*q, "advisor");
+    auto rows = co_await d.writer->run(
+        [&](storage::Store& s) { return handlers::bookings_on(s, *days, advisor); });
     if (path.ends_with(".csv")) {
       // A byte-order mark so spreadsheet programs read the Vietnamese as UTF-8.
       Response res =
@@ -386,43 +354,43 @@ net::awaitable<Response> admin(
     const auto slash = rest.find('/');
     if (slash == std::string_view::npos)
       co_return server::json_error(req, 404, "not_found", "no such path");
-    const std::string ref(rest.substr(0, slash));
-    const std::string action(rest.substr(slash + 1));
-    if (action != "confirm" && action != "cancel" && action != "attendance")
+    handlers::StaffAction action;
+    action.ref = std::string(rest.substr(0, slash));
+    const std::string verb(rest.substr(slash + 1));
+    using Kind = handlers::StaffAction::Kind;
+    if (verb == "confirm")
+      action.kind = Kind::kConfirm;
+    else if (verb == "cancel")
+      action.kind = Kind::kCancel;
+    else if (verb == "attendance")
+      action.kind = Kind::kAttendance;
+    else
       co_return server::json_error(req, 404, "not_found",
                                    "no such action: confirm, cancel, attendance");
-    info.route = "admin_booking_" + action;
+    info.route = "admin_booking_" + verb;
     if (req.method() != http::verb::post)
       co_return method_not_allowed(req, "POST");
     auto body =
         nlohmann::json::parse(req.body().empty() ? std::string("{}") : req.body(), nullptr, false);
     if (!body.is_object())
       co_return server::json_error(req, 400, "malformed", "the body must be a JSON object");
-    const std::string reason = body.value("reason", std::string{});
-    const std::string status = body.value("status", std::string{});
-    if (action == "cancel" && reason.find_first_not_of(" \t\n") == std::string::npos)
-      co_return server::json_error(req, 400, "invalid",
-                                   "reason is required: the person is told why");
-    if (reason.size() > 500)
-      co_return server::json_error(req, 413, "too_long", "the reason is longer than 500 bytes");
-    auto result = co_await d.writer->run([&](storage::Store& s) {
-      SQLite::Transaction t(s.db, SQLite::TransactionBehavior::IMMEDIATE);
-      handlers::StaffResult r =
-          action == "cancel"    ? handlers::staff_cancel(s, *snapshot, ref, reason, now)
-          : action == "confirm" ? handlers::staff_confirm(s, *snapshot, ref, now)
-                                : handlers::staff_mark(s, ref, status, now);
-      if (r.ok)
-        t.commit();
-      return r;
-    });
-    if (!result.ok)
-      co_return server::json_error(req, result.booking.id == 0 ? 404 : 409,
-                                   result.booking.id == 0 ? "not_found" : "conflict", result.error);
-    log::info("admin", "booking_changed", {{"action", action}});
+    action.reason = body.value("reason", std::string{});
+    action.attendance = body.value("status", std::string{});
+    auto result = co_await d.writer->run(
+        [&](storage::Store& s) { return handlers::staff_action(s, *snapshot, action, now); });
+    if (!result) {
+      const Problem& p = result.error();
+      const auto [status, code] = p.code == Errc::kNotFound       ? std::pair(404, "not_found")
+                                  : p.code == Errc::kInvalidInput ? std::pair(400, "invalid")
+                                  : p.code == Errc::kTooLarge     ? std::pair(413, "too_long")
+                                                                  : std::pair(409, "conflict");
+      co_return server::json_error(req, status, code, p.message);
+    }
+    log::info("admin", "booking_changed", {{"action", verb}});
     if (d.outbox_written)
       d.outbox_written();
-    co_return server::json_response(
-        req, 200, nlohmann::json{{"booking", booking_json(result.booking)}}.dump());
+    co_return server::json_response(req, 200,
+                                    nlohmann::json{{"booking", booking_json(*result)}}.dump());
   }
   co_return server::json_error(req, 404, "not_found", "no such path");
 }
@@ -521,13 +489,11 @@ net::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
   if (path == "/webhooks/messenger" && d->messenger != nullptr) {
     info.route = "webhook_messenger";
     if (get) {
-      const auto q = parse_query(query);
-      auto value = [&](const char* k) {
-        auto it = q.find(k);
-        return it == q.end() ? std::string{} : it->second;
-      };
-      auto challenge = d->messenger->subscribe(value("hub.mode"), value("hub.verify_token"),
-                                               value("hub.challenge"));
+      const auto q = outreach::net::parse_query(query);
+      if (!q)
+        co_return malformed_query(req);
+      auto challenge = d->messenger->subscribe(param(*q, "hub.mode"), param(*q, "hub.verify_token"),
+                                               param(*q, "hub.challenge"));
       if (!challenge)
         co_return server::json_error(req, 403, "forbidden", "verify token does not match");
       co_return server::make_response(req, 200, *challenge, "text/plain");

@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include <boost/system/system_error.hpp>
+#include <boost/throw_exception.hpp>
+
 namespace outreach {
 namespace {
 
@@ -57,6 +60,11 @@ class Category final : public boost::system::error_category {
 const boost::system::error_category& errc_category() noexcept {
   static const Category category;
   return category;
+}
+
+void throw_exception_from_error(const Problem& problem, const boost::source_location& where) {
+  boost::throw_with_location(
+      boost::system::system_error(make_error_code(problem.code), problem.message), where);
 }
 
 }  // namespace outreach

@@ -2,22 +2,10 @@
 
 #include <charconv>
 
+#include "bot/core/text.hpp"
+
 namespace outreach {
 namespace {
-
-std::string escape_label(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"')
-      out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 std::string number(double v) {
   char buf[64];
@@ -40,7 +28,7 @@ std::string Metrics::label_text(const Labels& labels) {
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (i)
       out += ',';
-    out += labels[i].first + "=\"" + escape_label(labels[i].second) + "\"";
+    out += labels[i].first + "=\"" + text::backslash_escape(labels[i].second, "\\\"") + "\"";
   }
   return out + "}";
 }

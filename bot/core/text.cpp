@@ -105,6 +105,20 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
+std::string backslash_escape(std::string_view s, std::string_view special) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (special.find(c) != std::string_view::npos)
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::vector<std::string> split_for_limit(std::string_view s, std::size_t max) {
   std::vector<std::string> parts;
   s = trim(s);

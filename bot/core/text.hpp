@@ -38,4 +38,8 @@ std::string fill(std::string_view tmpl,
 
 std::string_view trim(std::string_view s);
 
+// `s` with a backslash before each character of `special` and every line end written as "\n",
+// as in Prometheus label values and iCalendar text values.
+std::string backslash_escape(std::string_view s, std::string_view special);
+
 }  // namespace outreach::text

@@ -1,7 +1,5 @@
 #include "bot/net/http_client.hpp"
 
-#include <charconv>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -13,6 +11,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <openssl/ssl.h>
 
 namespace outreach::net {
@@ -20,39 +20,32 @@ namespace asio = boost::asio;         // <boost/asio.hpp>
 namespace beast = boost::beast;       // <boost/beast.hpp>
 namespace http = boost::beast::http;  // <boost/beast/http.hpp>
 namespace ssl = boost::asio::ssl;     // <boost/asio/ssl.hpp>
+namespace urls = boost::urls;         // <boost/url.hpp>
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Result<Url> Url::parse(std::string_view text) {
-  Url u;
-  const auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos)
+  const auto parsed = urls::parse_uri(text);
+  if (!parsed || !parsed->has_authority())
     return Errc::kInvalidInput;
-  u.scheme = std::string(text.substr(0, scheme_end));
+  const urls::url_view& v = *parsed;
+  Url u;
+  u.scheme = v.scheme();
   if (u.scheme != "http" && u.scheme != "https")
     return Errc::kInvalidInput;
-  std::string_view rest = text.substr(scheme_end + 3);
-  const auto slash = rest.find_first_of("/?");
-  std::string_view authority = rest.substr(0, slash);
-  u.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (u.target.front() == '?')
-    u.target.insert(0, "/");
-  if (authority.empty())
-    return Errc::kInvalidInput;
-  if (const auto colon = authority.rfind(':');
-      colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    u.host = std::string(authority.substr(0, colon));
-    u.port = std::string(authority.substr(colon + 1));
-    int port = 0;
-    auto [p, ec] = std::from_chars(u.port.data(), u.port.data() + u.port.size(), port);
-    if (ec != std::errc{} || p != u.port.data() + u.port.size() || port <= 0 || port > 65535)
-      return Errc::kInvalidInput;
-  } else {
-    u.host = std::string(authority);
-    u.port = u.scheme == "https" ? "443" : "80";
-  }
+  u.host = v.host_address();  // an IPv6 address without its brackets, as the resolver wants it
   if (u.host.empty())
     return Errc::kInvalidInput;
+  if (v.has_port()) {
+    if (v.port_number() == 0)  // empty, 0, or past 65535
+      return Errc::kInvalidInput;
+    u.port = std::to_string(v.port_number());
+  } else {
+    u.port = u.scheme == "https" ? "443" : "80";
+  }
+  u.target = v.encoded_path().empty() ? "/" : std::string(v.encoded_path());
+  if (v.has_query())
+    u.target += "?" + std::string(v.encoded_query());
   return u;
 }
 

@@ -27,11 +27,12 @@ namespace outreach::net {
 
 struct Url {
   std::string scheme;  // http | https
-  std::string host;
-  std::string port;
-  std::string target;  // path and query, at least "/"
+  std::string host;    // a name or an address; IPv6 without the brackets of the URL
+  std::string port;    // the URL's, or the scheme's default
+  std::string target;  // path and query as written (percent escapes kept), at least "/"
 
-  // Parses http(s)://host[:port]/path?query; nullopt-like error for anything else.
+  // Parses http(s)://host[:port]/path?query (RFC 3986, with Boost.URL); Errc::kInvalidInput for
+  // anything else.
   [[nodiscard]] static Result<Url> parse(std::string_view text);
 };
 

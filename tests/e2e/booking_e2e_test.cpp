@@ -4,12 +4,12 @@
 #include <atomic>
 #include <barrier>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "content/store.hpp"
-#include "handlers/booking_slots.hpp"
+#include "bot/core/local_time.hpp"
 #include "tests/support/test_app.hpp"
 #include "tests/support/turn_harness.hpp"
 #include "tests/support/web_visitor.hpp"
@@ -24,7 +24,7 @@ using testing::WebVisitor;
 // Monday 30/11/2026 08:00: a private (one-seat) legal session.
 std::string last_seat() {
   return "flow:choice:" +
-         std::to_string(handlers::local_ms(*content::day_from_civil(2026, 11, 30), 8 * 60));
+         std::to_string(local_time::unix_ms(*local_time::day_from(2026, 11, 30), 8 * 60));
 }
 
 // Drives one visitor through the booking form up to the summary; false if a step went wrong.
@@ -42,6 +42,27 @@ bool fill_form(WebVisitor& v, FakeClock& clock, const std::string& slot) {
          step(false, "0903 123 456") && step(false, "Cơ sở may Minh Tú") &&
          step(true, "flow:choice:household") &&
          step(false, "Muốn chuyển hộ kinh doanh thành công ty và cần hỏi thủ tục");
+}
+
+constexpr const char* kAdminToken = "admin-e2e-token-0123456789";
+
+// The App on `clock` with the admin API on (the bearer token is kAdminToken).
+std::unique_ptr<TestApp> app_with_admin_api(FakeClock& clock) {
+  setenv("OUTREACH_ADMIN_TOKEN", kAdminToken, 1);
+  auto t = std::make_unique<TestApp>([](app::Config& c) { c.webchat.poll_timeout = 5s; }, &clock);
+  unsetenv("OUTREACH_ADMIN_TOKEN");
+  return t;
+}
+
+std::map<std::string, std::string> admin_auth() {
+  return {{"Authorization", std::string("Bearer ") + kAdminToken}};
+}
+
+// Fills the form and confirms; the replies to the confirmation (none if a step went wrong).
+std::vector<nlohmann::json> book(WebVisitor& v, FakeClock& clock, const std::string& slot) {
+  if (!fill_form(v, clock, slot) || v.press("flow:confirm").status != 202)
+    return {};
+  return v.receive(1, 20s);
 }
 
 TEST(BookingE2E, TwentyVisitorsRacingForTheLastSeatGiveExactlyOneBooking) {
@@ -77,14 +98,11 @@ TEST(BookingE2E, TwentyVisitorsRacingForTheLastSeatGiveExactlyOneBooking) {
 }
 
 TEST(BookingE2E, CalendarLinkAndStaffAdminApi) {
-  setenv("OUTREACH_ADMIN_TOKEN", "admin-e2e-token-0123456789", 1);
   FakeClock clock(testing::kTestNow);
-  TestApp t([](app::Config& c) { c.webchat.poll_timeout = 5s; }, &clock);
-  unsetenv("OUTREACH_ADMIN_TOKEN");
+  const auto app = app_with_admin_api(clock);
+  TestApp& t = *app;
   WebVisitor v(t.port(), "visitor-booking-200001");
-  ASSERT_TRUE(fill_form(v, clock, last_seat()));
-  ASSERT_EQ(v.press("flow:confirm").status, 202);
-  const auto done = v.receive(1, 20s);
+  const auto done = book(v, clock, last_seat());
   ASSERT_FALSE(done.empty());
   std::string link;
   for (const auto& b : done.back().value("buttons", nlohmann::json::array()))
@@ -100,8 +118,7 @@ TEST(BookingE2E, CalendarLinkAndStaffAdminApi) {
       testing::http_request(t.port(), "GET", path.substr(0, path.find("?k=")) + "?k=guess").status,
       404);
 
-  const std::map<std::string, std::string> auth{
-      {"Authorization", "Bearer admin-e2e-token-0123456789"}};
+  const auto auth = admin_auth();
   EXPECT_EQ(testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-11-30").status, 401);
   EXPECT_EQ(testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-11-30", {},
                                   {{"Authorization", "Bearer wrong"}})
@@ -141,6 +158,57 @@ TEST(BookingE2E, CalendarLinkAndStaffAdminApi) {
       t.count(
           "SELECT COUNT(*) FROM bookings WHERE status = 'cancelled' AND cancelled_by = 'staff'"),
       1);
+}
+
+// A staff action answers with the booking as the database holds it afterwards: what a listing
+// right after shows, the reason and who cancelled included.
+TEST(BookingE2E, AdminActionsAnswerWithTheBookingAsStored) {
+  FakeClock clock(testing::kTestNow);
+  const auto app = app_with_admin_api(clock);
+  TestApp& t = *app;
+  WebVisitor v(t.port(), "visitor-booking-300001");
+  ASSERT_FALSE(book(v, clock, last_seat()).empty());
+  const auto auth = admin_auth();
+  auto listed = [&] {
+    auto list = testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-11-30", {}, auth);
+    EXPECT_EQ(list.status, 200) << list.body;
+    return nlohmann::json::parse(list.body)["bookings"].at(0);
+  };
+  const std::string base = "/admin/bookings/" + listed()["ref"].get<std::string>();
+
+  auto confirm = testing::http_request(t.port(), "POST", base + "/confirm", "{}", auth);
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  EXPECT_EQ(nlohmann::json::parse(confirm.body)["booking"], listed());
+  EXPECT_EQ(listed()["confirmed"], true);
+
+  EXPECT_EQ(
+      testing::http_request(t.port(), "POST", base + "/attendance", R"({"status":"maybe"})", auth)
+          .status,
+      400);
+  auto cancel = testing::http_request(t.port(), "POST", base + "/cancel",
+                                      R"({"reason":"Chuyên viên đi công tác đột xuất"})", auth);
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  const auto answered = nlohmann::json::parse(cancel.body)["booking"];
+  EXPECT_EQ(answered["status"], "cancelled");
+  EXPECT_EQ(answered["cancel_reason"], "Chuyên viên đi công tác đột xuất");
+  EXPECT_EQ(answered["cancelled_by"], "staff");
+  EXPECT_EQ(answered, listed());
+
+  // The same rules as the command line: a listing spans at most 366 days; a query that is not
+  // a valid query string is refused, not guessed at.
+  EXPECT_EQ(testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-01-01&to=2027-01-02",
+                                  {}, auth)
+                .status,
+            200);
+  EXPECT_EQ(testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-01-01&to=2027-01-03",
+                                  {}, auth)
+                .status,
+            400);
+  EXPECT_EQ(testing::http_request(t.port(), "GET", "/admin/bookings?from=%zz", {}, auth).status,
+            400);
+  EXPECT_EQ(
+      testing::http_request(t.port(), "GET", "/admin/bookings?from=2026-11-30%", {}, auth).status,
+      400);
 }
 
 }  // namespace

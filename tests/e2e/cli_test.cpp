@@ -111,6 +111,29 @@ TEST(Cli, ChatInTheTerminalUsesThePipelineAndNumberedButtons) {
 namespace outreach {
 namespace {
 
+// `outreach-bot bookings` keeps the rules of the admin API: at most 366 days in a listing, a
+// reason to cancel, a reference that exists.
+TEST(Cli, BookingsKeepTheStaffRules) {
+  TempDir dir;
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"--database", dir.file("b.sqlite3"), "--content", testing::source_content_dir()});
+    return run_bot(args, dir.path().string());
+  };
+  auto r = run({"bookings", "list", "--from", "2026-01-01", "--to", "2027-01-03"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("at most 366 days"), std::string::npos) << r.err;
+  r = run({"bookings", "list", "--from", "2026-01-01", "--to", "2027-01-02"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("No bookings from 2026-01-01 to 2027-01-02."), std::string::npos) << r.out;
+  r = run({"bookings", "cancel", "TV-NOPE", "--reason", "   "});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("a reason is required"), std::string::npos) << r.err;
+  r = run({"bookings", "confirm", "TV-NOPE"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no booking with reference TV-NOPE"), std::string::npos) << r.err;
+}
+
 TEST(Cli, AskJsonAnswersOneLinePerQuestion) {
   TempDir dir;
   const auto r =

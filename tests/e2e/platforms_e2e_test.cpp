@@ -8,8 +8,7 @@
 #include <stdlib.h>
 
 #include "bot/core/clock.hpp"
-#include "content/store.hpp"
-#include "handlers/booking_slots.hpp"
+#include "bot/core/local_time.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_app.hpp"
 #include "tests/support/turn_harness.hpp"
@@ -545,7 +544,7 @@ TEST_F(PlatformsE2E, APermanentRefusalBecomesADeadLetterWithItsReason) {
 
 std::string slot_at(int y, int m, int d, int minute) {
   return "flow:choice:" +
-         std::to_string(handlers::local_ms(*content::day_from_civil(y, m, d), minute));
+         std::to_string(local_time::unix_ms(*local_time::day_from(y, m, d), minute));
 }
 
 // The answers of a booking form after the topic, as typed or pressed.
@@ -586,7 +585,7 @@ TEST_F(PlatformsE2E, ABookingOnZaloAndItsReminderThroughZalo) {
                        "mode = 'online' AND phone = '+84388123456'"),
             1);
   // 24 hours before Monday 09:00 the reminder goes out on Zalo (inside the 7-day window).
-  clock.set(handlers::local_ms(*content::day_from_civil(2026, 11, 29), 9 * 60) + 1000);
+  clock.set(local_time::unix_ms(*local_time::day_from(2026, 11, 29), 9 * 60) + 1000);
   ASSERT_TRUE(mock.wait_for(
       [&](const std::vector<mock::Call>& calls) { return has_text(calls, "Nhắc lịch"); }, 10s));
   EXPECT_TRUE(has_text(sends_to(user, mock::Platform::kZalo), "1 ngày nữa"));
@@ -607,9 +606,9 @@ TEST_F(PlatformsE2E, AMessengerReminderOutsideThe24HourWindowIsRecordedNotSent) 
   ASSERT_TRUE(send(true, slot_at(2026, 12, 2, 9 * 60)));  // Wednesday 09:00
   for (const auto& [press, what] : kRestOfTheForm) ASSERT_TRUE(send(press, what)) << what;
   ASSERT_TRUE(has_text(sends_to(psid, mock::Platform::kMessenger), "Mã lịch hẹn: TV-"));
-  const std::int64_t wednesday = *content::day_from_civil(2026, 12, 2);
+  const std::int64_t wednesday = *local_time::day_from(2026, 12, 2);
   // Tuesday 09:00, the 24-hour reminder: the person last wrote on Saturday — outside the window.
-  clock.set(handlers::local_ms(wednesday - 1, 9 * 60) + 1000);
+  clock.set(local_time::unix_ms(wednesday - 1, 9 * 60) + 1000);
   const auto until = std::chrono::steady_clock::now() + 10s;
   while (app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'skipped' "
                     "AND last_error LIKE '%24-hour window%'") != 1 &&
@@ -620,9 +619,9 @@ TEST_F(PlatformsE2E, AMessengerReminderOutsideThe24HourWindowIsRecordedNotSent) 
             1);
   EXPECT_FALSE(has_text(sends_to(psid, mock::Platform::kMessenger), "Nhắc lịch"));
   // They write on Tuesday at 10:00; the 2-hour reminder on Wednesday 07:00 is inside the window.
-  clock.set(handlers::local_ms(wednesday - 1, 10 * 60));
+  clock.set(local_time::unix_ms(wednesday - 1, 10 * 60));
   ASSERT_TRUE(send(false, "lịch hẹn của tôi"));
-  clock.set(handlers::local_ms(wednesday, 7 * 60) + 1000);
+  clock.set(local_time::unix_ms(wednesday, 7 * 60) + 1000);
   ASSERT_TRUE(mock.wait_for(
       [&](const std::vector<mock::Call>& calls) { return has_text(calls, "Nhắc lịch"); }, 10s));
   ASSERT_TRUE(settled());  // the sender records the send after the mock has answered

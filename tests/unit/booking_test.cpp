@@ -6,7 +6,9 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include "bot/core/local_time.hpp"
 #include "content/store.hpp"
 #include "handlers/booking_slots.hpp"
 #include "handlers/phone.hpp"
@@ -16,15 +18,14 @@
 namespace outreach {
 namespace {
 
-using handlers::local_ms;
 using handlers::parse_when;
 using testing::kTestNow;
 using testing::TurnHarness;
 
-const std::int64_t kToday = content::local_day(kTestNow);  // Saturday 28/11/2026
+const std::int64_t kToday = local_time::day_of(kTestNow);  // Saturday 28/11/2026
 
 std::int64_t day_of(int y, int m, int d) {
-  return *content::day_from_civil(y, m, d);
+  return *local_time::day_from(y, m, d);
 }
 
 // ---- typed dates ---------------------------------------------------------------------------
@@ -120,7 +121,7 @@ TEST(Calendar, SessionsFollowOpeningHoursSlotLengthAndHolidays) {
   const auto& setup = h.content().snapshot()->booking;
   const auto monday = handlers::sessions_on(setup, "legal", day_of(2026, 11, 30), {});
   std::vector<int> starts;
-  for (const auto& s : monday) starts.push_back(handlers::local_minute(s.start_ms));
+  for (const auto& s : monday) starts.push_back(local_time::minute_of(s.start_ms));
   // 08:00-11:30 and 13:30-16:30, 45-minute sessions every hour.
   EXPECT_EQ(starts, (std::vector<int>{480, 540, 600, 810, 870, 930}));
   EXPECT_TRUE(handlers::sessions_on(setup, "legal", day_of(2027, 1, 1), {}).empty());   // New Year
@@ -133,18 +134,18 @@ TEST(Calendar, SessionsFollowOpeningHoursSlotLengthAndHolidays) {
 TEST(Calendar, FreeTimesRespectNoticeHorizonAndSeatsTaken) {
   TurnHarness h;
   const auto& setup = h.content().snapshot()->booking;
-  const std::int64_t first = local_ms(day_of(2026, 11, 30), 8 * 60);
+  const std::int64_t first = local_time::unix_ms(day_of(2026, 11, 30), 8 * 60);
   // Sunday 20:00: the Monday 08:00 session is 12 hours away — just bookable; at 20:01 it is not.
-  const std::int64_t sunday_8pm = local_ms(day_of(2026, 11, 29), 20 * 60);
+  const std::int64_t sunday_8pm = local_time::unix_ms(day_of(2026, 11, 29), 20 * 60);
   EXPECT_TRUE(handlers::bookable(setup, first, sunday_8pm));
   EXPECT_FALSE(handlers::bookable(setup, first, sunday_8pm + 60'000));
-  EXPECT_FALSE(
-      handlers::bookable(setup, local_ms(kToday + setup.max_days_ahead + 1, 600), kTestNow));
+  EXPECT_FALSE(handlers::bookable(
+      setup, local_time::unix_ms(kToday + setup.max_days_ahead + 1, 600), kTestNow));
   storage::SeatCounts taken{{{"legal-ip", first}, 1}};
   const auto times =
       handlers::free_times(setup, "legal", kToday, kToday + 7, 0, 24 * 60, kTestNow, taken, 3);
   ASSERT_EQ(times.size(), 3u);
-  EXPECT_EQ(handlers::local_minute(times[0].start_ms), 9 * 60);  // 08:00 is taken
+  EXPECT_EQ(local_time::minute_of(times[0].start_ms), 9 * 60);  // 08:00 is taken
 }
 
 // ---- the schema's guarantee ------------------------------------------------------------------
@@ -159,7 +160,7 @@ TEST(BookingStore, TheSchemaRefusesTheSameSeatTwice) {
   b.person_id = h.person("a").id;
   b.topic = "legal";
   b.advisor = "legal-ip";
-  b.starts_at = local_ms(day_of(2026, 11, 30), 480);
+  b.starts_at = local_time::unix_ms(day_of(2026, 11, 30), 480);
   b.ends_at = b.starts_at + 45 * 60'000;
   b.created_at = kTestNow;
   ASSERT_TRUE(s.bookings.insert(b, 1));
@@ -193,7 +194,7 @@ bool has_payload(const OutboundMessage& m, const std::string& p) {
 }
 
 std::string slot_payload(int y, int mo, int d, int minute) {
-  return "flow:choice:" + std::to_string(local_ms(day_of(y, mo, d), minute));
+  return "flow:choice:" + std::to_string(local_time::unix_ms(day_of(y, mo, d), minute));
 }
 
 // Runs the booking form for `user` up to the summary, picking `slot` (a payload or typed text).
@@ -242,7 +243,7 @@ TEST(BookingChat, AWholeBookingWithATypedDateEndsWithARefAndACalendarLink) {
   const auto mine = bookings_of(h, "a");
   ASSERT_EQ(mine.size(), 1u);
   const auto& b = mine[0];
-  EXPECT_EQ(b.starts_at, local_ms(day_of(2026, 11, 30), 9 * 60));
+  EXPECT_EQ(b.starts_at, local_time::unix_ms(day_of(2026, 11, 30), 9 * 60));
   EXPECT_EQ(b.phone, "+84912345678");
   EXPECT_EQ(b.advisor, "legal-ip");
   EXPECT_NE(r.back().text.find(b.ref), std::string::npos);
@@ -294,12 +295,13 @@ TEST(BookingChat, CancelAndRescheduleFollowTheRules) {
     h.press(slot_payload(2026, 11, 30, minute), "a");
     h.press("flow:confirm", "a");
     EXPECT_EQ(h.last().outcome, "moved");
-    EXPECT_EQ(bookings_of(h, "a").front().starts_at, local_ms(day_of(2026, 11, 30), minute));
+    EXPECT_EQ(bookings_of(h, "a").front().starts_at,
+              local_time::unix_ms(day_of(2026, 11, 30), minute));
   }
   h.press("booking:move:" + ref, "a");
   EXPECT_EQ(h.last().outcome, "move_limit");
   // Closer than the late-cancel cut-off (4 h): staff only.
-  h.clock().set(local_ms(day_of(2026, 11, 30), 10 * 60));
+  h.clock().set(local_time::unix_ms(day_of(2026, 11, 30), 10 * 60));
   h.press("booking:cancel:" + ref, "a");
   EXPECT_EQ(h.last().outcome, "too_late");
   h.clock().set(kTestNow);
@@ -416,17 +418,22 @@ TEST(BookingChat, AFullDayOffersTheWaitlistAndAFreedSeatGoesToTheFirstInLine) {
   EXPECT_EQ(h.last().outcome, "offer_taken");
   const auto mine = bookings_of(h, "c");
   ASSERT_EQ(mine.size(), 1u);
-  EXPECT_EQ(mine[0].starts_at, local_ms(monday, 600));
+  EXPECT_EQ(mine[0].starts_at, local_time::unix_ms(monday, 600));
   EXPECT_EQ(mine[0].mode, "online");
   EXPECT_EQ(mine[0].status, "booked");
 }
 
-TEST(BookingChat, RemindersGoOutOnlyForBookingsThatStillStand) {
-  TurnHarness h;
+// Person "a" books the legal session of Monday 30/11/2026 09:00 in the chat.
+storage::Booking book_monday_nine(TurnHarness& h) {
   h.follow("a");
   fill_form(h, "a", "legal", slot_payload(2026, 11, 30, 9 * 60));
   h.press("flow:confirm", "a");
-  const auto b = bookings_of(h, "a").front();
+  return bookings_of(h, "a").front();
+}
+
+TEST(BookingChat, RemindersGoOutOnlyForBookingsThatStillStand) {
+  TurnHarness h;
+  const auto b = book_monday_nine(h);
   const auto& snap = *h.content().snapshot();
   EXPECT_TRUE(
       handlers::run_booking_reminder(h.store(), snap, b.id, 1440, b.starts_at - 86'400'000));
@@ -439,25 +446,112 @@ TEST(BookingChat, RemindersGoOutOnlyForBookingsThatStillStand) {
   EXPECT_EQ(outbox_texts(h, "a", "reminder").size(), 1u);
 }
 
+handlers::StaffAction staff(handlers::StaffAction::Kind kind,
+                            std::string ref,
+                            std::string reason = {},
+                            std::string attendance = {}) {
+  return {kind, std::move(ref), std::move(reason), std::move(attendance)};
+}
+
+using Kind = handlers::StaffAction::Kind;
+
 TEST(BookingStaff, CancelTellsThePersonWhyAndAttendanceWaitsForTheSession) {
   TurnHarness h;
-  h.follow("a");
-  fill_form(h, "a", "legal", slot_payload(2026, 11, 30, 9 * 60));
-  h.press("flow:confirm", "a");
-  const auto b = bookings_of(h, "a").front();
+  const auto b = book_monday_nine(h);
   const auto& snap = *h.content().snapshot();
-  auto r = handlers::staff_mark(h.store(), b.ref, "attended", kTestNow);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("has not started"), std::string::npos);
-  EXPECT_FALSE(handlers::staff_cancel(h.store(), snap, b.ref, "  ", kTestNow).ok);
-  EXPECT_FALSE(handlers::staff_cancel(h.store(), snap, "TV-NOPE", "x", kTestNow).ok);
-  EXPECT_TRUE(handlers::staff_confirm(h.store(), snap, b.ref, kTestNow).ok);
-  r = handlers::staff_cancel(h.store(), snap, b.ref, "Chuyên viên bận đột xuất", kTestNow);
-  ASSERT_TRUE(r.ok) << r.error;
+  auto r = handlers::staff_action(h.store(), snap, staff(Kind::kAttendance, b.ref, {}, "attended"),
+                                  kTestNow);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("has not started"), std::string::npos);
+  EXPECT_FALSE(
+      handlers::staff_action(h.store(), snap, staff(Kind::kCancel, b.ref, "  "), kTestNow));
+  EXPECT_FALSE(
+      handlers::staff_action(h.store(), snap, staff(Kind::kCancel, "TV-NOPE", "x"), kTestNow));
+  EXPECT_TRUE(handlers::staff_action(h.store(), snap, staff(Kind::kConfirm, b.ref), kTestNow));
+  r = handlers::staff_action(h.store(), snap,
+                             staff(Kind::kCancel, b.ref, "Chuyên viên bận đột xuất"), kTestNow);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
   const auto told = outbox_texts(h, "a", "staff");
   ASSERT_EQ(told.size(), 2u);  // confirmed, then cancelled with the reason
   EXPECT_NE(told[1].find("Chuyên viên bận đột xuất"), std::string::npos);
   EXPECT_TRUE(bookings_of(h, "a").empty());
+}
+
+TEST(BookingStaff, AnActionAnswersWithTheBookingAsStoredAfterIt) {
+  TurnHarness h;
+  const auto b = book_monday_nine(h);
+  const auto& snap = *h.content().snapshot();
+  const auto confirmed =
+      handlers::staff_action(h.store(), snap, staff(Kind::kConfirm, b.ref), kTestNow + 1);
+  ASSERT_TRUE(confirmed.has_value()) << confirmed.error().message;
+  EXPECT_EQ(confirmed->confirmed_at, kTestNow + 1);
+  EXPECT_EQ(confirmed->updated_at, kTestNow + 1);
+  const auto cancelled = handlers::staff_action(
+      h.store(), snap, staff(Kind::kCancel, b.ref, "  Chuyên viên nghỉ ốm \n"), kTestNow + 2);
+  ASSERT_TRUE(cancelled.has_value()) << cancelled.error().message;
+  EXPECT_EQ(cancelled->status, "cancelled");
+  EXPECT_EQ(cancelled->cancel_reason, "Chuyên viên nghỉ ốm");
+  EXPECT_EQ(cancelled->cancelled_by, "staff");
+  EXPECT_EQ(cancelled->updated_at, kTestNow + 2);
+  const auto stored = h.store().bookings.by_ref(b.ref);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(cancelled->cancel_reason, stored->cancel_reason);
+  EXPECT_EQ(cancelled->confirmed_at, stored->confirmed_at);
+  EXPECT_EQ(cancelled->seat, stored->seat);
+}
+
+TEST(BookingStaff, WhereAStatusMayGoAndRefusalsChangeNothing) {
+  TurnHarness h;
+  const auto b = book_monday_nine(h);
+  const auto& snap = *h.content().snapshot();
+  auto act = [&](const handlers::StaffAction& a, std::int64_t now) {
+    return handlers::staff_action(h.store(), snap, a, now);
+  };
+  auto refused = [&](const handlers::StaffAction& a, std::int64_t now) {
+    const auto r = act(a, now);
+    // A refusal rolls back: no transaction is left open on the connection.
+    EXPECT_NE(sqlite3_get_autocommit(h.db().getHandle()), 0);
+    return r ? Errc::kOk : r.error().code;
+  };
+  const std::int64_t started = b.starts_at + 60'000;
+  EXPECT_EQ(refused(staff(Kind::kAttendance, b.ref, {}, "maybe"), started), Errc::kInvalidInput);
+  EXPECT_EQ(refused(staff(Kind::kCancel, b.ref, std::string(501, 'x')), kTestNow), Errc::kTooLarge);
+  EXPECT_EQ(refused(staff(Kind::kConfirm, "TV-NOPE"), kTestNow), Errc::kNotFound);
+  EXPECT_EQ(refused(staff(Kind::kAttendance, b.ref, {}, "attended"), b.starts_at - 1),
+            Errc::kConflict);  // not started yet
+  EXPECT_EQ(h.store().bookings.by_ref(b.ref)->status, "booked");
+  EXPECT_TRUE(outbox_texts(h, "a", "staff").empty());
+
+  auto marked = act(staff(Kind::kAttendance, b.ref, {}, "attended"), started);
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  EXPECT_EQ(marked->status, "attended");
+  marked = act(staff(Kind::kAttendance, b.ref, {}, "no_show"), started);  // corrected
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  EXPECT_EQ(marked->status, "no_show");
+  EXPECT_EQ(refused(staff(Kind::kConfirm, b.ref), started), Errc::kConflict);
+  EXPECT_EQ(refused(staff(Kind::kCancel, b.ref, "late"), started), Errc::kConflict);
+  EXPECT_EQ(h.store().bookings.by_ref(b.ref)->status, "no_show");
+  EXPECT_TRUE(outbox_texts(h, "a", "staff").empty());  // attendance is not told
+}
+
+TEST(BookingStaff, ListingsAndExportsCoverTheSameDays) {
+  const std::int64_t today = local_time::day_of(kTestNow);
+  auto days = [](std::string_view from, std::string_view to) {
+    const auto r = handlers::booking_days(from, to, kTestNow);
+    return r ? std::pair(r->first_day, r->last_day) : std::pair(std::int64_t{-1}, std::int64_t{-1});
+  };
+  EXPECT_EQ(days("", ""), std::pair(today, today));
+  EXPECT_EQ(days("2026-11-30", ""), std::pair(day_of(2026, 11, 30), day_of(2026, 11, 30)));
+  EXPECT_EQ(days("", "2026-12-05"), std::pair(today, day_of(2026, 12, 5)));
+  EXPECT_EQ(days("2026-01-01", "2027-01-02"), std::pair(day_of(2026, 1, 1), day_of(2027, 1, 2)));
+  EXPECT_EQ(days("2024-01-01", "2025-01-02").first, -1);  // 367 days: past a (leap) year
+  EXPECT_EQ(days("", "2026-11-27").first, -1);            // before today
+  EXPECT_EQ(days("30-11-2026", "").first, -1);
+  EXPECT_EQ(days("2026-02-29", "").first, -1);
+  const auto refused = handlers::booking_days("2026-12-02", "2026-12-01", kTestNow);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, Errc::kInvalidInput);
+  EXPECT_NE(refused.error().message.find("YYYY-MM-DD"), std::string::npos);
 }
 
 TEST(BookingChat, DeletingMyDataDeletesMyBookingsAndFreesTheSeat) {

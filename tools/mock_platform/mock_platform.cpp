@@ -9,6 +9,7 @@
 
 #include "bot/core/metrics.hpp"
 #include "bot/core/text.hpp"
+#include "bot/net/url.hpp"
 #include "bot/server/http_server.hpp"
 
 namespace outreach::mock {
@@ -21,33 +22,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-Json parse_form(std::string_view s) {
+// A query's parameters as a JSON object; empty when the query is malformed.
+Json parse_form(std::string_view query) {
   Json out = Json::object();
-  while (!s.empty()) {
-    const auto amp = s.find('&');
-    const std::string_view pair = s.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (eq != std::string_view::npos)
-      out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos)
-      break;
-    s.remove_prefix(amp + 1);
-  }
+  if (auto q = net::parse_query(query))
+    for (const auto& [name, value] : *q) out[name] = value;
   return out;
 }
 

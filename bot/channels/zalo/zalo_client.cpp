@@ -7,6 +7,7 @@
 
 #include "bot/core/log.hpp"
 #include "bot/core/text.hpp"
+#include "bot/net/url.hpp"
 
 namespace outreach::channels::zalo {
 namespace asio = boost::asio;
@@ -20,21 +21,6 @@ constexpr std::size_t kMaxTemplateText = 640;
 constexpr std::size_t kMaxButtons = 5;
 constexpr std::int64_t kWindowMs = 7LL * 24 * 3600 * 1000;  // consultation messages only within
 constexpr std::int64_t kFreeMs = 48LL * 3600 * 1000;        // free within
-
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 Json text_part(const std::string& user_id, const std::string& text) {
   return {{"recipient", {{"user_id", user_id}}}, {"message", {{"text", text}}}};
@@ -269,8 +255,8 @@ asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account,
   call.url = options_.oauth_base_url + "/v4/oa/access_token";
   call.headers = {{"secret_key", account.app_secret},
                   {"Content-Type", "application/x-www-form-urlencoded"}};
-  call.body = "refresh_token=" + url_encode(current.refresh_token) +
-              "&app_id=" + url_encode(account.app_id) + "&grant_type=refresh_token";
+  call.body = "refresh_token=" + net::url_encode(current.refresh_token) +
+              "&app_id=" + net::url_encode(account.app_id) + "&grant_type=refresh_token";
   call.timeout = options_.timeout;
   std::string detail;
   auto reply = co_await http_.request(std::move(call), &detail);

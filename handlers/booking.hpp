@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/core/errc.hpp"
 #include "content/model.hpp"
 #include "storage/store.hpp"
@@ -23,9 +25,20 @@ namespace outreach::handlers {
 
 // ---- scheduled jobs ------------------------------------------------------------------------
 
-// Job kinds (the jobs table); payload {"booking_id", "minutes"} / {"wait_id"}.
-inline constexpr std::string_view kBookingReminderJob = "booking.remind";
-inline constexpr std::string_view kBookingOfferJob = "booking.offer_expire";
+// The reminder `minutes` before a booked session.
+struct BookingReminderJob {
+  static constexpr std::string_view kKind = "booking.remind";
+  std::int64_t booking_id = 0;
+  int minutes = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BookingReminderJob, booking_id, minutes)
+
+// A waitlist offer running out.
+struct BookingOfferJob {
+  static constexpr std::string_view kKind = "booking.offer_expire";
+  std::int64_t wait_id = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BookingOfferJob, wait_id)
 
 // Sends the reminder `minutes` before the session if the booking still stands; true when a
 // message went into the outbox.

@@ -42,13 +42,14 @@ class BookingHandler final : public Handler {
     flows_.on_step("booking_topic", topic_step());
     flows_.on_step("booking_slot", slot_step());
     flows_.on_step("phone", phone_step());
-    flows_.on_complete("booking", [this](Turn& turn, storage::Store& tx, const nlohmann::json& a) {
-      complete_booking(turn, tx, a);
-    });
-    flows_.on_complete("booking_move",
-                       [this](Turn& turn, storage::Store& tx, const nlohmann::json& a) {
-                         complete_move(turn, tx, a);
-                       });
+    flows_.on_complete<booking::Answers>(
+        "booking", [this](Turn& turn, storage::Store& tx, const booking::Answers& a) {
+          complete_booking(turn, tx, a);
+        });
+    flows_.on_complete<booking::MoveAnswers>(
+        "booking_move", [this](Turn& turn, storage::Store& tx, const booking::MoveAnswers& a) {
+          complete_move(turn, tx, a);
+        });
   }
 
   std::string_view name() const override { return kBooking; }
@@ -313,10 +314,10 @@ class BookingHandler final : public Handler {
 
   // ---- completing --------------------------------------------------------------------------
 
-  void complete_booking(Turn& turn, storage::Store& tx, const nlohmann::json& a) {
+  void complete_booking(Turn& turn, storage::Store& tx, const booking::Answers& a) {
     const auto& setup = turn.content.booking;
-    const std::string topic = a.value("topic", std::string{});
-    const std::string slot = a.value("slot", std::string{});
+    const std::string& topic = a.topic;
+    const std::string& slot = a.slot;
     const Speaker s = speaker(turn);
     if (static_cast<int>(tx.bookings.upcoming_for(turn.person.id, turn.now_ms).size()) >=
         setup.max_active) {
@@ -325,15 +326,9 @@ class BookingHandler final : public Handler {
                {turn.button("booking.mine", "booking:mine")});
       return;
     }
-    nlohmann::json details = {{"name", a.value("name", std::string{})},
-                              {"phone", a.value("phone", std::string{})},
-                              {"company", a.value("company", std::string{})},
-                              {"stage", a.value("stage", std::string{})},
-                              {"description", a.value("description", std::string{})},
-                              {"mode", a.value("mode", std::string("in_person"))}};
     if (slot.starts_with("wait:")) {
       const std::int64_t day = std::atoll(slot.c_str() + 5);
-      booking::join_waitlist(tx, turn.person.id, topic, day, details.dump(), turn.now_ms);
+      booking::join_waitlist(tx, turn.person.id, topic, day, a.details, turn.now_ms);
       turn.outcome = "waitlisted";
       turn.say(
           turn.ui("booking.waitlisted",
@@ -348,16 +343,11 @@ class BookingHandler final : public Handler {
     b.starts_at = start;
     b.ends_at = start + setup.slot_minutes * kMinuteMs;
     b.person_id = turn.person.id;
-    b.mode = details["mode"];
-    b.name = details["name"];
-    b.phone = details["phone"];
-    b.company = details["company"];
-    b.stage = details["stage"];
-    b.description = details["description"];
+    booking::fill_details(b, a.details);
     b.created_at = turn.now_ms;
     if (!booking::place_in_session(tx, setup, b, turn.now_ms)) {
-      nlohmann::json back = a;
-      back.erase("slot");
+      nlohmann::json back = a.details;
+      back["topic"] = a.topic;
       turn.outcome = "slot_taken";
       flows_.reopen(turn, tx, "booking", std::move(back), "slot", turn.ui("booking.just_taken"));
       return;
@@ -379,15 +369,15 @@ class BookingHandler final : public Handler {
     turn.say(turn.ui(key, vars), std::move(buttons));
   }
 
-  void complete_move(Turn& turn, storage::Store& tx, const nlohmann::json& a) {
+  void complete_move(Turn& turn, storage::Store& tx, const booking::MoveAnswers& a) {
     const auto& setup = turn.content.booking;
-    auto b = tx.bookings.by_ref(a.value("ref", std::string{}));
+    auto b = tx.bookings.by_ref(a.ref);
     if (!b || b->person_id != turn.person.id || b->status != "booked") {
       turn.outcome = "not_found";
       turn.say(turn.ui("booking.not_found"), {turn.button("booking.mine", "booking:mine")});
       return;
     }
-    const std::int64_t start = std::atoll(a.value("slot", std::string{}).c_str());
+    const std::int64_t start = std::atoll(a.slot.c_str());
     if (!booking::move_to(tx, setup, *b, start, turn.now_ms)) {
       turn.outcome = "slot_taken";
       flows_.reopen(turn, tx, "booking_move", {{"ref", b->ref}, {"topic", b->topic}}, "slot",

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/core/message.hpp"
 #include "content/model.hpp"
 #include "handlers/turn.hpp"
@@ -24,6 +26,51 @@
 namespace outreach::handlers::booking {
 
 inline constexpr std::int64_t kMinuteMs = 60'000;
+
+// What the booking form asks about the person and their project; kept with a waitlist entry
+// (as JSON) until a seat is offered.
+struct Details {
+  std::string mode = "in_person";  // in_person | online
+  std::string name;
+  std::string phone;
+  std::string company;
+  std::string stage;
+  std::string description;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    Details, mode, name, phone, company, stage, description)
+
+// Copies the details into a booking about to be stored.
+inline void fill_details(storage::Booking& b, const Details& d) {
+  b.mode = d.mode;
+  b.name = d.name;
+  b.phone = d.phone;
+  b.company = d.company;
+  b.stage = d.stage;
+  b.description = d.description;
+}
+
+// The answers of the `booking` form: its details, the topic and the slot ("<start ms>", or
+// "wait:<day>" for the waitlist of a full day).
+struct Answers {
+  std::string topic;
+  std::string slot;
+  Details details;
+};
+
+inline void from_json(const nlohmann::json& j, Answers& a) {
+  a.topic = j.value("topic", std::string{});
+  a.slot = j.value("slot", std::string{});
+  a.details = j.get<Details>();
+}
+
+// The answers of the `booking_move` form: which booking, its topic, the new slot.
+struct MoveAnswers {
+  std::string ref;
+  std::string topic;
+  std::string slot;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MoveAnswers, ref, topic, slot)
 
 // ---- booking_text.cpp ----------------------------------------------------------------------
 
@@ -87,12 +134,12 @@ bool move_to(storage::Store& tx,
              std::int64_t start_ms,
              std::int64_t now_ms);
 
-// Puts the person on the waitlist of `day` for `topic` (once); `details` are the form's answers.
+// Puts the person on the waitlist of `day` for `topic` (once), with the form's details.
 void join_waitlist(storage::Store& tx,
                    std::int64_t person_id,
                    const std::string& topic,
                    std::int64_t day,
-                   const std::string& details,
+                   const Details& details,
                    std::int64_t now_ms);
 
 // Offers a freed seat of (advisor, start) to the first person waiting for that day; repeats

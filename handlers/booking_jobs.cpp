@@ -30,9 +30,7 @@ void schedule_reminders(storage::Store& tx,
       tx.jobs.cancel(reminder_key(b.id, minutes));
       continue;
     }
-    tx.jobs.schedule(std::string(kBookingReminderJob), at,
-                     nlohmann::json{{"booking_id", b.id}, {"minutes", minutes}}.dump(),
-                     reminder_key(b.id, minutes), now_ms);
+    tx.jobs.schedule(BookingReminderJob{b.id, minutes}, at, reminder_key(b.id, minutes), now_ms);
   }
 }
 
@@ -46,8 +44,7 @@ void schedule_offer_expiry(storage::Store& tx,
                            std::int64_t wait_id,
                            std::int64_t at_ms,
                            std::int64_t now_ms) {
-  tx.jobs.schedule(std::string(kBookingOfferJob), at_ms,
-                   nlohmann::json{{"wait_id", wait_id}}.dump(), offer_key(wait_id), now_ms);
+  tx.jobs.schedule(BookingOfferJob{wait_id}, at_ms, offer_key(wait_id), now_ms);
 }
 
 void cancel_offer_expiry(storage::Store& tx, std::int64_t wait_id) {

@@ -82,10 +82,10 @@ void join_waitlist(storage::Store& tx,
                    std::int64_t person_id,
                    const std::string& topic,
                    std::int64_t day,
-                   const std::string& details,
+                   const Details& details,
                    std::int64_t now_ms) {
   if (!tx.bookings.is_waiting(person_id, topic, day))
-    tx.bookings.add_waiting(person_id, topic, day, details, now_ms);
+    tx.bookings.add_waiting(person_id, topic, day, nlohmann::json(details).dump(), now_ms);
 }
 
 bool offer_freed_seat(storage::Store& tx,
@@ -102,9 +102,10 @@ bool offer_freed_seat(storage::Store& tx,
   auto next = tx.bookings.first_waiting(day, advisor->topics);
   if (!next)
     return false;
-  const auto details = nlohmann::json::parse(next->details, nullptr, false);
-  if (!details.is_object())
+  const auto stored = nlohmann::json::parse(next->details, nullptr, false);
+  if (!stored.is_object())
     return false;
+  const auto details = stored.get<Details>();
   storage::Booking held;
   held.ref = new_ref(tx);
   held.ics_key = new_ics_key();
@@ -113,13 +114,8 @@ bool offer_freed_seat(storage::Store& tx,
   held.advisor = advisor_id;
   held.starts_at = start_ms;
   held.ends_at = end_ms;
-  held.mode = details.value("mode", std::string("in_person"));
   held.status = "held";
-  held.name = details.value("name", std::string{});
-  held.phone = details.value("phone", std::string{});
-  held.company = details.value("company", std::string{});
-  held.stage = details.value("stage", std::string{});
-  held.description = details.value("description", std::string{});
+  fill_details(held, details);
   held.hold_until = std::min(now_ms + setup.waitlist_offer_minutes * kMinuteMs, start_ms);
   held.created_at = now_ms;
   if (!tx.bookings.insert(held, advisor->seats))

@@ -5,23 +5,27 @@
 namespace outreach::handlers {
 namespace {
 
+// The form's answers: the rating is a choice value ("1"…"5"), the comment optional.
+struct FeedbackAnswers {
+  std::string rating;
+  std::string comment;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FeedbackAnswers, rating, comment)
+
 class FeedbackHandler final : public Handler {
  public:
   explicit FeedbackHandler(FlowEngine& flows) : flows_(flows) {
-    flows_.on_complete("feedback", [](Turn& turn, storage::Store& tx, const nlohmann::json& a) {
-      int rating = 0;
-      if (auto it = a.find("rating"); it != a.end() && it->is_string())
-        rating = std::atoi(it->get<std::string>().c_str());
-      std::string comment;
-      if (auto it = a.find("comment"); it != a.end() && it->is_string())
-        comment = it->get<std::string>();
-      if (rating < 1 || rating > 5) {
-        turn.outcome = "invalid_rating";
-        return;
-      }
-      tx.records.add_feedback(turn.person.id, rating, comment, turn.now_ms);
-      turn.outcome = "rating_" + std::to_string(rating);
-    });
+    flows_.on_complete<FeedbackAnswers>(
+        "feedback", [](Turn& turn, storage::Store& tx, const FeedbackAnswers& a) {
+          const int rating = std::atoi(a.rating.c_str());
+          const std::string& comment = a.comment;
+          if (rating < 1 || rating > 5) {
+            turn.outcome = "invalid_rating";
+            return;
+          }
+          tx.records.add_feedback(turn.person.id, rating, comment, turn.now_ms);
+          turn.outcome = "rating_" + std::to_string(rating);
+        });
   }
 
   std::string_view name() const override { return kFeedback; }

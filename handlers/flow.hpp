@@ -62,6 +62,18 @@ class FlowEngine {
   using Complete = std::function<void(Turn&, storage::Store&, const nlohmann::json& answers)>;
 
   void on_complete(std::string flow_id, Complete fn);
+
+  // The same with the answers read once into `Answers` (a struct with nlohmann's from_json,
+  // e.g. NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT; steps skipped keep their defaults):
+  // fn(Turn&, Store&, const Answers&).
+  template <class Answers, class Fn>
+  void on_complete(std::string flow_id, Fn fn) {
+    on_complete(std::move(flow_id),
+                [fn = std::move(fn)](Turn& turn, storage::Store& tx, const nlohmann::json& a) {
+                  fn(turn, tx, a.get<Answers>());
+                });
+  }
+
   void on_step(std::string kind, CustomStep step);
 
   // Starts `flow_id` (replacing any form in progress) with `answers` already known (values the

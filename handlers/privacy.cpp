@@ -17,12 +17,18 @@ std::int64_t count_for(storage::Store& tx, const char* sql, std::int64_t person_
   return st.getColumn(0).getInt64();
 }
 
+// The answer of the "delete my data" form: "yes" or "no".
+struct DeleteAnswers {
+  std::string confirm;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeleteAnswers, confirm)
+
 class PrivacyHandler final : public Handler {
  public:
   explicit PrivacyHandler(FlowEngine& flows) : flows_(flows) {
-    flows_.on_complete(
-        "privacy_delete", [](Turn& turn, storage::Store& tx, const nlohmann::json& a) {
-          const bool yes = a.value("confirm", std::string{}) == "yes";
+    flows_.on_complete<DeleteAnswers>(
+        "privacy_delete", [](Turn& turn, storage::Store& tx, const DeleteAnswers& a) {
+          const bool yes = a.confirm == "yes";
           if (!yes) {
             turn.outcome = "kept";
             add_main_menu(turn, turn.say(turn.ui("privacy.kept")));

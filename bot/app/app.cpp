@@ -93,7 +93,16 @@ void describe_metrics(Metrics& m) {
   m.set("outreach_dead_letters", {}, 0);
 }
 
-constexpr std::string_view kRetentionJob = "retention.purge";
+// The daily purge of what the retention period has passed (no fields).
+struct RetentionJob {
+  static constexpr std::string_view kKind = "retention.purge";
+};
+
+void to_json(nlohmann::json& j, const RetentionJob&) {
+  j = nlohmann::json::object();
+}
+
+void from_json(const nlohmann::json&, RetentionJob&) {}
 
 // Schedules the daily purge at the next 03:00 Asia/Ho_Chi_Minh after `after_ms`; one job per
 // day (the key carries the date), so a restart does not add another.
@@ -103,8 +112,7 @@ void schedule_retention(storage::Store& s, std::int64_t after_ms) {
   if (local_time::unix_ms(day, kAt) <= after_ms)
     ++day;
   const std::int64_t run_at = local_time::unix_ms(day, kAt);
-  s.jobs.schedule(std::string(kRetentionJob), run_at, "{}", "retention:" + std::to_string(day),
-                  after_ms);
+  s.jobs.schedule(RetentionJob{}, run_at, "retention:" + std::to_string(day), after_ms);
 }
 
 }  // namespace
@@ -234,40 +242,30 @@ App::App(Config config, AppOptions options)
         return false;
       });
 
-  m.scheduler->on(std::string(handlers::kBookingReminderJob),
-                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
-                    auto snap = impl_->content.snapshot();
-                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-                    if (!snap || !payload.is_object())
-                      return false;
-                    return handlers::run_booking_reminder(
-                        s, *snap, payload.value("booking_id", std::int64_t{0}),
-                        payload.value("minutes", 0), now);
-                  });
-  m.scheduler->on(std::string(handlers::kBookingOfferJob),
-                  [this](storage::Store& s, const storage::Job& job, std::int64_t now) {
-                    auto snap = impl_->content.snapshot();
-                    const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-                    if (!snap || !payload.is_object())
-                      return false;
-                    return handlers::run_offer_expiry(
-                        s, *snap, payload.value("wait_id", std::int64_t{0}), now);
-                  });
-  m.scheduler->on(std::string(kRetentionJob),
-                  [this](storage::Store& s, const storage::Job&, std::int64_t now) {
-                    const std::int64_t days = impl_->config.privacy.retention_days;
-                    const auto r = storage::purge_older_than(s, now - days * 86'400'000);
-                    log::info("retention", "purged",
-                              {{"interactions", r.interactions},
-                               {"messages", r.messages},
-                               {"inbox", r.inbox},
-                               {"jobs", r.jobs},
-                               {"bookings_anonymised", r.bookings},
-                               {"waitlist", r.waitlist},
-                               {"people", r.people}});
-                    schedule_retention(s, now + 3'600'000);  // tomorrow's run
-                    return false;
-                  });
+  m.scheduler->on<handlers::BookingReminderJob>(
+      [this](storage::Store& s, const handlers::BookingReminderJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_booking_reminder(s, *snap, job.booking_id, job.minutes, now);
+      });
+  m.scheduler->on<handlers::BookingOfferJob>(
+      [this](storage::Store& s, const handlers::BookingOfferJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_offer_expiry(s, *snap, job.wait_id, now);
+      });
+  m.scheduler->on<RetentionJob>([this](storage::Store& s, const RetentionJob&, std::int64_t now) {
+    const std::int64_t days = impl_->config.privacy.retention_days;
+    const auto r = storage::purge_older_than(s, now - days * 86'400'000);
+    log::info("retention", "purged",
+              {{"interactions", r.interactions},
+               {"messages", r.messages},
+               {"inbox", r.inbox},
+               {"jobs", r.jobs},
+               {"bookings_anonymised", r.bookings},
+               {"waitlist", r.waitlist},
+               {"people", r.people}});
+    schedule_retention(s, now + 3'600'000);  // tomorrow's run
+    return false;
+  });
 
   if (m.options.http) {
     RouteDeps deps{m.webchat,

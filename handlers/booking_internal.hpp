@@ -100,13 +100,6 @@ std::string place_of(const Speaker& s, const std::string& mode);
 // {ref}, {topic}, {time}, {minutes}, {mode}, {place}, {contact} of a booking's messages.
 Vars booking_vars(const Speaker& s, const storage::Booking& b);
 
-// A message to a person outside a turn (a job, staff): into the outbox like any reply.
-void enqueue(storage::Store& tx,
-             std::int64_t person_id,
-             const std::string& kind,
-             OutboundMessage m,
-             std::int64_t now_ms);
-
 // ---- booking_seats.cpp ---------------------------------------------------------------------
 
 // A reference code not used yet ("TV-7K3M9Q") and a calendar link key.

@@ -54,7 +54,6 @@ void cancel_offer_expiry(storage::Store& tx, std::int64_t wait_id) {
 }  // namespace booking
 
 using booking::booking_vars;
-using booking::enqueue;
 using booking::Speaker;
 using booking::speaker_for;
 
@@ -74,7 +73,7 @@ bool run_booking_reminder(storage::Store& tx,
                    : s.ui("booking.in_hours", {{"n", std::to_string((minutes + 59) / 60)}});
   m.text = s.ui("booking.reminder", vars);
   m.buttons = {s.button("booking.mine", "booking:mine")};
-  enqueue(tx, *b->person_id, "reminder", std::move(m), now_ms);
+  tx.outbox.enqueue(*b->person_id, MessageKind::kReminder, m, now_ms);
   return true;
 }
 
@@ -93,7 +92,7 @@ bool run_offer_expiry(storage::Store& tx,
   OutboundMessage m;
   m.text = s.ui("booking.offer_expired", booking_vars(s, *b));
   m.buttons = {s.button("booking.new", "booking:new")};
-  enqueue(tx, w->person_id, "notice", std::move(m), now_ms);
+  tx.outbox.enqueue(w->person_id, MessageKind::kNotice, m, now_ms);
   booking::cancel_booking(tx, content, *b, "offer expired", "offer_expired", now_ms);
   return true;
 }

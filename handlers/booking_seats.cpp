@@ -129,7 +129,7 @@ bool offer_freed_seat(storage::Store& tx,
   m.text = s.ui("booking.offer", vars);
   m.buttons = {s.button("booking.take", "booking:take:" + std::to_string(next->id)),
                s.button("booking.pass", "booking:pass:" + std::to_string(next->id))};
-  enqueue(tx, next->person_id, "notice", std::move(m), now_ms);
+  tx.outbox.enqueue(next->person_id, MessageKind::kNotice, m, now_ms);
   return true;
 }
 

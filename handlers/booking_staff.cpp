@@ -67,7 +67,7 @@ void tell(storage::Store& tx,
   OutboundMessage m;
   m.text = s.ui(key, vars);
   m.buttons = {std::move(button)};
-  booking::enqueue(tx, *b.person_id, "staff", std::move(m), now_ms);
+  tx.outbox.enqueue(*b.person_id, MessageKind::kStaff, m, now_ms);
 }
 
 }  // namespace

@@ -75,12 +75,4 @@ Vars booking_vars(const Speaker& s, const storage::Booking& b) {
           {"contact", office_contact(s)}};
 }
 
-void enqueue(storage::Store& tx,
-             std::int64_t person_id,
-             const std::string& kind,
-             OutboundMessage m,
-             std::int64_t now_ms) {
-  tx.outbox.enqueue(person_id, std::nullopt, 0, kind, nlohmann::json(m).dump(), now_ms);
-}
-
 }  // namespace outreach::handlers::booking

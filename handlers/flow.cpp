@@ -306,7 +306,7 @@ bool run_flow_expiry_job(storage::Store& tx,
   notice.buttons.push_back({content.ui(person->language, "explainer.menu"), "menu", {}});
   state.choices = {"menu"};
   tx.conversations.save(person_id, state, now_ms);
-  tx.outbox.enqueue(person_id, std::nullopt, 0, "notice", nlohmann::json(notice).dump(), now_ms);
+  tx.outbox.enqueue(person_id, MessageKind::kNotice, notice, now_ms);
   return true;
 }
 

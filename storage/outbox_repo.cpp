@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "storage/query.hpp"
 
 namespace outreach::storage {
@@ -81,18 +83,25 @@ WHERE o.status = 'dead' ORDER BY o.id DESC LIMIT :limit
 std::int64_t OutboxRepo::enqueue(std::int64_t person_id,
                                  std::optional<std::int64_t> inbox_id,
                                  int seq,
-                                 const std::string& kind,
+                                 MessageKind kind,
                                  const std::string& body,
                                  std::int64_t now_ms) {
   Query q(insert_);
   q.bind(":person", person_id)
       .bind(":inbox", inbox_id)
       .bind(":seq", seq)
-      .bind(":kind", kind)
+      .bind(":kind", std::string(to_string(kind)))
       .bind(":body", body)
       .bind(":now", now_ms);
   q.exec();
   return db_.getLastInsertRowid();
+}
+
+std::int64_t OutboxRepo::enqueue(std::int64_t person_id,
+                                 MessageKind kind,
+                                 const OutboundMessage& message,
+                                 std::int64_t now_ms) {
+  return enqueue(person_id, std::nullopt, 0, kind, nlohmann::json(message).dump(), now_ms);
 }
 
 std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit) {
@@ -114,7 +123,7 @@ std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit) {
     it.person_id = q.i64(1);
     if (!q.is_null(2))
       it.inbox_id = q.i64(2);
-    it.kind = q.text(3);
+    it.kind = message_kind_from_string(q.text(3));
     it.body = q.text(4);
     it.attempts = q.i32(5);
     it.channel = q.text(6);

@@ -13,6 +13,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "bot/core/message.hpp"
+
 namespace outreach::storage {
 
 // What became of a row the sender claimed.
@@ -30,7 +32,7 @@ struct OutboxItem {
   std::int64_t id = 0;
   std::int64_t person_id = 0;
   std::optional<std::int64_t> inbox_id;
-  std::string kind;    // reply | notice | reminder | broadcast | staff
+  MessageKind kind = MessageKind::kReply;
   std::string body;    // OutboundMessage JSON
   int attempts = 0;    // including the current one
   int parts_sent = 0;  // parts of a long message already delivered by earlier attempts
@@ -64,8 +66,13 @@ class OutboxRepo {
   std::int64_t enqueue(std::int64_t person_id,
                        std::optional<std::int64_t> inbox_id,
                        int seq,
-                       const std::string& kind,
+                       MessageKind kind,
                        const std::string& body,
+                       std::int64_t now_ms);
+  // A message outside a turn (a notice, a reminder, a staff message…) to `person_id`.
+  std::int64_t enqueue(std::int64_t person_id,
+                       MessageKind kind,
+                       const OutboundMessage& message,
                        std::int64_t now_ms);
 
   // Marks up to `limit` due rows 'sending' (each the oldest open row of its person) and returns

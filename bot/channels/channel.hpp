@@ -23,7 +23,7 @@ namespace outreach::channels {
 // One outbox row ready to go out.
 struct Delivery {
   std::int64_t outbox_id = 0;
-  std::string kind;  // reply | notice | reminder | broadcast | staff
+  MessageKind kind = MessageKind::kReply;
   OutboundMessage message;
   std::string account;
   std::string user_id;

@@ -116,6 +116,30 @@ std::optional<ChannelKind> channel_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(MessageKind k) {
+  switch (k) {
+    case MessageKind::kReply:
+      return "reply";
+    case MessageKind::kNotice:
+      return "notice";
+    case MessageKind::kReminder:
+      return "reminder";
+    case MessageKind::kBroadcast:
+      return "broadcast";
+    case MessageKind::kStaff:
+      return "staff";
+  }
+  return "notice";
+}
+
+MessageKind message_kind_from_string(std::string_view s) {
+  for (MessageKind k : {MessageKind::kReply, MessageKind::kNotice, MessageKind::kReminder,
+                        MessageKind::kBroadcast, MessageKind::kStaff})
+    if (to_string(k) == s)
+      return k;
+  return MessageKind::kNotice;
+}
+
 std::string_view to_string(EventKind k) {
   for (const auto& [kind, name] : kEventKinds)
     if (kind == k)

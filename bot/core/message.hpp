@@ -78,6 +78,14 @@ struct InboundEvent {
   PlatformFact fact;           // what an event of kind kOther was
 };
 
+// Why a message goes out; the platforms' rules differ by it (Messenger: RESPONSE for a reply,
+// HUMAN_AGENT only for staff; broadcasts give way to everything else).
+enum class MessageKind { kReply, kNotice, kReminder, kBroadcast, kStaff };
+
+std::string_view to_string(MessageKind k);  // "reply", "notice", "reminder", "broadcast", "staff"
+// The stored text back as a kind; anything else reads as kNotice.
+MessageKind message_kind_from_string(std::string_view s);
+
 // A button either posts `payload` back or opens `url`.
 struct Button {
   std::string title;

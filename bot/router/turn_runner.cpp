@@ -138,7 +138,8 @@ TurnResult TurnRunner::body(storage::Store& store,
     store.conversations.save(person.id, state, now);
   int seq = 0;
   for (const OutboundMessage& m : turn.replies)
-    store.outbox.enqueue(person.id, inbox_id, seq++, "reply", nlohmann::json(m).dump(), now);
+    store.outbox.enqueue(person.id, inbox_id, seq++, MessageKind::kReply, nlohmann::json(m).dump(),
+                         now);
   const std::int64_t latency_us = monotonic_us() - start_us;
   if (!turn.person_forgotten) {
     storage::InteractionRecord rec;
@@ -196,7 +197,8 @@ void TurnRunner::fail(storage::Store& store,
                                              event->user_id, {}, options_.default_language, now);
       OutboundMessage apology;
       apology.text = snapshot->ui(p.language, "error.apology");
-      store.outbox.enqueue(p.id, inbox_id, 0, "reply", nlohmann::json(apology).dump(), now);
+      store.outbox.enqueue(p.id, inbox_id, 0, MessageKind::kReply, nlohmann::json(apology).dump(),
+                           now);
     }
     store.inbox.finish(inbox_id, "failed", now, error.substr(0, 500), false);
     if (tx)

@@ -299,7 +299,7 @@ class SenderTest : public ::testing::Test {
       const auto p = s.people.touch("web", "web", user, "", "vi", clock_.now_ms());
       OutboundMessage m;
       m.text = text;
-      return s.outbox.enqueue(p.id, std::nullopt, 0, "reply", nlohmann::json(m).dump(),
+      return s.outbox.enqueue(p.id, std::nullopt, 0, MessageKind::kReply, nlohmann::json(m).dump(),
                               clock_.now_ms());
     });
   }

@@ -666,7 +666,7 @@ class ClientTest : public ::testing::Test {
   Delivery delivery(ChannelKind ch, std::string text, std::int64_t ago = 60'000) {
     Delivery d;
     d.outbox_id = 1;
-    d.kind = "reply";
+    d.kind = MessageKind::kReply;
     d.message.text = std::move(text);
     d.account = ch == ChannelKind::kZalo ? kOaId : kPage;
     d.user_id = "u1";
@@ -862,7 +862,7 @@ TEST_F(ClientTest, MessengerSendsInsideTheWindowWithTheRightType) {
   EXPECT_EQ(r.platform_message_id, calls[0].message_id);
 
   Delivery notice = delivery(ChannelKind::kMessenger, "Nhắc lịch", 3'600'000);
-  notice.kind = "reminder";
+  notice.kind = MessageKind::kReminder;
   EXPECT_EQ(send_messenger(notice).kind, SendResult::Kind::kSent);
   EXPECT_EQ(mock.calls(mock::Platform::kMessenger).back().body["messaging_type"], "UPDATE");
 }
@@ -871,7 +871,7 @@ TEST_F(ClientTest, MessengerWindowAndHumanAgentTag) {
   auto late = send_messenger(delivery(ChannelKind::kMessenger, "x", 25 * 3'600'000LL));
   EXPECT_EQ(late.kind, SendResult::Kind::kSkip);
   Delivery staff = delivery(ChannelKind::kMessenger, "Cán bộ trả lời", 3 * 86'400'000LL);
-  staff.kind = "staff";
+  staff.kind = MessageKind::kStaff;
   EXPECT_EQ(send_messenger(staff).kind, SendResult::Kind::kSent);
   auto calls = mock.calls(mock::Platform::kMessenger);
   ASSERT_EQ(calls.size(), 1u);

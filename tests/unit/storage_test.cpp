@@ -333,9 +333,9 @@ TEST_F(StorageTest, PeopleTouchCreatesOnceAndTracksLastInteraction) {
 TEST_F(StorageTest, OutboxClaimsOnlyTheOldestOpenRowOfEachPerson) {
   const auto a = store_->people.touch("web", "web", "a", "", "vi", 1).id;
   const auto b = store_->people.touch("web", "web", "b", "", "vi", 1).id;
-  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, "reply", "{}", 10);
-  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, "reply", "{}", 10);
-  const auto b1 = store_->outbox.enqueue(b, std::nullopt, 0, "reply", "{}", 10);
+  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, MessageKind::kReply, "{}", 10);
+  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, MessageKind::kReply, "{}", 10);
+  const auto b1 = store_->outbox.enqueue(b, std::nullopt, 0, MessageKind::kReply, "{}", 10);
   auto first = store_->outbox.claim_due(10, 10);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].id, a1);
@@ -351,8 +351,8 @@ TEST_F(StorageTest, OutboxClaimsOnlyTheOldestOpenRowOfEachPerson) {
 
 TEST_F(StorageTest, ADeadLetterPassesTheTurnAndARequeuedOneGoesFirstAgain) {
   const auto a = store_->people.touch("web", "web", "a", "", "vi", 1).id;
-  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, "reply", "{}", 10);
-  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, "reply", "{}", 10);
+  const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, MessageKind::kReply, "{}", 10);
+  const auto a2 = store_->outbox.enqueue(a, std::nullopt, 1, MessageKind::kReply, "{}", 10);
   ASSERT_EQ(store_->outbox.claim_due(10, 10).size(), 1u);
   store_->outbox.mark_final(a1, SendOutcome::kDead, "refused");
   auto next = store_->outbox.claim_due(10, 10);
@@ -368,7 +368,7 @@ TEST_F(StorageTest, ADeadLetterPassesTheTurnAndARequeuedOneGoesFirstAgain) {
 
 TEST_F(StorageTest, OutboxRetryWaitsUntilItsTime) {
   const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
-  const auto id = store_->outbox.enqueue(p, std::nullopt, 0, "reply", "{}", 10);
+  const auto id = store_->outbox.enqueue(p, std::nullopt, 0, MessageKind::kReply, "{}", 10);
   ASSERT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
   store_->outbox.mark_retry(id, 500, "HTTP 503");
   EXPECT_TRUE(store_->outbox.claim_due(499, 5).empty());
@@ -380,7 +380,7 @@ TEST_F(StorageTest, OutboxRetryWaitsUntilItsTime) {
 
 TEST_F(StorageTest, RowsLeftSendingByACrashGoBackToPending) {
   const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
-  store_->outbox.enqueue(p, std::nullopt, 0, "reply", "{}", 10);
+  store_->outbox.enqueue(p, std::nullopt, 0, MessageKind::kReply, "{}", 10);
   ASSERT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
   EXPECT_EQ(store_->outbox.reset_sending(), 1);
   EXPECT_EQ(store_->outbox.claim_due(10, 5).size(), 1u);
@@ -389,8 +389,8 @@ TEST_F(StorageTest, RowsLeftSendingByACrashGoBackToPending) {
 TEST_F(StorageTest, OneReplySequencePerInboxRow) {
   const auto p = store_->people.touch("web", "web", "a", "", "vi", 1).id;
   const auto in = store_->inbox.append(event("e1", "a"), 1).id;
-  store_->outbox.enqueue(p, in, 0, "reply", "{}", 1);
-  EXPECT_THROW(store_->outbox.enqueue(p, in, 0, "reply", "{}", 1), SQLite::Exception);
+  store_->outbox.enqueue(p, in, 0, MessageKind::kReply, "{}", 1);
+  EXPECT_THROW(store_->outbox.enqueue(p, in, 0, MessageKind::kReply, "{}", 1), SQLite::Exception);
 }
 
 TEST_F(StorageTest, SchemaRefusesUnknownStatuses) {
@@ -437,7 +437,7 @@ TEST_F(StorageTest, ForgettingKeepsOnlyWhatIsNeededToSayGoodbye) {
   store_->inbox.finish(in, "done", 2, {}, true);
   store_->records.record_interaction({in, p.id, 2, "menu", "ok", 10, std::string("xin chào")});
   store_->records.add_feedback(p.id, 5, "tốt", 3);
-  const auto sent = store_->outbox.enqueue(p.id, in, 0, "reply", "{}", 2);
+  const auto sent = store_->outbox.enqueue(p.id, in, 0, MessageKind::kReply, "{}", 2);
   store_->outbox.mark_sent(sent, 3);
   store_->people.forget(p);
   EXPECT_EQ(db_.execAndGet("SELECT COUNT(*) FROM interactions").getInt(), 0);
@@ -513,9 +513,10 @@ TEST(Retention, DeletesOnlyWhatIsOlderThanTheCutoff) {
   s.records.record_interaction({std::nullopt, active.id, 100, "menu", "ok", 1, std::nullopt});
   s.records.record_interaction({std::nullopt, active.id, 5000, "menu", "ok", 1, std::nullopt});
   s.records.add_feedback(old_person.id, 4, "", 100);
-  const auto sent = s.outbox.enqueue(active.id, std::nullopt, 0, "reply", "{}", 100);
+  const auto sent = s.outbox.enqueue(active.id, std::nullopt, 0, MessageKind::kReply, "{}", 100);
   s.outbox.mark_sent(sent, 101);
-  s.outbox.enqueue(active.id, std::nullopt, 1, "reply", "{}", 100);  // still pending: kept
+  s.outbox.enqueue(active.id, std::nullopt, 1, MessageKind::kReply, "{}",
+                   100);  // still pending: kept
   const PurgeReport r = purge_older_than(s, 1000);
   EXPECT_EQ(r.interactions, 1);
   EXPECT_EQ(r.messages, 1);

@@ -304,10 +304,10 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
   if (account == nullptr)
     co_return SendResult::give_up("no Facebook page configured with id " + d.account);
   const std::int64_t since = clock_.now_ms() - d.last_interaction_at;
-  std::string messaging_type = d.kind == "reply" ? "RESPONSE" : "UPDATE";
+  std::string messaging_type = d.kind == MessageKind::kReply ? "RESPONSE" : "UPDATE";
   std::string tag;
   if (since > kStandardWindowMs) {
-    if (d.kind != "staff" || since > kHumanAgentWindowMs)
+    if (d.kind != MessageKind::kStaff || since > kHumanAgentWindowMs)
       co_return SendResult::skip("outside Messenger's 24-hour window");
     messaging_type = "MESSAGE_TAG";  // a person answering, up to 7 days
     tag = "HUMAN_AGENT";

@@ -135,7 +135,8 @@ Result<std::uint16_t> HttpServer::listen(const std::string& address,
 }
 
 void HttpServer::start() {
-  net::co_spawn(acceptor_->get_executor(), accept_loop(), net::detached);
+  net::co_spawn(acceptor_->get_executor(), accept_loop(),
+                [](std::exception_ptr ep) { log::exception("http", "accept_loop_ended", ep); });
 }
 
 void HttpServer::stop_accepting() {
@@ -165,22 +166,34 @@ std::size_t HttpServer::connections() const {
   return sessions_.size();
 }
 
+// Ends only when the acceptor closes. A failed accept (out of descriptors…) or anything thrown
+// while starting a session is logged and the loop goes on after a short pause: a server that
+// silently stopped accepting would still look alive to its health check's open connections.
 net::awaitable<void> HttpServer::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_->async_accept(net::make_strand(ioc_), kTuple);
-    if (ec == net::error::operation_aborted || !acceptor_->is_open())
-      co_return;
-    if (ec) {
-      log::warn("http", "accept_failed", {{"ec", ec.message()}});
-      net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
-      co_await pause.async_wait(kTuple);
-      continue;
+    bool pause = false;
+    try {
+      auto [ec, socket] = co_await acceptor_->async_accept(net::make_strand(ioc_), kTuple);
+      if (ec == net::error::operation_aborted || !acceptor_->is_open())
+        co_return;
+      if (ec) {
+        log::warn("http", "accept_failed", {{"ec", ec.message()}});
+        pause = true;
+      } else {
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);  // a response is one write; send it now
+        auto ex = socket.get_executor();
+        net::co_spawn(ex, serve(std::move(socket)),
+                      [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
+      }
+    } catch (const std::exception& e) {
+      log::error("http", "accept_threw", {{"what", std::string_view(e.what())}});
+      pause = true;
     }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);  // a response is one write; send it now
-    auto ex = socket.get_executor();
-    net::co_spawn(ex, serve(std::move(socket)),
-                  [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
+    if (pause) {
+      net::steady_timer wait(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+      co_await wait.async_wait(kTuple);
+    }
   }
 }
 

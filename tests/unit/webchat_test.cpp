@@ -115,10 +115,28 @@ TEST(WebChat, ShutdownReleasesEveryPoll) {
   auto f = net::co_spawn(ioc, chat.wait(ticket, 30s), net::use_future);
   std::thread t([&] { ioc.run(); });
   for (int i = 0; i < 200 && chat.waiting() == 0; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(chat.waiting(), 1u);
+  const auto t0 = std::chrono::steady_clock::now();
   chat.shutdown();
+  // The poll waits 30 s unless shutdown releases it: it must end now, not at its timeout.
+  const bool released = f.wait_for(5s) == std::future_status::ready;
+  if (!released)
+    ioc.stop();
   t.join();
+  ASSERT_TRUE(released) << "shutdown() left the poll waiting";
   f.get();
-  SUCCEED();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_EQ(chat.waiting(), 0u);
+  // A poll that starts after shutdown returns at once too.
+  auto late_ticket = chat.register_poll(kVisitor);
+  net::io_context again;
+  auto late = net::co_spawn(again, chat.wait(late_ticket, 30s), net::use_future);
+  std::thread t2([&] { again.run_for(5s); });
+  const bool late_released = late.wait_for(5s) == std::future_status::ready;
+  if (!late_released)
+    again.stop();
+  t2.join();
+  EXPECT_TRUE(late_released);
 }
 
 TEST(Channel, NumberedRenderingMatchesTheChoiceOrder) {

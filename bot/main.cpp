@@ -1,257 +1,16 @@
-// outreach-bot: argv only. Everything else lives in bot/app.
+// outreach-bot: argv only. The commands themselves are bot/app/commands.hpp.
 #include <iostream>
-#include <random>
 
 #include <CLI/CLI.hpp>
-#include <SQLiteCpp/Statement.h>
 
-#include "bot/app/admin.hpp"
 #include "bot/app/app.hpp"
-#include "bot/app/config.hpp"
-#include "bot/channels/cli/cli_client.hpp"
-#include "bot/core/log.hpp"
-#include "bot/core/text.hpp"
-#include "bot/router/understanding.hpp"
-#include "bot/text/unicode.hpp"
-#include "storage/database.hpp"
+#include "bot/app/commands.hpp"
 
 #ifndef OUTREACH_VERSION
 #define OUTREACH_VERSION "dev"
 #endif
 
-namespace {
-
-using outreach::app::Config;
-
-struct Overrides {
-  std::string config_path;
-  std::string address;
-  int port = -1;
-  std::string database;
-  std::string content;
-  std::string log_level;
-};
-
-Config load(const Overrides& o) {
-  Config c = o.config_path.empty() ? Config{} : outreach::app::load_config(o.config_path);
-  if (!o.address.empty())
-    c.listen.address = o.address;
-  if (o.port >= 0)
-    c.listen.port = static_cast<std::uint16_t>(o.port);
-  if (!o.database.empty())
-    c.database.path = o.database;
-  if (!o.content.empty())
-    c.content_dir = o.content;
-  if (!o.log_level.empty())
-    c.log.level = o.log_level;
-  return c;
-}
-
-std::string random_id() {
-  std::random_device rd;
-  std::mt19937_64 rng(rd());
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  for (int i = 0; i < 20; ++i) out += kAlphabet[rng() % 36];
-  return out;
-}
-
-int serve(const Overrides& o) {
-  const Config c = load(o);
-  outreach::app::App app(c);
-  const auto port = app.start();
-  std::cerr << "outreach-bot is running. Open the web chat at http://"
-            << (c.listen.address == "0.0.0.0" ? "127.0.0.1" : c.listen.address) << ":" << port
-            << "/  (Ctrl-C stops it)\n";
-  return app.wait();
-}
-
-int chat(const Overrides& o) {
-  Config c = load(o);
-  if (o.log_level.empty())
-    c.log.level = "warn";  // keep the conversation readable
-  outreach::app::AppOptions opts;
-  opts.http = false;
-  opts.signals = false;
-  outreach::app::App app(c, opts);
-  outreach::channels::cli::CliClient client(std::cout, [&app](const std::string& lang) {
-    auto snap = app.content().snapshot();
-    return snap ? snap->ui(lang, "number.hint") : std::string{};
-  });
-  app.add_client(client);
-  app.start();
-  const std::string user = "terminal";
-  auto submit = [&](outreach::InboundEvent e) {
-    e.channel = outreach::ChannelKind::kCli;
-    e.account = "cli";
-    e.user_id = user;
-    e.event_id = "cli:" + random_id();
-    e.timestamp_ms = app.clock().now_ms();
-    std::vector<outreach::InboundEvent> events{std::move(e)};
-    if (!app.inbox().append_sync(std::move(events))) {
-      std::cerr << "could not store the message (database error)\n";
-      return;
-    }
-    if (!app.wait_idle(std::chrono::seconds(10)))
-      std::cerr << "(the bot is slow to answer)\n";
-  };
-  std::cout << "Chatting with outreach-bot in the terminal. Type a message, or a number to press a "
-               "button; /quit or Ctrl-D to leave.\n";
-  outreach::InboundEvent start;
-  start.kind = outreach::EventKind::kFollow;
-  submit(start);
-  std::string line;
-  while (std::cout << "\n> " << std::flush, std::getline(std::cin, line)) {
-    const std::string text = outreach::text::nfc(outreach::text::clean_input(line, 2000));
-    if (text == "/quit" || text == "/exit")
-      break;
-    if (text.empty())
-      continue;
-    outreach::InboundEvent e;
-    e.kind = outreach::EventKind::kMessage;
-    e.text = text;
-    submit(e);
-  }
-  std::cout << "\n";
-  app.shutdown();
-  return 0;
-}
-
-int migrate(const Overrides& o) {
-  const Config c = load(o);
-  outreach::storage::DbOptions opts;
-  opts.path = c.database.path;
-  auto db = outreach::storage::open_database(opts);
-  const auto report = outreach::storage::migrate(db, outreach::storage::embedded_migrations());
-  if (report.applied.empty()) {
-    std::cout << c.database.path << ": schema is up to date (version " << report.to << ")\n";
-  } else {
-    std::cout << c.database.path << ": migrated from version " << report.from << " to " << report.to
-              << ":\n";
-    for (const auto& name : report.applied) std::cout << "  applied " << name << "\n";
-  }
-  return 0;
-}
-
-int check_config(const Overrides& o) {
-  const Config c = load(o);
-  std::cout << "# " << (o.config_path.empty() ? "built-in defaults" : o.config_path)
-            << ": OK. Effective configuration:\n"
-            << outreach::app::to_yaml(c);
-  return 0;
-}
-
-// One message per line on stdin → one JSON object per line on stdout (see router::describe).
-int ask(const Overrides& o, bool json) {
-  const Config c = load(o);
-  outreach::SystemClock clock;
-  const auto report = outreach::app::check_content_dir(c.content_dir, clock);
-  if (!report.snapshot) {
-    std::cerr << "outreach-bot: content in '" << c.content_dir
-              << "' has errors (run check-content)\n";
-    return 1;
-  }
-  const outreach::router::Understanding understanding(*report.snapshot);
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    const std::string text = outreach::text::nfc(outreach::text::clean_input(line, 2000));
-    const auto meant = understanding.interpret(text);
-    const auto j = outreach::router::describe(meant, *report.snapshot);
-    if (json) {
-      std::cout << j.dump() << "\n";
-    } else {
-      std::cout << text << "\n  → " << j["kind"].get<std::string>() << " "
-                << j["intent"].get<std::string>();
-      if (!j["explainer"].is_null())
-        std::cout << " " << j["explainer"].get<std::string>();
-      std::cout << " (score " << meant.score << ", coverage " << meant.coverage << ")";
-      if (!meant.reading.empty())
-        std::cout << "\n  read as: " << meant.reading;
-      for (const auto& cand : meant.candidates)
-        std::cout << "\n    " << cand.explainer << " " << cand.score;
-      std::cout << "\n";
-    }
-    std::cout.flush();
-  }
-  return 0;
-}
-
-// Questions the bot could not answer with confidence, for staff to turn into content.
-int questions(const Overrides& o, int days) {
-  const Config c = load(o);
-  outreach::storage::DbOptions opts;
-  opts.path = c.database.path;
-  opts.read_only = true;
-  auto db = outreach::storage::open_database(opts);
-  if (outreach::storage::schema_version(db) < 2) {
-    std::cout << "No questions recorded yet (the database has not been used by this version).\n";
-    return 0;
-  }
-  const std::int64_t since =
-      outreach::SystemClock().now_ms() - static_cast<std::int64_t>(days) * 86'400'000;
-  SQLite::Statement totals(db,
-                           "SELECT outcome, COUNT(*) FROM questions WHERE at >= :since GROUP BY "
-                           "outcome ORDER BY outcome");
-  totals.bind(":since", static_cast<int64_t>(since));
-  std::cout << "Questions not answered with confidence in the last " << days << " days:\n";
-  int n = 0;
-  while (totals.executeStep()) {
-    const std::string outcome = totals.getColumn(0).getString();
-    std::cout << "  "
-              << (outcome == "fallback" ? "not understood (fallback)"
-                                        : "asked \"did you mean…?\" (clarify)")
-              << ": " << totals.getColumn(1).getInt() << "\n";
-    ++n;
-  }
-  if (n == 0) {
-    std::cout << "  none\n";
-    return 0;
-  }
-  SQLite::Statement guesses(
-      db,
-      "SELECT best, COUNT(*) AS n FROM questions WHERE at >= :since AND best IS NOT NULL "
-      "GROUP BY best ORDER BY n DESC LIMIT 15");
-  guesses.bind(":since", static_cast<int64_t>(since));
-  std::cout << "Closest explainers (content to improve or split):\n";
-  while (guesses.executeStep())
-    std::cout << "  " << guesses.getColumn(0).getString() << ": " << guesses.getColumn(1).getInt()
-              << "\n";
-  SQLite::Statement texts(
-      db,
-      "SELECT at, outcome, text FROM questions WHERE at >= :since AND text IS NOT NULL "
-      "ORDER BY at DESC LIMIT 50");
-  texts.bind(":since", static_cast<int64_t>(since));
-  std::cout << "Texts kept (only with privacy.store_message_text on and the person's consent):\n";
-  int kept = 0;
-  while (texts.executeStep()) {
-    std::cout << "  [" << texts.getColumn(1).getString() << "] " << texts.getColumn(2).getString()
-              << "\n";
-    ++kept;
-  }
-  if (kept == 0)
-    std::cout << "  none\n";
-  return 0;
-}
-
-int check_content(const Overrides& o) {
-  const Config c = load(o);
-  outreach::SystemClock clock;
-  const auto report = outreach::app::check_content_dir(c.content_dir, clock);
-  for (const auto& p : report.problems) std::cout << p.to_string() << "\n";
-  if (report.snapshot) {
-    const auto& s = *report.snapshot;
-    std::cout << c.content_dir << ": " << s.explainers_vi.size() << " explainers in Vietnamese, "
-              << s.explainers_en.size() << " in English, " << s.topics.size() << " topics, "
-              << s.flows.size() << " forms, " << s.referrals.size() << " referrals, "
-              << s.ui_vi.size() << " UI strings; ";
-  } else {
-    std::cout << c.content_dir << ": refused; ";
-  }
-  std::cout << report.errors() << " errors, " << report.warnings() << " warnings\n";
-  return report.errors() == 0 ? 0 : 1;
-}
-
-}  // namespace
+using outreach::app::CommonOptions;
 
 int main(int argc, char** argv) {
   CLI::App cli{
@@ -263,7 +22,7 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("outreach-bot ") + OUTREACH_VERSION);
   cli.require_subcommand(1);
   cli.fallthrough();  // global options may also follow the subcommand
-  Overrides o;
+  CommonOptions o;
   cli.add_option("-c,--config", o.config_path,
                  "YAML config file (every key is optional; see deploy/outreach-bot.example.yaml)")
       ->check(CLI::ExistingFile)
@@ -365,39 +124,33 @@ int main(int argc, char** argv) {
   }
   try {
     if (*serve_cmd)
-      return serve(o);
+      return outreach::app::serve(o);
     if (*chat_cmd)
-      return chat(o);
+      return outreach::app::chat(o);
     if (*migrate_cmd)
-      return migrate(o);
+      return outreach::app::migrate(o, std::cout);
     if (*config_cmd)
-      return check_config(o);
+      return outreach::app::check_config(o, std::cout);
     if (*content_cmd)
-      return check_content(o);
+      return outreach::app::check_content(o, std::cout);
     if (*ask_cmd)
-      return ask(o, ask_json);
+      return outreach::app::ask(o, ask_json, std::cin, std::cout, std::cerr);
     if (*questions_cmd)
-      return questions(o, question_days);
-    if (*tokens_cmd) {
-      if (tokens.refresh_token.empty()) {
-        std::cerr << "Paste the refresh token of Zalo OA '" << tokens.account
-                  << "' and press Enter:\n";
-        std::getline(std::cin, tokens.refresh_token);
-      }
-      return outreach::app::store_zalo_tokens(load(o), tokens, std::cout, std::cerr);
-    }
+      return outreach::app::questions(o, question_days, std::cout);
+    if (*tokens_cmd)
+      return outreach::app::zalo_tokens(o, tokens, std::cin, std::cout, std::cerr);
     if (*dead_cmd)
-      return outreach::app::dead_letters(load(o), dead_limit, requeue_all ? -1 : requeue,
-                                         std::cout);
+      return outreach::app::dead_letters(outreach::app::effective_config(o), dead_limit,
+                                         requeue_all ? -1 : requeue, std::cout);
     if (*bookings_cmd) {
       for (auto* sub : {bk_list, bk_export, bk_confirm, bk_cancel, bk_mark})
         if (*sub)
           bk.action = sub->get_name();
-      return outreach::app::bookings(load(o), bk, std::cout, std::cerr);
+      return outreach::app::bookings(outreach::app::effective_config(o), bk, std::cout, std::cerr);
     }
     if (*setup_cmd)
-      return outreach::app::messenger_setup(load(o), setup_account, setup_dry_run, std::cout,
-                                            std::cerr);
+      return outreach::app::messenger_setup(outreach::app::effective_config(o), setup_account,
+                                            setup_dry_run, std::cout, std::cerr);
   } catch (const outreach::app::ConfigError& e) {
     std::cerr << "outreach-bot: the configuration has problems:\n";
     for (const auto& p : e.problems()) std::cerr << "  " << p << "\n";

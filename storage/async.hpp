@@ -22,17 +22,17 @@ namespace outreach::storage {
 
 template <class R, class Start>
 boost::asio::awaitable<R> async_completion(Start start) {
-  namespace net = boost::asio;
-  co_return co_await net::async_initiate<const net::use_awaitable_t<>&, void(R)>(
+  namespace asio = boost::asio;
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
       [&start](auto handler) {
-        auto ex = net::get_associated_executor(handler);
-        auto work = net::prefer(ex, net::execution::outstanding_work.tracked);
+        auto ex = asio::get_associated_executor(handler);
+        auto work = asio::prefer(ex, asio::execution::outstanding_work.tracked);
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         start(std::function<void(R)>([h, work](R r) {
-          net::post(work, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+          asio::post(work, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
         }));
       },
-      net::use_awaitable);
+      asio::use_awaitable);
 }
 
 }  // namespace outreach::storage

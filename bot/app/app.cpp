@@ -36,8 +36,7 @@
 #include "storage/retention.hpp"
 
 namespace outreach::app {
-namespace net = boost::asio;
-namespace net_ = outreach::net;
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
@@ -134,10 +133,10 @@ struct App::Impl {
   content::ContentStore content;
   std::unique_ptr<storage::DbExecutor> writer;
   std::unique_ptr<storage::DbExecutor> reader;
-  net::io_context ioc;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
-  net::thread_pool blocking{1};
+  asio::thread_pool blocking{1};
   handlers::FlowEngine flows;
   router::UnderstandingCache understanding;
   std::unique_ptr<router::Dispatcher> dispatcher;
@@ -149,17 +148,17 @@ struct App::Impl {
   channels::web::WebChat webchat;
   std::unique_ptr<channels::web::WebChatClient> web_client;
   std::unique_ptr<server::HttpServer> http;
-  std::unique_ptr<net_::HttpClient> http_client;
+  std::unique_ptr<net::HttpClient> http_client;
   std::unique_ptr<DbTokenStore> token_store;
   std::unique_ptr<channels::zalo::Webhook> zalo_webhook;
   std::unique_ptr<channels::zalo::Client> zalo_client;
   std::unique_ptr<channels::messenger::Webhook> messenger_webhook;
   std::unique_ptr<channels::messenger::Client> messenger_client;
-  std::unique_ptr<net::steady_timer> fresh_timer;
+  std::unique_ptr<asio::steady_timer> fresh_timer;
 
   void setup_platforms();
   void keep_tokens_fresh();
-  net::signal_set signals;
+  asio::signal_set signals;
   std::promise<void> stop_promise;
   std::once_flag stop_once;
   std::atomic<bool> shutting_down{false};
@@ -330,7 +329,7 @@ void App::Impl::setup_platforms() {
     throw StartupError("these secrets are not set in the environment (README, \"Secrets\"):" +
                        list);
   }
-  http_client = std::make_unique<net_::HttpClient>(ioc.get_executor());
+  http_client = std::make_unique<net::HttpClient>(ioc.get_executor());
   auto hint = [this](const std::string& lang) {
     auto snap = content.snapshot();
     return snap ? snap->ui(lang, "number.hint") : std::string{};
@@ -380,7 +379,7 @@ void App::Impl::setup_platforms() {
 void App::Impl::keep_tokens_fresh() {
   if (!zalo_client || shutting_down.load())
     return;
-  net::co_spawn(ioc, zalo_client->keep_fresh(), [this](std::exception_ptr ep) {
+  asio::co_spawn(ioc, zalo_client->keep_fresh(), [this](std::exception_ptr ep) {
     log::exception("zalo", "keep_fresh_failed", ep);
     if (shutting_down.load())
       return;
@@ -397,7 +396,7 @@ void App::Impl::watch_signals() {
     if (ec)
       return;
     if (sig == SIGHUP) {
-      net::post(blocking, [this] {
+      asio::post(blocking, [this] {
         const auto r = content.reload();
         if (r.ok())
           understanding.get(r.snapshot);  // ready before the next turn needs it
@@ -440,7 +439,7 @@ std::uint16_t App::start() {
   m.sender->start();
   m.scheduler->start();
   if (m.zalo_client) {
-    m.fresh_timer = std::make_unique<net::steady_timer>(m.ioc);
+    m.fresh_timer = std::make_unique<asio::steady_timer>(m.ioc);
     m.keep_tokens_fresh();
   }
   m.router->kick();  // events accepted before a crash or restart
@@ -531,7 +530,7 @@ void App::shutdown() {
     while (!idle() && before_deadline()) std::this_thread::sleep_for(5ms);
     m.sender->stop();
     if (m.fresh_timer)
-      net::post(m.ioc, [&m] { m.fresh_timer->cancel(); });
+      asio::post(m.ioc, [&m] { m.fresh_timer->cancel(); });
     m.scheduler->stop();
     while (m.sender->in_flight() > 0 && before_deadline()) std::this_thread::sleep_for(5ms);
     m.signals.cancel();
@@ -564,7 +563,7 @@ content::LoadReport App::reload_content() {
     return r;
   });
   auto fut = task.get_future();
-  net::post(impl_->blocking, [&task] { task(); });
+  asio::post(impl_->blocking, [&task] { task(); });
   return fut.get();
 }
 

@@ -19,7 +19,7 @@ namespace outreach::app {
 std::span<const EmbeddedFile> web_assets();  // generated from web/ by cmake/embed.cmake
 
 namespace {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using server::Request;
 using server::RequestInfo;
@@ -81,7 +81,7 @@ Response method_not_allowed(const Request& req, std::string_view allow) {
   return res;
 }
 
-net::awaitable<Response> chat_send(RouteDeps& d, Request& req, RequestInfo& info) {
+asio::awaitable<Response> chat_send(RouteDeps& d, Request& req, RequestInfo& info) {
   info.route = "chat_send";
   const std::int64_t now = d.clock.now_ms();
   auto event = d.webchat.parse_send(req.body(), now);
@@ -115,10 +115,10 @@ net::awaitable<Response> chat_send(RouteDeps& d, Request& req, RequestInfo& info
       nlohmann::json{{"accepted", true}, {"duplicate", stored->front().duplicate}}.dump());
 }
 
-net::awaitable<Response> chat_poll(RouteDeps& d,
-                                   Request& req,
-                                   RequestInfo& info,
-                                   std::string_view query) {
+asio::awaitable<Response> chat_poll(RouteDeps& d,
+                                    Request& req,
+                                    RequestInfo& info,
+                                    std::string_view query) {
   info.route = "chat_poll";
   const auto q = outreach::net::parse_query(query);
   if (!q)
@@ -211,11 +211,11 @@ struct WebhookCounters {
   Accepted messenger;
 };
 
-net::awaitable<Response> accept_events(RouteDeps& d,
-                                       const Request& req,
-                                       std::string_view channel,
-                                       const Accepted& counters,
-                                       Result<std::vector<InboundEvent>> events) {
+asio::awaitable<Response> accept_events(RouteDeps& d,
+                                        const Request& req,
+                                        std::string_view channel,
+                                        const Accepted& counters,
+                                        Result<std::vector<InboundEvent>> events) {
   if (!events) {
     const auto ec = events.error();
     const char* outcome = ec == Errc::kMalformedPayload ? "malformed"
@@ -248,11 +248,11 @@ net::awaitable<Response> accept_events(RouteDeps& d,
 
 // GET /booking/<ref>.ics?k=<key>: the booking as a calendar file. The key is the booking's
 // secret, so the link works for the person it was sent to and nobody who guesses a ref.
-net::awaitable<Response> booking_calendar(RouteDeps& d,
-                                          const Request& req,
-                                          RequestInfo& info,
-                                          std::string_view path,
-                                          std::string_view query) {
+asio::awaitable<Response> booking_calendar(RouteDeps& d,
+                                           const Request& req,
+                                           RequestInfo& info,
+                                           std::string_view path,
+                                           std::string_view query) {
   info.route = "booking_ics";
   std::string_view ref = path.substr(9);
   if (!ref.ends_with(".ics") || ref.size() > 40)
@@ -303,7 +303,7 @@ nlohmann::json booking_json(const storage::Booking& b) {
 //   POST /admin/bookings/<ref>/confirm                              the person is told
 //   POST /admin/bookings/<ref>/cancel      {"reason": "…"}          the person is told why
 //   POST /admin/bookings/<ref>/attendance  {"status": "attended" | "no_show"}
-net::awaitable<Response> admin(
+asio::awaitable<Response> admin(
     RouteDeps& d, Request& req, RequestInfo& info, std::string_view path, std::string_view query) {
   info.route = "admin";
   if (d.admin_token.empty() || d.writer == nullptr)
@@ -395,10 +395,10 @@ net::awaitable<Response> admin(
   co_return server::json_error(req, 404, "not_found", "no such path");
 }
 
-net::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
-                               std::shared_ptr<const WebhookCounters> counted,
-                               Request& req,
-                               RequestInfo& info) {
+asio::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
+                                std::shared_ptr<const WebhookCounters> counted,
+                                Request& req,
+                                RequestInfo& info) {
   const std::string_view target(req.target().data(), req.target().size());
   const auto qpos = target.find('?');
   const std::string_view path = target.substr(0, qpos);

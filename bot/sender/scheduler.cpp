@@ -9,18 +9,18 @@
 #include "bot/core/log.hpp"
 
 namespace outreach::sender {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 namespace {
 constexpr std::int64_t kMaxSleepMs = 1000;
 constexpr int kBatch = 32;
 }  // namespace
 
-Scheduler::Scheduler(net::any_io_executor ex,
+Scheduler::Scheduler(asio::any_io_executor ex,
                      storage::DbExecutor& db,
                      const Clock& clock,
                      std::function<void()> on_outbox)
-    : strand_(net::make_strand(ex)),
+    : strand_(asio::make_strand(ex)),
       db_(db),
       clock_(clock),
       on_outbox_(std::move(on_outbox)),
@@ -31,12 +31,12 @@ void Scheduler::on(std::string kind, JobFn fn) {
 }
 
 void Scheduler::start() {
-  net::co_spawn(strand_, loop(),
-                [](std::exception_ptr ep) { log::exception("scheduler", "loop_failed", ep); });
+  asio::co_spawn(strand_, loop(),
+                 [](std::exception_ptr ep) { log::exception("scheduler", "loop_failed", ep); });
 }
 
 void Scheduler::kick() {
-  net::post(strand_, [this] {
+  asio::post(strand_, [this] {
     kicked_ = true;
     wake_.cancel();
   });
@@ -92,7 +92,7 @@ int Scheduler::run_due_sync() {
   return p.ran;
 }
 
-net::awaitable<void> Scheduler::loop() {
+asio::awaitable<void> Scheduler::loop() {
   while (!stopping_.load()) {
     kicked_ = false;
     const Pass p = co_await db_.run([this](storage::Store& s) { return run_due(s); });
@@ -108,7 +108,7 @@ net::awaitable<void> Scheduler::loop() {
     if (sleep_ms == 0)
       sleep_ms = 5;  // a job is coming due right now: don't spin
     wake_.expires_after(std::chrono::milliseconds(sleep_ms));
-    co_await wake_.async_wait(net::as_tuple(net::use_awaitable));
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 

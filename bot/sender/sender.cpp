@@ -10,7 +10,7 @@
 #include "storage/async.hpp"
 
 namespace outreach::sender {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
@@ -19,12 +19,12 @@ constexpr std::int64_t kMaxSleepMs = 1000;
 
 }  // namespace
 
-Sender::Sender(net::any_io_executor ex,
+Sender::Sender(asio::any_io_executor ex,
                storage::DbExecutor& db,
                const Clock& clock,
                Metrics& metrics,
                SenderOptions options)
-    : strand_(net::make_strand(ex)),
+    : strand_(asio::make_strand(ex)),
       db_(db),
       clock_(clock),
       metrics_(metrics),
@@ -40,14 +40,14 @@ void Sender::start() {
   if (reset > 0)
     log::warn("sender", "resumed_after_crash", {{"rows", reset}});
   running_.store(true);
-  net::co_spawn(strand_, loop(), [this](std::exception_ptr ep) {
+  asio::co_spawn(strand_, loop(), [this](std::exception_ptr ep) {
     running_.store(false);
     log::exception("sender", "loop_failed", ep);
   });
 }
 
 void Sender::kick() {
-  net::post(strand_, [this] {
+  asio::post(strand_, [this] {
     kicked_ = true;
     wake_.cancel();
   });
@@ -67,7 +67,7 @@ std::chrono::milliseconds Sender::backoff(int attempt) {
   return std::chrono::milliseconds(jitter(rng_));
 }
 
-net::awaitable<void> Sender::loop() {
+asio::awaitable<void> Sender::loop() {
   while (!stopping_.load()) {
     kicked_ = false;
     std::int64_t sleep_ms = kMaxSleepMs;
@@ -103,8 +103,8 @@ net::awaitable<void> Sender::loop() {
       }
       for (auto& item : claim.items) {
         in_flight_.fetch_add(1);
-        net::co_spawn(strand_, send_one(std::move(item)),
-                      [](std::exception_ptr ep) { log::exception("sender", "send_failed", ep); });
+        asio::co_spawn(strand_, send_one(std::move(item)),
+                       [](std::exception_ptr ep) { log::exception("sender", "send_failed", ep); });
       }
       if (!claim.items.empty())
         continue;
@@ -114,11 +114,11 @@ net::awaitable<void> Sender::loop() {
     if (kicked_ || sleep_ms == 0)
       continue;
     wake_.expires_after(std::chrono::milliseconds(sleep_ms));
-    co_await wake_.async_wait(net::as_tuple(net::use_awaitable));
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 
-net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
+asio::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   const auto channel = channel_from_string(item.channel);
   channels::ChannelClient* client = nullptr;
   if (channel) {
@@ -191,7 +191,7 @@ net::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   wake_.cancel();
 }
 
-net::awaitable<bool> Sender::record(Outcome& outcome) {
+asio::awaitable<bool> Sender::record(Outcome& outcome) {
   co_return co_await storage::async_completion<bool>(
       [this, &outcome](std::function<void(bool)> complete) {
         outcome.done = std::move(complete);

@@ -20,17 +20,17 @@
 #include "bot/core/log.hpp"
 
 namespace outreach::server {
-namespace net = boost::asio;          // <boost/asio.hpp>
+namespace asio = boost::asio;         // <boost/asio.hpp>
 namespace beast = boost::beast;       // <boost/beast.hpp>
 namespace http = boost::beast::http;  // <boost/beast/http.hpp>
 using tcp = boost::asio::ip::tcp;
-constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // What close_idle() and the watchdog need to reach a connection: its socket (null once the
 // session ended), whether it is between requests, and the deadline of what it waits for.
 // Touched only on the session's strand.
 struct HttpServer::Session : std::enable_shared_from_this<Session> {
-  explicit Session(const net::any_io_executor& ex) : timer(ex) {}
+  explicit Session(const asio::any_io_executor& ex) : timer(ex) {}
 
   tcp::socket* socket = nullptr;
   bool busy = false;
@@ -41,7 +41,7 @@ struct HttpServer::Session : std::enable_shared_from_this<Session> {
   // (beast::tcp_stream) costs a timer-queue insertion and a cancelled wait on every read and
   // write, which showed up as a large share of a webhook's CPU.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  net::steady_timer timer;
+  asio::steady_timer timer;
 
   void expires_after(std::chrono::milliseconds d) {
     deadline = std::chrono::steady_clock::now() + d;
@@ -93,7 +93,7 @@ void serialize_head(const Response& res, std::string& out) {
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& ioc,
+HttpServer::HttpServer(asio::io_context& ioc,
                        ServerOptions options,
                        Handler handler,
                        Metrics& metrics)
@@ -105,12 +105,12 @@ Result<std::uint16_t> HttpServer::listen(const std::string& address,
                                          std::uint16_t port,
                                          std::string& error) {
   boost::system::error_code ec;
-  const auto ip = net::ip::make_address(address, ec);
+  const auto ip = asio::ip::make_address(address, ec);
   if (ec) {
     error = "listen.address '" + address + "' is not an IP address";
     return ec;
   }
-  auto acceptor = std::make_unique<tcp::acceptor>(net::make_strand(ioc_));
+  auto acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(ioc_));
   const tcp::endpoint ep(ip, port);
   auto step = [&](const char* what) {
     if (ec)
@@ -120,13 +120,13 @@ Result<std::uint16_t> HttpServer::listen(const std::string& address,
   acceptor->open(ep.protocol(), ec);
   if (!step("open"))
     return ec;
-  acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!step("set_option"))
     return ec;
   acceptor->bind(ep, ec);
   if (!step("bind"))
     return ec;
-  acceptor->listen(net::socket_base::max_listen_connections, ec);
+  acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (!step("listen"))
     return ec;
   const auto bound = acceptor->local_endpoint().port();
@@ -135,14 +135,14 @@ Result<std::uint16_t> HttpServer::listen(const std::string& address,
 }
 
 void HttpServer::start() {
-  net::co_spawn(acceptor_->get_executor(), accept_loop(),
-                [](std::exception_ptr ep) { log::exception("http", "accept_loop_ended", ep); });
+  asio::co_spawn(acceptor_->get_executor(), accept_loop(),
+                 [](std::exception_ptr ep) { log::exception("http", "accept_loop_ended", ep); });
 }
 
 void HttpServer::stop_accepting() {
   if (!acceptor_)
     return;
-  net::post(acceptor_->get_executor(), [this] {
+  asio::post(acceptor_->get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_->close(ignored);
   });
@@ -152,7 +152,7 @@ void HttpServer::close_idle() {
   std::lock_guard lock(mu_);
   closing_ = true;
   for (const auto& s : sessions_) {
-    net::post(s->timer.get_executor(), [s] {  // the session's strand
+    asio::post(s->timer.get_executor(), [s] {  // the session's strand
       s->closing = true;
       boost::system::error_code ignored;
       if (s->socket != nullptr && !s->busy)
@@ -169,12 +169,12 @@ std::size_t HttpServer::connections() const {
 // Ends only when the acceptor closes. A failed accept (out of descriptors…) or anything thrown
 // while starting a session is logged and the loop goes on after a short pause: a server that
 // silently stopped accepting would still look alive to its health check's open connections.
-net::awaitable<void> HttpServer::accept_loop() {
+asio::awaitable<void> HttpServer::accept_loop() {
   for (;;) {
     bool pause = false;
     try {
-      auto [ec, socket] = co_await acceptor_->async_accept(net::make_strand(ioc_), kTuple);
-      if (ec == net::error::operation_aborted || !acceptor_->is_open())
+      auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(ioc_), kTuple);
+      if (ec == asio::error::operation_aborted || !acceptor_->is_open())
         co_return;
       if (ec) {
         log::warn("http", "accept_failed", {{"ec", ec.message()}});
@@ -183,15 +183,15 @@ net::awaitable<void> HttpServer::accept_loop() {
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);  // a response is one write; send it now
         auto ex = socket.get_executor();
-        net::co_spawn(ex, serve(std::move(socket)),
-                      [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
+        asio::co_spawn(ex, serve(std::move(socket)),
+                       [](std::exception_ptr ep) { log::exception("http", "session_threw", ep); });
       }
     } catch (const std::exception& e) {
       log::error("http", "accept_threw", {{"what", std::string_view(e.what())}});
       pause = true;
     }
     if (pause) {
-      net::steady_timer wait(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+      asio::steady_timer wait(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
       co_await wait.async_wait(kTuple);
     }
   }
@@ -211,7 +211,7 @@ Response plain_error(unsigned status, std::string_view code, std::string_view me
 
 }  // namespace
 
-net::awaitable<void> HttpServer::serve(tcp::socket socket) {
+asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
   RequestInfo base;
   {
     boost::system::error_code ec;
@@ -233,11 +233,11 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
   auto write = [&](const Response& res) {
     serialize_head(res, head);
     session->expires_after(options_.write_timeout);
-    return net::async_write(
-        socket, std::array<net::const_buffer, 2>{net::buffer(head), net::buffer(res.body())},
+    return asio::async_write(
+        socket, std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(res.body())},
         kTuple);
   };
-  auto respond_and_close = [&](Response res, std::string_view route) -> net::awaitable<void> {
+  auto respond_and_close = [&](Response res, std::string_view route) -> asio::awaitable<void> {
     metrics_.inc("outreach_http_requests_total",
                  {{"route", std::string(route)}, {"status", std::to_string(res.result_int())}});
     co_await write(res);
@@ -302,8 +302,8 @@ net::awaitable<void> HttpServer::serve(tcp::socket socket) {
           co_await respond_and_close(
               plain_error(431, "header_too_large", "request header too large"), "bad_request");
         } else if (pec != http::error::end_of_stream && pec != http::error::partial_message &&
-                   pec != net::error::operation_aborted && pec != net::error::bad_descriptor &&
-                   pec != net::error::eof && pec != net::error::connection_reset) {
+                   pec != asio::error::operation_aborted && pec != asio::error::bad_descriptor &&
+                   pec != asio::error::eof && pec != asio::error::connection_reset) {
           co_await respond_and_close(
               plain_error(400, "bad_request",
                           parser.is_header_done() ? "malformed HTTP request body"

@@ -10,10 +10,10 @@
 #include <boost/beast/http.hpp>
 
 namespace outreach::testing {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
-using tcp = net::ip::tcp;
+using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -65,11 +65,11 @@ HttpResult http_request(std::uint16_t port,
                         const std::string& body,
                         const std::map<std::string, std::string>& headers,
                         std::chrono::milliseconds timeout) {
-  net::io_context ioc;
+  asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   boost::system::error_code ec;
   stream.expires_after(timeout);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   if (ec)
     return {};
   auto out = exchange(stream, method, target, body, headers, false, timeout);
@@ -80,20 +80,20 @@ HttpResult http_request(std::uint16_t port,
 std::string raw_exchange(std::uint16_t port,
                          const std::string& bytes,
                          std::chrono::milliseconds timeout) {
-  net::io_context ioc;
+  asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   boost::system::error_code ec;
   stream.expires_after(timeout);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   if (ec)
     return {};
   stream.expires_after(timeout);
-  net::write(stream, net::buffer(bytes), ec);
+  asio::write(stream, asio::buffer(bytes), ec);
   std::string out;
   char buf[4096];
   for (;;) {
     stream.expires_after(timeout);
-    const std::size_t n = stream.read_some(net::buffer(buf), ec);
+    const std::size_t n = stream.read_some(asio::buffer(buf), ec);
     out.append(buf, n);
     if (ec)
       break;
@@ -102,7 +102,7 @@ std::string raw_exchange(std::uint16_t port,
 }
 
 struct KeepAlive::Impl {
-  net::io_context ioc;
+  asio::io_context ioc;
   beast::tcp_stream stream{ioc};
   bool ok = false;
 };
@@ -110,7 +110,7 @@ struct KeepAlive::Impl {
 KeepAlive::KeepAlive(std::uint16_t port) : impl_(std::make_unique<Impl>()) {
   boost::system::error_code ec;
   impl_->stream.expires_after(std::chrono::seconds(5));
-  impl_->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  impl_->stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   impl_->ok = !ec;
 }
 

@@ -20,7 +20,7 @@
 
 namespace outreach {
 namespace {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 storage::DbOptions temp_db(const testing::TempDir& dir) {
@@ -30,8 +30,8 @@ storage::DbOptions temp_db(const testing::TempDir& dir) {
 }
 
 template <class T>
-T run_on(net::thread_pool& pool, net::awaitable<T> aw) {
-  return net::co_spawn(pool, std::move(aw), net::use_future).get();
+T run_on(asio::thread_pool& pool, asio::awaitable<T> aw) {
+  return asio::co_spawn(pool, std::move(aw), asio::use_future).get();
 }
 
 InboundEvent web_event(const std::string& id, const std::string& user) {
@@ -55,10 +55,10 @@ bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 TEST(DbExecutor, RunsOnItsOwnThreadAndReturnsResultsAndExceptions) {
   testing::TempDir dir;
-  net::thread_pool pool(2);  // outlives the DB thread (see DbExecutor's header)
+  asio::thread_pool pool(2);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
   const auto caller = std::this_thread::get_id();
-  auto value = run_on(pool, [&]() -> net::awaitable<int> {
+  auto value = run_on(pool, [&]() -> asio::awaitable<int> {
     co_return co_await db.run([&](storage::Store& s) {
       EXPECT_TRUE(db.on_this_thread());
       EXPECT_NE(std::this_thread::get_id(), caller);
@@ -67,12 +67,12 @@ TEST(DbExecutor, RunsOnItsOwnThreadAndReturnsResultsAndExceptions) {
   }());
   EXPECT_EQ(value, 7);
   EXPECT_THROW(run_on(pool,
-                      [&]() -> net::awaitable<int> {
+                      [&]() -> asio::awaitable<int> {
                         co_return co_await db.run(
                             [](storage::Store&) -> int { throw std::runtime_error("boom"); });
                       }()),
                std::runtime_error);
-  run_on(pool, [&]() -> net::awaitable<bool> {
+  run_on(pool, [&]() -> asio::awaitable<bool> {
     co_await db.run([](storage::Store& s) { s.db.exec("CREATE TABLE t (x)"); });
     co_return true;
   }());
@@ -90,7 +90,7 @@ TEST(DbExecutor, OpeningANewerDatabaseFailsAtConstruction) {
 
 TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   testing::TempDir dir;
-  net::thread_pool pool(4);  // outlives the DB thread (see DbExecutor's header)
+  asio::thread_pool pool(4);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
   SystemClock clock;
   std::atomic<int> committed{0};
@@ -102,9 +102,9 @@ TEST(InboxWriter, ManyConcurrentAppendsShareFewCommits) {
   db.post([f = release.get_future().share()](storage::Store&) { f.wait(); });
   std::vector<std::future<Result<std::vector<storage::AppendOutcome>>>> results;
   for (int i = 0; i < 200; ++i) {
-    results.push_back(net::co_spawn(
+    results.push_back(asio::co_spawn(
         pool, inbox.append({web_event("e" + std::to_string(i % 150), "u" + std::to_string(i % 7))}),
-        net::use_future));
+        asio::use_future));
   }
   ASSERT_TRUE(eventually([&] { return inbox.waiting() == 200; }));
   release.set_value();
@@ -172,7 +172,7 @@ TEST(InboxWriter, AGroupWhoseSyncFailsIsNotAcknowledged) {
 TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
   testing::FileProbe probe;
   testing::TempDir dir;
-  net::thread_pool pool(1);  // outlives the DB thread (see DbExecutor's header)
+  asio::thread_pool pool(1);  // outlives the DB thread (see DbExecutor's header)
   storage::DbExecutor db(temp_db(dir), true);
   SystemClock clock;
   ASSERT_TRUE(db.run_sync([&](storage::Store& s) {
@@ -182,7 +182,7 @@ TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
   app::DbTokenStore tokens(db, clock);
   using testing::FileKind;
   const int at_start = probe.syncs(FileKind::kWal);
-  run_on(pool, [&]() -> net::awaitable<bool> {
+  run_on(pool, [&]() -> asio::awaitable<bool> {
     co_await tokens.begin_refresh("oa");
     co_return true;
   }());
@@ -191,7 +191,7 @@ TEST(DbTokenStore, EachStepOfARotationIsSyncedToDiskBeforeItReturns) {
   next.access_token = "access-2";
   next.refresh_token = "refresh-2";
   next.access_expires_at = clock.now_ms() + 90'000'000;
-  run_on(pool, [&]() -> net::awaitable<bool> {
+  run_on(pool, [&]() -> asio::awaitable<bool> {
     co_await tokens.commit("oa", next);
     co_return true;
   }());
@@ -234,7 +234,7 @@ class CollectingClient final : public channels::ChannelClient {
  public:
   ChannelKind channel() const override { return ChannelKind::kWeb; }
 
-  net::awaitable<channels::SendResult> send(const channels::Delivery& d) override {
+  asio::awaitable<channels::SendResult> send(const channels::Delivery& d) override {
     std::function<void()> first;
     {
       std::lock_guard lock(mu_);
@@ -317,8 +317,8 @@ class SenderTest : public ::testing::Test {
   testing::TempDir dir_;
   SystemClock clock_;
   Metrics metrics_;
-  net::io_context ioc_;
-  net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+  asio::io_context ioc_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
   // After the io_context: destroyed (its thread joined) first, so a database call still in
   // flight at the end of a test completes into a live io_context.
   storage::DbExecutor db_;
@@ -451,7 +451,7 @@ TEST(Scheduler, RunsDueJobsAndRetriesFailingOnes) {
   FakeClock clock(1'000'000);
   int ran = 0;
   int failures = 0;
-  net::io_context ioc;
+  asio::io_context ioc;
   sender::Scheduler sched(ioc.get_executor(), db, clock, [] {});
   sched.on("ok", [&](storage::Store&, const storage::Job&, std::int64_t) {
     ++ran;
@@ -499,7 +499,7 @@ TEST(Scheduler, TypedJobsReadTheirPayloadOnceAndRefuseMalformedOnes) {
   testing::TempDir dir;
   storage::DbExecutor db(temp_db(dir), true);
   FakeClock clock(1'000'000);
-  net::io_context ioc;
+  asio::io_context ioc;
   sender::Scheduler sched(ioc.get_executor(), db, clock, [] {});
   std::vector<std::pair<std::int64_t, int>> seen;
   sched.on<ReminderForTest>([&](storage::Store&, const ReminderForTest& r, std::int64_t now) {

@@ -15,7 +15,7 @@
 
 namespace outreach::server {
 namespace {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 class ServerTest : public ::testing::Test {
@@ -23,12 +23,12 @@ class ServerTest : public ::testing::Test {
   void start(ServerOptions o) {
     server_ = std::make_unique<HttpServer>(
         ioc_, o,
-        [this](Request& req, RequestInfo& info) -> net::awaitable<Response> {
+        [this](Request& req, RequestInfo& info) -> asio::awaitable<Response> {
           info.route = "echo";
           ++handled_;
           if (req.target() == "/slow") {
-            net::steady_timer t(co_await net::this_coro::executor, 300ms);
-            co_await t.async_wait(net::use_awaitable);
+            asio::steady_timer t(co_await asio::this_coro::executor, 300ms);
+            co_await t.async_wait(asio::use_awaitable);
           }
           co_return make_response(req, 200, "got " + std::to_string(req.body().size()),
                                   "text/plain");
@@ -55,8 +55,8 @@ class ServerTest : public ::testing::Test {
       thread_.join();
   }
 
-  net::io_context ioc_;
-  net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+  asio::io_context ioc_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
   std::thread thread_;
   Metrics metrics_;
   std::unique_ptr<HttpServer> server_;
@@ -89,20 +89,20 @@ TEST_F(ServerTest, ReadsPipelinedAndTrickledRequestsAlike) {
   EXPECT_NE(out.find("got 2"), std::string::npos) << out;
   EXPECT_LT(out.find("got 1"), out.find("got 2"));
 
-  net::io_context ioc;
-  net::ip::tcp::socket sock(ioc);
-  sock.connect({net::ip::make_address("127.0.0.1"), port_});
+  asio::io_context ioc;
+  asio::ip::tcp::socket sock(ioc);
+  sock.connect({asio::ip::make_address("127.0.0.1"), port_});
   const std::string req =
       "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
   std::size_t sent = 0;
   for (const std::size_t cut : {std::size_t{10}, std::size_t{50}, req.size() - 2, req.size()}) {
-    net::write(sock, net::buffer(req.data() + sent, cut - sent));
+    asio::write(sock, asio::buffer(req.data() + sent, cut - sent));
     sent = cut;
     std::this_thread::sleep_for(30ms);
   }
   std::string reply;
   boost::system::error_code ec;
-  net::read(sock, net::dynamic_buffer(reply), ec);
+  asio::read(sock, asio::dynamic_buffer(reply), ec);
   EXPECT_NE(reply.find("got 5"), std::string::npos) << reply;
   EXPECT_EQ(handled_.load(), 3);
 }
@@ -213,7 +213,7 @@ TEST_F(ServerTest, CloseIdleLetsBusyRequestsFinish) {
 }
 
 TEST(Server, ListenNamesTheAddressOnFailure) {
-  net::io_context ioc;
+  asio::io_context ioc;
   Metrics m;
   HttpServer a(ioc, {}, nullptr, m);
   std::string error;

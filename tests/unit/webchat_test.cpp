@@ -11,7 +11,7 @@
 
 namespace outreach::channels::web {
 namespace {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 const std::string kVisitor = "abcdefghijklmnop42";
@@ -71,11 +71,11 @@ TEST(WebChat, RateLimitsEachVisitorSeparately) {
 
 TEST(WebChat, ANotifyBeforeTheWaitIsNotLost) {
   WebChat chat({});
-  net::io_context ioc;
+  asio::io_context ioc;
   auto ticket = chat.register_poll(kVisitor);
   chat.notify(kVisitor);  // arrives between reading the transcript and waiting
   const auto t0 = std::chrono::steady_clock::now();
-  auto done = net::co_spawn(ioc, chat.wait(ticket, 5s), net::use_future);
+  auto done = asio::co_spawn(ioc, chat.wait(ticket, 5s), asio::use_future);
   ioc.run();
   done.get();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
@@ -85,9 +85,9 @@ TEST(WebChat, ANotifyBeforeTheWaitIsNotLost) {
 
 TEST(WebChat, NotifyWakesAWaitingPollAndTimeoutEndsIt) {
   WebChat chat({});
-  net::io_context ioc;
+  asio::io_context ioc;
   auto ticket = chat.register_poll(kVisitor);
-  auto woken = net::co_spawn(ioc, chat.wait(ticket, 10s), net::use_future);
+  auto woken = asio::co_spawn(ioc, chat.wait(ticket, 10s), asio::use_future);
   std::thread t([&] { ioc.run(); });
   for (int i = 0; i < 200 && chat.waiting() == 0; ++i) std::this_thread::sleep_for(1ms);
   ASSERT_EQ(chat.waiting(), 1u);
@@ -101,7 +101,7 @@ TEST(WebChat, NotifyWakesAWaitingPollAndTimeoutEndsIt) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   ioc.restart();
   const auto t1 = std::chrono::steady_clock::now();
-  auto timed_out = net::co_spawn(ioc, chat.wait(ticket, 50ms), net::use_future);
+  auto timed_out = asio::co_spawn(ioc, chat.wait(ticket, 50ms), asio::use_future);
   ioc.run();
   timed_out.get();
   EXPECT_GE(std::chrono::steady_clock::now() - t1, 45ms);
@@ -110,9 +110,9 @@ TEST(WebChat, NotifyWakesAWaitingPollAndTimeoutEndsIt) {
 
 TEST(WebChat, ShutdownReleasesEveryPoll) {
   WebChat chat({});
-  net::io_context ioc;
+  asio::io_context ioc;
   auto ticket = chat.register_poll(kVisitor);
-  auto f = net::co_spawn(ioc, chat.wait(ticket, 30s), net::use_future);
+  auto f = asio::co_spawn(ioc, chat.wait(ticket, 30s), asio::use_future);
   std::thread t([&] { ioc.run(); });
   for (int i = 0; i < 200 && chat.waiting() == 0; ++i) std::this_thread::sleep_for(1ms);
   ASSERT_EQ(chat.waiting(), 1u);
@@ -129,8 +129,8 @@ TEST(WebChat, ShutdownReleasesEveryPoll) {
   EXPECT_EQ(chat.waiting(), 0u);
   // A poll that starts after shutdown returns at once too.
   auto late_ticket = chat.register_poll(kVisitor);
-  net::io_context again;
-  auto late = net::co_spawn(again, chat.wait(late_ticket, 30s), net::use_future);
+  asio::io_context again;
+  auto late = asio::co_spawn(again, chat.wait(late_ticket, 30s), asio::use_future);
   std::thread t2([&] { again.run_for(5s); });
   const bool late_released = late.wait_for(5s) == std::future_status::ready;
   if (!late_released)

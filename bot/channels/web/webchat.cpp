@@ -9,7 +9,7 @@
 #include "bot/text/unicode.hpp"
 
 namespace outreach::channels::web {
-namespace net = boost::asio;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -117,8 +117,8 @@ void WebChat::unregister_poll(const PollTicket& ticket) {
     entries_.erase(it);
 }
 
-net::awaitable<void> WebChat::wait(PollTicket& ticket, std::chrono::milliseconds timeout) {
-  auto timer = std::make_shared<net::steady_timer>(co_await net::this_coro::executor, timeout);
+asio::awaitable<void> WebChat::wait(PollTicket& ticket, std::chrono::milliseconds timeout) {
+  auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, timeout);
   {
     std::lock_guard lock(mu_);
     auto it = entries_.find(ticket.visitor);
@@ -129,7 +129,7 @@ net::awaitable<void> WebChat::wait(PollTicket& ticket, std::chrono::milliseconds
     }
     it->second.timers.push_back(timer);
   }
-  co_await timer->async_wait(net::as_tuple(net::use_awaitable));
+  co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
   std::lock_guard lock(mu_);
   if (auto it = entries_.find(ticket.visitor); it != entries_.end()) {
     auto& timers = it->second.timers;
@@ -144,7 +144,7 @@ void WebChat::notify(std::string_view visitor) {
   if (it == entries_.end())
     return;
   it->second.version = ++seq_;
-  for (auto& t : it->second.timers) net::post(t->get_executor(), [t] { t->cancel(); });
+  for (auto& t : it->second.timers) asio::post(t->get_executor(), [t] { t->cancel(); });
 }
 
 void WebChat::shutdown() {
@@ -152,7 +152,7 @@ void WebChat::shutdown() {
   shutting_down_ = true;
   for (auto& [visitor, e] : entries_) {
     e.version = ++seq_;
-    for (auto& t : e.timers) net::post(t->get_executor(), [t] { t->cancel(); });
+    for (auto& t : e.timers) asio::post(t->get_executor(), [t] { t->cancel(); });
   }
 }
 
@@ -163,7 +163,7 @@ std::size_t WebChat::waiting() const {
   return n;
 }
 
-net::awaitable<SendResult> WebChatClient::send(const Delivery&) {
+asio::awaitable<SendResult> WebChatClient::send(const Delivery&) {
   co_return SendResult::sent();  // the page fetches it from the outbox
 }
 

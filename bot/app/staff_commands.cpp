@@ -1,5 +1,3 @@
-#include "bot/app/admin.hpp"
-
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -10,6 +8,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "bot/app/app.hpp"
+#include "bot/app/commands.hpp"
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/core/local_time.hpp"
 #include "bot/core/text.hpp"

@@ -1,12 +1,21 @@
 #pragma once
-// Staff commands behind the CLI (bot/main.cpp): they work on the database and the platforms
-// directly, with or without the server running (SQLite WAL lets both write).
+// Every command of the `outreach-bot` program, in one place; bot/main.cpp only reads argv and
+// calls one of these. Each returns the process exit code and writes what it did to `out`,
+// problems to `err`.
+//   serve            the server: web chat, webhooks, /healthz, /readyz, /metrics (commands.cpp)
+//   chat             talk to the bot in this terminal, through the same pipeline
+//   migrate          create or upgrade the database schema
+//   check-config     validate the configuration and print the effective values
+//   check-content    validate content/, every problem with its file and line
+//   ask              how the bot understands each line of stdin
+//   questions        what the bot could not answer with confidence
+// Staff commands (staff_commands.cpp) work on the database and the platforms directly, with or
+// without the server running (SQLite WAL lets both write):
 //   zalo-tokens      store an OA's tokens (first set-up, or after an OA admin authorised again)
 //   dead-letters     list the messages the sender gave up on, and put them back in the queue
 //   messenger-setup  set each page's Get Started button, greeting and persistent menu
 //   bookings         list / export the Startup Advisory Office's bookings; confirm, cancel
 //                    (with a reason, the person is told), mark attendance
-// Each returns the process exit code and writes what it did to `out`, problems to `err`.
 // Thread-safety: call from main only.
 
 #include <cstdint>
@@ -20,6 +29,29 @@
 
 namespace outreach::app {
 
+// Options every command takes; empty / negative: the config file's value (or the default).
+struct CommonOptions {
+  std::string config_path;
+  std::string address;
+  int port = -1;
+  std::string database;
+  std::string content;
+  std::string log_level;
+};
+
+// The configuration a command runs with: the file (if any), then the options on top.
+Config effective_config(const CommonOptions& o);
+
+// Both run until stopped (Ctrl-C; /quit or end of input in the chat) on the terminal.
+int serve(const CommonOptions& o);
+int chat(const CommonOptions& o);
+int migrate(const CommonOptions& o, std::ostream& out);
+int check_config(const CommonOptions& o, std::ostream& out);
+int check_content(const CommonOptions& o, std::ostream& out);
+// One message per line of `in`; `json`: one object per line (for ../shared/eval/evaluate.py).
+int ask(const CommonOptions& o, bool json, std::istream& in, std::ostream& out, std::ostream& err);
+int questions(const CommonOptions& o, int days, std::ostream& out);
+
 struct ZaloTokenInput {
   std::string account;            // our id of the OA (zalo.accounts[].id)
   std::string refresh_token;      // required
@@ -31,6 +63,14 @@ int store_zalo_tokens(const Config& config,
                       const ZaloTokenInput& input,
                       std::ostream& out,
                       std::ostream& err);
+
+// `zalo-tokens`: an empty refresh token is asked for and read as one line from `in` (so it
+// stays out of the shell history), then stored.
+int zalo_tokens(const CommonOptions& o,
+                ZaloTokenInput input,
+                std::istream& in,
+                std::ostream& out,
+                std::ostream& err);
 
 // requeue: 0 lists only; an id requeues that row; -1 requeues every dead row.
 int dead_letters(const Config& config, int limit, std::int64_t requeue, std::ostream& out);

@@ -133,7 +133,8 @@ TEST(Config, PrintedConfigParsesBackToAnEqualConfig) {
   const Config back = parse_config(text, "roundtrip");
   EXPECT_TRUE(back == c) << text << "read back as:\n" << to_yaml(back);
   EXPECT_EQ(to_yaml(back), text);
-  EXPECT_FALSE(back == Config{});
+  const Config defaults;
+  EXPECT_FALSE(back == defaults);
 }
 
 }  // namespace

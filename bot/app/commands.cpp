@@ -41,7 +41,6 @@ Config effective_config(const CommonOptions& o) {
   return c;
 }
 
-
 int serve(const CommonOptions& o) {
   const Config c = effective_config(o);
   App app(c);
@@ -113,7 +112,7 @@ int migrate(const CommonOptions& o, std::ostream& out) {
     out << c.database.path << ": schema is up to date (version " << report.to << ")\n";
   } else {
     out << c.database.path << ": migrated from version " << report.from << " to " << report.to
-              << ":\n";
+        << ":\n";
     for (const auto& name : report.applied) out << "  applied " << name << "\n";
   }
   return 0;
@@ -122,8 +121,8 @@ int migrate(const CommonOptions& o, std::ostream& out) {
 int check_config(const CommonOptions& o, std::ostream& out) {
   const Config c = effective_config(o);
   out << "# " << (o.config_path.empty() ? "built-in defaults" : o.config_path)
-            << ": OK. Effective configuration:\n"
-            << to_yaml(c);
+      << ": OK. Effective configuration:\n"
+      << to_yaml(c);
   return 0;
 }
 
@@ -133,8 +132,7 @@ int ask(const CommonOptions& o, bool json, std::istream& in, std::ostream& out, 
   SystemClock clock;
   const auto report = check_content_dir(c.content_dir, clock);
   if (!report.snapshot) {
-    err << "outreach-bot: content in '" << c.content_dir
-              << "' has errors (run check-content)\n";
+    err << "outreach-bot: content in '" << c.content_dir << "' has errors (run check-content)\n";
     return 1;
   }
   const router::Understanding understanding(*report.snapshot);
@@ -147,7 +145,7 @@ int ask(const CommonOptions& o, bool json, std::istream& in, std::ostream& out, 
       out << j.dump() << "\n";
     } else {
       out << text << "\n  → " << j["kind"].get<std::string>() << " "
-                << j["intent"].get<std::string>();
+          << j["intent"].get<std::string>();
       if (!j["explainer"].is_null())
         out << " " << j["explainer"].get<std::string>();
       out << " (score " << meant.score << ", coverage " << meant.coverage << ")";
@@ -173,8 +171,7 @@ int questions(const CommonOptions& o, int days, std::ostream& out) {
     out << "No questions recorded yet (the database has not been used by this version).\n";
     return 0;
   }
-  const std::int64_t since =
-      SystemClock().now_ms() - static_cast<std::int64_t>(days) * 86'400'000;
+  const std::int64_t since = SystemClock().now_ms() - static_cast<std::int64_t>(days) * 86'400'000;
   SQLite::Statement totals(db,
                            "SELECT outcome, COUNT(*) FROM questions WHERE at >= :since GROUP BY "
                            "outcome ORDER BY outcome");
@@ -184,9 +181,9 @@ int questions(const CommonOptions& o, int days, std::ostream& out) {
   while (totals.executeStep()) {
     const std::string outcome = totals.getColumn(0).getString();
     out << "  "
-              << (outcome == "fallback" ? "not understood (fallback)"
-                                        : "asked \"did you mean…?\" (clarify)")
-              << ": " << totals.getColumn(1).getInt() << "\n";
+        << (outcome == "fallback" ? "not understood (fallback)"
+                                  : "asked \"did you mean…?\" (clarify)")
+        << ": " << totals.getColumn(1).getInt() << "\n";
     ++n;
   }
   if (n == 0) {
@@ -201,7 +198,7 @@ int questions(const CommonOptions& o, int days, std::ostream& out) {
   out << "Closest explainers (content to improve or split):\n";
   while (guesses.executeStep())
     out << "  " << guesses.getColumn(0).getString() << ": " << guesses.getColumn(1).getInt()
-              << "\n";
+        << "\n";
   SQLite::Statement texts(
       db,
       "SELECT at, outcome, text FROM questions WHERE at >= :since AND text IS NOT NULL "
@@ -211,7 +208,7 @@ int questions(const CommonOptions& o, int days, std::ostream& out) {
   int kept = 0;
   while (texts.executeStep()) {
     out << "  [" << texts.getColumn(1).getString() << "] " << texts.getColumn(2).getString()
-              << "\n";
+        << "\n";
     ++kept;
   }
   if (kept == 0)
@@ -227,16 +224,15 @@ int check_content(const CommonOptions& o, std::ostream& out) {
   if (report.snapshot) {
     const auto& s = *report.snapshot;
     out << c.content_dir << ": " << s.explainers_vi.size() << " explainers in Vietnamese, "
-              << s.explainers_en.size() << " in English, " << s.topics.size() << " topics, "
-              << s.flows.size() << " forms, " << s.referrals.size() << " referrals, "
-              << s.ui_vi.size() << " UI strings; ";
+        << s.explainers_en.size() << " in English, " << s.topics.size() << " topics, "
+        << s.flows.size() << " forms, " << s.referrals.size() << " referrals, " << s.ui_vi.size()
+        << " UI strings; ";
   } else {
     out << c.content_dir << ": refused; ";
   }
   out << report.errors() << " errors, " << report.warnings() << " warnings\n";
   return report.errors() == 0 ? 0 : 1;
 }
-
 
 int zalo_tokens(const CommonOptions& o,
                 ZaloTokenInput input,

@@ -1,8 +1,18 @@
 #pragma once
 // When: a day and time typed the way people write them in a chat, in Vietnamese or English,
-// with or without diacritics — "thứ 5 tuần sau", "15/12 lúc 9h", "sáng mai", "chieu thu 2",
-// "9h30 ngày mốt", "next monday 2pm". Everything is local time in Asia/Ho_Chi_Minh (UTC+7 all
-// year: Vietnam has no daylight saving time), days counted from 1970-01-01.
+// with or without diacritics, in teencode or with a slip — "thứ 5 tuần sau", "t6 này", "15/12
+// lúc 9h", "sáng mai", "chieu thu 2", "7h tối", "cuối tuần", "9h30 ngày mốt", "next monday
+// 2pm", "dec 15", "tmr 9am", "thuws 6" (Telex without its converter), "tuan sua".
+// - A weekday alone or with "này" is the nearest such day, today included; with "tuần này" the
+//   one of this week (maybe past), with "tuần sau"/"tuần tới"/"next" the one of next week.
+// - "tuần này" is today to Sunday, "tuần sau" next Monday to Sunday, "cuối tuần" this week's
+//   Saturday and Sunday ("cuối tuần sau": next week's).
+// - Parts of the day are ranges: sáng [00:00, 12:00), trưa [11:00, 13:30), chiều [13:00,
+//   18:00), tối [18:00, 24:00). An hour with chiều or tối is after noon ("7h tối" is 19:00);
+//   an hour from 1 to 6 with no part is too ("lúc 2h": offices are not open at 2 a.m.).
+// - A day and month without a year that has gone by this year is next year's ("2/1").
+// Everything is local time in Asia/Ho_Chi_Minh (UTC+7 all year: Vietnam has no daylight saving
+// time), days counted from 1970-01-01.
 // Thread-safety: pure functions.
 
 #include <cstdint>
@@ -12,7 +22,8 @@
 namespace outreach::handlers {
 
 struct When {
-  // The days meant, inclusive (one day, or a week for "tuần sau"); both 0 when none was named.
+  // The days meant, inclusive (one day, a week for "tuần sau", a weekend for "cuối tuần"); both
+  // 0 when none was named.
   std::int64_t first_day = 0;
   std::int64_t last_day = 0;
   // An exact time, minutes after midnight; -1 when none was named.

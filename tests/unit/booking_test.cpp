@@ -72,7 +72,7 @@ TEST(When, PartsOfTheDayAndWeeksBecomeRanges) {
   w = parse_when("chieu thu 2", kToday);
   ASSERT_TRUE(w);
   EXPECT_EQ(w->first_day, day_of(2026, 11, 30));
-  EXPECT_EQ(w->from_minute, 12 * 60);
+  EXPECT_EQ(w->from_minute, 13 * 60);
   EXPECT_EQ(w->to_minute, 18 * 60);
   w = parse_when("tuần sau", kToday);
   ASSERT_TRUE(w);

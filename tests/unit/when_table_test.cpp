@@ -1,0 +1,95 @@
+// Days and times as people type them: the table tests/fixtures/when-phrasings.tsv (264 rows,
+// written by someone who never saw the parser, against a fixed clock) read by parse_when.
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "bot/core/local_time.hpp"
+#include "handlers/when.hpp"
+
+namespace outreach::handlers {
+namespace {
+
+struct Row {
+  int line = 0;
+  std::string text, first, last, time, part, note;
+};
+
+std::vector<Row> rows() {
+  std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/tests/fixtures/when-phrasings.tsv");
+  std::vector<Row> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (n == 1 || line.empty())
+      continue;
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string col;
+    while (std::getline(ss, col, '\t')) cols.push_back(col);
+    cols.resize(6);
+    out.push_back({n, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]});
+  }
+  return out;
+}
+
+// A part of the day covers its typical hour and not the typical hour of the others.
+bool covers(const When& w, int hour) {
+  return w.from_minute <= hour * 60 && hour * 60 < w.to_minute;
+}
+
+std::string check(const Row& r, std::int64_t today) {
+  const auto w = parse_when(r.text, today);
+  if (r.first == "none")
+    return !w || (!w->has_day() && !w->has_time() && w->from_minute == 0 && w->to_minute == 24 * 60)
+               ? ""
+               : "read a day or time in it";
+  if (!w)
+    return "read nothing";
+  std::string why;
+  auto add = [&](const std::string& s) {
+    why += (why.empty() ? "" : "; ") + s;
+  };
+  const std::string first = w->has_day() ? local_time::iso_date(w->first_day) : "";
+  const std::string last = w->has_day() ? local_time::iso_date(w->last_day) : "";
+  if (first != r.first || last != r.last)
+    add("days " + first + ".." + last + ", meant " + r.first + ".." + r.last);
+  if (!r.time.empty()) {
+    const int want = std::stoi(r.time.substr(0, 2)) * 60 + std::stoi(r.time.substr(3, 2));
+    if (w->minute != want)
+      add("time " + std::to_string(w->minute) + " min, meant " + r.time);
+  } else if (w->has_time()) {
+    add("read a time " + std::to_string(w->minute) + " min");
+  }
+  const std::pair<const char*, int> parts[] = {
+      {"morning", 9}, {"noon", 12}, {"afternoon", 15}, {"evening", 19}};
+  for (const auto& [name, hour] : parts) {
+    const bool meant = r.part == name;
+    if (!r.part.empty() && covers(*w, hour) != meant)
+      add(std::string(meant ? "part misses " : "part includes ") + name);
+  }
+  if (r.part.empty() && r.time.empty() && (w->from_minute != 0 || w->to_minute != 24 * 60))
+    add("read a part of the day");
+  return why;
+}
+
+TEST(WhenTable, ReadsEveryPhrasingOfTheTable) {
+  const auto table = rows();
+  ASSERT_GE(table.size(), 100u);
+  const std::int64_t today = *local_time::parse_date("2026-12-03");
+  int wrong = 0;
+  for (const auto& r : table) {
+    const std::string why = check(r, today);
+    if (!why.empty()) {
+      ++wrong;
+      ADD_FAILURE() << "when-phrasings.tsv:" << r.line << " \"" << r.text << "\" (" << r.note
+                    << "): " << why;
+    }
+  }
+  EXPECT_EQ(wrong, 0) << "of " << table.size();
+}
+
+}  // namespace
+}  // namespace outreach::handlers

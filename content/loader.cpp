@@ -295,8 +295,9 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   std::size_t i = 0;
   for (const auto& t : r["topics"]) {
     const std::string at = item_path("topics", i++);
-    c.known_keys(t, at, {"id", "title"});
-    BookingTopic topic{c.text(t, "id"), bilingual(c, t, at, "title")};
+    c.known_keys(t, at, {"id", "title", "also"});
+    BookingTopic topic{c.text(t, "id"), bilingual(c, t, at, "title"),
+                       c.list(t, "also", 0, 30, false)};
     if (!valid_id(topic.id))
       c.error(t, "topic id '" + topic.id + "' must use a-z, 0-9, - and _");
     for (const std::string* title : {&topic.title.vi, &topic.title.en})
@@ -472,9 +473,6 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
         c.error(v["unless"], "'" + in.id +
                                  "': unless: rules out phrases found anywhere; this intent has no "
                                  "anywhere: phrases");
-      if (in.id.starts_with("flow:") && !in.anywhere.empty())
-        c.error(v["anywhere"],
-                "'" + in.id + "': form commands are matched only as the whole message");
     } else {
       c.error(v, "intent '" + in.id + "' must be a list of phrases or have whole: / anywhere:");
       continue;
@@ -573,7 +571,7 @@ void load_flow(std::vector<Problem>& problems,
     const std::string at = item_path("steps", i++);
     c.known_keys(n, at,
                  {"id", "kind", "prompt", "invalid", "optional", "choices", "min_length",
-                  "max_length", "min", "max"});
+                  "max_length", "min", "max", "takes_questions"});
     FlowStep st;
     st.id = c.text(n, "id");
     st.kind = c.text(n, "kind");
@@ -585,17 +583,19 @@ void load_flow(std::vector<Problem>& problems,
       c.error(n, "duplicate step id '" + st.id + "'");
     if (n["optional"])
       st.optional = n["optional"].as<bool>(false);
+    if (n["takes_questions"])
+      st.takes_questions = n["takes_questions"].as<bool>(false);
     if (st.kind == "choice") {
       std::size_t j = 0;
       for (const auto& ch : n["choices"]) {
-        c.known_keys(ch, item_path(key_path(at, "choices"), j++), {"value", "label"});
-        Choice choice{c.text(ch, "value"), c.text(ch, "label")};
+        c.known_keys(ch, item_path(key_path(at, "choices"), j++), {"value", "label", "also"});
+        Choice choice{c.text(ch, "value"), c.text(ch, "label"), c.list(ch, "also", 0, 30, false)};
         need_ui_key(c, ch, s, choice.label);
         st.choices.push_back(std::move(choice));
       }
       if (st.choices.empty() || st.choices.size() > 10)
         c.error(n, "step '" + st.id + "': a choice step needs 1–10 choices");
-    } else if (st.kind == "text") {
+    } else if (st.kind == "text" || st.kind == "name") {
       st.min_length = n["min_length"].as<int>(1);
       st.max_length = n["max_length"].as<int>(500);
       if (st.min_length < 0 || st.max_length < st.min_length || st.max_length > 2000)
@@ -607,7 +607,7 @@ void load_flow(std::vector<Problem>& problems,
         c.error(n, "step '" + st.id + "': max must be ≥ min");
     } else if (std::find(custom_step_kinds().begin(), custom_step_kinds().end(), st.kind) ==
                custom_step_kinds().end()) {
-      std::string kinds = "choice, text, number";
+      std::string kinds = "choice, text, number, name";
       for (auto k : custom_step_kinds()) kinds += ", " + std::string(k);
       c.error(n, "step '" + st.id + "': kind must be one of " + kinds);
     }

@@ -96,12 +96,14 @@ struct MenuItem {
 
 struct Choice {
   std::string value;
-  std::string label;  // UI key
+  std::string label;              // UI key
+  std::vector<std::string> also;  // other ways people say it ("gặp mặt", "zoom"), any language
 };
 
 struct FlowStep {
   std::string id;
-  std::string kind;    // choice | text | number, or a kind a capability adds (custom_step_kinds)
+  std::string
+      kind;  // choice | text | number | name, or a kind a capability adds (custom_step_kinds)
   std::string prompt;  // UI key
   std::vector<Choice> choices;
   bool optional = false;
@@ -110,6 +112,9 @@ struct FlowStep {
   std::int64_t min = 0;
   std::int64_t max = 0;
   std::string invalid;  // UI key shown when the answer does not fit
+  // A question typed at this step is its answer (what the person wants to ask), not a question
+  // for the bot to answer while the form waits.
+  bool takes_questions = false;
 };
 
 struct Flow {
@@ -128,6 +133,7 @@ struct Flow {
 struct BookingTopic {
   std::string id;
   Bilingual title;
+  std::vector<std::string> also;  // other ways people name it ("nhãn hiệu", "thuế")
 };
 
 struct Advisor {

@@ -15,6 +15,7 @@
 #include "content/store.hpp"
 #include "handlers/booking_internal.hpp"
 #include "handlers/booking_slots.hpp"
+#include "handlers/form_reading.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/phone.hpp"
 #include "handlers/when.hpp"
@@ -105,36 +106,51 @@ class BookingHandler final : public Handler {
       return out;
     };
     step.read = [](Turn& turn, storage::Store&, std::string_view chosen, std::string_view typed,
-                   const nlohmann::json&) {
+                   nlohmann::json&) {
       StepAnswer a;
-      const auto& topics = turn.content.booking.topics;
-      for (const auto& t : topics) {
+      for (const auto& t : turn.content.booking.topics) {
         if (chosen == t.id) {
           a.value = t.id;
           return a;
         }
       }
-      // Typed: the title, or a word of it ("pháp lý", "tai chinh"); at least three letters,
-      // so "a" or "ok" does not pick whichever title happens to contain them.
-      const std::string folded = chosen.empty() ? text::fold(typed) : std::string{};
-      if (folded.size() >= 3) {
-        for (const auto& t : topics) {
-          const std::string vi = text::fold(t.title.vi);
-          const std::string en = text::fold(t.title.en);
-          if (vi.find(folded) != std::string::npos || en.find(folded) != std::string::npos ||
-              folded.find(vi) != std::string::npos) {
-            a.value = t.id;
-            return a;
-          }
-        }
+      const ChoiceMatch m = chosen.empty() ? match_topic(turn, typed) : ChoiceMatch{};
+      if (m.kind == ChoiceMatch::Kind::kOne) {
+        a.value = m.value;
+        return a;
+      }
+      if (m.kind == ChoiceMatch::Kind::kAmbiguous) {  // "tư vấn bán hàng online": which one?
+        a.note = turn.ui("flow.which_one");
+        a.note_is_prompt = true;
+        for (const auto& t : turn.content.booking.topics)
+          if (std::find(m.values.begin(), m.values.end(), t.id) != m.values.end())
+            a.offer.push_back({t.title.in(turn.lang()), "flow:choice:" + t.id, {}});
+        return a;
       }
       a.note = turn.ui("booking.pick_topic");
+      a.note_is_prompt = true;
       return a;
+    };
+    step.fits = [](const Turn& turn, std::string_view typed, const nlohmann::json&) {
+      return match_topic(turn, typed).kind == ChoiceMatch::Kind::kNone ? Fit::kNotAnswer
+                                                                       : Fit::kAnswer;
     };
     step.display = [](const Turn& turn, const nlohmann::json& v) {
       return topic_title(speaker(turn), v.is_string() ? v.get<std::string>() : std::string{});
     };
     return step;
+  }
+
+  // A topic typed: its title in either language, part of it, or another name from booking.yaml.
+  static ChoiceMatch match_topic(const Turn& turn, std::string_view typed) {
+    std::vector<ChoiceOption> options;
+    for (const auto& t : turn.content.booking.topics) {
+      ChoiceOption o{t.id, {t.title.vi, t.title.en}};
+      o.names.insert(o.names.end(), t.also.begin(), t.also.end());
+      options.push_back(std::move(o));
+    }
+    return match_choice(typed, options,
+                        turn.read_words ? WordReader(turn.read_words) : WordReader(plain_words));
   }
 
   static std::vector<Button> time_buttons(const Turn& turn, const std::vector<FreeTime>& times) {
@@ -176,8 +192,15 @@ class BookingHandler final : public Handler {
       return time_buttons(turn, times);
     };
     step.read = [](Turn& turn, storage::Store& tx, std::string_view chosen, std::string_view typed,
-                   const nlohmann::json& answers) {
+                   nlohmann::json& answers) {
       return read_slot(turn, tx, chosen, typed, answers);
+    };
+    step.fits = [](const Turn& turn, std::string_view typed, const nlohmann::json&) {
+      const auto when = parse_when(typed, local_time::day_of(turn.now_ms));
+      return when && (when->has_day() || when->has_time() || when->from_minute > 0 ||
+                      when->to_minute < 24 * 60)
+                 ? Fit::kAnswer
+                 : Fit::kNotAnswer;
     };
     step.display = [](const Turn& turn, const nlohmann::json& v) {
       const Speaker s = speaker(turn);
@@ -194,7 +217,7 @@ class BookingHandler final : public Handler {
                               storage::Store& tx,
                               std::string_view chosen,
                               std::string_view typed,
-                              const nlohmann::json& answers) {
+                              nlohmann::json& answers) {
     const auto& setup = turn.content.booking;
     const std::string topic = answers.value("topic", std::string{});
     const Speaker s = speaker(turn);
@@ -210,6 +233,7 @@ class BookingHandler final : public Handler {
       if (times.empty() && after_ms == 0 && from_day == 0)
         a.note += "\n" + turn.ui("booking.no_times", {{"contact", office_contact(s)}});
       a.offer = time_buttons(turn, times);
+      a.note_is_prompt = true;
       return a;
     };
     if (chosen.starts_with("after:"))
@@ -228,9 +252,19 @@ class BookingHandler final : public Handler {
       a.value = std::to_string(start);
       return a;
     }
-    const auto when = parse_when(typed, today);
+    auto when = parse_when(typed, today);
     if (!when)
       return offer_next(turn.ui("booking.unreadable_time"));
+    // A time alone after a day was typed ("thứ 6 này", then "9h"): on that day.
+    if (!when->has_day() && answers.contains("_slot_days")) {
+      const auto& days = answers["_slot_days"];
+      if (days.is_array() && days.size() == 2 && days[0].is_number_integer()) {
+        when->first_day = days[0].get<std::int64_t>();
+        when->last_day = days[1].get<std::int64_t>();
+      }
+    }
+    if (when->has_day())
+      answers["_slot_days"] = nlohmann::json::array({when->first_day, when->last_day});
     if (when->past || (when->has_day() && when->last_day < today))
       return offer_next(turn.ui("booking.past_day"));
     if (when->has_day() && when->first_day > last)
@@ -254,11 +288,15 @@ class BookingHandler final : public Handler {
       // "9h" alone: the soonest day with a free session at that time, shown to pick.
       a.note = turn.ui("booking.times_found");
       a.offer = time_buttons(turn, times);
+      a.note_is_prompt = true;
       return a;
     }
     if (!times.empty() && !when->has_time()) {
-      a.note = turn.ui("booking.times_found");
+      a.note = when->has_day() && d0 == d1
+                   ? turn.ui("booking.day_times", {{"day", day_label(s, d0)}})
+                   : turn.ui("booking.times_found");
       a.offer = time_buttons(turn, times);
+      a.note_is_prompt = true;
       return a;
     }
     // Nothing free as asked: widen to the whole day(s), then offer the waitlist of a full day.
@@ -266,6 +304,7 @@ class BookingHandler final : public Handler {
     if (!same_days.empty()) {
       a.note = turn.ui("booking.not_that_time");
       a.offer = time_buttons(turn, same_days);
+      a.note_is_prompt = true;
       return a;
     }
     bool day_full = false;
@@ -297,13 +336,16 @@ class BookingHandler final : public Handler {
   static CustomStep phone_step() {
     CustomStep step;
     step.read = [](Turn& turn, storage::Store&, std::string_view, std::string_view typed,
-                   const nlohmann::json&) {
+                   nlohmann::json&) {
       StepAnswer a;
-      if (auto p = parse_vn_phone(typed))
+      if (auto p = find_vn_phone(typed))
         a.value = p->e164;
       else
         a.note = turn.ui("booking.bad_phone");
       return a;
+    };
+    step.fits = [](const Turn&, std::string_view typed, const nlohmann::json&) {
+      return digit_count(typed) >= 6 ? Fit::kAnswer : Fit::kNotAnswer;
     };
     step.display = [](const Turn&, const nlohmann::json& v) {
       const auto p = parse_vn_phone(v.is_string() ? v.get<std::string>() : std::string{});

@@ -124,7 +124,7 @@ bool offer_freed_seat(storage::Store& tx,
   schedule_offer_expiry(tx, next->id, *held.hold_until, now_ms);
   const Speaker s = speaker_for(tx, content, next->person_id);
   Vars vars = booking_vars(s, held);
-  vars["until"] = local_time::hhmm(*held.hold_until);
+  vars["until"] = long_time(s, *held.hold_until);  // with the day: a hold may run past midnight
   OutboundMessage m;
   m.text = s.ui("booking.offer", vars);
   m.buttons = {s.button("booking.take", "booking:take:" + std::to_string(next->id)),

@@ -68,6 +68,11 @@ class ExplainerHandler final : public Handler {
     turn.handler = "explainer";
     const auto [id, page_text] = split_payload(arg);
     const content::Explainer* e = turn.content.explainer(id, turn.lang());
+    if (e == nullptr && turn.person.is_new) {  // a first contact through an old link
+      turn.outcome = "greeted";
+      add_main_menu(turn, turn.say(turn.ui("greeting")));
+      return;
+    }
     if (e == nullptr) {
       turn.outcome = "not_found";
       OutboundMessage& m = turn.say(turn.ui("explainer.not_found"));

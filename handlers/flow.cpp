@@ -4,6 +4,7 @@
 
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
+#include "handlers/form_reading.hpp"
 #include "handlers/handlers.hpp"
 
 namespace outreach::handlers {
@@ -24,6 +25,72 @@ std::optional<std::int64_t> parse_number(std::string_view s) {
   if (digits.empty() || ec != std::errc{} || p != digits.data() + digits.size())
     return std::nullopt;
   return v;
+}
+
+WordReader reader_of(const Turn& turn) {
+  return turn.read_words ? WordReader(turn.read_words) : WordReader(plain_words);
+}
+
+// The choices of a choice step as the reader matches them: each label in both languages and
+// the content's other names.
+std::vector<ChoiceOption> options_of(const Turn& turn, const content::FlowStep& step) {
+  std::vector<ChoiceOption> out;
+  for (const auto& c : step.choices) {
+    ChoiceOption o{c.value, {turn.content.ui("vi", c.label), turn.content.ui("en", c.label)}};
+    o.names.insert(o.names.end(), c.also.begin(), c.also.end());
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// What a step is called in the summary ("• Điện thoại: {phone}" → "Điện thoại"), for "sửa số
+// điện thoại" typed at the summary; with the step id.
+std::vector<ChoiceOption> steps_by_name(const Turn& turn, const content::Flow& flow) {
+  std::vector<ChoiceOption> out;
+  for (const auto& step : flow.steps) {
+    ChoiceOption o{step.id, {step.id}};
+    for (const std::string lang : {"vi", "en"}) {
+      const std::string& summary = turn.content.ui(lang, flow.confirm);
+      const std::string mark = "{" + step.id + "}";
+      for (std::size_t at = summary.find(mark); at != std::string::npos;
+           at = summary.find(mark, at + 1)) {
+        const std::size_t line =
+            summary.rfind('\n', at) == std::string::npos ? 0 : summary.rfind('\n', at) + 1;
+        const std::size_t colon = summary.find(':', line);
+        if (colon != std::string::npos && colon < at)
+          o.names.push_back(summary.substr(line, colon - line));
+      }
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// "sửa số điện thoại", "đổi giờ khác", "sai tên": the step the person wants to change.
+std::optional<std::string> edit_request(const Turn& turn,
+                                        const content::Flow& flow,
+                                        std::string_view typed) {
+  static const std::vector<std::string> kVerbs = {
+      "sua", "doi", "thay", "chinh", "sai", "nham", "change", "edit", "wrong", "fix", "correct"};
+  std::string rest;
+  bool verb = false;
+  for (const auto& w : plain_words(typed)) {
+    if (std::find(kVerbs.begin(), kVerbs.end(), w) != kVerbs.end())
+      verb = true;
+    else
+      rest += w + " ";
+  }
+  if (!verb)
+    return std::nullopt;
+  std::vector<ChoiceOption> options = steps_by_name(turn, flow);
+  // The time of a booking is also "giờ", "ngày", "lịch"; a choice's own words name its step.
+  for (std::size_t i = 0; i < flow.steps.size(); ++i)
+    for (const auto& c : flow.steps[i].choices)
+      options[i].names.push_back(turn.content.ui(turn.lang(), c.label));
+  const ChoiceMatch m = match_choice(rest, options, reader_of(turn));
+  if (m.kind != ChoiceMatch::Kind::kOne)
+    return std::nullopt;
+  return m.value;
 }
 
 }  // namespace
@@ -77,21 +144,29 @@ void FlowEngine::ask(Turn& turn,
                      const content::Flow& flow,
                      int index,
                      std::string note,
-                     std::vector<Button> offer) {
+                     std::vector<Button> offer,
+                     bool note_is_prompt) {
   const content::FlowStep& step = flow.steps[static_cast<std::size_t>(index)];
   turn.state.step = step.id;
-  std::string message = note.empty() ? std::string{} : note + "\n\n";
-  message += turn.ui(step.prompt);
-  if (flow.steps.size() > 1)
+  std::string message;
+  if (note_is_prompt && !note.empty()) {
+    message = std::move(note);
+  } else {
+    message = note.empty() ? std::string{} : note + "\n\n";
+    message += turn.ui(step.prompt);
+  }
+  // "(Bước 2/8)" only on the way through: not when coming back to one step from the summary
+  // or after a seat was lost, where the other answers are kept.
+  if (flow.steps.size() > 1 && !turn.state.data.contains(kResume))
     message += "\n" + turn.ui("flow.step_of", {{"n", std::to_string(index + 1)},
                                                {"total", std::to_string(flow.steps.size())}});
   std::vector<Button> buttons = std::move(offer);
   if (buttons.empty()) {
     if (auto custom = custom_.find(step.kind); custom != custom_.end() && custom->second.choices)
       buttons = custom->second.choices(turn, tx, turn.state.data);
+    for (const content::Choice& c : step.choices)
+      buttons.push_back(turn.button(c.label, "flow:choice:" + c.value));
   }
-  for (const content::Choice& c : step.choices)
-    buttons.push_back(turn.button(c.label, "flow:choice:" + c.value));
   if (step.optional)
     buttons.push_back(turn.button("flow.skip", "flow:skip"));
   if (index > 0)
@@ -142,12 +217,29 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     return ask(turn, tx, *flow, 0);
   }
   const int last = static_cast<int>(flow->steps.size()) - 1;
+  if (payload.starts_with("flow:edit:")) {  // from the summary: change one answer, come back
+    const int target = flow->index_of(payload.substr(10));
+    if (target >= 0) {
+      turn.state.data[std::string(kResume)] = true;
+      turn.outcome = "edit";
+      return ask(turn, tx, *flow, target);
+    }
+  }
   if (turn.state.step == kConfirmStep) {
     if (payload == "flow:confirm")
       return finish(turn, tx, *flow);
     if (payload == "flow:back")
       return ask(turn, tx, *flow, last);
-    turn.say(turn.ui("flow.invalid_choice"));
+    if (payload == "flow:resume")
+      return show_confirm(turn, tx, *flow);
+    if (payload.empty()) {
+      if (auto target = edit_request(turn, *flow, turn.event.text)) {
+        turn.state.data[std::string(kResume)] = true;
+        turn.outcome = "edit";
+        return ask(turn, tx, *flow, flow->index_of(*target));
+      }
+    }
+    turn.say(turn.ui("flow.confirm_or_edit"));
     return show_confirm(turn, tx, *flow);
   }
   int index = flow->index_of(turn.state.step);
@@ -156,6 +248,10 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     return ask(turn, tx, *flow, 0);
   }
   const content::FlowStep& step = flow->steps[static_cast<std::size_t>(index)];
+  if (payload == "flow:resume") {
+    turn.outcome = "resumed";
+    return ask(turn, tx, *flow, index);
+  }
   if (payload == "flow:back") {
     if (index == 0)
       return ask(turn, tx, *flow, 0, turn.ui("flow.nothing_before"));
@@ -179,7 +275,8 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     StepAnswer answer = custom->second.read(turn, tx, chosen, typed, turn.state.data);
     if (!answer.value) {
       turn.outcome = "invalid_answer";
-      return ask(turn, tx, *flow, index, std::move(answer.note), std::move(answer.offer));
+      return ask(turn, tx, *flow, index, std::move(answer.note), std::move(answer.offer),
+                 answer.note_is_prompt);
     }
     value = std::move(*answer.value);
   } else if (step.kind == "choice") {
@@ -187,10 +284,16 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     if (payload.starts_with("flow:choice:")) {
       chosen = std::string(payload.substr(12));
     } else if (payload.empty() && !typed.empty()) {
-      const std::string folded = text::fold(typed);
-      for (const auto& c : step.choices)
-        if (folded == text::fold(c.value) || folded == text::fold(turn.ui(c.label)))
-          chosen = c.value;
+      const ChoiceMatch m = match_choice(typed, options_of(turn, step), reader_of(turn));
+      if (m.kind == ChoiceMatch::Kind::kAmbiguous) {  // ask back rather than guess
+        turn.outcome = "ambiguous";
+        std::vector<Button> offer;
+        for (const auto& c : step.choices)
+          if (std::find(m.values.begin(), m.values.end(), c.value) != m.values.end())
+            offer.push_back(turn.button(c.label, "flow:choice:" + c.value));
+        return ask(turn, tx, *flow, index, turn.ui("flow.which_one"), std::move(offer), true);
+      }
+      chosen = m.value;
     }
     const bool known = std::any_of(step.choices.begin(), step.choices.end(),
                                    [&](const content::Choice& c) { return c.value == chosen; });
@@ -212,6 +315,13 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
                  turn.ui("flow.number_range",
                          {{"min", std::to_string(step.min)}, {"max", std::to_string(step.max)}}));
     value = *n;
+  } else if (step.kind == "name") {
+    const auto name = read_name(typed);
+    if (!name || names_a_choice(turn, *flow, typed)) {
+      turn.outcome = "invalid_answer";
+      return ask(turn, tx, *flow, index, invalid.empty() ? turn.ui("flow.not_a_name") : invalid);
+    }
+    value = *name;
   } else {  // text
     const auto length = static_cast<int>(text::code_points(typed));
     if (typed.empty() && step.optional) {
@@ -230,6 +340,49 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
   }
   turn.state.data[step.id] = std::move(value);
   advance(turn, tx, *flow, index + 1);
+}
+
+bool FlowEngine::names_a_choice(const Turn& turn,
+                                const content::Flow& flow,
+                                std::string_view typed) const {
+  // Only the choices of other steps, said with nothing else: names are made of ordinary words
+  // ("Thu", "Sang", "Minh"), so a day or a topic word inside a name proves nothing.
+  for (const auto& other : flow.steps)
+    if (other.kind == "choice" &&
+        match_choice(typed, options_of(turn, other), plain_words, true).kind !=
+            ChoiceMatch::Kind::kNone &&
+        !ordinal(typed))
+      return true;
+  return false;
+}
+
+Fit FlowEngine::fit(const Turn& turn, std::string_view typed) const {
+  const content::Flow* flow = turn.content.flow(turn.state.flow);
+  if (flow == nullptr)
+    return Fit::kNotAnswer;
+  if (turn.state.step == kConfirmStep)
+    return edit_request(turn, *flow, typed) ? Fit::kAnswer : Fit::kNotAnswer;
+  const content::FlowStep* step = flow->step(turn.state.step);
+  if (step == nullptr)
+    return Fit::kNotAnswer;
+  if (auto custom = custom_.find(step->kind); custom != custom_.end())
+    return custom->second.fits ? custom->second.fits(turn, typed, turn.state.data) : Fit::kFree;
+  if (step->kind == "choice")
+    return match_choice(typed, options_of(turn, *step), reader_of(turn)).kind ==
+                   ChoiceMatch::Kind::kNone
+               ? Fit::kNotAnswer
+               : Fit::kAnswer;
+  if (step->kind == "number")
+    return parse_number(typed) ? Fit::kAnswer : Fit::kNotAnswer;
+  if (step->kind == "name")
+    return read_name(typed) && !names_a_choice(turn, *flow, typed) ? Fit::kAnswer : Fit::kNotAnswer;
+  return step->takes_questions ? Fit::kAnswer : Fit::kFree;
+}
+
+void FlowEngine::say_kept(Turn& turn) const {
+  if (!turn.state.in_flow())
+    return;
+  turn.say(turn.ui("flow.kept"), {turn.button("flow.resume", "flow:resume")});
 }
 
 void FlowEngine::advance(Turn& turn, storage::Store& tx, const content::Flow& flow, int index) {

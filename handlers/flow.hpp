@@ -1,14 +1,20 @@
 #pragma once
 // FlowEngine: multi-turn forms, built once. A flow (content/flows/<id>.yaml) is a list of
-// steps — choice, text or number — each with its prompt from the UI strings; the engine asks
-// them in order, validates answers, lets the person go back, skip optional steps, cancel or
-// start over at any step, shows a summary to confirm, then calls the capability's completion
-// function. The state lives in the conversation row (flow, step, answers, expiry), so a form
-// survives restarts; a form left alone past its expiry is dropped and the person is told (a
+// steps — choice, text, number or name — each with its prompt from the UI strings; the engine
+// asks them in order, reads answers the way people type them (handlers/form_reading: part of a
+// label, synonyms, positions, typos; a name that looks like a name), lets the person go back,
+// skip optional steps, cancel or start over at any step, shows a summary to confirm (where
+// "sửa số điện thoại" goes back to that step), then calls the capability's completion function.
+// The state lives in the conversation row (flow, step, answers, expiry), so a form survives
+// restarts; a form left alone past its expiry is dropped and the person is told (a
 // `flow.expire` job does it, or the next message if the job has not run).
 //
+// A form waits while the person does something else: the dispatcher asks fit() whether a typed
+// message answers the step, and answers a question (or shows the menu) with the form kept
+// (say_kept adds how to come back); flow:resume asks the step again.
+//
 // Payloads the engine owns: flow:back, flow:cancel, flow:restart, flow:skip, flow:confirm,
-// flow:choice:<value>.
+// flow:resume, flow:edit:<step>, flow:choice:<value>.
 // Thread-safety: register completions before use; afterwards handle() is called on the DB
 // thread only.
 
@@ -32,18 +38,29 @@ struct StepAnswer {
   std::optional<nlohmann::json> value;  // set: accepted
   std::string note;                     // refused: why, shown above the prompt
   std::vector<Button> offer;            // refused: buttons instead of the default ones
+  bool note_is_prompt = false;          // the note says all there is (no prompt repeated after)
+};
+
+// How a typed message fits the step being asked.
+enum class Fit {
+  kAnswer,     // an answer of the step's kind (maybe one it refuses, with a note)
+  kFree,       // free text the step would take, which could also be a question
+  kNotAnswer,  // not an answer of this kind (a question, a command, another subject)
 };
 
 struct CustomStep {
   // The step's buttons (payload "flow:choice:<value>") given the answers so far.
   std::function<std::vector<Button>(Turn&, storage::Store&, const nlohmann::json& answers)> choices;
-  // Reads a pressed choice (`chosen`, empty for typed text) or the typed text.
+  // Reads a pressed choice (`chosen`, empty for typed text) or the typed text. It may keep notes
+  // for its next reading in `answers` under keys starting with '_' (the day a person typed).
   std::function<StepAnswer(Turn&,
                            storage::Store&,
                            std::string_view chosen,
                            std::string_view typed,
-                           const nlohmann::json& answers)>
+                           nlohmann::json& answers)>
       read;
+  // Whether typed text is an answer of this kind at all (a day and time, a phone number).
+  std::function<Fit(const Turn&, std::string_view typed, const nlohmann::json& answers)> fits;
   // The value as the summary shows it.
   std::function<std::string(const Turn&, const nlohmann::json& value)> display;
 };
@@ -96,6 +113,13 @@ class FlowEngine {
   // the command understood), empty for typed text.
   void handle(Turn& turn, storage::Store& tx, std::string_view payload);
 
+  // How the typed message fits the step in progress (see Fit).
+  Fit fit(const Turn& turn, std::string_view typed) const;
+
+  // After the bot answered something else while a form is in progress: the form is kept, and
+  // how to come back (a line and the "continue" button).
+  void say_kept(Turn& turn) const;
+
   // Drops a form past its expiry; returns true (and says so) if it did.
   bool expire_if_due(Turn& turn, storage::Store& tx);
 
@@ -110,11 +134,15 @@ class FlowEngine {
            const content::Flow& flow,
            int index,
            std::string note = {},
-           std::vector<Button> offer = {});
+           std::vector<Button> offer = {},
+           bool note_is_prompt = false);
   void advance(Turn& turn, storage::Store& tx, const content::Flow& flow, int index);
   void show_confirm(Turn& turn, storage::Store& tx, const content::Flow& flow);
   void finish(Turn& turn, storage::Store& tx, const content::Flow& flow);
   void touch_expiry(Turn& turn, storage::Store& tx);
+  // Whether a text typed for a name is rather a choice of another step ("trực tiếp") or an
+  // answer another step reads (a day, a phone number).
+  bool names_a_choice(const Turn& turn, const content::Flow& flow, std::string_view typed) const;
   std::string display_value(const Turn& turn,
                             const content::FlowStep& step,
                             const nlohmann::json& value) const;

@@ -1,5 +1,7 @@
 #include "handlers/phone.hpp"
 
+#include <algorithm>
+
 namespace outreach::handlers {
 
 std::optional<Phone> parse_vn_phone(std::string_view typed) {
@@ -40,6 +42,34 @@ std::optional<Phone> parse_vn_phone(std::string_view typed) {
   }
   p.e164 = "+84" + national;
   return p;
+}
+
+std::optional<Phone> find_vn_phone(std::string_view typed) {
+  if (auto whole = parse_vn_phone(typed))
+    return whole;
+  if (typed.size() > 200)
+    return std::nullopt;
+  auto phone_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' ||
+           c == '+';
+  };
+  for (std::size_t i = 0; i < typed.size();) {
+    if (!(typed[i] == '+' || (typed[i] >= '0' && typed[i] <= '9'))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < typed.size() && phone_char(typed[j])) ++j;
+    if (auto p = parse_vn_phone(typed.substr(i, j - i)))
+      return p;
+    i = j;
+  }
+  return std::nullopt;
+}
+
+std::size_t digit_count(std::string_view typed) {
+  return static_cast<std::size_t>(
+      std::count_if(typed.begin(), typed.end(), [](char c) { return c >= '0' && c <= '9'; }));
 }
 
 }  // namespace outreach::handlers

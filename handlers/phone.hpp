@@ -24,4 +24,11 @@ struct Phone {
 // nullopt when `typed` is not a Vietnamese mobile or fixed-line number.
 std::optional<Phone> parse_vn_phone(std::string_view typed);
 
+// A phone number inside a message ("sđt em: 0903 123 456 nha"): the first run of digits and
+// separators that parse_vn_phone reads.
+std::optional<Phone> find_vn_phone(std::string_view typed);
+
+// How many digits a message has (a number typed at the phone step, right or wrong).
+std::size_t digit_count(std::string_view typed);
+
 }  // namespace outreach::handlers

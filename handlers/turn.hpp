@@ -9,6 +9,7 @@
 // Thread-safety: a Turn is confined to the DB thread for its whole life.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,6 +62,10 @@ class Turn {
   std::string unanswered;  // empty, "fallback" or "clarify"
   std::string best_guess;  // explainer id
   double guess_score = 0;
+
+  // How the bot reads typed text (folded words, abbreviations expanded, Telex repaired), the
+  // same for questions and form answers; the dispatcher sets it from the understanding.
+  std::function<std::vector<std::string>(std::string_view)> read_words;
 
   const std::string& lang() const { return person.language; }
 

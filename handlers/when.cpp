@@ -1,6 +1,7 @@
 #include "handlers/when.hpp"
 
 #include <algorithm>
+#include <map>
 #include <span>
 #include <string>
 #include <utility>
@@ -73,7 +74,7 @@ std::vector<Token> split(std::string_view raw) {
     if (kind != Run::kNone && kind == run) {
       out.back().word += c;
       out.back().marked += ch;
-    } else if (kind != Run::kNone || c == '/' || c == '-' || c == ':') {
+    } else if (kind != Run::kNone || c == '/' || c == '-' || c == ':' || c == '.') {
       out.push_back({base, std::string(ch), !gap});
       run = kind;
       gap = false;
@@ -299,9 +300,10 @@ class Reader {
     return glued(i) && (is(i, "st") || is(i, "nd") || is(i, "rd") || is(i, "th"));
   }
 
-  // A date separator glued between two numbers: the "/" of "15/12".
+  // A date separator glued between two numbers: the "/" of "15/12", the "." of "18.12".
   bool date_separator(std::size_t i) const {
-    return (is(i, "/") || is(i, "-")) && glued(i) && glued(i + 1) && small_number(i + 1) >= 0;
+    return (is(i, "/") || is(i, "-") || is(i, ".")) && glued(i) && glued(i + 1) &&
+           small_number(i + 1) >= 0;
   }
 
   // The word at i and a neighbour say a day or a time: "toi" beside "nay", "8h", "t7".
@@ -333,14 +335,7 @@ class Reader {
       const int d = small_number(i + 1);
       if (d < 1)
         return 0;
-      const local_time::Date now = local_time::date_of(today_);
-      int mo = now.month;
-      int y = now.year;
-      if (d < now.day && ++mo > 12) {  // "ngày 2" on the 3rd is next month's
-        mo = 1;
-        ++y;
-      }
-      set_date(d, mo, y);
+      set_day_of_month(d);
       return 2;
     }
     if (const int mo = month(i); mo > 0) {
@@ -374,17 +369,38 @@ class Reader {
       set_date(d, mo, y);
       return j + 1 - i + (y > 0 ? 1 : 0);
     }
+    if (ordinal(i + 1)) {  // "the 12th", "on the 3rd": a day of this month or the next
+      set_day_of_month(d);
+      return 2;
+    }
     return 0;
+  }
+
+  // The day `d` of this month, or of the next when it has gone by ("ngày 2" on the 3rd).
+  void set_day_of_month(int d) {
+    const local_time::Date now = local_time::date_of(today_);
+    int mo = now.month;
+    int y = now.year;
+    if (d < now.day && ++mo > 12) {
+      mo = 1;
+      ++y;
+    }
+    set_date(d, mo, y);
   }
 
   // "9h", "9h30", "9 giờ 30 phút", "9 giờ rưỡi", "9 giờ kém 15", "9:30", "2pm", "2:30pm",
   // "lúc 9", "at 9".
   std::size_t time(std::size_t i) {
     int h = small_number(i);
-    if (h < 0)
-      return 0;
-    int m = 0;
     std::size_t j = i + 1;
+    if (h < 0) {  // "ba giờ rưỡi", "mười một giờ"
+      const auto [said, used] = hour_in_words(i);
+      if (said < 0)
+        return 0;
+      h = said;
+      j = i + used;
+    }
+    int m = 0;
     bool matched = false;
     if (is(j, ":") && glued(j) && glued(j + 1) && word(j + 1).size() == 2 &&
         small_number(j + 1) >= 0) {
@@ -427,6 +443,24 @@ class Reader {
       f_.meridiem = meridiem;
     }
     return j - i;
+  }
+
+  // An hour said in words just before "giờ" ("ba giờ rưỡi", "mười một giờ"): {hour, words};
+  // {-1, 0} otherwise. "sau giờ làm" is "after work", not six o'clock.
+  std::pair<int, std::size_t> hour_in_words(std::size_t i) const {
+    static const std::map<std::string, int, std::less<>> kUnits = {
+        {"mot", 1}, {"hai", 2}, {"ba", 3},  {"bon", 4},  {"nam", 5},
+        {"sau", 6}, {"bay", 7}, {"tam", 8}, {"chin", 9}, {"muoi", 10}};
+    auto unit = [&](std::size_t k) {
+      const auto it = kUnits.find(word(k));
+      return it == kUnits.end() ? -1 : it->second;
+    };
+    const int h = unit(i);
+    if (h == 10 && (is(i + 1, "mot") || is(i + 1, "hai")) && is(i + 2, "gio"))
+      return {10 + unit(i + 1), 2};
+    if (h < 0 || !is(i + 1, "gio") || (is(i, "sau") && is(i + 2, "lam")))
+      return {-1, 0};
+    return {h, 1};
   }
 
   // "hôm nay", "hnay", "nay", "ngày mai", "mai", "tmr", "ngày mốt", "mốt", "ngày kia", "the day
@@ -555,7 +589,11 @@ class Reader {
     const Token& t = at(j);
     // "toi", "chiu" without marks may be tôi (I) or chịu: a part of the day only after "buổi",
     // beside a day or a time, or alone.
-    const bool plain_ok = t.unmarked() && (buoi || beside_when(j));
+    // "cho toi 9h", "lịch của toi": after these words an unmarked "toi" is "tôi" (I).
+    const bool pronoun = !buoi && j > 0 &&
+                         (is(j - 1, "cho") || is(j - 1, "cua") || is(j - 1, "voi") ||
+                          is(j - 1, "giup") || is(j - 1, "gium") || is(j - 1, "la"));
+    const bool plain_ok = t.unmarked() && !pronoun && (buoi || beside_when(j));
     Part p = kAnyTime;
     if (t.word == "sang" || t.word == "morning")
       p = kMorning;

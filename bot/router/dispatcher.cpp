@@ -4,6 +4,7 @@
 
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
+#include "handlers/form_reading.hpp"
 #include "handlers/handlers.hpp"
 
 namespace outreach::router {
@@ -58,15 +59,76 @@ Dispatcher::Dispatcher(std::vector<std::unique_ptr<handlers::Handler>> handlers,
 void Dispatcher::run(handlers::Turn& turn, storage::Store& tx, std::string_view payload) {
   const auto [name, arg] = handlers::split_payload(payload);
   auto it = handlers_.find(name);
-  if (it == handlers_.end())
-    it = handlers_.find(handlers::kFallback);
+  if (it == handlers_.end()) {
+    // A button or link the bot does not know (another tool's Get Started payload, an old m.me
+    // ref): the person typed nothing, so they get the greeting, not "I did not understand".
+    it = handlers_.find(turn.event.kind == EventKind::kPostback ? handlers::kMenu
+                                                                : handlers::kFallback);
+    it->second->handle(turn, tx, {});
+    return;
+  }
   it->second->handle(turn, tx, arg);
+}
+
+void Dispatcher::in_form(handlers::Turn& turn,
+                         storage::Store& tx,
+                         const Understanding& understanding) {
+  using handlers::Fit;
+  const std::string& text = turn.event.text;
+  const bool at_summary = turn.state.step == "_confirm";
+  if (auto cmd = understanding.flow_command(text); cmd && (*cmd != "flow:confirm" || at_summary))
+    return flows_.handle(turn, tx, *cmd);
+  const Fit fit = flows_.fit(turn, text);
+  // "cái đầu", "số 2", "the second one": a button by its place, unless the step reads the words
+  // its own way ("thứ 2" is a Monday at the time step; "cái thứ hai" is still the second).
+  const bool by_place =
+      handlers::ordinal(text) && (fit != Fit::kAnswer || handlers::names_a_place(text));
+  if (fit == Fit::kAnswer && !by_place)
+    return flows_.handle(turn, tx, "");
+  if (auto n = handlers::ordinal(text); by_place && !turn.state.choices.empty()) {
+    const auto count = static_cast<int>(turn.state.choices.size());
+    const int index = *n < 0 ? count - 1 : *n - 1;
+    const std::string& pressed =
+        turn.state.choices[static_cast<std::size_t>(std::clamp(index, 0, count - 1))];
+    if (index >= 0 && index < count && pressed.starts_with("flow:choice:"))
+      return flows_.handle(turn, tx, pressed);
+  }
+  const Interpretation meant = understanding.interpret(text);
+  if (meant.payload == handlers::kMenu) {  // the menu, and the form waits
+    run(turn, tx, handlers::kMenu);
+    return flows_.say_kept(turn);
+  }
+  const bool understood =
+      meant.kind == Interpretation::Kind::kIntent || meant.kind == Interpretation::Kind::kExplainer;
+  if (fit == Fit::kFree && !(understood && handlers::looks_like_question(text)))
+    return flows_.handle(turn, tx, "");  // a company name that mentions "đặt lịch" is a name
+  const auto owner = handlers::split_payload(meant.payload).first;
+  if (meant.kind == Interpretation::Kind::kIntent &&
+      turn.state.flow.substr(0, turn.state.flow.find('_')) == owner) {
+    // "đặt lịch" while booking: carry on with the form rather than start it again.
+    return flows_.handle(turn, tx, "flow:resume");
+  }
+  // A question in the middle of a form: answered, and the form waits where it was. A word or two
+  // that the step cannot read ("18.12" at a time step) is a try at an answer, not a question.
+  const bool asks = meant.kind == Interpretation::Kind::kIntent ||
+                    handlers::looks_like_question(text) || handlers::plain_words(text).size() >= 3;
+  if (understood && asks) {
+    const std::string step = turn.state.step;
+    answer(turn, tx, meant);
+    if (turn.state.in_flow() && turn.state.step == step)
+      flows_.say_kept(turn);
+    return;
+  }
+  flows_.handle(turn, tx, "");  // the step takes it, or says what it expects
 }
 
 void Dispatcher::dispatch(handlers::Turn& turn,
                           storage::Store& tx,
                           const Understanding& understanding) {
   const InboundEvent& ev = turn.event;
+  turn.read_words = [&understanding](std::string_view t) {
+    return understanding.read(t).folded;
+  };
   if (ev.kind == EventKind::kOther)
     return platform_event(turn, tx);
   if (ev.kind == EventKind::kUnfollow) {
@@ -97,20 +159,19 @@ void Dispatcher::dispatch(handlers::Turn& turn,
     return;
   }
   if (turn.state.in_flow()) {
-    if (payload.empty()) {
-      if (auto cmd = understanding.flow_command(ev.text))
-        return flows_.handle(turn, tx, *cmd);
-      const Interpretation meant = understanding.interpret(ev.text);
-      if (meant.payload == handlers::kMenu) {  // "menu" typed leaves the form
-        flows_.abandon(turn, tx);
-        return run(turn, tx, handlers::kMenu);
-      }
-      return flows_.handle(turn, tx, "");
-    }
+    if (payload.empty())
+      return in_form(turn, tx, understanding);
     if (payload.starts_with("flow:"))
       return flows_.handle(turn, tx, payload);
-    flows_.abandon(turn, tx);  // another button leaves the form
-  } else if (payload.starts_with("flow:")) {
+    // Another button (the menu, an explainer): answered, and the form waits where it was.
+    const std::string flow = turn.state.flow;
+    const std::string step = turn.state.step;
+    run(turn, tx, payload);
+    if (turn.state.flow == flow && turn.state.step == step)
+      flows_.say_kept(turn);
+    return;
+  }
+  if (payload.starts_with("flow:")) {
     // A button of a form that is over (expired, finished or cancelled).
     turn.handler = "flow";
     turn.outcome = "stale_button";

@@ -32,6 +32,9 @@ class Dispatcher {
   // Platform events that are not messages: receipts, staff answering on the platform (the bot
   // goes quiet for that person), information the person shared, standby.
   void platform_event(handlers::Turn& turn, storage::Store& tx);
+  // Typed text while a form is in progress: a form command, an answer to the step, or something
+  // else (a question, the menu) answered while the form waits.
+  void in_form(handlers::Turn& turn, storage::Store& tx, const Understanding& understanding);
 
  private:
   std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;

@@ -247,6 +247,11 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
         unless_[intent.id].push_back(" " + folded + " ");
     for (const std::string& phrase : intent.anywhere) {
       const std::string folded = normalize(phrase);
+      if (form_command) {  // "thôi không đặt nữa": only while a form is in progress
+        if (!folded.empty())
+          flow_anywhere_.push_back({" " + folded + " ", intent.id});
+        continue;
+      }
       exact_.insert_or_assign(folded, intent.id);
       contained_.push_back({" " + folded + " ", intent.id, intent.negated, phrases_only});
       index_phrase(phrase);
@@ -267,6 +272,8 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
   }
   std::stable_sort(contained_.begin(), contained_.end(),
                    [](const auto& a, const auto& b) { return a.padded.size() > b.padded.size(); });
+  std::stable_sort(flow_anywhere_.begin(), flow_anywhere_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   for (const auto& n : snapshot.negations)
     if (auto w = normalize(n); !w.empty())
       negations_.push_back(w);
@@ -515,11 +522,122 @@ bool Understanding::ruled_out(const std::string& payload,
   return it != unless_.end() && std::any_of(it->second.begin(), it->second.end(), in_message);
 }
 
-std::optional<std::string> Understanding::flow_command(std::string_view text) const {
-  auto it = flow_commands_.find(normalize(text));
-  if (it == flow_commands_.end())
+namespace {
+constexpr long kMaxCommandWords = 8;
+
+// Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
+bool wrapping(const std::string& w) {
+  static const std::unordered_set<std::string> k = {
+      "a",   "ah",  "ak",  "ad",    "em",  "anh",  "chi",  "chau", "con",    "bac",    "chu",
+      "co",  "da",  "roi", "nhe",   "nha", "nhen", "oi",   "luon", "lun",    "di",     "ha",
+      "vay", "nhi", "ban", "minh",  "toi", "giup", "gium", "dum",  "please", "thanks", "thank",
+      "you", "cam", "on",  "sorry", "xin", "loi",  "nhá",  "r",    "z"};
+  return k.contains(w);
+}
+
+// Words that take a yes back: a negation, a change, a doubt.
+bool unsaying(const std::string& w) {
+  static const std::unordered_set<std::string> k = {
+      "khong", "ko",   "k",  "hok", "chua",   "sai",  "sua",   "doi", "nhung",
+      "khoan", "wait", "no", "not", "change", "edit", "wrong", "but", "hold"};
+  return k.contains(w);
+}
+}  // namespace
+
+// A command said in a few words: the whole of them ("không đặt nữa"); the command with the words
+// people wrap it in; or several words that each are the same command ("ok confirm"). At the
+// summary, a short yes with other harmless words ("ok đặt giúp mình nhé", "dc ạ") confirms.
+std::optional<std::string> Understanding::command_in(const std::vector<std::string>& words) const {
+  std::string whole;
+  for (const auto& w : words) whole += (whole.empty() ? "" : " ") + w;
+  if (auto it = flow_commands_.find(whole); it != flow_commands_.end())
+    return it->second;
+  std::vector<std::string> core;
+  for (const auto& w : words)
+    if (!wrapping(w))
+      core.push_back(w);
+  if (core.empty() || core.size() > 3)
     return std::nullopt;
-  return it->second;
+  std::string joined;
+  for (const auto& w : core) joined += (joined.empty() ? "" : " ") + w;
+  if (auto it = flow_commands_.find(joined); it != flow_commands_.end())
+    return it->second;
+  std::optional<std::string> each;
+  bool yes = false;
+  bool unsaid = false;
+  bool other_command = false;
+  for (const auto& w : core) {
+    const auto it = flow_commands_.find(w);
+    if (it != flow_commands_.end() && it->second == "flow:confirm")
+      yes = true;
+    else if (it != flow_commands_.end())
+      other_command = true;
+    unsaid = unsaid || unsaying(w);
+    if (it == flow_commands_.end() || (each && *each != it->second))
+      each = "";
+    else if (!each)
+      each = it->second;
+  }
+  if (each && !each->empty())
+    return each;
+  if (yes && !unsaid && !other_command)
+    return "flow:confirm";
+  return std::nullopt;
+}
+
+std::optional<std::string> Understanding::flow_command(std::string_view text) const {
+  const std::string whole = normalize(text);
+  if (auto it = flow_commands_.find(whole); it != flow_commands_.end())
+    return it->second;
+  // As typed, and as read ("dc" is "được").
+  if (auto c = command_in(text::words(whole)))
+    return c;
+  if (auto c = command_in(read(text).folded))
+    return c;
+  // "thôi hủy nhé, để em hỏi lại sếp đã", "cancel, sorry, I need to check first": a clause of
+  // its own that leaves the form. (Other commands count only as the whole message: "ok, nhưng
+  // sửa giờ" is not a yes.)
+  // "Yes, that is correct": every clause a yes.
+  std::size_t from = 0;
+  const std::string_view clauses = text;
+  bool every_clause_yes = true;
+  int clause_count = 0;
+  while (from < clauses.size()) {
+    std::size_t to = clauses.find_first_of(",.;!?\n", from);
+    if (to == std::string_view::npos)
+      to = clauses.size();
+    const auto clause = clauses.substr(from, to - from);
+    // A bare "thôi" before a comma is often a change of mind within the step ("thôi, trực
+    // tuyến đi"), not leaving the form.
+    const auto words = folded_words(clause);
+    const bool bare_thoi = std::all_of(words.begin(), words.end(), [](const std::string& w) {
+      return w == "thoi" || wrapping(w);
+    });
+    const auto command = words.empty() ? std::nullopt : command_in(words);
+    if (clause.size() < text.size() && !bare_thoi && command && *command == "flow:cancel")
+      return command;
+    if (!words.empty()) {
+      ++clause_count;
+      every_clause_yes = every_clause_yes && command && *command == "flow:confirm";
+    }
+    from = to + 1;
+  }
+  if (clause_count > 1 && every_clause_yes)
+    return "flow:confirm";
+  // A phrase inside a long message is part of what it says ("… dừng lại vì thiếu vốn" in a
+  // description), not a command: anywhere phrases count in short messages only.
+  if (whole.empty() || flow_anywhere_.empty() ||
+      std::count(whole.begin(), whole.end(), ' ') >= kMaxCommandWords)
+    return std::nullopt;
+  // Anywhere in the message, as typed or as read (abbreviations: "ko đặt nữa").
+  std::string as_read;
+  for (const auto& w : read(text).folded) as_read += w + " ";
+  const std::string padded = " " + whole + " ";
+  as_read = " " + as_read;
+  for (const auto& [phrase, payload] : flow_anywhere_)
+    if (padded.find(phrase) != std::string::npos || as_read.find(phrase) != std::string::npos)
+      return payload;
+  return std::nullopt;
 }
 
 }  // namespace outreach::router

@@ -76,7 +76,9 @@ class Understanding {
 
   Interpretation interpret(std::string_view text) const;
 
-  // Flow commands (flow:back, flow:cancel, flow:restart, flow:skip) typed as the whole message.
+  // Flow commands (flow:back, flow:cancel, flow:restart, flow:skip, flow:confirm, flow:resume)
+  // typed as the whole message, or one of their anywhere: phrases inside it ("thôi không đặt
+  // nữa"); longest phrase first.
   std::optional<std::string> flow_command(std::string_view text) const;
 
   // The folded, space-joined words of `text` (no other rewriting).
@@ -135,7 +137,10 @@ class Understanding {
   std::vector<Contained> contained_;                                  // longest first
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded
+  std::optional<std::string> command_in(const std::vector<std::string>& words) const;
+
   std::unordered_map<std::string, std::string> flow_commands_;
+  std::vector<std::pair<std::string, std::string>> flow_anywhere_;  // " phrase " → payload
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
   std::size_t longest_abbreviation_ = 1;

@@ -78,6 +78,20 @@ std::string fold(std::string_view s) {
   return out;
 }
 
+std::string capitalize_words(std::string_view s) {
+  icu::UnicodeString u = normalize(s, false);
+  icu::UnicodeString out;
+  bool start = true;
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    const bool letter = u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK;
+    out.append(letter ? (start ? u_toupper(c) : u_tolower(c)) : c);
+    start = !letter;
+  }
+  return to_utf8(normalize(to_utf8(out), false));
+}
+
 std::vector<std::string> words(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;

@@ -21,6 +21,10 @@ std::string lower(std::string_view s);
 // Lower case without diacritics, đ → d; other characters kept as they are.
 std::string fold(std::string_view s);
 
+// Each word with its first letter upper case and the rest lower ("nguyễn văn AN" → "Nguyễn Văn
+// An"), NFC; separators kept as they are.
+std::string capitalize_words(std::string_view s);
+
 // Splits text into words of letters and digits (other characters separate words).
 std::vector<std::string> words(std::string_view s);
 

@@ -100,8 +100,14 @@ std::vector<ConversationScript> load_scripts(const std::string& path) {
     for (const auto& kv : n["answers"])
       s.answers[kv.first.as<std::string>()] =
           strings(kv.second, where + ".answers." + kv.first.as<std::string>());
-    for (const auto& a : n["asides"])
-      s.asides[a["at"].as<std::string>()] = strings(a["say"], where + ".asides");
+    // Asides as a list of { at: STEP, say: [...] } or as a mapping STEP: [...].
+    const YAML::Node asides = n["asides"];
+    if (asides && asides.IsMap())
+      for (const auto& kv : asides)
+        s.asides[kv.first.as<std::string>()] = strings(kv.second, where + ".asides");
+    else
+      for (const auto& a : asides)
+        s.asides[a["at"].as<std::string>()] = strings(a["say"], where + ".asides");
     const YAML::Node expect = n["expect"];
     if (!expect.IsMap())
       throw std::runtime_error(where + ": expect must be a mapping");
@@ -115,15 +121,35 @@ std::vector<ConversationScript> load_scripts(const std::string& path) {
   return out;
 }
 
-ConversationOutcome play(const ConversationScript& script, const std::string& content_dir) {
+ConversationOutcome play(const ConversationScript& script,
+                         const std::string& content_dir,
+                         std::vector<std::string>* transcript) {
   TurnHarness h(content_dir);
   h.clock().set(kScriptNow);
   const std::string user = script.id;
   ConversationOutcome out;
   out.id = script.id;
   std::vector<OutboundMessage> last;
+  std::string last_typed;
   auto send = [&](const std::string& typed) {
     ++out.turns;
+    last_typed = typed;
+    struct Log {
+      std::vector<OutboundMessage>& replies;
+      std::vector<std::string>* lines;
+      ~Log() {
+        if (lines == nullptr)
+          return;
+        for (const auto& m : replies) {
+          std::string line = "< " + m.text;
+          for (const auto& b : m.buttons) line += " [" + b.title + "]";
+          for (const auto& i : m.items) line += " {" + i.title + "}";
+          lines->push_back(line);
+        }
+      }
+    } log{last, transcript};
+    if (transcript != nullptr)
+      transcript->push_back("> " + typed);
     h.clock().advance(std::chrono::seconds(20));  // people take a moment to type
     if (typed.size() > 2 && typed.front() == '[' && typed.back() == ']') {
       const std::string label = loose(typed.substr(1, typed.size() - 2));
@@ -160,7 +186,8 @@ ConversationOutcome play(const ConversationScript& script, const std::string& co
     std::size_t& n = used[step];
     if (it == script.answers.end() || n >= it->second.size()) {
       gave_up = true;
-      out.why = "gave up at step '" + step + "' (the bot said: " + last_words(last) + ")";
+      out.why = "gave up at step '" + step + "' after typing «" + last_typed +
+                "» (the bot said: " + last_words(last) + ")";
       break;
     }
     send(it->second[n++]);

@@ -40,6 +40,9 @@ struct ConversationOutcome {
 };
 
 // Plays one script on a fresh harness with the clock at kScriptNow.
-ConversationOutcome play(const ConversationScript& script, const std::string& content_dir = {});
+// `transcript`, when given, receives every message of the conversation ("> typed", "< said").
+ConversationOutcome play(const ConversationScript& script,
+                         const std::string& content_dir = {},
+                         std::vector<std::string>* transcript = nullptr);
 
 }  // namespace outreach::testing

@@ -50,6 +50,7 @@ std::vector<nlohmann::json> WebVisitor::peek() {
   const auto j =
       nlohmann::json::parse(r.body);  // (a range-for over a temporary's member would dangle)
   for (const auto& m : j["messages"]) out.push_back(m);
+  cursor_ = std::max<std::int64_t>(cursor_, j["cursor"].get<std::int64_t>());
   return out;
 }
 

@@ -29,7 +29,8 @@ class WebVisitor {
   std::vector<nlohmann::json> receive(std::size_t count = 1,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  // One poll that does not wait: the messages after the cursor right now.
+  // One poll that does not wait: the messages after the cursor right now (the cursor moves
+  // past them, as with receive).
   std::vector<nlohmann::json> peek();
 
   std::int64_t cursor() const { return cursor_; }

@@ -199,13 +199,27 @@ TEST(FeedbackFlow, InvalidAnswersAreExplainedAndAskedAgain) {
   EXPECT_EQ(h.store().conversations.load(h.person().id).step, "comment");
 }
 
-TEST(FeedbackFlow, AnotherButtonLeavesTheForm) {
+// Another button is answered and the form waits where it was, saying so; its own buttons
+// still work.
+TEST(FeedbackFlow, AnotherButtonKeepsTheFormWaiting) {
   TurnHarness h;
   h.press("feedback");
-  h.press("policies");
+  auto r = h.press("policies");
   EXPECT_EQ(h.last().handler, "policies");
-  EXPECT_FALSE(h.store().conversations.load(h.person().id).in_flow());
-  auto r = h.press("flow:choice:5");  // a stale button of the abandoned form
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].text, h.ui("flow.kept"));
+  ASSERT_FALSE(r[1].buttons.empty());
+  EXPECT_EQ(r[1].buttons[0].payload, "flow:resume");
+  EXPECT_EQ(h.store().conversations.load(h.person().id).step, "rating");
+  h.press("flow:choice:5");
+  EXPECT_EQ(h.store().conversations.load(h.person().id).step, "comment");
+}
+
+TEST(FeedbackFlow, AButtonOfAFormThatIsOverIsStale) {
+  TurnHarness h;
+  h.press("feedback");
+  h.press("flow:cancel");
+  auto r = h.press("flow:choice:5");
   EXPECT_EQ(h.last().outcome, "stale_button");
   EXPECT_EQ(r[0].text, h.ui("flow.expired"));
 }

@@ -130,7 +130,8 @@ TEST(Understanding, SaysHowItReadAQuestionTypedWithoutDiacritics) {
 TEST(Understanding, IntentsAreRequestsAnywhereInTheMessage) {
   const Case cases[] = {
       {"cho mình đặt lịch tư vấn chiều thứ 6", Kind::kIntent, "booking"},
-      {"muốn dời lịch hẹn sang tuần sau", Kind::kIntent, "booking"},
+      {"muốn dời lịch hẹn sang tuần sau", Kind::kIntent, "booking:mine"},
+      {"lịch hẹn của tôi", Kind::kIntent, "booking:mine"},
       {"có sự kiện nào cuối tháng không", Kind::kIntent, "events"},
       {"mình muốn nhận thông báo về khởi nghiệp", Kind::kIntent, "subscribe"},
       {"đừng gửi thông báo cho mình nữa", Kind::kIntent, "unsubscribe"},
@@ -174,10 +175,19 @@ TEST(Understanding, AVagueQuestionOffersTheBestThree) {
   for (const auto& c : r.candidates) EXPECT_EQ(c.explainer.rfind("ip-", 0), 0u) << c.explainer;
 }
 
-TEST(Understanding, FormCommandsAreWholeMessagesOnly) {
+// Form commands are whole messages, with the words people wrap them in, or a phrase that asks
+// for the command inside a short message; inside a long one it is part of what is said.
+TEST(Understanding, FormCommandsAreShortMessages) {
   EXPECT_EQ(understanding().flow_command("Quay lại"), "flow:back");
   EXPECT_EQ(understanding().flow_command("huỷ"), "flow:cancel");
-  EXPECT_FALSE(understanding().flow_command("hủy lịch hẹn tư vấn"));
+  EXPECT_EQ(understanding().flow_command("ok em"), "flow:confirm");
+  EXPECT_EQ(understanding().flow_command("được rồi cháu"), "flow:confirm");
+  EXPECT_EQ(understanding().flow_command("thôi em không đặt nữa đâu"), "flow:cancel");
+  EXPECT_EQ(understanding().flow_command("hủy lịch"), "flow:cancel");
+  EXPECT_EQ(understanding().flow_command("quay lại đặt lịch"), "flow:resume");
+  EXPECT_FALSE(understanding().flow_command(
+      "xưởng của em phải dừng lại mấy tháng vì thiếu vốn nên muốn hỏi về quỹ hỗ trợ"));
+  EXPECT_FALSE(understanding().flow_command("Nguyễn Văn Hùng"));
 }
 
 TEST(Understanding, DescribesItselfForTheEvaluationScript) {

@@ -1,0 +1,43 @@
+// The floor under forms: the booking conversation scripts (tests/fixtures/booking-conversations
+// *.yaml, written by helpers who did not write the engine) played through the real turn
+// pipeline on real SQLite. The target is 95% of scripts ending as the person meant;
+// bench/run forms prints the figures.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/conversations.hpp"
+
+namespace outreach::testing {
+namespace {
+
+void expect_floor(const std::string& name, double floor) {
+  const std::string path = std::string(OUTREACH_SOURCE_DIR) + "/tests/fixtures/" + name;
+  if (!std::filesystem::exists(path))
+    GTEST_SKIP() << name << " is not in this tree";
+  const auto scripts = load_scripts(path);
+  ASSERT_GE(scripts.size(), 60u) << name;
+  int done = 0;
+  std::string misses;
+  for (const auto& s : scripts) {
+    const auto r = play(s, std::string(OUTREACH_SOURCE_DIR) + "/content");
+    if (r.completed)
+      ++done;
+    else
+      misses += "\n  " + r.id + ": " + r.why;
+  }
+  EXPECT_GE(done, floor * static_cast<double>(scripts.size()))
+      << name << ": " << done << " of " << scripts.size() << " ended as meant" << misses;
+}
+
+TEST(FormsFloor, TheTunedBookingScriptsEndAsMeant) {
+  expect_floor("booking-conversations.yaml", 0.95);
+}
+
+TEST(FormsFloor, TheFirstHeldOutBookingScriptsEndAsMeant) {
+  expect_floor("booking-conversations-heldout.yaml", 0.95);
+}
+
+}  // namespace
+}  // namespace outreach::testing

@@ -16,13 +16,13 @@ using Words = std::vector<std::string>;
 // Words that carry no choice: who speaks, politeness, "I choose", "the one". Folded.
 const std::set<std::string, std::less<>>& fillers() {
   static const std::set<std::string, std::less<>> k = {
-      "minh", "em",     "e",     "toi",   "anh",    "chi",   "ban",   "ad",   "admin", "chon",
-      "cai",  "la",     "nhe",   "nha",   "a",      "ah",    "ak",    "ha",   "di",    "the",
-      "vay",  "roi",    "thi",   "oi",    "voi",    "muon",  "xin",   "duoc", "dc",    "nhu",
-      "kieu", "cho",    "hinh",  "thuc",  "giai",   "doan",  "linh",  "vuc",  "ve",    "i",
-      "want", "would",  "like",  "to",    "an",     "please", "choose", "pick", "my",   "it",
-      "is",   "im",     "we",    "our",   "prefer", "option", "nhi",  "nhen", "hen",   "ne",
-      "luon", "chau",   "con",   "bac",   "chu",    "co",     "nhe",  "lun",  "nhá",   "ah"};
+      "minh", "em",    "e",    "toi",  "anh",    "chi",    "ban",    "ad",   "admin", "chon",
+      "cai",  "la",    "nhe",  "nha",  "a",      "ah",     "ak",     "ha",   "di",    "the",
+      "vay",  "roi",   "thi",  "oi",   "voi",    "muon",   "xin",    "duoc", "dc",    "nhu",
+      "kieu", "cho",   "hinh", "thuc", "giai",   "doan",   "linh",   "vuc",  "ve",    "i",
+      "want", "would", "like", "to",   "an",     "please", "choose", "pick", "my",    "it",
+      "is",   "im",    "we",   "our",  "prefer", "option", "nhi",    "nhen", "hen",   "ne",
+      "luon", "chau",  "con",  "bac",  "chu",    "co",     "nhe",    "lun",  "nhá",   "ah"};
   return k;
 }
 
@@ -66,8 +66,9 @@ Words content_words(const Words& words) {
 }
 
 bool is_negation(std::string_view folded) {
-  static const std::set<std::string, std::less<>> kNot = {
-      "khong", "ko", "k", "kg", "hok", "hong", "chua", "chang", "not", "no", "dont", "cant", "never"};
+  static const std::set<std::string, std::less<>> kNot = {"khong", "ko",   "k",     "kg",  "hok",
+                                                          "hong",  "chua", "chang", "not", "no",
+                                                          "dont",  "cant", "never"};
   return kNot.contains(folded);
 }
 
@@ -129,8 +130,8 @@ double fit_score(const Words& typed,
       // Vietnamese puts the head first: "bản quyền phần mềm" is about copyright, so of two
       // names found, the one that comes first wins a tie.
       const auto first = at - all.begin();
-      const double early = 0.001 * (1.0 - static_cast<double>(first) /
-                                              static_cast<double>(all.size()));
+      const double early =
+          0.001 * (1.0 - static_cast<double>(first) / static_cast<double>(all.size()));
       best = std::max(best, 1.0 +
                                 std::min(1.0, static_cast<double>(name.size()) /
                                                   static_cast<double>(all.size())) *
@@ -211,15 +212,14 @@ std::vector<std::string> plain_words(std::string_view text) {
 
 std::optional<int> ordinal(std::string_view typed) {
   static const std::set<std::string, std::less<>> kLead = {
-      "so", "cai", "muc", "lua", "chon", "phuong", "an", "option", "number", "no", "the",
-      "thu", "la", "cho", "minh", "em", "e", "toi", "nhe", "nha", "a", "ah", "di", "one"};
+      "so", "cai", "muc",  "lua", "chon", "phuong", "an",  "option", "number", "no", "the", "thu",
+      "la", "cho", "minh", "em",  "e",    "toi",    "nhe", "nha",    "a",      "ah", "di",  "one"};
   static const std::map<std::string, int, std::less<>> kPositions = {
-      {"mot", 1},   {"nhat", 1},    {"dau", 1},      {"dau tien", 1}, {"first", 1},
-      {"hai", 2},   {"second", 2},  {"two", 2},      {"ba", 3},       {"third", 3},
-      {"three", 3}, {"bon", 4},     {"tu", 4},       {"fourth", 4},   {"four", 4},
-      {"nam", 5},   {"fifth", 5},   {"five", 5},     {"sau", 6},      {"sixth", 6},
-      {"six", 6},   {"bay", 7},     {"seventh", 7},  {"tam", 8},      {"chin", 9},
-      {"muoi", 10}, {"cuoi", -1},   {"cuoi cung", -1}, {"last", -1}};
+      {"mot", 1},    {"nhat", 1},   {"dau", 1},   {"dau tien", 1},   {"first", 1},   {"hai", 2},
+      {"second", 2}, {"two", 2},    {"ba", 3},    {"third", 3},      {"three", 3},   {"bon", 4},
+      {"tu", 4},     {"fourth", 4}, {"four", 4},  {"nam", 5},        {"fifth", 5},   {"five", 5},
+      {"sau", 6},    {"sixth", 6},  {"six", 6},   {"bay", 7},        {"seventh", 7}, {"tam", 8},
+      {"chin", 9},   {"muoi", 10},  {"cuoi", -1}, {"cuoi cung", -1}, {"last", -1}};
   Words rest;
   for (const auto& w : plain_words(typed))
     if (!kLead.contains(w))
@@ -238,12 +238,13 @@ std::optional<int> ordinal(std::string_view typed) {
 
 bool names_a_place(std::string_view typed) {
   static const std::set<std::string, std::less<>> kPlaceWords = {
-      "cai", "so", "lua", "muc", "phuong", "option", "number", "first", "second", "third",
-      "last", "dau", "cuoi"};
+      "cai",   "so",     "lua",   "muc",  "phuong", "option", "number",
+      "first", "second", "third", "last", "dau",    "cuoi"};
   if (!ordinal(typed))
     return false;
   const Words w = plain_words(typed);
-  return std::any_of(w.begin(), w.end(), [](const std::string& x) { return kPlaceWords.contains(x); });
+  return std::any_of(w.begin(), w.end(),
+                     [](const std::string& x) { return kPlaceWords.contains(x); });
 }
 
 ChoiceMatch match_choice(std::string_view typed,
@@ -319,14 +320,14 @@ bool looks_like_question(std::string_view typed) {
     return false;
   static const std::set<std::string, std::less<>> kAsk = {"gi", "sao", "nao"};
   static const std::vector<std::string> kAskPairs = {" bao nhieu ", " bao lau ", " bao gio ",
-                                                     " o dau ", " la ai ", " ai la ",
-                                                     " dau vay ", " khi nao "};
+                                                     " o dau ",     " la ai ",   " ai la ",
+                                                     " dau vay ",   " khi nao "};
   static const std::set<std::string, std::less<>> kEnglish = {
-      "what", "how", "where", "when", "why", "which", "who", "can", "could",
-      "do",   "does", "is",   "are",  "should", "will", "may"};
+      "what",  "how", "where", "when", "why", "which",  "who",  "can",
+      "could", "do",  "does",  "is",   "are", "should", "will", "may"};
   static const std::set<std::string, std::less<>> kYesNo = {"khong", "ko", "k", "chua", "hok"};
-  static const std::set<std::string, std::less<>> kParticles = {"a", "ah", "ak", "nhi", "nhe",
-                                                                "vay", "ha", "the", "ad", "z"};
+  static const std::set<std::string, std::less<>> kParticles = {"a",   "ah", "ak",  "nhi", "nhe",
+                                                                "vay", "ha", "the", "ad",  "z"};
   const bool ascii = std::all_of(typed.begin(), typed.end(),
                                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii && kEnglish.contains(w.front()) && w.size() >= 3)  // not "Đỗ Văn Quý"
@@ -364,16 +365,32 @@ std::optional<std::string> read_name(std::string_view typed) {
   std::vector<std::string> folded;
   for (const auto& w : written) folded.push_back(text::fold(w));
   // "Tên mình là …", "mình là …", "họ tên: …", "my name is …".
-  static const std::vector<Words> kLeadIns = {
-      {"ten", "cua", "minh", "la"}, {"ten", "cua", "em", "la"}, {"ten", "cua", "toi", "la"},
-      {"ho", "va", "ten", "la"},    {"ho", "va", "ten"},        {"ho", "ten", "la"},
-      {"ho", "ten"},                {"ten", "minh", "la"},      {"ten", "em", "la"},
-      {"ten", "toi", "la"},         {"minh", "ten", "la"},      {"em", "ten", "la"},
-      {"toi", "ten", "la"},         {"minh", "ten"},            {"em", "ten"},
-      {"toi", "ten"},               {"ten", "la"},              {"ten"},
-      {"minh", "la"},               {"em", "la"},               {"toi", "la"},
-      {"my", "name", "is"},         {"name"},                   {"i", "am"},
-      {"im"},                       {"this", "is"}};
+  static const std::vector<Words> kLeadIns = {{"ten", "cua", "minh", "la"},
+                                              {"ten", "cua", "em", "la"},
+                                              {"ten", "cua", "toi", "la"},
+                                              {"ho", "va", "ten", "la"},
+                                              {"ho", "va", "ten"},
+                                              {"ho", "ten", "la"},
+                                              {"ho", "ten"},
+                                              {"ten", "minh", "la"},
+                                              {"ten", "em", "la"},
+                                              {"ten", "toi", "la"},
+                                              {"minh", "ten", "la"},
+                                              {"em", "ten", "la"},
+                                              {"toi", "ten", "la"},
+                                              {"minh", "ten"},
+                                              {"em", "ten"},
+                                              {"toi", "ten"},
+                                              {"ten", "la"},
+                                              {"ten"},
+                                              {"minh", "la"},
+                                              {"em", "la"},
+                                              {"toi", "la"},
+                                              {"my", "name", "is"},
+                                              {"name"},
+                                              {"i", "am"},
+                                              {"im"},
+                                              {"this", "is"}};
   for (const auto& lead : kLeadIns) {
     if (lead.size() < folded.size() && std::equal(lead.begin(), lead.end(), folded.begin())) {
       written.erase(written.begin(), written.begin() + static_cast<long>(lead.size()));
@@ -381,8 +398,8 @@ std::optional<std::string> read_name(std::string_view typed) {
       break;
     }
   }
-  static const std::set<std::string, std::less<>> kTrailing = {"ạ", "nhé", "nha", "nhe", "ak",
-                                                               "ah", "nhá", "ạk", "nhen", "đó"};
+  static const std::set<std::string, std::less<>> kTrailing = {"ạ",  "nhé", "nha", "nhe",  "ak",
+                                                               "ah", "nhá", "ạk",  "nhen", "đó"};
   while (written.size() > 1 && kTrailing.contains(text::lower(written.back()))) {
     written.pop_back();
     folded.pop_back();
@@ -401,12 +418,12 @@ std::optional<std::string> read_name(std::string_view typed) {
   if (letters < 2)
     return std::nullopt;
   static const std::set<std::string, std::less<>> kChat = {
-      "ok",    "oke",  "okay", "co",    "khong", "ko",   "k",    "vang",  "da",   "u",
-      "uh",    "um",   "yes",  "no",    "hi",    "hello", "alo",  "chao",  "xin",  "menu",
-      "cam",   "on",   "thanks", "thank", "test", "abc",  "hihi", "haha", "hmm",  "roi",
-      "dung",  "sai",  "huy",  "thoi",  "tiep",  "tuc",  "quay", "lai",   "bat",  "dau",
-      "start", "stop", "help", "giup",  "ban",   "ad",   "admin", "bot",  "minh", "em",
-      "toi",   "nhe",  "nha",  "a",     "chua",  "biet", "gi",   "sao",   "nay",  "do"};
+      "ok",    "oke",  "okay",   "co",    "khong", "ko",    "k",     "vang", "da",   "u",
+      "uh",    "um",   "yes",    "no",    "hi",    "hello", "alo",   "chao", "xin",  "menu",
+      "cam",   "on",   "thanks", "thank", "test",  "abc",   "hihi",  "haha", "hmm",  "roi",
+      "dung",  "sai",  "huy",    "thoi",  "tiep",  "tuc",   "quay",  "lai",  "bat",  "dau",
+      "start", "stop", "help",   "giup",  "ban",   "ad",    "admin", "bot",  "minh", "em",
+      "toi",   "nhe",  "nha",    "a",     "chua",  "biet",  "gi",    "sao",  "nay",  "do"};
   if (std::all_of(folded.begin(), folded.end(),
                   [](const std::string& f) { return kChat.contains(f); }))
     return std::nullopt;

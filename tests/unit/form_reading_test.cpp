@@ -1,8 +1,8 @@
 // How forms read typed answers (handlers/form_reading): choices by part of a label, synonyms,
 // typos and position; names; questions.
-#include <gtest/gtest.h>
-
 #include "handlers/form_reading.hpp"
+
+#include <gtest/gtest.h>
 
 namespace outreach::handlers {
 namespace {
@@ -31,8 +31,8 @@ std::string chosen(std::string_view typed, const std::vector<ChoiceOption>& opti
 }
 
 TEST(FormReading, AChoiceIsReadFromPartOfItsLabelSynonymsTyposAndPosition) {
-  EXPECT_EQ(chosen("trực tiếp", kModes), "in_person");  // part of "Gặp trực tiếp"
-  EXPECT_EQ(chosen("truc tiep", kModes), "in_person");  // without diacritics
+  EXPECT_EQ(chosen("trực tiếp", kModes), "in_person");   // part of "Gặp trực tiếp"
+  EXPECT_EQ(chosen("truc tiep", kModes), "in_person");   // without diacritics
   EXPECT_EQ(chosen("TRUC TIEPP", kModes), "in_person");  // a typo, any case
   EXPECT_EQ(chosen("onl", kModes), "online");            // the beginning of a word
   EXPECT_EQ(chosen("qua zoom nhé", kModes), "online");   // a synonym, with a particle
@@ -44,8 +44,8 @@ TEST(FormReading, AChoiceIsReadFromPartOfItsLabelSynonymsTyposAndPosition) {
   EXPECT_EQ(chosen("ý tưởng", kStages), "idea");
   EXPECT_EQ(chosen("cty tnhh rồi", kStages), "company");
   EXPECT_EQ(chosen("hkd", kStages), "household");
-  EXPECT_EQ(chosen("có", kStages), "");          // one word every label could have
-  EXPECT_EQ(chosen("bánh mì", kModes), "");      // nothing like a choice
+  EXPECT_EQ(chosen("có", kStages), "");      // one word every label could have
+  EXPECT_EQ(chosen("bánh mì", kModes), "");  // nothing like a choice
 }
 
 TEST(FormReading, TwoChoicesThatFitEquallyAreAmbiguous) {

@@ -364,39 +364,51 @@ std::optional<std::string> read_name(std::string_view typed) {
   }
   std::vector<std::string> folded;
   for (const auto& w : written) folded.push_back(text::fold(w));
-  // "Tên mình là …", "mình là …", "họ tên: …", "my name is …".
-  static const std::vector<Words> kLeadIns = {{"ten", "cua", "minh", "la"},
-                                              {"ten", "cua", "em", "la"},
-                                              {"ten", "cua", "toi", "la"},
-                                              {"ho", "va", "ten", "la"},
-                                              {"ho", "va", "ten"},
-                                              {"ho", "ten", "la"},
-                                              {"ho", "ten"},
-                                              {"ten", "minh", "la"},
-                                              {"ten", "em", "la"},
-                                              {"ten", "toi", "la"},
-                                              {"minh", "ten", "la"},
-                                              {"em", "ten", "la"},
-                                              {"toi", "ten", "la"},
-                                              {"minh", "ten"},
-                                              {"em", "ten"},
-                                              {"toi", "ten"},
-                                              {"ten", "la"},
-                                              {"ten"},
-                                              {"minh", "la"},
-                                              {"em", "la"},
-                                              {"toi", "la"},
-                                              {"my", "name", "is"},
-                                              {"name"},
-                                              {"i", "am"},
-                                              {"im"},
-                                              {"this", "is"}};
-  for (const auto& lead : kLeadIns) {
+  auto drop = [&](std::size_t n) {
+    written.erase(written.begin(), written.begin() + static_cast<long>(n));
+    folded.erase(folded.begin(), folded.begin() + static_cast<long>(n));
+  };
+  auto at = [&](std::size_t i) -> const std::string& {
+    static const std::string kNone;
+    return i < folded.size() ? folded[i] : kNone;
+  };
+  // "Dạ …", "Vâng, …", "À …": a polite opening before two words or more.
+  static const std::set<std::string, std::less<>> kOpenings = {"da", "vang", "a", "o", "um", "uhm"};
+  while (folded.size() > 2 && kOpenings.contains(at(0))) drop(1);
+  // "[họ và] tên [của] (mình|em|…) là …", "(mình|em|chị|…) [tên] là …", "họ tên: …",
+  // "my name is …", "I am …". A pronoun counts only before "tên" or "là": "Chu Văn An" and
+  // "La Văn Cầu" are names.
+  static const std::set<std::string, std::less<>> kPronouns = {
+      "minh", "em",  "e",    "toi", "tui", "t",  "chi", "anh", "chu",
+      "co",   "bac", "chau", "con", "ong", "ba", "di",  "cau", "tao"};
+  static const std::vector<Words> kEnglish = {
+      {"my", "name", "is"}, {"name"}, {"i", "am"}, {"im"}, {"this", "is"}, {"it", "is"}, {"its"}};
+  bool english = false;
+  for (const auto& lead : kEnglish)
     if (lead.size() < folded.size() && std::equal(lead.begin(), lead.end(), folded.begin())) {
-      written.erase(written.begin(), written.begin() + static_cast<long>(lead.size()));
-      folded.erase(folded.begin(), folded.begin() + static_cast<long>(lead.size()));
+      drop(lead.size());
+      english = true;
       break;
     }
+  if (!english) {
+    std::size_t i = 0;
+    if (at(i) == "ho" && at(i + 1) == "va" && at(i + 2) == "ten")
+      i += 3;
+    else if (at(i) == "ho" && at(i + 1) == "ten")
+      i += 2;
+    if (kPronouns.contains(at(i)) && (at(i + 1) == "ten" || at(i + 1) == "la"))
+      ++i;
+    const bool named = at(i) == "ten";
+    if (named)
+      ++i;
+    if (named && at(i) == "cua" && kPronouns.contains(at(i + 1)))
+      i += 2;
+    else if (named && kPronouns.contains(at(i)) && at(i + 1) == "la")
+      ++i;
+    if (at(i) == "la" && (i > 0 || folded.size() > 3))
+      ++i;
+    if (i > 0 && i < folded.size())
+      drop(i);
   }
   static const std::set<std::string, std::less<>> kTrailing = {"ạ",  "nhé", "nha", "nhe",  "ak",
                                                                "ah", "nhá", "ạk",  "nhen", "đó"};

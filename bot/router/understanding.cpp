@@ -528,10 +528,12 @@ constexpr long kMaxCommandWords = 8;
 // Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
 bool wrapping(const std::string& w) {
   static const std::unordered_set<std::string> k = {
-      "a",   "ah",  "ak",  "ad",    "em",  "anh",  "chi",  "chau", "con",    "bac",    "chu",
-      "co",  "da",  "roi", "nhe",   "nha", "nhen", "oi",   "luon", "lun",    "di",     "ha",
-      "vay", "nhi", "ban", "minh",  "toi", "giup", "gium", "dum",  "please", "thanks", "thank",
-      "you", "cam", "on",  "sorry", "xin", "loi",  "nhá",  "r",    "z"};
+      "a",        "ah",   "ak",  "ad",     "em",     "anh",   "chi", "chau", "con",
+      "bac",      "chu",  "co",  "da",     "roi",    "nhe",   "nha", "nhen", "oi",
+      "luon",     "lun",  "di",  "ha",     "vay",    "nhi",   "ban", "minh", "toi",
+      "giup",     "gium", "dum", "please", "thanks", "thank", "you", "cam",  "on",
+      "sorry",    "xin",  "loi", "nhá",    "r",      "z",     "e",   "cho",  "ay",
+      "actually", "this", "it",  "just",   "oh",     "well",  "hey"};
   return k.contains(w);
 }
 
@@ -614,7 +616,8 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
       return w == "thoi" || wrapping(w);
     });
     const auto command = words.empty() ? std::nullopt : command_in(words);
-    if (clause.size() < text.size() && !bare_thoi && command && *command == "flow:cancel")
+    if (clause.size() < text.size() && !bare_thoi && command &&
+        (*command == "flow:cancel" || *command == "flow:back"))
       return command;
     if (!words.empty()) {
       ++clause_count;
@@ -624,6 +627,14 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
   }
   if (clause_count > 1 && every_clause_yes)
     return "flow:confirm";
+  // "thôi khỏi đặt nữa để bữa khác …": a long message that opens with leaving in two or three
+  // words (one word, "hủy …", may be the start of an answer: "hủy hợp đồng thuê nhà").
+  const auto all_words = text::words(whole);
+  for (std::size_t n = 2; n <= 3 && n < all_words.size(); ++n) {
+    const std::vector<std::string> opening(all_words.begin(), all_words.begin() + n);
+    if (auto c = command_in(opening); c && *c == "flow:cancel")
+      return c;
+  }
   // A phrase inside a long message is part of what it says ("… dừng lại vì thiếu vốn" in a
   // description), not a command: anywhere phrases count in short messages only.
   if (whole.empty() || flow_anywhere_.empty() ||

@@ -39,5 +39,9 @@ TEST(FormsFloor, TheFirstHeldOutBookingScriptsEndAsMeant) {
   expect_floor("booking-conversations-heldout.yaml", 0.95);
 }
 
+TEST(FormsFloor, TheSecondHeldOutBookingScriptsEndAsMeant) {
+  expect_floor("booking-conversations-heldout-2.yaml", 0.95);
+}
+
 }  // namespace
 }  // namespace outreach::testing

@@ -96,6 +96,13 @@ TEST(FormReading, ANameIsReadWithoutLeadInsAndTidied) {
   EXPECT_EQ(read_name("Giang Thị Hồng"), "Giang Thị Hồng");
   EXPECT_EQ(read_name("Ninh Thị Oanh"), "Ninh Thị Oanh");
   EXPECT_EQ(read_name("Đỗ Văn Quý"), "Đỗ Văn Quý");
+  EXPECT_EQ(read_name("Dạ em tên là Huỳnh Gia Bảo ạ"), "Huỳnh Gia Bảo");
+  EXPECT_EQ(read_name("Dạ Cao Minh Trí"), "Cao Minh Trí");
+  EXPECT_EQ(read_name("chị là Văn Thị Hạnh"), "Văn Thị Hạnh");
+  EXPECT_EQ(read_name("họ và tên: Lê Văn Tám"), "Lê Văn Tám");
+  EXPECT_EQ(read_name("Chu Văn An"), "Chu Văn An");  // a surname, not "chú"
+  EXPECT_EQ(read_name("La Văn Cầu"), "La Văn Cầu");  // a surname, not "là"
+  EXPECT_EQ(read_name("my name is Jane Doe"), "Jane Doe");
   EXPECT_FALSE(read_name("0903123456"));
   EXPECT_FALSE(read_name("đăng ký nhãn hiệu cần giấy tờ gì"));
   EXPECT_FALSE(read_name("ok"));

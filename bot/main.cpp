@@ -117,6 +117,32 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"attended", "no_show"}));
 
+  auto* staff_cmd = cli.add_subcommand(
+      "staff", "the console's staff accounts: add, list, disable, enable, reset");
+  staff_cmd->require_subcommand(1);
+  outreach::app::StaffCommand st;
+  auto* st_add = staff_cmd->add_subcommand(
+      "add", "add an account; its password is the first line of stdin (a prompt on a terminal)");
+  st_add->add_option("--role", st.role, "admin, editor, advisor or checkin")
+      ->required()
+      ->check(CLI::IsMember({"admin", "editor", "advisor", "checkin"}));
+  auto* st_list = staff_cmd->add_subcommand("list", "list the accounts");
+  auto* st_disable =
+      staff_cmd->add_subcommand("disable", "disable an account; its sessions end at once");
+  auto* st_enable = staff_cmd->add_subcommand("enable", "enable a disabled account");
+  auto* st_reset = staff_cmd->add_subcommand(
+      "reset", "set a new password, read from stdin; the account's sessions end");
+  for (auto* sub : {st_add, st_disable, st_enable, st_reset})
+    sub->add_option("email", st.email, "the account's email")->required();
+  auto* audit_cmd = cli.add_subcommand("audit", "the audit log of staff actions, newest first");
+  outreach::app::AuditCommand au;
+  audit_cmd->add_option("--since", au.since,
+                        "from this local day, YYYY-MM-DD (default: 7 days ago)");
+  audit_cmd->add_option("--actor", au.actor, "only this staff email (or cli, admin-api)");
+  audit_cmd->add_option("--action", au.action, "only this action (login, booking_cancel…)");
+  audit_cmd->add_option("--limit", au.limit, "at most this many rows (default 200)")
+      ->check(CLI::Range(1, 100000));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,6 +174,15 @@ int main(int argc, char** argv) {
           bk.action = sub->get_name();
       return outreach::app::bookings(outreach::app::effective_config(o), bk, std::cout, std::cerr);
     }
+    if (*staff_cmd) {
+      for (auto* sub : {st_add, st_list, st_disable, st_enable, st_reset})
+        if (*sub)
+          st.action = sub->get_name();
+      return outreach::app::staff(outreach::app::effective_config(o), st, std::cin, std::cout,
+                                  std::cerr);
+    }
+    if (*audit_cmd)
+      return outreach::app::audit(outreach::app::effective_config(o), au, std::cout, std::cerr);
     if (*setup_cmd)
       return outreach::app::messenger_setup(outreach::app::effective_config(o), setup_account,
                                             setup_dry_run, std::cout, std::cerr);

@@ -69,6 +69,10 @@ struct StaffAction {
   std::string ref;         // the booking's reference, "TV-7K3M9Q"
   std::string reason;      // kCancel: required (trimmed), at most kMaxCancelReason bytes
   std::string attendance;  // kAttendance: attended | no_show
+  // Who asks, for the audit log (written in the action's transaction): a staff email, "cli" or
+  // "admin-api"; and from which address, over HTTP.
+  std::string actor = "staff";
+  std::string address;
 };
 
 inline constexpr std::size_t kMaxCancelReason = 500;

@@ -109,6 +109,13 @@ Result<storage::Booking, Problem> staff_action(storage::Store& store,
       store.bookings.set_status(b.id, action.attendance, {}, {}, now_ms);
       break;
   }
+  static constexpr const char* kAudited[] = {"booking_confirm", "booking_cancel",
+                                             "booking_attendance"};
+  store.staff.audit(now_ms, action.actor, kAudited[static_cast<int>(action.kind)], b.ref,
+                    action.address,
+                    action.kind == Kind::kCancel       ? reason
+                    : action.kind == Kind::kAttendance ? action.attendance
+                                                       : std::string{});
   auto after = store.bookings.get(b.id);
   t.commit();
   return *after;

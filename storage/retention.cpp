@@ -37,6 +37,10 @@ PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms) {
   // A waitlist entry for a day before the cutoff is over whatever its status (its details hold
   // the same personal data as a booking).
   r.waitlist = run(store.db, "DELETE FROM waitlist WHERE day < :cutoff / 86400000 - 1", cutoff_ms);
+  // Failed sign-ins name an email and an address; a throttle long past has no use. Sessions
+  // end by their own timeouts, and their rows go here.
+  r.staff = run(store.db, "DELETE FROM login_failures WHERE updated_at < :cutoff", cutoff_ms) +
+            run(store.db, "DELETE FROM staff_sessions WHERE last_seen_at < :cutoff", cutoff_ms);
   r.people = run(store.db,
                  "DELETE FROM people WHERE last_interaction_at < :cutoff AND NOT EXISTS "
                  "(SELECT 1 FROM outbox o WHERE o.person_id = people.id AND o.status IN "

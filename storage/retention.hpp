@@ -21,6 +21,7 @@ struct PurgeReport {
   int bookings = 0;  // made anonymous
   int waitlist = 0;
   int people = 0;
+  int staff = 0;  // failed sign-ins and ended console sessions
 };
 
 PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms);

@@ -12,6 +12,7 @@
 #include "storage/outbox_repo.hpp"
 #include "storage/people_repo.hpp"
 #include "storage/records_repo.hpp"
+#include "storage/staff_repo.hpp"
 #include "storage/token_repo.hpp"
 
 namespace outreach::storage {
@@ -26,7 +27,8 @@ struct Store {
         jobs(database),
         records(database),
         tokens(database),
-        bookings(database) {}
+        bookings(database),
+        staff(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -40,6 +42,7 @@ struct Store {
   RecordsRepo records;
   TokenRepo tokens;
   BookingRepo bookings;
+  StaffRepo staff;
 };
 
 }  // namespace outreach::storage

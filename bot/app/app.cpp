@@ -147,6 +147,8 @@ struct App::Impl {
   std::unique_ptr<sender::Scheduler> scheduler;
   channels::web::WebChat webchat;
   std::unique_ptr<channels::web::WebChatClient> web_client;
+  asio::thread_pool hashing{1};  // the console's Argon2 work
+  std::unique_ptr<console::Console> console;
   std::unique_ptr<server::HttpServer> http;
   std::unique_ptr<net::HttpClient> http_client;
   std::unique_ptr<DbTokenStore> token_store;
@@ -266,6 +268,19 @@ App::App(Config config, AppOptions options)
     return false;
   });
 
+  if (m.options.http && m.config.console.enabled) {
+    console::CommonPasswords common = console::CommonPasswords::of({});
+    try {
+      common = console::CommonPasswords::load(m.config.console.common_passwords);
+    } catch (const std::exception& e) {
+      // The console runs; adding or resetting a password is refused until the list is there.
+      log::error("console", "common_passwords_unreadable", {{"what", std::string_view(e.what())}});
+    }
+    m.console = std::make_unique<console::Console>(console::ConsoleDeps{
+        m.config.console, *m.writer, m.content, m.clock, m.hashing, std::move(common), [this] {
+          impl_->sender->kick();
+        }});
+  }
   if (m.options.http) {
     RouteDeps deps{m.webchat,
                    *m.inbox,
@@ -286,9 +301,8 @@ App::App(Config config, AppOptions options)
                    m.messenger_webhook.get(),
                    m.writer.get(),
                    load_secrets().admin_token,
-                   [this] {
-                     impl_->sender->kick();
-                   }};
+                   [this] { impl_->sender->kick(); },
+                   m.console.get()};
     m.http = std::make_unique<server::HttpServer>(m.ioc, m.config.http,  // its server options
                                                   make_http_handler(std::move(deps)), m.metrics);
   }
@@ -503,6 +517,7 @@ void App::shutdown() {
     Impl& m = *impl_;
     if (!m.started) {
       m.blocking.join();
+      m.hashing.join();
       return;
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -539,6 +554,7 @@ void App::shutdown() {
     for (auto& t : m.threads) t.join();
     m.threads.clear();
     m.blocking.join();
+    m.hashing.join();
     const std::int64_t now = m.clock.now_ms();
     const auto left = m.writer->run_sync([now](storage::Store& s) {
       return std::pair{s.inbox.count_pending(), s.outbox.count_due(now)};

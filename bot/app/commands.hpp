@@ -16,6 +16,9 @@
 //   messenger-setup  set each page's Get Started button, greeting and persistent menu
 //   bookings         list / export the Startup Advisory Office's bookings; confirm, cancel
 //                    (with a reason, the person is told), mark attendance
+//   staff            the console's accounts: add (password on stdin), list, disable, enable,
+//                    reset (new password on stdin; the account's sessions end)
+//   audit            the audit log of staff actions
 // Thread-safety: call from main only.
 
 #include <cstdint>
@@ -100,5 +103,28 @@ int bookings(const Config& config,
              const BookingsCommand& command,
              std::ostream& out,
              std::ostream& err);
+
+struct StaffCommand {
+  std::string action = "list";  // add | list | disable | enable | reset
+  std::string email;
+  std::string role;  // add: admin | editor | advisor | checkin
+};
+
+// add / reset read the password as the first line of `in` (a prompt without echo when `in` is
+// a terminal), so it can be scripted and stays out of the shell history.
+int staff(const Config& config,
+          const StaffCommand& command,
+          std::istream& in,
+          std::ostream& out,
+          std::ostream& err);
+
+struct AuditCommand {
+  std::string since;  // YYYY-MM-DD (local); default: 7 days ago
+  std::string actor;
+  std::string action;
+  int limit = 200;
+};
+
+int audit(const Config& config, const AuditCommand& command, std::ostream& out, std::ostream& err);
 
 }  // namespace outreach::app

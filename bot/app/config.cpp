@@ -104,6 +104,15 @@ void fields(V& v, sender::SenderOptions& s) {
 }
 
 template <class V>
+void fields(V& v, console::ConsoleOptions& s) {
+  v.field("enabled", s.enabled, Flag{});
+  v.field("secure_cookie", s.secure_cookie, OneOf{{"auto", "always", "never"}});
+  v.field("idle_timeout", s.idle_timeout, Within{1min, 24h});
+  v.field("absolute_timeout", s.absolute_timeout, Within{10min, 7 * 24h});
+  v.field("common_passwords", s.common_passwords, Text{});
+}
+
+template <class V>
 void fields(V& v, Config::WebChat& s) {
   v.field("enabled", s.enabled, Flag{});
   v.field("poll_timeout", s.poll_timeout, Within{100ms, 2min});
@@ -165,6 +174,7 @@ void fields(V& v, Config& c) {
   v.section("webchat", c.webchat);
   v.section("zalo", c.zalo);
   v.section("messenger", c.messenger);
+  v.section("console", c.console);
 }
 
 // --- Reading ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/channels/web/webchat.hpp"
 #include "bot/channels/zalo/zalo_client.hpp"
+#include "bot/console/options.hpp"
 #include "bot/sender/sender.hpp"
 #include "bot/server/http_server.hpp"
 
@@ -113,6 +114,9 @@ struct Config {
     std::vector<MessengerAccount> accounts;
     bool operator==(const Messenger&) const = default;
   } messenger;
+
+  // enabled, secure_cookie, idle_timeout, absolute_timeout, common_passwords.
+  console::ConsoleOptions console;
 
   bool operator==(const Config&) const = default;
 };

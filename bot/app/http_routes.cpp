@@ -376,6 +376,8 @@ asio::awaitable<Response> admin(
       co_return server::json_error(req, 400, "malformed", "the body must be a JSON object");
     action.reason = body.value("reason", std::string{});
     action.attendance = body.value("status", std::string{});
+    action.actor = "admin-api";
+    action.address = info.remote;
     auto result = co_await d.writer->run(
         [&](storage::Store& s) { return handlers::staff_action(s, *snapshot, action, now); });
     if (!result) {
@@ -474,6 +476,16 @@ asio::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
     if (!get)
       co_return method_not_allowed(req, "GET");
     co_return co_await booking_calendar(*d, req, info, path, query);
+  }
+  if (path == "/console" || path.starts_with("/console/")) {
+    if (path.starts_with("/console/static/")) {
+      info.route = "console_static";
+      co_return get ? asset(req, "console/" + std::string(path.substr(16)))
+                    : method_not_allowed(req, "GET");
+    }
+    if (d->console == nullptr)
+      co_return server::json_error(req, 404, "not_found", "the console is off");
+    co_return co_await d->console->handle(req, info);
   }
   if (path.starts_with("/admin/"))
     co_return co_await admin(*d, req, info, path, query);

@@ -5,6 +5,8 @@
 //   GET  /metrics         Prometheus text             GET /chat/ui        UI strings for the page
 //   POST /chat/send       web chat: a message in      GET /chat/poll      web chat: replies out
 //   POST /webhooks/zalo   Zalo OA events              GET|POST /webhooks/messenger  Messenger
+//   /console/…            the staff console (bot/console/console.hpp)
+//   /admin/…              the admin API (bearer token)
 // Webhooks answer 200 once the events are stored (duplicates too), 401 for a missing, wrong or
 // stale signature or an unknown account (nothing stored), 400 / 413 for bodies that are not
 // JSON or too large, 503 when the store failed (the platform retries; dedupe makes that safe).
@@ -16,6 +18,7 @@
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/channels/web/webchat.hpp"
 #include "bot/channels/zalo/zalo_webhook.hpp"
+#include "bot/console/console.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/server/http_server.hpp"
@@ -50,6 +53,8 @@ struct RouteDeps {
   storage::DbExecutor* writer = nullptr;
   std::string admin_token;
   std::function<void()> outbox_written;
+  // The staff console (/console/…); null: 404.
+  console::Console* console = nullptr;
 };
 
 server::Handler make_http_handler(RouteDeps deps);

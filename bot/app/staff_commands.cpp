@@ -3,13 +3,17 @@
 #include <iostream>
 #include <thread>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <termios.h>
+#include <unistd.h>
 
 #include "bot/app/app.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/channels/messenger/messenger.hpp"
+#include "bot/console/accounts.hpp"
 #include "bot/core/local_time.hpp"
 #include "bot/core/text.hpp"
 #include "content/store.hpp"
@@ -259,7 +263,7 @@ int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std
     return 0;
   }
   using Kind = handlers::StaffAction::Kind;
-  handlers::StaffAction action{Kind::kConfirm, cmd.ref, cmd.reason, cmd.status};
+  handlers::StaffAction action{Kind::kConfirm, cmd.ref, cmd.reason, cmd.status, "cli", ""};
   if (cmd.action == "cancel") {
     action.kind = Kind::kCancel;
   } else if (cmd.action == "mark") {
@@ -278,6 +282,140 @@ int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std
       << (action.kind == Kind::kAttendance ? ""
                                            : "; the person is told (a running bot sends it now)")
       << ".\n";
+  return 0;
+}
+
+namespace {
+
+// The first line of `in`; without echo when stdin is a terminal.
+std::string read_password(std::istream& in, std::ostream& err) {
+  const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (tty) {
+    err << "Mật khẩu / password (12+ characters): " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(in, line);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    err << "\n";
+  }
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int staff(const Config& c,
+          const StaffCommand& cmd,
+          std::istream& in,
+          std::ostream& out,
+          std::ostream& err) {
+  auto db = open_migrated(c);
+  storage::Store store(db);
+  const console::AccountChange by{"cli", "", SystemClock().now_ms()};
+  const std::string name = "outreach-bot staff " + cmd.action;
+  if (cmd.action == "list") {
+    const auto rows = store.staff.list();
+    if (rows.empty()) {
+      out << "No staff accounts yet: outreach-bot staff add EMAIL --role admin\n";
+      return 0;
+    }
+    out << std::left << std::setw(36) << "email" << std::setw(9) << "role" << std::setw(10)
+        << "state"
+        << "created (UTC)\n";
+    for (const auto& r : rows)
+      out << std::left << std::setw(36) << r.email << std::setw(9) << r.role << std::setw(10)
+          << (r.disabled ? "disabled" : "active") << utc(r.created_at) << "\n";
+    return 0;
+  }
+  Result<storage::StaffRow, Problem> done = Problem{};
+  if (cmd.action == "add" || cmd.action == "reset") {
+    const auto email = console::normalize_email(cmd.email);
+    if (!email) {
+      err << name << ": not an email address: " << cmd.email << "\n";
+      return 2;
+    }
+    const auto role = console::role_from_string(cmd.role);
+    if (cmd.action == "add" && !role) {
+      err << name << ": --role must be admin, editor, advisor or checkin\n";
+      return 2;
+    }
+    if (cmd.action == "add" && store.staff.find(*email)) {
+      err << name << ": " << *email << " already has an account (reset changes its password)\n";
+      return 1;
+    }
+    if (cmd.action == "reset" && !store.staff.find(*email)) {
+      err << name << ": no account " << *email << "\n";
+      return 1;
+    }
+    const auto common = console::CommonPasswords::load(c.console.common_passwords);
+    const std::string password = read_password(in, err);
+    if (auto problem = console::password_problem(password, *email, common)) {
+      err << name << ": " << *problem << "\n";
+      return 2;
+    }
+    const std::string hash = console::hash_password(password);
+    SQLite::Transaction t(db);
+    done = cmd.action == "add" ? console::add_staff(store, *email, *role, hash, by)
+                               : console::reset_password(store, *email, hash, by);
+    if (done)
+      t.commit();
+  } else if (cmd.action == "disable" || cmd.action == "enable") {
+    SQLite::Transaction t(db);
+    done = console::disable_staff(store, cmd.email, cmd.action == "disable", by);
+    if (done)
+      t.commit();
+  } else {
+    err << "outreach-bot staff: unknown action '" << cmd.action << "'\n";
+    return 2;
+  }
+  if (!done) {
+    err << name << ": " << done.error().message << "\n";
+    return 1;
+  }
+  out << done->email << " (" << done->role << "): "
+      << (cmd.action == "add"       ? "added; sign in at /console/"
+          : cmd.action == "reset"   ? "new password set; its sessions have ended"
+          : cmd.action == "disable" ? "disabled; its sessions have ended"
+                                    : "enabled")
+      << "\n";
+  return 0;
+}
+
+int audit(const Config& c, const AuditCommand& cmd, std::ostream& out, std::ostream& err) {
+  const std::int64_t now = SystemClock().now_ms();
+  storage::AuditFilter f;
+  f.actor = cmd.actor;
+  f.action = cmd.action;
+  f.limit = cmd.limit;
+  if (cmd.since.empty()) {
+    f.since = now - 7LL * 24 * 3600 * 1000;
+  } else if (const auto day = local_time::parse_date(cmd.since)) {
+    f.since = local_time::unix_ms(*day);
+  } else {
+    err << "outreach-bot audit: --since must be a date, YYYY-MM-DD\n";
+    return 2;
+  }
+  auto db = open_migrated(c);
+  storage::Store store(db);
+  const auto rows = store.staff.audit_log(f);
+  if (rows.empty()) {
+    out << "No staff actions since " << local_time::timestamp(f.since) << ".\n";
+    return 0;
+  }
+  out << std::left << std::setw(18) << "when (local)" << std::setw(28) << "who" << std::setw(20)
+      << "what" << std::setw(28) << "object" << std::setw(16) << "from"
+      << "detail\n";
+  for (const auto& r : rows)
+    out << std::left << std::setw(18) << local_time::timestamp(r.at) << std::setw(28) << r.actor
+        << std::setw(20) << r.action << std::setw(28) << r.object << std::setw(16) << r.address
+        << r.detail << "\n";
   return 0;
 }
 

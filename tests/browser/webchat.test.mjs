@@ -7,12 +7,11 @@
 //
 // Chromium comes from Debian (/usr/bin/chromium); playwright-core only drives it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, startBot, stopAll } from "./harness.mjs";
 
 const [binary, contentDir] = process.argv.slice(2);
 if (!binary || !contentDir) {
@@ -24,39 +23,16 @@ const work = mkdtempSync(join(tmpdir(), "outreach-browser-"));
 const shots = process.env.OUTREACH_SCREENSHOTS || join(work, "screenshots");
 mkdirSync(shots, { recursive: true });
 
-function startBot() {
-  const child = spawn(binary, ["serve", "--port", "0", "--database", join(work, "bot.sqlite3"),
-    "--content", contentDir, "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the bot did not start:\n" + stderr)), 20000);
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`the bot exited (${code}):\n${stderr}`)));
-  });
-  return { child, port, stderr: () => stderr };
-}
 
 const step = (name) => console.log("• " + name);
 
-const bot = startBot();
+const bot = startBot(binary, join(work, "bot.sqlite3"), contentDir);
 let browser;
 let failed = false;
 try {
   const port = await bot.port;
   const base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,
@@ -171,14 +147,7 @@ try {
   console.error("FAILED:", e && e.stack ? e.stack : e);
   console.error("bot stderr:\n" + bot.stderr());
 } finally {
-  if (browser) await browser.close();
-  const exited = new Promise((resolve) => bot.child.on("exit", (code, sig) => resolve(code ?? sig)));
-  bot.child.kill("SIGTERM");
-  const code = await exited;
-  if (code !== 0) {
-    failed = true;
-    console.error("the bot did not exit cleanly on SIGTERM:", code);
-  }
-  if (!process.env.OUTREACH_SCREENSHOTS) rmSync(work, { recursive: true, force: true });
+  if (!(await stopAll(browser, bot))) failed = true;
+  rmSync(work, { recursive: true, force: true });  // screenshots kept only in OUTREACH_SCREENSHOTS
 }
 process.exit(failed ? 1 : 0);

@@ -52,7 +52,9 @@ HttpResult exchange(beast::tcp_stream& stream,
   for (const auto& f : res) {
     std::string name(f.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string(f.value());
+    // A header sent more than once (Set-Cookie) keeps every value, one per line.
+    auto& value = out.headers[name];
+    value += (value.empty() ? "" : "\n") + std::string(f.value());
   }
   return out;
 }

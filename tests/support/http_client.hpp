@@ -14,7 +14,7 @@ namespace outreach::testing {
 struct HttpResult {
   int status = 0;  // 0: no response (connection failed or closed)
   std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; repeated ones joined by \n
 };
 
 HttpResult http_request(std::uint16_t port,

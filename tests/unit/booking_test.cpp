@@ -450,7 +450,7 @@ handlers::StaffAction staff(handlers::StaffAction::Kind kind,
                             std::string ref,
                             std::string reason = {},
                             std::string attendance = {}) {
-  return {kind, std::move(ref), std::move(reason), std::move(attendance)};
+  return {kind, std::move(ref), std::move(reason), std::move(attendance), "test", ""};
 }
 
 using Kind = handlers::StaffAction::Kind;
@@ -475,6 +475,16 @@ TEST(BookingStaff, CancelTellsThePersonWhyAndAttendanceWaitsForTheSession) {
   ASSERT_EQ(told.size(), 2u);  // confirmed, then cancelled with the reason
   EXPECT_NE(told[1].find("Chuyên viên bận đột xuất"), std::string::npos);
   EXPECT_TRUE(bookings_of(h, "a").empty());
+  // Both actions are in the audit log, with who, what, which booking and the reason; the
+  // refused ones are not.
+  storage::AuditFilter all;
+  const auto log = h.store().staff.audit_log(all);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].action, "booking_cancel");
+  EXPECT_EQ(log[0].actor, "test");
+  EXPECT_EQ(log[0].object, b.ref);
+  EXPECT_EQ(log[0].detail, "Chuyên viên bận đột xuất");
+  EXPECT_EQ(log[1].action, "booking_confirm");
 }
 
 TEST(BookingStaff, AnActionAnswersWithTheBookingAsStoredAfterIt) {

@@ -1,0 +1,151 @@
+// The staff console in a real headless Chromium, on a phone (390 px) and a laptop (1280 px):
+// accounts made with the CLI (`staff add`, password on stdin), signing in, wrong passwords
+// throttled with one message, a POST without the CSRF token refused, a check-in account refused
+// the bookings and accounts pages, every field labelled, the keyboard reaching the forms,
+// signing out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
+//
+//   node tests/browser/console.test.mjs <path to outreach-bot> <content dir>
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchChromium, startBot, stopAll } from "./harness.mjs";
+
+const [binary, contentDir] = process.argv.slice(2);
+if (!binary || !contentDir) {
+  console.error("usage: node console.test.mjs <outreach-bot binary> <content dir>");
+  process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), "outreach-console-"));
+const shots = process.env.OUTREACH_SCREENSHOTS || join(work, "screenshots");
+mkdirSync(shots, { recursive: true });
+const database = join(work, "bot.sqlite3");
+const PASSWORD = "Correct-Staple-Lamp-71";
+
+function staffAdd(email, role, password) {
+  const r = spawnSync(binary, ["staff", "add", email, "--role", role, "--database", database],
+    { input: password + "\n", encoding: "utf8" });
+  return r;
+}
+
+
+const step = (name) => console.log("• " + name);
+
+step("accounts from the CLI: a common password is refused, good ones are added");
+const weak = staffAdd("admin@ward.gov.vn", "admin", "password12345");
+assert.equal(weak.status, 2, "a common password is refused");
+assert.match(weak.stderr, /phổ biến/);
+assert.equal(staffAdd("admin@ward.gov.vn", "admin", PASSWORD).status, 0);
+assert.equal(staffAdd("door@ward.gov.vn", "checkin", PASSWORD).status, 0);
+
+const bot = startBot(binary, database, contentDir);
+let browser;
+let failed = false;
+try {
+  const port = await bot.port;
+  const base = `http://127.0.0.1:${port}`;
+  browser = await launchChromium();
+  const errors = [];
+  async function open(width, height, mobile) {
+    const context = await browser.newContext({
+      viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale: "vi-VN",
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => errors.push(String(e)));
+    // A refused sign-in or request is answered 401 / 403 on purpose; anything else is an error.
+    page.on("console", (m) => {
+      if (m.type() === "error" && !/status of 40[13]/.test(m.text())) errors.push(m.text());
+    });
+    return page;
+  }
+  async function signIn(page, email, password) {
+    await page.goto(base + "/console/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Mật khẩu").fill(password);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await page.waitForLoadState();
+  }
+  async function everyFieldLabelled(page) {
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+        .filter((el) => !el.id || !document.querySelector(`label[for="${el.id}"]`))
+        .map((el) => el.name || el.outerHTML));
+    assert.deepEqual(unlabelled, [], "fields without a label");
+  }
+
+  const phone = await open(390, 844, true);
+  step("a page of the console without a session goes to the sign-in page");
+  await phone.goto(base + "/console/audit");
+  assert.match(phone.url(), /\/console\/login$/);
+  await everyFieldLabelled(phone);
+  await phone.screenshot({ path: join(shots, "console-login-390.png"), fullPage: true });
+
+  step("wrong passwords: one generic message, then even the right one waits");
+  for (let i = 0; i < 5; i++) {
+    await signIn(phone, "door@ward.gov.vn", "wrong-password-" + i);
+    assert.match(await phone.getByRole("alert").innerText(), /Email hoặc mật khẩu không đúng/);
+  }
+  await signIn(phone, "door@ward.gov.vn", PASSWORD);
+  assert.match(phone.url(), /\/console\/login$/, "the throttled account is not signed in");
+  await signIn(phone, "nobody@ward.gov.vn", PASSWORD);
+  assert.match(await phone.getByRole("alert").innerText(), /Email hoặc mật khẩu không đúng/);
+
+  step("the admin signs in on a phone and reaches the forms with the keyboard");
+  const phone2 = await open(390, 844, true);
+  await signIn(phone2, "admin@ward.gov.vn", PASSWORD);
+  assert.match(phone2.url(), /\/console\/$/);
+  assert.match(await phone2.locator("main").innerText(), /Xin chào admin@ward.gov.vn/);
+  await phone2.screenshot({ path: join(shots, "console-home-390.png"), fullPage: true });
+  await phone2.goto(base + "/console/staff");
+  await everyFieldLabelled(phone2);
+  await phone2.getByLabel("Email", { exact: true }).focus();
+  await phone2.keyboard.type("advisor@ward.gov.vn");
+  await phone2.keyboard.press("Tab");
+  await phone2.keyboard.press("Tab");
+  await phone2.keyboard.type("Another-Long-Pass-93");
+  await phone2.keyboard.press("Enter");
+  await phone2.waitForLoadState();
+  assert.match(await phone2.locator("table").innerText(), /advisor@ward.gov.vn/);
+  await phone2.screenshot({ path: join(shots, "console-staff-390.png"), fullPage: true });
+  const overflow = await phone2.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, "the page is no wider than the phone");
+
+  step("a POST without the CSRF token is refused");
+  const status = await phone2.evaluate(async () => (await fetch("/console/staff", {
+    method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "email=x%40ward.gov.vn&role=admin&password=Yet-Another-Pass-55",
+  })).status);
+  assert.equal(status, 403);
+
+  step("on a laptop: bookings and the audit log, in English");
+  const laptop = await open(1280, 800, false);
+  await signIn(laptop, "admin@ward.gov.vn", PASSWORD);
+  await laptop.getByRole("link", { name: "English" }).click();
+  await laptop.waitForLoadState();
+  await laptop.goto(base + "/console/bookings");
+  assert.match(await laptop.locator("h1").innerText(), /Bookings/);
+  await everyFieldLabelled(laptop);
+  await laptop.goto(base + "/console/audit");
+  const log = await laptop.locator("table").innerText();
+  assert.match(log, /login_failed/);
+  assert.match(log, /staff_add/);
+  await laptop.screenshot({ path: join(shots, "console-audit-1280.png"), fullPage: true });
+
+  step("signing out ends the session");
+  await laptop.getByRole("button", { name: "Sign out" }).click();
+  await laptop.waitForLoadState();
+  await laptop.goto(base + "/console/audit");
+  assert.match(laptop.url(), /\/console\/login$/);
+
+  assert.deepEqual(errors, [], "the pages logged errors: " + errors.join("; "));
+  console.log(`ok: the console works in headless Chromium (screenshots in ${shots})`);
+} catch (e) {
+  failed = true;
+  console.error("FAILED:", e && e.stack ? e.stack : e);
+  console.error("bot stderr:\n" + bot.stderr());
+} finally {
+  if (!(await stopAll(browser, bot))) failed = true;
+  rmSync(work, { recursive: true, force: true });  // screenshots kept only in OUTREACH_SCREENSHOTS
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,231 @@
+// The staff console over HTTP: accounts made as the CLI makes them (Argon2id hashes, the audit
+// row), signing in and out, the CSRF token and Origin every POST needs, throttled failures with
+// one generic message, roles refused outside their pages, and a booking cancelled from the
+// console with its audit row.
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
+
+#include "bot/console/accounts.hpp"
+#include "bot/core/clock.hpp"
+#include "storage/store.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/test_app.hpp"
+
+namespace outreach {
+namespace {
+using testing::http_request;
+using testing::HttpResult;
+using testing::TestApp;
+
+constexpr const char* kPassword = "Correct-Staple-Lamp-71";
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// A browser for the console: keeps its cookies, sends its Origin, finds the forms' tokens.
+class Browser {
+ public:
+  explicit Browser(std::uint16_t port) : port_(port) {}
+
+  HttpResult get(const std::string& target) { return send("GET", target, ""); }
+
+  HttpResult post(const std::string& target,
+                  const std::map<std::string, std::string>& fields,
+                  bool with_origin = true) {
+    std::string body;
+    for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + url_encode(v);
+    return send("POST", target, body, with_origin);
+  }
+
+  // The CSRF token of the last page's forms.
+  std::string token() const {
+    std::smatch m;
+    return std::regex_search(last_, m, std::regex("name=\"csrf\" value=\"([a-f0-9]+)\""))
+               ? m[1].str()
+               : "";
+  }
+
+  HttpResult login(const std::string& email, const std::string& password) {
+    get("/console/login");
+    return post("/console/login", {{"csrf", token()}, {"email", email}, {"password", password}});
+  }
+
+  bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
+
+ private:
+  HttpResult send(const std::string& method,
+                  const std::string& target,
+                  const std::string& body,
+                  bool with_origin = true) {
+    std::map<std::string, std::string> headers;
+    std::string jar;
+    for (const auto& [k, v] : cookies_) jar += (jar.empty() ? "" : "; ") + k + "=" + v;
+    if (!jar.empty())
+      headers["Cookie"] = jar;
+    if (method == "POST") {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      if (with_origin)
+        headers["Origin"] = "http://127.0.0.1:" + std::to_string(port_);
+    }
+    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
+    HttpResult r = http_request(port_, method, target, body, headers);
+    if (auto it = r.headers.find("set-cookie"); it != r.headers.end()) {
+      std::stringstream lines(it->second);
+      for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        const auto semi = line.find(';');
+        const std::string name = line.substr(0, eq);
+        const std::string value = line.substr(eq + 1, semi - eq - 1);
+        if (value.empty() || has(line, "Max-Age=0"))
+          cookies_.erase(name);
+        else
+          cookies_[name] = value;
+      }
+    }
+    if (r.status == 200 || r.status >= 400)
+      last_ = r.body;
+    return r;
+  }
+
+  std::uint16_t port_;
+  std::map<std::string, std::string> cookies_;
+  std::string last_;
+};
+
+class ConsoleE2E : public ::testing::Test {
+ protected:
+  void add(const std::string& email, console::Role role) {
+    auto db = app.open_db();
+    storage::Store store(db);
+    SQLite::Transaction t(db);
+    ASSERT_TRUE(
+        console::add_staff(store, email, role, console::hash_password(kPassword), {"cli", "", 1})
+            .has_value());
+    t.commit();
+  }
+
+  // A clock that stands still: a throttled account stays throttled however slow the build.
+  FakeClock clock{1'796'266'800'000};
+  TestApp app{{}, &clock};
+};
+
+TEST_F(ConsoleE2E, SignInSeeTheRolesPagesAndSignOut) {
+  add("admin@ward.gov.vn", console::Role::kAdmin);
+  Browser b(app.port());
+  EXPECT_EQ(b.get("/console/").status, 303);  // to the login page
+  const HttpResult in = b.login("Admin@Ward.gov.vn", kPassword);
+  ASSERT_EQ(in.status, 303) << in.body;
+  ASSERT_TRUE(b.has_cookie("ob_session"));
+  EXPECT_TRUE(has(in.headers.at("set-cookie"), "HttpOnly"));
+  EXPECT_TRUE(has(in.headers.at("set-cookie"), "SameSite=Strict"));
+  const HttpResult home = b.get("/console/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(has(home.body, "admin@ward.gov.vn"));
+  EXPECT_TRUE(has(home.body, "/console/audit"));
+  const HttpResult log = b.get("/console/audit");
+  EXPECT_EQ(log.status, 200);
+  EXPECT_TRUE(has(log.body, "<td>login</td>")) << log.body;
+  EXPECT_EQ(b.post("/console/logout", {{"csrf", b.token()}}).status, 303);
+  EXPECT_FALSE(b.has_cookie("ob_session"));
+  EXPECT_EQ(b.get("/console/audit").status, 303);  // signed out: back to the login page
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'logout'"), 1);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM staff_sessions"), 0);
+}
+
+TEST_F(ConsoleE2E, APostWithoutTheTokenOrFromAnotherOriginIsRefused) {
+  add("admin@ward.gov.vn", console::Role::kAdmin);
+  Browser b(app.port());
+  ASSERT_EQ(b.login("admin@ward.gov.vn", kPassword).status, 303);
+  b.get("/console/staff");
+  const std::string token = b.token();
+  ASSERT_FALSE(token.empty());
+  const std::map<std::string, std::string> account = {
+      {"email", "advisor@ward.gov.vn"}, {"role", "advisor"}, {"password", "Another-Long-Pass-93"}};
+  EXPECT_EQ(b.post("/console/staff", account).status, 403);  // no token
+  auto with_token = account;
+  with_token["csrf"] = token;
+  EXPECT_EQ(b.post("/console/staff", with_token, /*with_origin=*/false).status, 403);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM staff"), 1);  // nothing added
+  EXPECT_EQ(b.post("/console/staff", with_token).status, 303);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM staff WHERE email = 'advisor@ward.gov.vn' AND "
+                      "password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
+            1);
+  // A common password is refused with its reason.
+  b.get("/console/staff");
+  const HttpResult weak = b.post("/console/staff", {{"csrf", b.token()},
+                                                    {"email", "e2@ward.gov.vn"},
+                                                    {"role", "editor"},
+                                                    {"password", "password2024!"}});
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_TRUE(has(weak.body, "phổ biến")) << weak.body;
+}
+
+TEST_F(ConsoleE2E, WrongPasswordsAreThrottledWithOneGenericMessage) {
+  add("advisor@ward.gov.vn", console::Role::kAdvisor);
+  Browser b(app.port());
+  std::string first_message;
+  for (int i = 0; i < 3; ++i) {
+    const HttpResult r = b.login("advisor@ward.gov.vn", "not-the-password-" + std::to_string(i));
+    EXPECT_EQ(r.status, 401);
+    if (i == 0)
+      first_message = r.body.substr(r.body.find("role=\"alert\""), 120);
+  }
+  // The third failure in a row blocks the account for a moment: even the right password is
+  // refused now, with the same words as for an unknown account.
+  const HttpResult blocked = b.login("advisor@ward.gov.vn", kPassword);
+  EXPECT_EQ(blocked.status, 401);
+  const HttpResult unknown = b.login("nobody@ward.gov.vn", kPassword);
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.body.substr(unknown.body.find("role=\"alert\""), 120), first_message);
+  EXPECT_FALSE(b.has_cookie("ob_session"));
+  EXPECT_GE(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND detail = "
+                      "'throttled'"),
+            1);
+}
+
+TEST_F(ConsoleE2E, ACheckinAccountIsRefusedTheBookingsAndAccountPages) {
+  add("door@ward.gov.vn", console::Role::kCheckin);
+  Browser b(app.port());
+  ASSERT_EQ(b.login("door@ward.gov.vn", kPassword).status, 303);
+  EXPECT_EQ(b.get("/console/").status, 200);
+  EXPECT_EQ(b.get("/console/bookings").status, 403);
+  EXPECT_EQ(b.get("/console/bookings.csv").status, 403);
+  EXPECT_EQ(b.get("/console/staff").status, 403);
+  EXPECT_EQ(b.get("/console/audit").status, 403);
+  b.get("/console/");
+  EXPECT_EQ(
+      b.post("/console/bookings/TV-AAAAAA/cancel", {{"csrf", b.token()}, {"reason", "x"}}).status,
+      403);
+}
+
+TEST_F(ConsoleE2E, TheAuditLogIsAppendOnly) {
+  add("admin@ward.gov.vn", console::Role::kAdmin);
+  auto db = app.open_db();
+  EXPECT_THROW(db.exec("DELETE FROM audit_log"), SQLite::Exception);
+  EXPECT_THROW(db.exec("UPDATE audit_log SET actor = 'someone else'"), SQLite::Exception);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'staff_add'"), 1);
+}
+
+}  // namespace
+}  // namespace outreach

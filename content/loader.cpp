@@ -312,7 +312,7 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   i = 0;
   for (const auto& n : r["advisors"]) {
     const std::string at = item_path("advisors", i++);
-    c.known_keys(n, at, {"id", "name", "topics", "seats", "hours"});
+    c.known_keys(n, at, {"id", "name", "topics", "seats", "hours", "staff"});
     Advisor a;
     a.id = c.text(n, "id");
     if (!valid_id(a.id))
@@ -323,6 +323,15 @@ void load_booking(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       if (b.topic(t) == nullptr)
         c.error(n["topics"], "advisor '" + a.id + "': unknown topic '" + t + "'");
     a.seats = bounded_int(c, n, "seats", 1, 1, 100);
+    for (auto email : c.list(n, "staff", 0, 20, /*required=*/false)) {
+      for (char& ch : email)
+        if (ch >= 'A' && ch <= 'Z')
+          ch = static_cast<char>(ch - 'A' + 'a');
+      if (email.find('@') == std::string::npos || email.find(' ') != std::string::npos)
+        c.error(n["staff"],
+                "advisor '" + a.id + "': staff lists console emails, not '" + email + "'");
+      a.staff.push_back(std::move(email));
+    }
     const YAML::Node hours = n["hours"];
     if (!hours.IsMap())
       c.error(n,

@@ -143,6 +143,9 @@ struct Advisor {
   // Opening hours by weekday (0 = Sunday): [from, to) in minutes after midnight, local time.
   std::vector<std::pair<int, int>> hours[7];
   int seats = 1;  // 1: a private session; more: a group clinic
+  // The console accounts (emails, lower case) that are this advisor: their bookings page shows
+  // this advisor's sessions by default.
+  std::vector<std::string> staff;
 };
 
 struct BookingSetup {

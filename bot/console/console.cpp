@@ -521,8 +521,17 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     if (!days)
       co_return page.html(400, page.tr("Ngày không hợp lệ", "Not a date"),
                           "<p class=\"problem\">" + esc(days.error().message) + "</p>", &s);
+    // An advisor sees their own sessions by default (booking.yaml: advisors[].staff), and
+    // everyone's with advisor=all; a named advisor shows that one.
+    std::string advisor = field(q, "advisor");
+    if (advisor.empty() && s.role == Role::kAdvisor)
+      for (const auto& a : snapshot->booking.advisors)
+        if (std::find(a.staff.begin(), a.staff.end(), s.staff.email) != a.staff.end())
+          advisor = a.id;
+    if (advisor == "all")
+      advisor.clear();
     auto rows = co_await d_.writer.run(
-        [&](storage::Store& st) { return handlers::bookings_on(st, *days, ""); });
+        [&](storage::Store& st) { return handlers::bookings_on(st, *days, advisor); });
     if (path.ends_with(".csv")) {
       Response res =
           server::make_response(req, 200, "\xEF\xBB\xBF" + handlers::bookings_csv(rows, *snapshot),
@@ -541,9 +550,16 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
         "\"><label for=\"days\">" + page.tr("Số ngày", "Days") +
         "</label><input id=\"days\" name=\"days\" type=\"number\" min=\"1\" "
         "max=\"31\" value=\"" +
-        std::to_string(span) + "\"><button type=\"submit\">" + page.tr("Xem", "Show") +
-        "</button> <a href=\"/console/bookings.csv?day=" + first +
-        "&amp;days=" + std::to_string(span) + "\">CSV</a></form>";
+        std::to_string(span) + "\"><label for=\"advisor\">" + page.tr("Chuyên viên", "Advisor") +
+        "</label><select id=\"advisor\" name=\"advisor\"><option value=\"all\">" +
+        page.tr("Tất cả", "All") + "</option>";
+    for (const auto& a : snapshot->booking.advisors)
+      b += "<option value=\"" + esc(a.id) + "\"" + (a.id == advisor ? " selected" : "") + ">" +
+           esc(a.name.in(page.en() ? content::kEn : content::kVi)) + "</option>";
+    b += "</select><button type=\"submit\">" + page.tr("Xem", "Show") +
+         "</button> <a href=\"/console/bookings.csv?day=" + first +
+         "&amp;days=" + std::to_string(span) +
+         "&amp;advisor=" + esc(advisor.empty() ? "all" : advisor) + "\">CSV</a></form>";
     if (rows.empty())
       b += "<p>" +
            page.tr("Không có lịch hẹn nào trong những ngày này.", "No bookings on these days.") +
@@ -621,11 +637,28 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
       const auto slash = rest.rfind('/');
       const std::string email = rest.substr(0, slash);
       const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-      if (verb != "disable" && verb != "enable")
+      if (verb != "disable" && verb != "enable" && verb != "reset")
         co_return page.html(404, page.tr("Không tìm thấy", "Not found"), "", &s);
+      // reset: a new password the admin gives the person; the account's sessions end.
+      std::string hash;
+      const std::string password = field(*form, "password");
+      if (verb == "reset") {
+        if (auto why = password_problem(password, email, d_.common)) {
+          problem = *why;
+        } else {
+          hash = co_await storage::async_completion<std::string>(
+              [&](std::function<void(std::string)> complete) {
+                asio::post(d_.hashing, [password, complete] { complete(hash_password(password)); });
+              });
+        }
+      }
       auto changed = co_await d_.writer.run([&](storage::Store& st) {
+        if (!problem.empty())
+          return Result<storage::StaffRow, Problem>(Problem{Errc::kInvalidInput, problem});
         SQLite::Transaction t(st.db);
-        auto r = disable_staff(st, email, verb == "disable", {s.staff.email, info.remote, now});
+        const AccountChange by{s.staff.email, info.remote, now};
+        auto r = verb == "reset" ? reset_password(st, email, hash, by)
+                                 : disable_staff(st, email, verb == "disable", by);
         if (r)
           t.commit();
         return r;
@@ -648,7 +681,14 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
            "</td><td><form method=\"post\" action=\"/console/staff/" + esc(r.email) + "/" + verb +
            "\" class=\"inline\">" + Page::csrf_field(s.csrf) + "<button type=\"submit\">" +
            (r.disabled ? page.tr("Mở khóa", "Enable") : page.tr("Khóa", "Disable")) +
-           "</button></form></td></tr>";
+           "</button></form><form method=\"post\" action=\"/console/staff/" + esc(r.email) +
+           "/reset\" class=\"inline\">" + Page::csrf_field(s.csrf) +
+           "<label class=\"sr\" for=\"reset-" + esc(r.email) + "\">" +
+           page.tr("Mật khẩu mới", "New password") + "</label><input id=\"reset-" + esc(r.email) +
+           "\" name=\"password\" type=\"password\" minlength=\"12\" " +
+           "autocomplete=\"new-password\" required placeholder=\"" +
+           page.tr("Mật khẩu mới", "New password") + "\"><button type=\"submit\">" +
+           page.tr("Đặt lại", "Reset") + "</button></form></td></tr>";
     }
     b += "</tbody></table></div><h2>" + page.tr("Thêm tài khoản", "Add an account") +
          "</h2><form method=\"post\" action=\"/console/staff\" class=\"card\">" +

@@ -59,12 +59,15 @@ try {
     });
     return page;
   }
+  // An action that loads a new page (a form sent, a link followed): waits for that page.
+  async function submits(page, action) {
+    await Promise.all([page.waitForNavigation(), action]);
+  }
   async function signIn(page, email, password) {
     await page.goto(base + "/console/login");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Mật khẩu").fill(password);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    await page.waitForLoadState();
+    await submits(page, page.getByRole("button", { name: "Đăng nhập" }).click());
   }
   async function everyFieldLabelled(page) {
     const unlabelled = await page.evaluate(() =>
@@ -104,9 +107,9 @@ try {
   await phone2.keyboard.press("Tab");
   await phone2.keyboard.press("Tab");
   await phone2.keyboard.type("Another-Long-Pass-93");
-  await phone2.keyboard.press("Enter");
-  await phone2.waitForLoadState();
-  assert.match(await phone2.locator("table").innerText(), /advisor@ward.gov.vn/);
+  await submits(phone2, phone2.keyboard.press("Enter"));
+  assert.match(await phone2.locator("table").innerText(), /advisor@ward.gov.vn/,
+    await phone2.locator("main").innerText());
   await phone2.screenshot({ path: join(shots, "console-staff-390.png"), fullPage: true });
   const overflow = await phone2.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert.equal(overflow, false, "the page is no wider than the phone");
@@ -121,8 +124,7 @@ try {
   step("on a laptop: bookings and the audit log, in English");
   const laptop = await open(1280, 800, false);
   await signIn(laptop, "admin@ward.gov.vn", PASSWORD);
-  await laptop.getByRole("link", { name: "English" }).click();
-  await laptop.waitForLoadState();
+  await submits(laptop, laptop.getByRole("link", { name: "English" }).click());
   await laptop.goto(base + "/console/bookings");
   assert.match(await laptop.locator("h1").innerText(), /Bookings/);
   await everyFieldLabelled(laptop);
@@ -133,8 +135,7 @@ try {
   await laptop.screenshot({ path: join(shots, "console-audit-1280.png"), fullPage: true });
 
   step("signing out ends the session");
-  await laptop.getByRole("button", { name: "Sign out" }).click();
-  await laptop.waitForLoadState();
+  await submits(laptop, laptop.getByRole("button", { name: "Sign out" }).click());
   await laptop.goto(base + "/console/audit");
   assert.match(laptop.url(), /\/console\/login$/);
 

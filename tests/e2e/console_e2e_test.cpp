@@ -2,6 +2,8 @@
 // row), signing in and out, the CSRF token and Origin every POST needs, throttled failures with
 // one generic message, roles refused outside their pages, and a booking cancelled from the
 // console with its audit row.
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -14,6 +16,7 @@
 #include "bot/core/clock.hpp"
 #include "storage/store.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_app.hpp"
 
 namespace outreach {
@@ -171,6 +174,19 @@ TEST_F(ConsoleE2E, APostWithoutTheTokenOrFromAnotherOriginIsRefused) {
   EXPECT_EQ(app.count("SELECT COUNT(*) FROM staff WHERE email = 'advisor@ward.gov.vn' AND "
                       "password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
             1);
+  // An admin resets another account's password: its sessions end, the new password works.
+  Browser advisor(app.port());
+  ASSERT_EQ(advisor.login("advisor@ward.gov.vn", "Another-Long-Pass-93").status, 303);
+  b.get("/console/staff");
+  EXPECT_EQ(b.post("/console/staff/advisor@ward.gov.vn/reset",
+                   {{"csrf", b.token()}, {"password", "Third-Long-Pass-2026"}})
+                .status,
+            303);
+  EXPECT_EQ(advisor.get("/console/").status, 303);  // signed out by the reset
+  EXPECT_EQ(advisor.login("advisor@ward.gov.vn", "Third-Long-Pass-2026").status, 303);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'staff_reset' AND actor = "
+                      "'admin@ward.gov.vn'"),
+            1);
   // A common password is refused with its reason.
   b.get("/console/staff");
   const HttpResult weak = b.post("/console/staff", {{"csrf", b.token()},
@@ -225,6 +241,40 @@ TEST_F(ConsoleE2E, TheAuditLogIsAppendOnly) {
   EXPECT_THROW(db.exec("DELETE FROM audit_log"), SQLite::Exception);
   EXPECT_THROW(db.exec("UPDATE audit_log SET actor = 'someone else'"), SQLite::Exception);
   EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'staff_add'"), 1);
+}
+
+// booking.yaml names the console accounts that are an advisor (advisors[].staff): their
+// bookings page shows that advisor's sessions by default, and everyone's on request.
+TEST(ConsoleAdvisors, AnAdvisorSeesTheirOwnSessionsByDefault) {
+  testing::TempDir content;
+  std::filesystem::copy(OUTREACH_SOURCE_DIR "/content", content.path(),
+                        std::filesystem::copy_options::recursive);
+  const auto booking = content.path() / "booking.yaml";
+  std::string text;
+  {
+    std::ifstream in(booking);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string anchor = "  - id: legal-ip\n";
+  ASSERT_NE(text.find(anchor), std::string::npos);
+  text.replace(text.find(anchor), anchor.size(), anchor + "    staff: [Advisor@Ward.gov.vn]\n");
+  std::ofstream(booking) << text;
+  FakeClock clock{1'796'266'800'000};
+  TestApp app([&](app::Config& c) { c.content_dir = content.path().string(); }, &clock);
+  {
+    auto db = app.open_db();
+    storage::Store store(db);
+    ASSERT_TRUE(console::add_staff(store, "advisor@ward.gov.vn", console::Role::kAdvisor,
+                                   console::hash_password(kPassword), {"cli", "", 1})
+                    .has_value());
+  }
+  Browser b(app.port());
+  ASSERT_EQ(b.login("advisor@ward.gov.vn", kPassword).status, 303);
+  const HttpResult own = b.get("/console/bookings");
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_TRUE(has(own.body, "value=\"legal-ip\" selected")) << own.body;
+  const HttpResult all = b.get("/console/bookings?advisor=all");
+  EXPECT_FALSE(has(all.body, "\" selected")) << all.body;
 }
 
 }  // namespace

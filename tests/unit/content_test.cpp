@@ -127,6 +127,26 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesOrAnUnknownKeyIsAnError) {
       << dump(r);
 }
 
+// An advisor's console accounts are emails.
+TEST_F(BrokenContent, AnAdvisorsStaffAreEmails) {
+  const std::string original = read(path("booking.yaml"));
+  std::string text = original;
+  const std::string anchor = "  - id: legal-ip\n";
+  ASSERT_NE(text.find(anchor), std::string::npos);
+  text.replace(text.find(anchor), anchor.size(), anchor + "    staff: [nguyen van a]\n");
+  write(path("booking.yaml"), text);
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "booking.yaml", "staff lists console emails")) << dump(r);
+  text = original;
+  text.replace(text.find(anchor), anchor.size(), anchor + "    staff: [An@Ward.gov.vn]\n");
+  write(path("booking.yaml"), text);
+  const auto ok = load();
+  ASSERT_TRUE(ok.ok()) << dump(ok);
+  EXPECT_EQ(ok.snapshot->booking.advisor("legal-ip")->staff,
+            std::vector<std::string>{"an@ward.gov.vn"});
+}
+
 // A misspelt key used to drop its value silently (`phon:` lost the phone number); in every file
 // with fixed keys it is an error naming the file, the key's line and the keys allowed there.
 TEST_F(BrokenContent, AnUnknownKeyIsAnErrorWithItsFileAndLine) {

@@ -580,7 +580,7 @@ void load_flow(std::vector<Problem>& problems,
     const std::string at = item_path("steps", i++);
     c.known_keys(n, at,
                  {"id", "kind", "prompt", "invalid", "optional", "choices", "min_length",
-                  "max_length", "min", "max", "takes_questions"});
+                  "max_length", "min", "max", "takes_questions", "also"});
     FlowStep st;
     st.id = c.text(n, "id");
     st.kind = c.text(n, "kind");
@@ -594,6 +594,7 @@ void load_flow(std::vector<Problem>& problems,
       st.optional = n["optional"].as<bool>(false);
     if (n["takes_questions"])
       st.takes_questions = n["takes_questions"].as<bool>(false);
+    st.also = c.list(n, "also", 0, 30, /*required=*/false);
     if (st.kind == "choice") {
       std::size_t j = 0;
       for (const auto& ch : n["choices"]) {

@@ -115,6 +115,8 @@ struct FlowStep {
   // A question typed at this step is its answer (what the person wants to ask), not a question
   // for the bot to answer while the form waits.
   bool takes_questions = false;
+  // Other names of the step, for "sửa …" / "đổi …" at the summary ("giờ", "sđt").
+  std::vector<std::string> also;
 };
 
 struct Flow {

@@ -49,6 +49,7 @@ std::vector<ChoiceOption> steps_by_name(const Turn& turn, const content::Flow& f
   std::vector<ChoiceOption> out;
   for (const auto& step : flow.steps) {
     ChoiceOption o{step.id, {step.id}};
+    o.names.insert(o.names.end(), step.also.begin(), step.also.end());
     for (const std::string lang : {"vi", "en"}) {
       const std::string& summary = turn.content.ui(lang, flow.confirm);
       const std::string mark = "{" + step.id + "}";
@@ -83,7 +84,8 @@ std::optional<std::string> edit_request(const Turn& turn,
   if (!verb)
     return std::nullopt;
   std::vector<ChoiceOption> options = steps_by_name(turn, flow);
-  // The time of a booking is also "giờ", "ngày", "lịch"; a choice's own words name its step.
+  // A step's other names come from the content (`also:`: "giờ" for the time); a choice's own
+  // words name its step too ("sửa thành trực tuyến").
   for (std::size_t i = 0; i < flow.steps.size(); ++i)
     for (const auto& c : flow.steps[i].choices)
       options[i].names.push_back(turn.content.ui(turn.lang(), c.label));

@@ -57,11 +57,28 @@ bool word_fits(std::string_view typed, std::string_view name, bool short_typos =
   return typed.size() >= 3 && name.size() > typed.size() && name.starts_with(typed);
 }
 
-Words content_words(const Words& words) {
+// Whether a word typed with diacritics is not the filler its folded form looks like: "bán"
+// (sell) is not "bạn" (you), "có" (have) is kept only where fillers have it.
+bool marked_otherwise(const std::string& marked) {
+  static const std::set<std::string, std::less<>> kMarkedFillers = {
+      "mình", "em",  "tôi",  "anh", "chị",  "bạn",  "chọn", "cái",  "là",   "nhé",  "nha",
+      "ạ",    "à",   "ak",   "hả",  "đi",   "thế",  "vậy",  "rồi",  "thì",  "ơi",   "với",
+      "muốn", "xin", "được", "đc",  "như",  "kiểu", "cho",  "hình", "thức", "giai", "đoạn",
+      "lĩnh", "vực", "về",   "nhỉ", "nhen", "hen",  "nè",   "luôn", "cháu", "con",  "bác",
+      "chú",  "cô",  "có",   "nhá", "ah",   "hà",   "lun",  "á",    "ấy",   "đó",   "hử"};
+  const bool ascii = std::all_of(marked.begin(), marked.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return !ascii && !kMarkedFillers.contains(marked);
+}
+
+// The words that may name a choice: fillers dropped. With `marked` (the same words as typed,
+// lower case, with their diacritics), a word typed with other marks than a filler's is kept.
+Words content_words(const Words& words, const Words* marked = nullptr) {
+  const bool aligned = marked != nullptr && marked->size() == words.size();
   Words out;
-  for (const auto& w : words)
-    if (!fillers().contains(w))
-      out.push_back(w);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (!fillers().contains(words[i]) || (aligned && marked_otherwise((*marked)[i])))
+      out.push_back(words[i]);
   return out;
 }
 
@@ -176,15 +193,19 @@ std::vector<double> vote_scores(std::string_view typed, const std::vector<Choice
   for (const auto& w : marked) folded.push_back(text::fold(w));
   std::vector<double> votes(options.size(), 0);
   std::vector<bool> own_word(options.size(), false);
+  bool head = true;  // Vietnamese puts the head first: "quỹ đổi mới sáng tạo" is a fund
   for (std::size_t k = 0; k < marked.size(); ++k) {
     const std::string& f = folded[k];
-    if (is_negation(f) || negated_at(folded, k) || fillers().contains(f) || kTooCommon.contains(f))
+    if (is_negation(f) || negated_at(folded, k) || kTooCommon.contains(f) ||
+        (fillers().contains(f) && !marked_otherwise(marked[k])))
       continue;
+    const double weight = head ? 1.5 : 1.0;
+    head = false;
     std::vector<std::size_t> holders;
     for (std::size_t i = 0; i < vocabularies.size(); ++i)
       if (holds(vocabularies[i], marked[k], f))
         holders.push_back(i);
-    for (const auto i : holders) votes[i] += 1.0 / static_cast<double>(holders.size());
+    for (const auto i : holders) votes[i] += weight / static_cast<double>(holders.size());
     if (holders.size() == 1)
       own_word[holders.front()] = true;
   }
@@ -282,7 +303,8 @@ ChoiceMatch match_choice(std::string_view typed,
   const Words as_typed = plain_words(typed);
   const Words as_read = read(typed);
   // For a whole-message match every word counts: "Nguyễn Thị Thu" is not "nguyên mẫu thử".
-  const Words typed_words = whole_message ? as_typed : content_words(as_typed);
+  const Words marked = text::words(text::lower(typed));
+  const Words typed_words = whole_message ? as_typed : content_words(as_typed, &marked);
   const Words read_words = whole_message ? as_read : content_words(as_read);
   std::vector<double> scores;
   for (const auto& n : names) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -332,11 +333,30 @@ class Reader {
     if (is(i, "ngay")) {
       if (const std::size_t used = date(i + 1))
         return used + 1;
-      const int d = small_number(i + 1);
+      int d = small_number(i + 1);
+      std::size_t used = 1;
+      if (d < 1) {  // "ngày hai mươi tám", "ngày mười lăm tháng mười hai"
+        std::tie(d, used) = number_in_words(i + 1, 31);
+        // One word ("ngày mốt", "ngày một", "ngày hai") is another phrase unless a month
+        // follows: "ngày hai tháng một".
+        if (used == 1 && !is(i + 2, "thang"))
+          d = -1;
+      }
       if (d < 1)
         return 0;
+      const std::size_t after = i + 1 + used;
+      if (is(after, "thang")) {
+        int mo = small_number(after + 1);
+        std::size_t mo_used = 1;
+        if (mo < 1)
+          std::tie(mo, mo_used) = number_in_words(after + 1, 12);
+        if (mo > 0) {
+          set_date(d, mo, -1);
+          return 1 + used + 1 + mo_used;
+        }
+      }
       set_day_of_month(d);
-      return 2;
+      return 1 + used;
     }
     if (const int mo = month(i); mo > 0) {
       const int d = small_number(i + 1);
@@ -448,19 +468,44 @@ class Reader {
   // An hour said in words just before "giờ" ("ba giờ rưỡi", "mười một giờ"): {hour, words};
   // {-1, 0} otherwise. "sau giờ làm" is "after work", not six o'clock.
   std::pair<int, std::size_t> hour_in_words(std::size_t i) const {
+    const auto [h, used] = number_in_words(i, 12);
+    if (h < 1 || !is(i + used, "gio") || (is(i, "sau") && is(i + 2, "lam")))
+      return {-1, 0};
+    return {h, used};
+  }
+
+  // A number from 1 to `most` said in words, as voice typing writes it: "ba", "mười một",
+  // "hai mươi tám", "hai mươi mốt", "mười lăm", "hai mươi tư", "ba mươi": {value, words}.
+  std::pair<int, std::size_t> number_in_words(std::size_t i, int most) const {
     static const std::map<std::string, int, std::less<>> kUnits = {
-        {"mot", 1}, {"hai", 2}, {"ba", 3},  {"bon", 4},  {"nam", 5},
-        {"sau", 6}, {"bay", 7}, {"tam", 8}, {"chin", 9}, {"muoi", 10}};
-    auto unit = [&](std::size_t k) {
+        {"mot", 1}, {"hai", 2}, {"ba", 3},  {"bon", 4}, {"nam", 5},
+        {"sau", 6}, {"bay", 7}, {"tam", 8}, {"chin", 9}};
+    auto unit = [&](std::size_t k, bool after_tens) {
+      if (after_tens && (is(k, "lam") || is(k, "nham")))
+        return 5;  // "mười lăm", "hai mươi lăm"
+      if (after_tens && is(k, "tu"))
+        return 4;  // "hai mươi tư"
       const auto it = kUnits.find(word(k));
       return it == kUnits.end() ? -1 : it->second;
     };
-    const int h = unit(i);
-    if (h == 10 && (is(i + 1, "mot") || is(i + 1, "hai")) && is(i + 2, "gio"))
-      return {10 + unit(i + 1), 2};
-    if (h < 0 || !is(i + 1, "gio") || (is(i, "sau") && is(i + 2, "lam")))
+    int value = -1;
+    std::size_t used = 0;
+    if (is(i, "muoi")) {  // 10–19
+      value = 10;
+      used = 1;
+    } else if (const int tens = unit(i, false); tens >= 2 && is(i + 1, "muoi")) {
+      value = tens * 10;  // "hai mươi"
+      used = 2;
+    } else if (const int one = unit(i, false); one > 0) {
+      return one <= most ? std::pair{one, std::size_t{1}} : std::pair{-1, std::size_t{0}};
+    }
+    if (value < 0)
       return {-1, 0};
-    return {h, 1};
+    if (const int one = unit(i + used, true); one > 0) {
+      value += one;
+      ++used;
+    }
+    return value <= most ? std::pair{value, used} : std::pair{-1, std::size_t{0}};
   }
 
   // "hôm nay", "hnay", "nay", "ngày mai", "mai", "tmr", "ngày mốt", "mốt", "ngày kia", "the day

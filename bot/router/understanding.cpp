@@ -528,12 +528,12 @@ constexpr long kMaxCommandWords = 8;
 // Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
 bool wrapping(const std::string& w) {
   static const std::unordered_set<std::string> k = {
-      "a",        "ah",   "ak",  "ad",     "em",     "anh",   "chi", "chau", "con",
-      "bac",      "chu",  "co",  "da",     "roi",    "nhe",   "nha", "nhen", "oi",
-      "luon",     "lun",  "di",  "ha",     "vay",    "nhi",   "ban", "minh", "toi",
-      "giup",     "gium", "dum", "please", "thanks", "thank", "you", "cam",  "on",
-      "sorry",    "xin",  "loi", "nhá",    "r",      "z",     "e",   "cho",  "ay",
-      "actually", "this", "it",  "just",   "oh",     "well",  "hey"};
+      "a",      "ah",     "ak",    "ad",  "em",  "anh",      "chi",   "chau", "con",  "bac",
+      "chu",    "co",     "da",    "roi", "nhe", "nha",      "nhen",  "oi",   "luon", "lun",
+      "di",     "ha",     "vay",   "nhi", "ban", "minh",     "toi",   "giup", "gium", "dum",
+      "please", "thanks", "thank", "you", "cam", "on",       "sorry", "xin",  "loi",  "nhá",
+      "r",      "z",      "e",     "cho", "ay",  "actually", "this",  "it",   "just", "oh",
+      "well",   "hey",    "that",  "s",   "is",  "all"};
   return k.contains(w);
 }
 

@@ -169,7 +169,7 @@ TEST_F(BrokenContent, AnUnknownKeyIsAnErrorWithItsFileAndLine) {
        "advisors[0].hours.fr: unknown key (use sun:, mon:, tue:, wed:, thu:, fri: and sat:)"},
       {"flows/feedback.yaml", "    optional: true", "    optinal: true", "optinal:",
        "steps[1].optinal: unknown key (use id:, kind:, prompt:, invalid:, optional:, choices:, "
-       "min_length:, max_length:, min:, max: and takes_questions:)"},
+       "min_length:, max_length:, min:, max:, takes_questions: and also:)"},
       {"menu.yaml", "payload: help", "paylod: help",
        "paylod:", "main[5].paylod: unknown key (use id:, label: and payload:)"},
       {"topics.yaml", "{ id: law, vi:", "{ id: law, vn:", "vn:",

@@ -66,6 +66,12 @@ TEST(FormReading, ALongAnswerIsReadByItsWordsNotByScatteredOnesOrNegatedOnes) {
   // What is said under a negation is not chosen.
   EXPECT_EQ(chosen("onl nha, ko lên văn phòng được", kModes), "online");
   EXPECT_EQ(chosen("không tới văn phòng được đâu", kModes), "");
+  // "bán" (sell) typed with its marks is not the filler "bạn" (you).
+  EXPECT_EQ(chosen("bán được hàng rồi", kStages), "revenue");
+  // Of two words that each name a choice, the first is what the phrase is about.
+  const std::vector<ChoiceOption> topics = {{"funding", {"Chương trình hỗ trợ", "quỹ"}},
+                                            {"digital", {"Chuyển đổi số", "công nghệ"}}};
+  EXPECT_EQ(chosen("quỹ đổi mới sáng tạo", topics), "funding");
   // A message that names nothing of any choice is still nothing.
   EXPECT_EQ(chosen("để mình hỏi lại sếp rồi báo sau", kModes), "");
 }

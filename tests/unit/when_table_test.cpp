@@ -110,6 +110,10 @@ TEST(WhenWords, HoursInWordsAndAnUnmarkedToiThatIsAPronoun) {
       {"9h toi thu 6", "2026-12-04", 21 * 60},
       {"Saturday the 12th at 9 am", "2026-12-12", 9 * 60},
       {"the 2nd at 10am", "2027-01-02", 10 * 60},
+      {"chiều thứ hai ngày hai mươi tám tháng mười hai lúc hai giờ rưỡi", "2026-12-28",
+       14 * 60 + 30},
+      {"ngày mười lăm lúc chín giờ", "2026-12-15", 9 * 60},
+      {"ngày hai mươi mốt tháng mười hai mười giờ", "2026-12-21", 10 * 60},
   };
   for (const auto& c : cases) {
     const auto w = parse_when(c.text, today);

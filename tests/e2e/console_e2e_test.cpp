@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -63,10 +62,12 @@ class Browser {
 
   // The CSRF token of the last page's forms.
   std::string token() const {
-    std::smatch m;
-    return std::regex_search(last_, m, std::regex("name=\"csrf\" value=\"([a-f0-9]+)\""))
-               ? m[1].str()
-               : "";
+    const std::string mark = "name=\"csrf\" value=\"";
+    const auto at = last_.find(mark);
+    if (at == std::string::npos)
+      return "";
+    const auto from = at + mark.size();
+    return last_.substr(from, last_.find('"', from) - from);
   }
 
   HttpResult login(const std::string& email, const std::string& password) {

@@ -48,13 +48,18 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
 // Whether a typed word stands for a word of a name: the same, a typo of it (words of four
 // letters or more; of three when `short_typos`, i.e. other words of the message match exactly),
 // or its beginning ("onl" for "online", three letters or more).
-bool word_fits(std::string_view typed, std::string_view name, bool short_typos = false) {
+// `beginnings`: whether a beginning counts; it stands for a name of one word ("onl" for
+// "online"), not for one word inside a longer name ("onl" is not "bán hàng online").
+bool word_fits(std::string_view typed,
+               std::string_view name,
+               bool short_typos = false,
+               bool beginnings = true) {
   if (typed == name)
     return true;
   const std::size_t least = short_typos ? 2 : 4;
   if (typed.size() >= least && name.size() >= least && one_edit_apart(typed, name))
     return true;
-  return typed.size() >= 3 && name.size() > typed.size() && name.starts_with(typed);
+  return beginnings && typed.size() >= 3 && name.size() > typed.size() && name.starts_with(typed);
 }
 
 // Whether a word typed with diacritics is not the filler its folded form looks like: "bán"
@@ -108,13 +113,18 @@ double fit_score(const Words& typed,
   if (typed.empty())
     return 0;
   std::set<std::string> vocabulary;
-  for (const auto& n : names) vocabulary.insert(n.begin(), n.end());
+  std::set<std::string> one_word_names;  // where a beginning may stand for the name
+  for (const auto& n : names) {
+    vocabulary.insert(n.begin(), n.end());
+    if (n.size() == 1)
+      one_word_names.insert(n.front());
+  }
   // A short word may be a typo ("sở hữu trí tệ") when every other word of the message is exact.
   const auto exact = std::count_if(typed.begin(), typed.end(),
                                    [&](const std::string& t) { return vocabulary.contains(t); });
   const bool short_typos = typed.size() >= 3 && exact + 1 >= static_cast<long>(typed.size());
   auto fits = [&](const std::string& t, const std::string& v) {
-    return exact_words ? t == v : word_fits(t, v, short_typos);
+    return exact_words ? t == v : word_fits(t, v, short_typos, one_word_names.contains(v));
   };
   auto found = [&](const std::string& t) {
     return std::any_of(vocabulary.begin(), vocabulary.end(),
@@ -171,21 +181,30 @@ std::vector<double> vote_scores(std::string_view typed, const std::vector<Choice
     return std::all_of(w.begin(), w.end(),
                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   };
-  std::vector<std::set<std::string>> vocabularies;  // lower case, with marks
+
+  struct Word {
+    std::string marked;  // lower case, with its diacritics
+    std::string folded;
+    bool whole_name;  // a name of one word: its beginning may stand for it ("onl")
+  };
+
+  std::vector<std::vector<Word>> vocabularies;
   for (const auto& o : options) {
     vocabularies.emplace_back();
-    for (const auto& n : o.names)
-      for (auto& w : text::words(text::lower(n))) vocabularies.back().insert(std::move(w));
+    for (const auto& n : o.names) {
+      auto words = text::words(text::lower(n));
+      for (auto& w : words) vocabularies.back().push_back({w, text::fold(w), words.size() == 1});
+    }
   }
-  auto holds = [&](const std::set<std::string>& vocabulary, const std::string& marked,
+  auto holds = [&](const std::vector<Word>& vocabulary, const std::string& marked,
                    const std::string& folded) {
-    return std::any_of(vocabulary.begin(), vocabulary.end(), [&](const std::string& v) {
-      if (v == marked)
+    return std::any_of(vocabulary.begin(), vocabulary.end(), [&](const Word& v) {
+      if (v.marked == marked)
         return true;
       if (!ascii(marked))
         return false;
-      const std::string v_folded = text::fold(v);
-      return v_folded == folded || (folded.size() >= 3 && word_fits(folded, v_folded));
+      return v.folded == folded ||
+             (folded.size() >= 3 && word_fits(folded, v.folded, false, v.whole_name));
     });
   };
   const Words marked = text::words(text::lower(typed));

@@ -35,7 +35,11 @@ TEST(FormReading, AChoiceIsReadFromPartOfItsLabelSynonymsTyposAndPosition) {
   EXPECT_EQ(chosen("truc tiep", kModes), "in_person");   // without diacritics
   EXPECT_EQ(chosen("TRUC TIEPP", kModes), "in_person");  // a typo, any case
   EXPECT_EQ(chosen("onl", kModes), "online");            // the beginning of a word
-  EXPECT_EQ(chosen("qua zoom nhé", kModes), "online");   // a synonym, with a particle
+  // …of a name of one word: "onl" is not the field "bán hàng online".
+  const std::vector<ChoiceOption> fields = {{"market", {"Tiếp cận thị trường", "tiếp thị"}},
+                                            {"digital", {"Chuyển đổi số", "bán hàng online"}}};
+  EXPECT_EQ(chosen("onl nha", fields), "");
+  EXPECT_EQ(chosen("qua zoom nhé", kModes), "online");  // a synonym, with a particle
   EXPECT_EQ(chosen("tới văn phòng gặp luôn", kModes), "in_person");
   EXPECT_EQ(chosen("em muốn gặp trực tiếp ạ", kModes), "in_person");
   EXPECT_EQ(chosen("cái đầu", kModes), "in_person");

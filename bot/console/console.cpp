@@ -1,6 +1,7 @@
 #include "bot/console/console.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
@@ -8,6 +9,7 @@
 
 #include "bot/core/local_time.hpp"
 #include "bot/core/log.hpp"
+#include "bot/core/text.hpp"
 #include "bot/net/crypto.hpp"
 #include "bot/net/url.hpp"
 #include "handlers/booking.hpp"
@@ -99,6 +101,26 @@ bool local_host(std::string_view host) {
              ? host.find(']') == std::string_view::npos ? host.size() : host.find(']') + 1
              : host.rfind(':'));
   return h == "localhost" || h == "127.0.0.1" || h == "[::1]";
+}
+
+// Who is asking: the peer, or behind the reverse proxy on this machine (deploy/nginx.conf, the
+// bot listening on loopback) the address nginx appended last to X-Forwarded-For. Without this
+// every staff member would be 127.0.0.1: one person's typos would throttle the whole office and
+// the audit log would not say from where.
+std::string client_address(const Request& req, const std::string& peer) {
+  const bool loopback = peer == "127.0.0.1" || peer == "::1" || peer.starts_with("::ffff:127.");
+  const auto field_value = req["X-Forwarded-For"];
+  const std::string forwarded(field_value.data(), field_value.size());
+  if (!loopback || forwarded.empty())
+    return peer;
+  std::string last =
+      forwarded.substr(forwarded.rfind(',') == std::string::npos ? 0 : forwarded.rfind(',') + 1);
+  last = std::string(text::trim(last));
+  const bool plausible =
+      !last.empty() && last.size() <= 45 && std::all_of(last.begin(), last.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
+      });
+  return plausible ? last : peer;
 }
 
 struct Session {
@@ -274,6 +296,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
   const bool post = req.method() == http::verb::post;
   const std::int64_t now = d_.clock.now_ms();
   Page page(d_, req);
+  const std::string address = client_address(req, info.remote);
   info.route = "console";
   if (!d_.options.enabled)
     co_return server::json_error(req, 404, "not_found", "the console is off (console.enabled)");
@@ -309,7 +332,6 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
                               "</a></p>");
     const std::string email = normalize_email(field(*form, "email")).value_or("");
     const std::string password = field(*form, "password").substr(0, 256);
-    const std::string address = info.remote;
     const std::string account_key = "account:" + email;
     const std::string address_key = "address:" + address;
 
@@ -428,7 +450,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
   };
   auto audit = [&](std::string action, std::string object, std::string detail) {
     return d_.writer.run([&, action, object, detail](storage::Store& st) {
-      st.staff.audit(now, s.staff.email, action, object, info.remote, detail);
+      st.staff.audit(now, s.staff.email, action, object, address, detail);
     });
   };
 
@@ -438,7 +460,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
       co_return server::json_error(req, 405, "method_not_allowed", "use POST");
     co_await d_.writer.run([&](storage::Store& st) {
       st.staff.close_session(s.id_hash);
-      st.staff.audit(now, s.staff.email, "logout", s.staff.email, info.remote, "");
+      st.staff.audit(now, s.staff.email, "logout", s.staff.email, address, "");
     });
     page.set_cookie(kSessionCookie, "", 0);
     co_return page.redirect("/console/login");
@@ -496,7 +518,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
         co_return page.html(404, page.tr("Không tìm thấy", "Not found"), "", &s);
       }
       action.actor = s.staff.email;
-      action.address = info.remote;
+      action.address = address;
       auto done = co_await d_.writer.run(
           [&](storage::Store& st) { return handlers::staff_action(st, *snapshot, action, now); });
       if (!done)
@@ -622,7 +644,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
             });
         auto added = co_await d_.writer.run([&](storage::Store& st) {
           SQLite::Transaction t(st.db);
-          auto r = add_staff(st, *normal, *role, hash, {s.staff.email, info.remote, now});
+          auto r = add_staff(st, *normal, *role, hash, {s.staff.email, address, now});
           if (r)
             t.commit();
           return r;
@@ -656,7 +678,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
         if (!problem.empty())
           return Result<storage::StaffRow, Problem>(Problem{Errc::kInvalidInput, problem});
         SQLite::Transaction t(st.db);
-        const AccountChange by{s.staff.email, info.remote, now};
+        const AccountChange by{s.staff.email, address, now};
         auto r = verb == "reset" ? reset_password(st, email, hash, by)
                                  : disable_staff(st, email, verb == "disable", by);
         if (r)

@@ -236,6 +236,34 @@ TEST_F(ConsoleE2E, ACheckinAccountIsRefusedTheBookingsAndAccountPages) {
       403);
 }
 
+// Behind the reverse proxy on this machine (deploy/nginx.conf) the address is the one nginx
+// appended to X-Forwarded-For: throttling and the audit log see each person, not 127.0.0.1.
+TEST_F(ConsoleE2E, BehindTheLocalProxyTheForwardedAddressCounts) {
+  add("advisor@ward.gov.vn", console::Role::kAdvisor);
+  const auto login = [&](const std::string& forwarded) {
+    const HttpResult page = http_request(app.port(), "GET", "/console/login");
+    const std::string set = page.headers.at("set-cookie");
+    const std::string token = set.substr(9, set.find(';') - 9);  // "ob_login=…"
+    const std::string host = "127.0.0.1:" + std::to_string(app.port());
+    return http_request(app.port(), "POST", "/console/login",
+                        "csrf=" + token + "&email=advisor%40ward.gov.vn&password=wrong",
+                        {{"Content-Type", "application/x-www-form-urlencoded"},
+                         {"Cookie", "ob_login=" + token},
+                         {"Origin", "http://" + host},
+                         {"Host", host},
+                         {"X-Forwarded-For", forwarded}});
+  };
+  EXPECT_EQ(login("198.51.100.9, 203.0.113.7").status, 401);  // a client's claim, then nginx's
+  EXPECT_EQ(login("not an address").status, 401);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND "
+                      "address = '203.0.113.7'"),
+            1);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM login_failures WHERE key = 'address:203.0.113.7'"), 1);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND "
+                      "address = '127.0.0.1'"),
+            1);  // an unreadable header: the peer
+}
+
 TEST_F(ConsoleE2E, TheAuditLogIsAppendOnly) {
   add("admin@ward.gov.vn", console::Role::kAdmin);
   auto db = app.open_db();

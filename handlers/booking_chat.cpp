@@ -9,6 +9,7 @@
 // booking:mine, booking:cancel:<ref>, booking:cancel_yes:<ref>, booking:move:<ref>,
 // booking:take:<wait id>, booking:pass:<wait id>, booking:unwait:<wait id>.
 #include <algorithm>
+#include <set>
 
 #include "bot/core/local_time.hpp"
 #include "bot/text/unicode.hpp"
@@ -69,7 +70,7 @@ class BookingHandler final : public Handler {
         return show_mine(turn, tx);
       return start_new(turn, tx);
     }
-    if (verb == "new")
+    if (verb == "new" || verb == "advice")  // "mình cần tư vấn thuế": a session on it
       return start_new(turn, tx);
     if (verb == "mine")
       return show_mine(turn, tx);
@@ -92,7 +93,70 @@ class BookingHandler final : public Handler {
           {turn.button("booking.mine", "booking:mine"), turn.button("explainer.menu", "menu")});
       return;
     }
+    // "đặt lịch tư vấn về nhãn hiệu": the field is already said.
+    if (turn.event.kind == EventKind::kMessage) {
+      if (auto topic = topic_in_request(turn)) {
+        const std::string title = topic_title(speaker(turn), *topic);
+        return flows_.start(turn, tx, "booking", {{"topic", *topic}},
+                            turn.ui("booking.topic_understood", {{"topic", title}}));
+      }
+    }
     flows_.start(turn, tx, "booking");
+  }
+
+  // The field a request to book names ("đặt lịch tư vấn thuế", "book a session about
+  // funding"), once the words of booking itself are set aside: a name of one field found whole,
+  // no word shared with another field ("tư vấn về vốn" may be finance or funding: asked).
+  static std::optional<std::string> topic_in_request(const Turn& turn) {
+    static const std::set<std::string, std::less<>> kBookingWords = {
+        "dat",          "lich",    "hen",         "tu",      "van",      "gap",
+        "buoi",         "xin",     "dang",        "ky",      "khoi",     "nghiep",
+        "startup",      "start",   "up",          "phong",   "chuyen",   "vien",
+        "book",         "booking", "appointment", "meeting", "session",  "advice",
+        "consultation", "consult", "advisory",    "office",  "schedule", "make",
+        "an",           "a",       "the",         "with",    "about",    "for",
+        "on",           "some",    "get",         "need",    "ve",       "nhe",
+        "minh",         "em",      "toi",         "muon",    "can",      "i",
+        "would",        "like",    "to",          "please",  "hi",       "hello",
+        "chao",         "ban",     "ad",          "oi",      "cho",      "voi",
+        "mot",          "de",      "duoc",        "khong",   "ko",       "k",
+        "hk",           "hong",    "dc",          "cua",     "in"};
+    // Typed with other marks, a word is another word: "bản" (quyền) is not "bạn".
+    static const std::set<std::string, std::less<>> kMarked = {
+        "đặt", "lịch", "hẹn",    "tư",    "vấn",    "gặp",  "buổi", "xin", "đăng",
+        "ký",  "khởi", "nghiệp", "phòng", "chuyên", "viên", "về",   "nhé", "mình",
+        "em",  "tôi",  "muốn",   "cần",   "chào",   "bạn",  "ơi",   "cho", "với",
+        "một", "để",   "được",   "không", "của",    "ạ",    "à"};
+    std::vector<std::string> rest;
+    for (const auto& w : text::words(text::lower(turn.event.text))) {
+      const std::string folded = text::fold(w);
+      const bool ascii = folded == w;
+      if (!kBookingWords.contains(folded) || !(ascii || kMarked.contains(w)))
+        rest.push_back(folded);
+    }
+    if (rest.empty())
+      return std::nullopt;
+    std::optional<std::string> found;
+    for (const auto& t : turn.content.booking.topics) {
+      std::vector<std::string> names = {t.title.vi, t.title.en};
+      names.insert(names.end(), t.also.begin(), t.also.end());
+      bool whole = false;
+      bool shares = false;
+      for (const auto& n : names) {
+        const auto words = plain_words(n);
+        whole = whole || (!words.empty() && std::search(rest.begin(), rest.end(), words.begin(),
+                                                        words.end()) != rest.end());
+        shares = shares || std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+                   return std::find(rest.begin(), rest.end(), w) != rest.end();
+                 });
+      }
+      if (!whole && !shares)
+        continue;
+      if (found || !whole)
+        return std::nullopt;  // two fields, or a word of another field
+      found = t.id;
+    }
+    return found;
   }
 
   // ---- the steps -----------------------------------------------------------------------

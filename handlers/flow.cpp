@@ -70,25 +70,33 @@ std::vector<ChoiceOption> steps_by_name(const Turn& turn, const content::Flow& f
 // "sửa số điện thoại", "đổi giờ khác", "sai tên": the step the person wants to change.
 std::optional<std::string> edit_request(const Turn& turn,
                                         const content::Flow& flow,
-                                        std::string_view typed) {
+                                        std::string_view typed,
+                                        bool* asked = nullptr) {
   static const std::vector<std::string> kVerbs = {
       "sua", "doi", "thay", "chinh", "sai", "nham", "change", "edit", "wrong", "fix", "correct"};
   std::string rest;
   bool verb = false;
-  for (const auto& w : plain_words(typed)) {
-    if (std::find(kVerbs.begin(), kVerbs.end(), w) != kVerbs.end())
+  const auto words = plain_words(typed);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const bool innovation = words[i] == "doi" && i + 1 < words.size() && words[i + 1] == "moi";
+    const bool back = words[i] == "quay" && i + 1 < words.size() && words[i + 1] == "lai";
+    if ((std::find(kVerbs.begin(), kVerbs.end(), words[i]) != kVerbs.end() && !innovation) || back)
       verb = true;
     else
-      rest += w + " ";
+      rest += words[i] + " ";
   }
+  if (asked != nullptr)
+    *asked = verb;
   if (!verb)
     return std::nullopt;
   std::vector<ChoiceOption> options = steps_by_name(turn, flow);
   // A step's other names come from the content (`also:`: "giờ" for the time); a choice's own
   // words name its step too ("sửa thành trực tuyến").
   for (std::size_t i = 0; i < flow.steps.size(); ++i)
-    for (const auto& c : flow.steps[i].choices)
+    for (const auto& c : flow.steps[i].choices) {
       options[i].names.push_back(turn.content.ui(turn.lang(), c.label));
+      options[i].names.insert(options[i].names.end(), c.also.begin(), c.also.end());
+    }
   const ChoiceMatch m = match_choice(rest, options, reader_of(turn));
   if (m.kind != ChoiceMatch::Kind::kOne)
     return std::nullopt;
@@ -112,7 +120,8 @@ void FlowEngine::on_step(std::string kind, CustomStep step) {
 void FlowEngine::start(Turn& turn,
                        storage::Store& tx,
                        std::string_view flow_id,
-                       nlohmann::json answers) {
+                       nlohmann::json answers,
+                       std::string note) {
   const content::Flow* flow = turn.content.flow(flow_id);
   if (flow == nullptr || flow->steps.empty()) {
     turn.outcome = "missing_flow";
@@ -122,7 +131,11 @@ void FlowEngine::start(Turn& turn,
   turn.state.clear_flow();
   turn.state.flow = flow->id;
   turn.state.data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
-  ask(turn, tx, *flow, 0);
+  int first = 0;
+  while (first + 1 < static_cast<int>(flow->steps.size()) &&
+         turn.state.data.contains(flow->steps[static_cast<std::size_t>(first)].id))
+    ++first;
+  ask(turn, tx, *flow, first, std::move(note));
 }
 
 void FlowEngine::reopen(Turn& turn,
@@ -235,11 +248,11 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     if (payload == "flow:resume")
       return show_confirm(turn, tx, *flow);
     if (payload.empty()) {
-      if (auto target = edit_request(turn, *flow, turn.event.text)) {
-        turn.state.data[std::string(kResume)] = true;
-        turn.outcome = "edit";
-        return ask(turn, tx, *flow, flow->index_of(*target));
-      }
+      if (auto target = edit_request(turn, *flow, turn.event.text))
+        return change(turn, tx, *flow, flow->index_of(*target));
+      // "à quên, cho mình online": another choice named at the summary.
+      if (const int k = other_choice(turn, *flow, last + 1, turn.event.text); k >= 0)
+        return change(turn, tx, *flow, k);
     }
     turn.say(turn.ui("flow.confirm_or_edit"));
     return show_confirm(turn, tx, *flow);
@@ -258,6 +271,10 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     if (index == 0)
       return ask(turn, tx, *flow, 0, turn.ui("flow.nothing_before"));
     return ask(turn, tx, *flow, index - 1);
+  }
+  if (payload.empty()) {  // "quay lại, mình muốn đổi hình thức" typed at a later step
+    if (const int target = earlier_edit(turn, *flow, index, turn.event.text); target >= 0)
+      return change(turn, tx, *flow, target);
   }
   if (payload == "flow:skip") {
     if (!step.optional)
@@ -363,22 +380,113 @@ Fit FlowEngine::fit(const Turn& turn, std::string_view typed) const {
   if (flow == nullptr)
     return Fit::kNotAnswer;
   if (turn.state.step == kConfirmStep)
-    return edit_request(turn, *flow, typed) ? Fit::kAnswer : Fit::kNotAnswer;
-  const content::FlowStep* step = flow->step(turn.state.step);
-  if (step == nullptr)
+    return edit_request(turn, *flow, typed) ||
+                   other_choice(turn, *flow, static_cast<int>(flow->steps.size()), typed) >= 0
+               ? Fit::kAnswer
+               : Fit::kNotAnswer;
+  const int index = flow->index_of(turn.state.step);
+  if (index < 0)
     return Fit::kNotAnswer;
-  if (auto custom = custom_.find(step->kind); custom != custom_.end())
+  const Fit own = step_fit(turn, *flow, flow->steps[static_cast<std::size_t>(index)], typed);
+  if (own != Fit::kAnswer && earlier_edit(turn, *flow, index, typed) >= 0)
+    return Fit::kAnswer;
+  return own;
+}
+
+Fit FlowEngine::step_fit(const Turn& turn,
+                         const content::Flow& flow,
+                         const content::FlowStep& step,
+                         std::string_view typed) const {
+  if (auto custom = custom_.find(step.kind); custom != custom_.end())
     return custom->second.fits ? custom->second.fits(turn, typed, turn.state.data) : Fit::kFree;
-  if (step->kind == "choice")
-    return match_choice(typed, options_of(turn, *step), reader_of(turn)).kind ==
+  if (step.kind == "choice")
+    return match_choice(typed, options_of(turn, step), reader_of(turn)).kind ==
                    ChoiceMatch::Kind::kNone
                ? Fit::kNotAnswer
                : Fit::kAnswer;
-  if (step->kind == "number")
+  if (step.kind == "number")
     return parse_number(typed) ? Fit::kAnswer : Fit::kNotAnswer;
-  if (step->kind == "name")
-    return read_name(typed) && !names_a_choice(turn, *flow, typed) ? Fit::kAnswer : Fit::kNotAnswer;
-  return step->takes_questions ? Fit::kAnswer : Fit::kFree;
+  if (step.kind == "name")
+    return read_name(typed) && !names_a_choice(turn, flow, typed) ? Fit::kAnswer : Fit::kNotAnswer;
+  return step.takes_questions ? Fit::kAnswer : Fit::kFree;
+}
+
+int FlowEngine::other_choice(const Turn& turn,
+                             const content::Flow& flow,
+                             int index,
+                             std::string_view typed) const {
+  if (looks_like_question(typed))
+    return -1;
+  for (int k = index - 1; k >= 0; --k) {
+    const content::FlowStep& earlier = flow.steps[static_cast<std::size_t>(k)];
+    if (earlier.kind != "choice")
+      continue;
+    const ChoiceMatch m = match_choice(typed, options_of(turn, earlier), reader_of(turn));
+    if (m.kind == ChoiceMatch::Kind::kOne && !m.weak &&
+        turn.state.data.value(earlier.id, "") != m.value)
+      return k;
+  }
+  return -1;
+}
+
+int FlowEngine::earlier_edit(const Turn& turn,
+                             const content::Flow& flow,
+                             int index,
+                             std::string_view typed) const {
+  // Free text ("Công ty Đổi Mới", a description that mentions a change) is the step's own.
+  const content::FlowStep& step = flow.steps[static_cast<std::size_t>(index)];
+  if (step.kind == "text")
+    return -1;
+  bool asked = false;
+  const auto target = edit_request(turn, flow, typed, &asked);
+  // The step's own answer comes first, unless it is only a guess from the words' vote and the
+  // message asks for a change ("khoan, cho em dời qua thứ 4 ngày 23/12" at the mode).
+  if (step_fit(turn, flow, step, typed) == Fit::kAnswer &&
+      !(asked && step.kind == "choice" &&
+        match_choice(typed, options_of(turn, step), reader_of(turn)).weak))
+    return -1;
+  const int at = target ? flow.index_of(*target) : -1;
+  if (at >= 0 && at < index)
+    return at;
+  if (!asked)
+    return other_choice(turn, flow, index, typed);
+  // "ấy nhầm, cho mình quay lại chọn sở hữu trí tuệ": no step named, but an earlier one reads
+  // the new answer (the nearest; names and free text read anything, so not those).
+  for (int k = index - 1; k >= 0; --k) {
+    const content::FlowStep& earlier = flow.steps[static_cast<std::size_t>(k)];
+    if (earlier.kind != "name" && earlier.kind != "text" &&
+        step_fit(turn, flow, earlier, typed) == Fit::kAnswer)
+      return k;
+  }
+  return -1;
+}
+
+void FlowEngine::change(Turn& turn, storage::Store& tx, const content::Flow& flow, int index) {
+  turn.state.data[std::string(kResume)] = true;  // then on to the first step not answered
+  turn.outcome = "edit";
+  const content::FlowStep& target = flow.steps[static_cast<std::size_t>(index)];
+  // "đổi sang trực tuyến", "đổi qua thứ 5 tuần sau": the new answer is in the message; a name
+  // or a text is not ("sửa tên" is no name).
+  bool reads_values = target.kind != "name" && target.kind != "text";
+  if (reads_values && target.kind == "choice") {  // "sửa hình thức gặp, chị bận không đi được"
+    const ChoiceMatch m = match_choice(turn.event.text, options_of(turn, target), reader_of(turn));
+    reads_values =
+        m.kind == ChoiceMatch::Kind::kOne && turn.state.data.value(target.id, "") != m.value;
+  }
+  if (reads_values && target.kind != "choice" &&
+      step_fit(turn, flow, target, turn.event.text) == Fit::kAnswer) {
+    // "đổi giờ giúp mình, 8h sớm quá": the time said is the one to change, not the new one.
+    if (auto custom = custom_.find(target.kind); custom != custom_.end()) {
+      nlohmann::json scratch = turn.state.data;
+      const StepAnswer dry = custom->second.read(turn, tx, "", turn.event.text, scratch);
+      reads_values = !dry.value || turn.state.data.value(target.id, nlohmann::json()) != *dry.value;
+    }
+  }
+  if (reads_values && step_fit(turn, flow, target, turn.event.text) == Fit::kAnswer) {
+    turn.state.step = target.id;
+    return handle(turn, tx, "");
+  }
+  ask(turn, tx, flow, index);
 }
 
 void FlowEngine::say_kept(Turn& turn) const {

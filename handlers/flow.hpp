@@ -94,11 +94,13 @@ class FlowEngine {
   void on_step(std::string kind, CustomStep step);
 
   // Starts `flow_id` (replacing any form in progress) with `answers` already known (values the
-  // steps do not ask, e.g. which booking is being moved) and asks its first step.
+  // steps do not ask, e.g. which booking is being moved, or what the opening message said) and
+  // asks its first step not answered, after `note` if any.
   void start(Turn& turn,
              storage::Store& tx,
              std::string_view flow_id,
-             nlohmann::json answers = nlohmann::json::object());
+             nlohmann::json answers = nlohmann::json::object(),
+             std::string note = {});
 
   // From a completion: puts the form back at `step_id` with `answers` and a note (the last seat
   // went to someone else a moment ago).
@@ -140,6 +142,26 @@ class FlowEngine {
   void show_confirm(Turn& turn, storage::Store& tx, const content::Flow& flow);
   void finish(Turn& turn, storage::Store& tx, const content::Flow& flow);
   void touch_expiry(Turn& turn, storage::Store& tx);
+  // How the typed message fits one step, read as that step's answer.
+  Fit step_fit(const Turn& turn,
+               const content::Flow& flow,
+               const content::FlowStep& step,
+               std::string_view typed) const;
+  // The earlier step a message typed at step `index` asks to change ("quay lại, mình muốn đổi
+  // hình thức" at the name), or -1: none, or the message is the step's own answer.
+  int earlier_edit(const Turn& turn,
+                   const content::Flow& flow,
+                   int index,
+                   std::string_view typed) const;
+  // The nearest choice step before `index` whose other choice the message names plainly ("à
+  // quên, cho mình online" at the phone), or -1.
+  int other_choice(const Turn& turn,
+                   const content::Flow& flow,
+                   int index,
+                   std::string_view typed) const;
+  // Goes back to the step at `index` to change its answer, then on to the first step not
+  // answered (or the summary); a new answer in the message itself is taken at once.
+  void change(Turn& turn, storage::Store& tx, const content::Flow& flow, int index);
   // Whether a text typed for a name is rather a choice of another step ("trực tiếp") or an
   // answer another step reads (a day, a phone number).
   bool names_a_choice(const Turn& turn, const content::Flow& flow, std::string_view typed) const;

@@ -1,6 +1,7 @@
 #include "handlers/form_reading.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <set>
@@ -22,7 +23,7 @@ const std::set<std::string, std::less<>>& fillers() {
       "kieu", "cho",   "hinh", "thuc", "giai",   "doan",   "linh",   "vuc",  "ve",    "i",
       "want", "would", "like", "to",   "an",     "please", "choose", "pick", "my",    "it",
       "is",   "im",    "we",   "our",  "prefer", "option", "nhi",    "nhen", "hen",   "ne",
-      "luon", "chau",  "con",  "bac",  "chu",    "co",     "nhe",    "lun",  "nhá",   "ah"};
+      "luon", "chau",  "con",  "bac",  "chu",    "co",     "nhe",    "lun",  "nhá",   "r"};
   return k;
 }
 
@@ -84,6 +85,15 @@ Words content_words(const Words& words, const Words* marked = nullptr) {
   for (std::size_t i = 0; i < words.size(); ++i)
     if (!fillers().contains(words[i]) || (aligned && marked_otherwise((*marked)[i])))
       out.push_back(words[i]);
+  return out;
+}
+
+// The same, where the words kept are those of `kept` (folded) among the fillers.
+Words content_words(const Words& words, const std::set<std::string, std::less<>>& kept) {
+  Words out;
+  for (const auto& w : words)
+    if (!fillers().contains(w) || kept.contains(w))
+      out.push_back(w);
   return out;
 }
 
@@ -324,7 +334,13 @@ ChoiceMatch match_choice(std::string_view typed,
   // For a whole-message match every word counts: "Nguyễn Thị Thu" is not "nguyên mẫu thử".
   const Words marked = text::words(text::lower(typed));
   const Words typed_words = whole_message ? as_typed : content_words(as_typed, &marked);
-  const Words read_words = whole_message ? as_read : content_words(as_read);
+  // The reading folds what it expands ("bán đc hàng r" reads "ban duoc hang roi"): a word typed
+  // with other marks than a filler's ("bán", not "bạn") is kept there too.
+  std::set<std::string, std::less<>> marked_words;
+  for (std::size_t i = 0; i < as_typed.size() && i < marked.size(); ++i)
+    if (marked_otherwise(marked[i]))
+      marked_words.insert(as_typed[i]);
+  const Words read_words = whole_message ? as_read : content_words(as_read, marked_words);
   std::vector<double> scores;
   for (const auto& n : names) {
     double score = std::max(fit_score(typed_words, as_typed, n, whole_message),
@@ -335,8 +351,10 @@ ChoiceMatch match_choice(std::string_view typed,
   }
   // (A question names things it asks about, not a choice: "có chương trình nào hỗ trợ … không".)
   if (!whole_message && *std::max_element(scores.begin(), scores.end()) <= 0 &&
-      !looks_like_question(typed))
+      !looks_like_question(typed)) {
     scores = vote_scores(typed, options);
+    out.weak = true;
+  }
   const double best = *std::max_element(scores.begin(), scores.end());
   if (best <= 0)
     return out;
@@ -373,8 +391,15 @@ bool looks_like_question(std::string_view typed) {
                                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii && kEnglish.contains(w.front()) && w.size() >= 3)  // not "Đỗ Văn Quý"
     return true;
-  if (std::any_of(w.begin(), w.end(), [](const std::string& x) { return kAsk.contains(x); }))
-    return true;
+  // "Công ty Phần mềm Sao Mai": a word written with a capital inside the message is a name.
+  const Words as_written = text::words(typed);
+  const bool aligned = as_written.size() == w.size();
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const bool named = aligned && i > 0 && !as_written[i].empty() &&
+                       std::isupper(static_cast<unsigned char>(as_written[i][0]));
+    if (kAsk.contains(w[i]) && !named)
+      return true;
+  }
   const std::string padded = " " + joined(w) + " ";
   if (std::any_of(kAskPairs.begin(), kAskPairs.end(),
                   [&](const std::string& p) { return padded.find(p) != std::string::npos; }))
@@ -446,7 +471,9 @@ std::optional<std::string> read_name(std::string_view typed) {
       i += 2;
     else if (named && kPronouns.contains(at(i)) && at(i + 1) == "la")
       ++i;
-    if (at(i) == "la" && (i > 0 || folded.size() > 3))
+    // "là Lan", but "La Thị Bích Phượng" opens with a surname (written La, without a mark).
+    const bool surname = i == 0 && i < written.size() && written[i] == "La";
+    if (at(i) == "la" && (i > 0 || folded.size() > 3) && !surname)
       ++i;
     if (i > 0 && i < folded.size())
       drop(i);

@@ -34,6 +34,7 @@ struct ChoiceMatch {
   Kind kind = Kind::kNone;
   std::string value;                // kOne
   std::vector<std::string> values;  // kAmbiguous: the choices that fit equally, in option order
+  bool weak = false;  // found only by the words' vote (no name said): a guess, not a naming
 };
 
 // `whole_message`: every word of the message must be a word of the choice, exactly (no typo,

@@ -1,6 +1,9 @@
 #include "handlers/phone.hpp"
 
 #include <algorithm>
+#include <map>
+
+#include "bot/text/unicode.hpp"
 
 namespace outreach::handlers {
 
@@ -44,9 +47,30 @@ std::optional<Phone> parse_vn_phone(std::string_view typed) {
   return p;
 }
 
-std::optional<Phone> find_vn_phone(std::string_view typed) {
-  if (auto whole = parse_vn_phone(typed))
+std::string spoken_digits(std::string_view typed) {
+  static const std::map<std::string, char, std::less<>> kDigits = {
+      {"khong", '0'}, {"mot", '1'}, {"hai", '2'},   {"ba", '3'},    {"bon", '4'},   {"tu", '4'},
+      {"nam", '5'},   {"lam", '5'}, {"sau", '6'},   {"bay", '7'},   {"tam", '8'},   {"chin", '9'},
+      {"zero", '0'},  {"oh", '0'},  {"one", '1'},   {"two", '2'},   {"three", '3'}, {"four", '4'},
+      {"five", '5'},  {"six", '6'}, {"seven", '7'}, {"eight", '8'}, {"nine", '9'}};
+  if (typed.size() > 400)
+    return std::string(typed);
+  std::string out;
+  int said = 0;
+  for (const auto& w : text::words(text::lower(typed))) {
+    const auto it = kDigits.find(text::fold(w));
+    if (it != kDigits.end())
+      ++said;
+    out += (out.empty() ? "" : " ") + (it != kDigits.end() ? std::string(1, it->second) : w);
+  }
+  return said >= 6 ? out : std::string(typed);
+}
+
+std::optional<Phone> find_vn_phone(std::string_view raw) {
+  if (auto whole = parse_vn_phone(raw))
     return whole;
+  const std::string said = spoken_digits(raw);
+  const std::string_view typed = said;
   if (typed.size() > 200)
     return std::nullopt;
   auto phone_char = [](char c) {
@@ -67,7 +91,8 @@ std::optional<Phone> find_vn_phone(std::string_view typed) {
   return std::nullopt;
 }
 
-std::size_t digit_count(std::string_view typed) {
+std::size_t digit_count(std::string_view raw) {
+  const std::string typed = spoken_digits(raw);
   return static_cast<std::size_t>(
       std::count_if(typed.begin(), typed.end(), [](char c) { return c >= '0' && c <= '9'; }));
 }

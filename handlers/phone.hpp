@@ -28,7 +28,13 @@ std::optional<Phone> parse_vn_phone(std::string_view typed);
 // separators that parse_vn_phone reads.
 std::optional<Phone> find_vn_phone(std::string_view typed);
 
-// How many digits a message has (a number typed at the phone step, right or wrong).
+// How many digits a message has (a number typed at the phone step, right or wrong), digits
+// said in words included.
 std::size_t digit_count(std::string_view typed);
+
+// A number said digit by digit, as voice typing writes it ("không chín bảy bốn hai…", "oh
+// nine one two…"): the message with those words as digits. Unchanged when fewer than six
+// digits are said in words ("ba" alone is a father, "năm" a year).
+std::string spoken_digits(std::string_view typed);
 
 }  // namespace outreach::handlers

@@ -90,10 +90,10 @@ std::vector<Token> split(std::string_view raw) {
 // The words the reader knows, folded: Vietnamese syllables, English words, names of days and
 // months (0 = Sunday, 0 = January).
 constexpr std::string_view kSyllables[] = {
-    "hom", "hum",  "bua", "nay",  "hnay", "ngay", "mai",   "mot",  "kia",   "thu",
-    "th",  "t",    "chu", "nhat", "cn",   "hai",  "ba",    "tu",   "nam",   "sau",
-    "bay", "tuan", "toi", "cuoi", "sang", "trua", "chieu", "chiu", "buoi",  "h",
-    "g",   "gio",  "p",   "phut", "ruoi", "kem",  "luc",   "nua",  "thang", "thg"};
+    "hom",  "hum",  "bua",  "nay",  "hnay",  "ngay",  "mai",  "mot", "kia", "thu", "th",
+    "t",    "chu",  "nhat", "cn",   "hai",   "ba",    "tu",   "nam", "sau", "bay", "tuan",
+    "toi",  "cuoi", "sang", "trua", "chieu", "chiu",  "buoi", "h",   "g",   "gio", "p",
+    "phut", "ruoi", "kem",  "luc",  "nua",   "thang", "thg",  "mung"};
 constexpr std::string_view kEnglish[] = {
     "today", "tonight", "tomorrow", "tmr",  "tmrw",   "day",   "after",     "next",      "this",
     "week",  "weekend", "morning",  "noon", "midday", "lunch", "lunchtime", "afternoon", "evening",
@@ -128,6 +128,16 @@ int index_in(std::span<const std::string_view> words, std::string_view w) {
 // "friday" → 5; -1 otherwise.
 int en_weekday(std::string_view w) {
   return index_in(kWeekdays, w);
+}
+
+// "wed", "thurs", "sat" → 3, 4, 6 (typed without marks: "sát" is a word of its own); -1
+// otherwise. ("thu" is the Vietnamese "thứ".)
+int en_weekday_short(std::string_view w) {
+  static const std::map<std::string, int, std::less<>> kShort = {
+      {"sun", 0},  {"mon", 1},  {"tue", 2},   {"tues", 2}, {"wed", 3},
+      {"weds", 3}, {"thur", 4}, {"thurs", 4}, {"fri", 5},  {"sat", 6}};
+  const auto it = kShort.find(w);
+  return it == kShort.end() ? -1 : it->second;
 }
 
 // "december", "dec" → 12; 0 otherwise.
@@ -293,6 +303,12 @@ class Reader {
     return short_ok && digits == 2 ? 2000 + std::stoi(word(i)) : -1;
   }
 
+  // The weekday named at i in English, in full or short ("wed"), or -1.
+  int english_weekday(std::size_t i) const {
+    const int full = en_weekday(word(i));
+    return full >= 0 || !at(i).unmarked() ? full : en_weekday_short(word(i));
+  }
+
   // The month named at i in English ("dec", "december"), or 0; "máy", "sếp" are Vietnamese.
   int month(std::size_t i) const { return at(i).unmarked() ? en_month(word(i)) : 0; }
 
@@ -305,6 +321,12 @@ class Reader {
   bool date_separator(std::size_t i) const {
     return (is(i, "/") || is(i, "-") || is(i, ".")) && glued(i) && glued(i + 1) &&
            small_number(i + 1) >= 0;
+  }
+
+  // "2.30pm", "10.45 am": an hour and minutes with a dot, as English writers put them.
+  bool clock_with_dot(std::size_t i) const {
+    return is(i + 1, ".") && word(i + 2).size() == 2 && small_number(i + 2) <= 59 &&
+           (is(i + 3, "am") || is(i + 3, "pm")) && small_number(i) >= 0 && small_number(i) <= 12;
   }
 
   // The word at i and a neighbour say a day or a time: "toi" beside "nay", "8h", "t7".
@@ -330,7 +352,7 @@ class Reader {
   // "15/12", "15-12-2026", "15 tháng 12 năm 2026", "15 thg 12", "ngày 15", "dec 15", "15th of
   // december".
   std::size_t date(std::size_t i) {
-    if (is(i, "ngay")) {
+    if (is(i, "ngay") || is(i, "mung") || is(i, "mong")) {  // "mùng 1", "mồng 2"
       if (const std::size_t used = date(i + 1))
         return used + 1;
       int d = small_number(i + 1);
@@ -370,13 +392,15 @@ class Reader {
     const int d = small_number(i);
     if (d < 1)
       return 0;
-    if (date_separator(i + 1)) {
+    if (date_separator(i + 1) && !clock_with_dot(i)) {
       const bool with_year = is(i + 3, word(i + 1)) && glued(i + 3) && glued(i + 4);
       const int y = with_year ? year(i + 4, true) : -1;
       set_date(d, small_number(i + 2), y);
       return y > 0 ? 5 : 3;
     }
-    if ((is(i + 1, "thang") || is(i + 1, "thg") || is(i + 1, "th")) && small_number(i + 2) > 0) {
+    // "15 th 12" is a month; the "th" of "26th, 10 am" is an English ordinal.
+    const bool th_month = is(i + 1, "th") && !(ordinal(i + 1) && !glued(i + 2));
+    if ((is(i + 1, "thang") || is(i + 1, "thg") || th_month) && small_number(i + 2) > 0) {
       const int y = is(i + 3, "nam") ? year(i + 4, false) : -1;
       set_date(d, small_number(i + 2), y);
       return y > 0 ? 5 : 3;
@@ -422,7 +446,7 @@ class Reader {
     }
     int m = 0;
     bool matched = false;
-    if (is(j, ":") && glued(j) && glued(j + 1) && word(j + 1).size() == 2 &&
+    if ((is(j, ":") || clock_with_dot(i)) && glued(j) && glued(j + 1) && word(j + 1).size() == 2 &&
         small_number(j + 1) >= 0) {
       m = small_number(j + 1);
       j += 2;
@@ -438,6 +462,10 @@ class Reader {
       } else if (is(j, "ruoi")) {
         m = 30;
         ++j;
+      } else if (const auto [said, used] = number_in_words(j, 59);
+                 said >= 10 && (used >= 2 || is(j + used, "phut"))) {
+        m = said;  // "hai giờ ba mươi", "chín giờ mười lăm phút"
+        j += used + (is(j + used, "phut") ? 1 : 0);
       } else if (is(j, "kem") && small_number(j + 1) > 0) {  // "9 giờ kém 15" is 8:45
         --h;
         m = 60 - small_number(j + 1);
@@ -559,12 +587,12 @@ class Reader {
       ++j;
     } else if (w == "cn") {
       wd = 0;
-    } else if ((w == "next" || w == "this") && en_weekday(word(i + 1)) >= 0) {
-      wd = en_weekday(word(i + 1));
+    } else if ((w == "next" || w == "this") && english_weekday(i + 1) >= 0) {
+      wd = english_weekday(i + 1);
       named = w == "next" ? Week::kNext : Week::kNone;
       ++j;
     } else {
-      wd = en_weekday(w);
+      wd = english_weekday(i);
     }
     if (wd < 0)
       return 0;

@@ -615,7 +615,9 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
     const bool bare_thoi = std::all_of(words.begin(), words.end(), [](const std::string& w) {
       return w == "thoi" || wrapping(w);
     });
-    const auto command = words.empty() ? std::nullopt : command_in(words);
+    auto command = words.empty() ? std::nullopt : command_in(words);
+    if (!command && !words.empty() && clause.size() < text.size())  // "thôi k đặt nữa, …"
+      command = leaving_in(clause);
     if (clause.size() < text.size() && !bare_thoi && command &&
         (*command == "flow:cancel" || *command == "flow:back"))
       return command;
@@ -635,19 +637,49 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
     if (auto c = command_in(opening); c && *c == "flow:cancel")
       return c;
   }
+  // "thôi để em hỏi lại nhóm rồi đặt sau ạ, em cảm ơn": a message that opens with "thôi" and
+  // says leaving somewhere, however long.
+  if (const auto first = text::words(whole);
+      !first.empty() && first.front() == "thoi" && first.size() <= 25) {
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t end = text.find_first_of(",.;!?\n", at);
+      if (end == std::string_view::npos)
+        end = text.size();
+      if (auto c = anywhere_in(text.substr(at, end - at)); c && *c == "flow:cancel")
+        return c;
+      at = end + 1;
+    }
+  }
   // A phrase inside a long message is part of what it says ("… dừng lại vì thiếu vốn" in a
   // description), not a command: anywhere phrases count in short messages only.
   if (whole.empty() || flow_anywhere_.empty() ||
       std::count(whole.begin(), whole.end(), ' ') >= kMaxCommandWords)
     return std::nullopt;
+  return anywhere_in(text);
+}
+
+std::optional<std::string> Understanding::anywhere_in(std::string_view text) const {
   // Anywhere in the message, as typed or as read (abbreviations: "ko đặt nữa").
   std::string as_read;
   for (const auto& w : read(text).folded) as_read += w + " ";
-  const std::string padded = " " + whole + " ";
+  const std::string padded = " " + normalize(text) + " ";
   as_read = " " + as_read;
   for (const auto& [phrase, payload] : flow_anywhere_)
     if (padded.find(phrase) != std::string::npos || as_read.find(phrase) != std::string::npos)
       return payload;
+  return std::nullopt;
+}
+
+std::optional<std::string> Understanding::leaving_in(std::string_view clause) const {
+  // A short clause of its own, as read ("thôi k đặt nữa" is "thôi không đặt nữa"): only leaving
+  // counts here, the other commands being whole messages.
+  if (std::count(clause.begin(), clause.end(), ' ') >= kMaxCommandWords)
+    return std::nullopt;
+  auto c = command_in(read(clause).folded);
+  if (!c)
+    c = anywhere_in(clause);
+  if (c && *c == "flow:cancel")
+    return c;
   return std::nullopt;
 }
 

@@ -138,6 +138,10 @@ class Understanding {
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;
+  // A command phrase anywhere in a short message (flow_anywhere_), as typed or as read.
+  std::optional<std::string> anywhere_in(std::string_view text) const;
+  // Leaving the form said in one short clause of a longer message ("thôi k đặt nữa, …").
+  std::optional<std::string> leaving_in(std::string_view clause) const;
 
   std::unordered_map<std::string, std::string> flow_commands_;
   std::vector<std::pair<std::string, std::string>> flow_anywhere_;  // " phrase " → payload

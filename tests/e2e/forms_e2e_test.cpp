@@ -187,6 +187,73 @@ TEST_F(FormsE2E, PromptsDoNotRepeatWhatWasTypedOrTalkOfNumbersOnTheWeb) {
   EXPECT_FALSE(has(bad, "số thứ tự")) << bad;  // the web chat shows no numbers
 }
 
+// Asking for advice on a field starts the form with the field taken; a question about it does
+// not start a form.
+TEST_F(FormsE2E, ARequestThatNamesTheFieldIsNotAskedTheFieldAgain) {
+  Typist p(app, clock, "field-visitor-000001");
+  std::string r = p.say("cho mình đặt lịch tư vấn về đăng ký nhãn hiệu");
+  EXPECT_TRUE(has(r, "Lĩnh vực: Sở hữu trí tuệ")) << r;
+  EXPECT_FALSE(has(r, "lĩnh vực nào")) << r;
+  EXPECT_TRUE(has(r, "(Bước 2/8)")) << r;  // straight to the time
+  Typist q(app, clock, "field-visitor-000002");
+  r = q.say("chị cần tư vấn thuế gấp");  // asking for advice is asking for a session
+  EXPECT_TRUE(has(r, "Lĩnh vực: Tài chính – kế toán")) << r;
+  Typist v(app, clock, "field-visitor-000003");
+  r = v.say("mình muốn tư vấn về vốn");  // finance or funding: asked, not guessed
+  EXPECT_TRUE(has(r, "lĩnh vực nào")) << r;
+  Typist w(app, clock, "field-visitor-000004");
+  r = w.say("cần tư vấn thủ tục đăng ký nhãn hiệu như thế nào");  // a question: answered
+  EXPECT_FALSE(has(r, "(Bước")) << r;
+}
+
+// A change of an earlier answer typed at a later step: the new value is taken at once and the
+// form comes back to where it was; a value that is the old one is not taken as the new one.
+TEST_F(FormsE2E, AChangeTypedLaterIsTakenAndTheFormComesBack) {
+  Typist p(app, clock, "later-visitor-000001");
+  to_time_step(p, "sở hữu trí tuệ");
+  p.say("16/12 2g30 chiều");
+  p.say("gặp trực tiếp");
+  std::string r = p.say("quay lại chút, mình muốn đổi hình thức");  // at the name
+  EXPECT_TRUE(has(r, "trực tiếp hay trực tuyến")) << r;
+  r = p.say("trực tuyến");
+  EXPECT_TRUE(has(r, "họ tên")) << r;  // back where it was
+  p.say("La Thị Bích Phượng");         // "La" is a surname here, not "là"
+  r = p.say("à quên, cho mình gặp trực tiếp nha, hôm đó mình rảnh");  // at the phone
+  EXPECT_TRUE(has(r, "Số điện thoại")) << r;
+  r = p.say("không chín không bốn năm sáu bảy tám chín không");  // voice typing
+  EXPECT_TRUE(has(r, "Tên doanh nghiệp")) << r;
+  r = p.say("Công ty CP Phần mềm Sao Mai");  // "Sao" is a name, not "why"
+  EXPECT_TRUE(has(r, "giai đoạn")) << r;
+  r = p.say("bán đc hàng r");
+  EXPECT_TRUE(has(r, "mô tả ngắn")) << r;
+  r = p.say("Muốn đăng ký bảo hộ giao diện phần mềm bán hàng của công ty.");
+  EXPECT_TRUE(has(r, "Gặp trực tiếp")) << r;
+  EXPECT_TRUE(has(r, "thứ Tư, 16/12/2026, 14:30")) << r;
+  r = p.say("đổi giờ giúp mình, 2g30 muộn quá");  // the old time: asked for the new one
+  EXPECT_TRUE(has(r, "Giờ khác")) << r;
+  EXPECT_FALSE(has(r, "Bạn kiểm tra lại")) << r;
+  r = p.say("9h");  // on the day already said, and back to the summary
+  EXPECT_TRUE(has(r, "thứ Tư, 16/12/2026, 09:00")) << r;
+  r = p.say("đổi sang online nha");  // the new value in the message
+  EXPECT_TRUE(has(r, "Bạn kiểm tra lại")) << r;
+  EXPECT_TRUE(has(r, "• Hình thức: Trực tuyến")) << r;
+  EXPECT_TRUE(has(r, "La Thị Bích Phượng")) << r;
+  EXPECT_TRUE(has(r, "0904 567 890")) << r;
+  EXPECT_TRUE(has(r, "Đã có doanh thu")) << r;
+}
+
+// Leaving in one's own words, inside a longer message.
+TEST_F(FormsE2E, LeavingInOnesOwnWordsLeaves) {
+  for (const char* typed : {"thôi để em hỏi lại nhóm rồi đặt sau ạ, em cảm ơn",
+                            "thôi k đặt nữa, mình ko muốn để lại sđt",
+                            "thôi, để sau đi ạ, em chưa nghĩ ra cần hỏi gì"}) {
+    Typist p(app, clock, std::string("leave-") + std::to_string(std::hash<std::string>{}(typed)));
+    to_time_step(p, "tài chính");
+    const std::string r = p.say(typed);
+    EXPECT_TRUE(has(r, "Đã hủy việc đặt lịch")) << typed << "\n" << r;
+  }
+}
+
 TEST_F(FormsE2E, AnEditFromTheSummaryComesBackWithoutTheStepCounter) {
   Typist p(app, clock, "edit-visitor-0000001");
   to_time_step(p, "chuyển đổi số");

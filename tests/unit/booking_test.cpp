@@ -108,6 +108,21 @@ TEST(Phone, AcceptsVietnameseNumbersInTheFormsPeopleWriteThem) {
   EXPECT_FALSE(fixed->mobile);
 }
 
+TEST(Phone, ANumberSaidDigitByDigitIsRead) {
+  const auto p = handlers::find_vn_phone("không chín bảy bốn hai hai một tám sáu năm");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->display, "0974 221 865");
+  const auto q = handlers::find_vn_phone("số em là không ba năm hai một tám tám chín chín không ạ");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->display, "0352 188 990");
+  EXPECT_EQ(handlers::find_vn_phone("oh nine one two three four five six seven eight")->display,
+            "0912 345 678");
+  EXPECT_EQ(handlers::digit_count("không chín bảy bốn hai hai"), 6u);
+  // A few number words are not a phone number said aloud.
+  EXPECT_EQ(handlers::spoken_digits("ba tôi năm nay sáu mươi"), "ba tôi năm nay sáu mươi");
+  EXPECT_FALSE(handlers::find_vn_phone("không chín bảy bốn hai"));
+}
+
 TEST(Phone, RefusesWhatIsNotAVietnamesePhoneNumber) {
   for (const char* typed : {"", "12345", "091234567", "09123456789", "0112345678",
                             "+1 415 555 0100", "0912abc678", "không có"})

@@ -110,8 +110,10 @@ TEST(FormReading, ANameIsReadWithoutLeadInsAndTidied) {
   EXPECT_EQ(read_name("Dạ Cao Minh Trí"), "Cao Minh Trí");
   EXPECT_EQ(read_name("chị là Văn Thị Hạnh"), "Văn Thị Hạnh");
   EXPECT_EQ(read_name("họ và tên: Lê Văn Tám"), "Lê Văn Tám");
-  EXPECT_EQ(read_name("Chu Văn An"), "Chu Văn An");  // a surname, not "chú"
-  EXPECT_EQ(read_name("La Văn Cầu"), "La Văn Cầu");  // a surname, not "là"
+  EXPECT_EQ(read_name("Chu Văn An"), "Chu Văn An");                  // a surname, not "chú"
+  EXPECT_EQ(read_name("La Văn Cầu"), "La Văn Cầu");                  // a surname, not "là"
+  EXPECT_EQ(read_name("La Thị Bích Phượng"), "La Thị Bích Phượng");  // four words too
+  EXPECT_EQ(read_name("tên là Nguyễn Văn Lâm"), "Nguyễn Văn Lâm");
   EXPECT_EQ(read_name("my name is Jane Doe"), "Jane Doe");
   EXPECT_FALSE(read_name("0903123456"));
   EXPECT_FALSE(read_name("đăng ký nhãn hiệu cần giấy tờ gì"));
@@ -130,6 +132,30 @@ TEST(FormReading, QuestionsAreToldFromStatements) {
   EXPECT_FALSE(looks_like_question("đầu tư nhà xưởng ở Gò Vấp"));
   EXPECT_FALSE(looks_like_question("Nguyễn Văn Hùng"));
   EXPECT_FALSE(looks_like_question("không"));
+  EXPECT_FALSE(looks_like_question("Công ty CP Phần mềm Sao Mai"));  // a name with a capital
+  EXPECT_TRUE(looks_like_question("sao phải ghi số điện thoại"));
+  EXPECT_TRUE(looks_like_question("Sao phải ghi số điện thoại"));  // first word: still a question
+}
+
+// A word typed with its marks keeps its meaning when the message is also read through the
+// abbreviations: "bán đc hàng r" is "bán được hàng rồi" (selling), not "bạn" (you).
+TEST(FormReading, AMarkedWordStaysWhatItIsWhenTheMessageIsReadExpanded) {
+  const WordReader expand = [](std::string_view t) {
+    auto w = plain_words(t);
+    for (auto& x : w) {
+      if (x == "dc")
+        x = "duoc";
+      else if (x == "r")
+        x = "roi";
+    }
+    return w;
+  };
+  const std::vector<ChoiceOption> stages = {
+      {"prototype", {"Có sản phẩm mẫu", "hàng mẫu", "bản thử"}},
+      {"revenue", {"Đã có doanh thu", "bán được hàng", "đã bán"}}};
+  const auto m = match_choice("bán đc hàng r", stages, expand);
+  EXPECT_EQ(m.kind, ChoiceMatch::Kind::kOne);
+  EXPECT_EQ(m.value, "revenue");
 }
 
 TEST(FormReading, PositionsAreRead) {

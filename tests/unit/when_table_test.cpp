@@ -114,6 +114,22 @@ TEST(WhenWords, HoursInWordsAndAnUnmarkedToiThatIsAPronoun) {
        14 * 60 + 30},
       {"ngày mười lăm lúc chín giờ", "2026-12-15", 9 * 60},
       {"ngày hai mươi mốt tháng mười hai mười giờ", "2026-12-21", 10 * 60},
+      // The "th" of an English ordinal before a comma is not "tháng" (it read 26 October).
+      {"Saturday the 26th, 10 am", "2026-12-26", 10 * 60},
+      {"26 th 12 lúc 9h", "2026-12-26", 9 * 60},
+      // A dot between hour and minutes before am/pm is a clock, not a day and month.
+      {"Tuesday 15/12 at 2.30pm", "2026-12-15", 14 * 60 + 30},
+      {"tomorrow 10.45 am", "2026-12-04", 10 * 60 + 45},
+      {"18.12 lúc 9h", "2026-12-18", 9 * 60},
+      // Minutes in words after "giờ" (voice typing).
+      {"thứ hai ngày hai mươi mốt tháng mười hai lúc hai giờ ba mươi chiều", "2026-12-21",
+       14 * 60 + 30},
+      {"mai chín giờ mười lăm phút", "2026-12-04", 9 * 60 + 15},
+      // English weekdays short.
+      {"next Wed 10am", "2026-12-09", 10 * 60},
+      {"sat 9am", "2026-12-05", 9 * 60},
+      // "mùng 1" is the first of the month (the next one when it has gone by).
+      {"2h chiều thứ 6 mùng 1 tết tây", "2027-01-01", 14 * 60},
   };
   for (const auto& c : cases) {
     const auto w = parse_when(c.text, today);

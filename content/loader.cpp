@@ -472,7 +472,13 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     if (v.IsSequence()) {
       phrases(v, in.id, in.phrases, false);
     } else if (v.IsMap()) {
-      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless"});
+      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless", "ranked"});
+      if (const auto r = v["ranked"]) {
+        const std::string flag = r.IsScalar() ? r.Scalar() : std::string();
+        if (flag != "true" && flag != "false")
+          c.error(r, "'" + in.id + "': ranked: must be true or false");
+        in.ranked = flag != "false";
+      }
       if (v["negated"])
         in.negated = c.text(v, "negated", false, 40);
       phrases(v["whole"], in.id, in.phrases, false);

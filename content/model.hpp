@@ -183,6 +183,9 @@ struct Intent {
   // Words or phrases that rule the intent out wherever they appear in the message ("quán cà phê
   // mở nhạc có phải trả tiền bản quyền" is a copyright question, not a request to play music).
   std::vector<std::string> unless;
+  // false (`ranked: false`): matched by its phrases only, never a document of the ranking index,
+  // so that adding one does not move how explainers rank.
+  bool ranked = true;
 };
 
 // "dk" → "đăng ký": what an abbreviation or teencode means.

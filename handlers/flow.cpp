@@ -72,8 +72,9 @@ std::optional<std::string> edit_request(const Turn& turn,
                                         const content::Flow& flow,
                                         std::string_view typed,
                                         bool* asked = nullptr) {
-  static const std::vector<std::string> kVerbs = {
-      "sua", "doi", "thay", "chinh", "sai", "nham", "change", "edit", "wrong", "fix", "correct"};
+  static const std::vector<std::string> kVerbs = {"sua",   "doi",  "thay",    "chinh",
+                                                  "sai",   "nham", "change",  "edit",
+                                                  "wrong", "fix",  "correct", "instead"};
   std::string rest;
   bool verb = false;
   const auto words = plain_words(typed);
@@ -248,10 +249,8 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     if (payload == "flow:resume")
       return show_confirm(turn, tx, *flow);
     if (payload.empty()) {
-      if (auto target = edit_request(turn, *flow, turn.event.text))
-        return change(turn, tx, *flow, flow->index_of(*target));
-      // "à quên, cho mình online": another choice named at the summary.
-      if (const int k = other_choice(turn, *flow, last + 1, turn.event.text); k >= 0)
+      // "sửa số điện thoại", "à quên, cho mình online", "make it 2:30pm instead".
+      if (const int k = edit_target(turn, *flow, last + 1, turn.event.text); k >= 0)
         return change(turn, tx, *flow, k);
     }
     turn.say(turn.ui("flow.confirm_or_edit"));
@@ -380,8 +379,7 @@ Fit FlowEngine::fit(const Turn& turn, std::string_view typed) const {
   if (flow == nullptr)
     return Fit::kNotAnswer;
   if (turn.state.step == kConfirmStep)
-    return edit_request(turn, *flow, typed) ||
-                   other_choice(turn, *flow, static_cast<int>(flow->steps.size()), typed) >= 0
+    return edit_target(turn, *flow, static_cast<int>(flow->steps.size()), typed) >= 0
                ? Fit::kAnswer
                : Fit::kNotAnswer;
   const int index = flow->index_of(turn.state.step);
@@ -438,20 +436,30 @@ int FlowEngine::earlier_edit(const Turn& turn,
   if (step.kind == "text")
     return -1;
   bool asked = false;
-  const auto target = edit_request(turn, flow, typed, &asked);
+  (void)edit_request(turn, flow, typed, &asked);
   // The step's own answer comes first, unless it is only a guess from the words' vote and the
   // message asks for a change ("khoan, cho em dời qua thứ 4 ngày 23/12" at the mode).
   if (step_fit(turn, flow, step, typed) == Fit::kAnswer &&
       !(asked && step.kind == "choice" &&
         match_choice(typed, options_of(turn, step), reader_of(turn)).weak))
     return -1;
+  return edit_target(turn, flow, index, typed);
+}
+
+int FlowEngine::edit_target(const Turn& turn,
+                            const content::Flow& flow,
+                            int index,
+                            std::string_view typed) const {
+  bool asked = false;
+  const auto target = edit_request(turn, flow, typed, &asked);
   const int at = target ? flow.index_of(*target) : -1;
   if (at >= 0 && at < index)
     return at;
   if (!asked)
     return other_choice(turn, flow, index, typed);
-  // "ấy nhầm, cho mình quay lại chọn sở hữu trí tuệ": no step named, but an earlier one reads
-  // the new answer (the nearest; names and free text read anything, so not those).
+  // "ấy nhầm, cho mình quay lại chọn sở hữu trí tuệ", "can we make it 2:30pm instead?": no
+  // step named, but an earlier one reads the new answer (the nearest; names and free text read
+  // anything, so not those).
   for (int k = index - 1; k >= 0; --k) {
     const content::FlowStep& earlier = flow.steps[static_cast<std::size_t>(k)];
     if (earlier.kind != "name" && earlier.kind != "text" &&

@@ -153,6 +153,13 @@ class FlowEngine {
                    const content::Flow& flow,
                    int index,
                    std::string_view typed) const;
+  // The step before `index` a message asks to change: named ("sửa số điện thoại"), or read
+  // from its new answer after a word of change ("make it 2:30pm instead"), or another choice
+  // named plainly (other_choice); -1 when none.
+  int edit_target(const Turn& turn,
+                  const content::Flow& flow,
+                  int index,
+                  std::string_view typed) const;
   // The nearest choice step before `index` whose other choice the message names plainly ("à
   // quên, cho mình online" at the phone), or -1.
   int other_choice(const Turn& turn,

@@ -2,6 +2,7 @@
 #include "bot/core/local_time.hpp"
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/handoff.hpp"
 
 namespace outreach::handlers {
 namespace {
@@ -58,7 +59,12 @@ class HandoffHandler final : public Handler {
  public:
   std::string_view name() const override { return kHandoff; }
 
-  void handle(Turn& turn, storage::Store&, std::string_view) override {
+  void handle(Turn& turn, storage::Store& tx, std::string_view arg) override {
+    if (arg == "leave")
+      return leave_handoff(turn, tx);
+    if (turn.options.handoff_enabled)
+      return open_handoff(turn, tx, "asked");
+    // No console to answer from: how to reach the office instead.
     turn.handler = "handoff";
     const content::Office* office = turn.content.office("economic-office");
     Vars vars;
@@ -76,12 +82,21 @@ class FallbackHandler final : public Handler {
 
   // `arg` "smalltalk": a request the bot is not for (a song, a joke), told so plainly; not a
   // gap in the content, so not listed for staff with the unanswered questions.
-  void handle(Turn& turn, storage::Store&, std::string_view arg) override {
+  void handle(Turn& turn, storage::Store& tx, std::string_view arg) override {
     turn.handler = "fallback";
     if (arg == kSmalltalk) {
       turn.outcome = "smalltalk";
       add_main_menu(turn, turn.say(turn.ui("fallback.smalltalk")));
       return;
+    }
+    // Not understood twice in a row (outside a form): a person takes over.
+    if (!turn.state.in_flow() && !turn.event.text.empty()) {
+      const int misses = turn.state.data.value(kMisses, 0) + 1;
+      turn.state.data[kMisses] = misses;
+      if (misses >= 2 && turn.options.handoff_enabled) {
+        turn.state.data.erase(kMisses);
+        return open_handoff(turn, tx, "not_understood");
+      }
     }
     turn.outcome = "not_understood";
     OutboundMessage& m = turn.say(turn.ui("fallback.text"));

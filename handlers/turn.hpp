@@ -31,6 +31,10 @@ struct TurnOptions {
   // After staff answer from the platform's own tool, the bot stays quiet this long.
   std::int64_t human_quiet_zalo_ms = 30 * 60 * 1000;
   std::int64_t human_quiet_messenger_ms = 30 * 60 * 1000;
+  // The handoff inbox (console.*): on when the console is; its hours and usual reply time.
+  bool handoff_enabled = true;
+  std::string handoff_hours = "mon-fri 07:30-11:30 13:30-17:00";
+  int handoff_reply_minutes = 30;
   // Where people's browsers reach this server (links in messages: the calendar file).
   std::string public_url = "http://127.0.0.1:8080";
 };

@@ -95,9 +95,10 @@ constexpr std::string_view kSyllables[] = {
     "toi",  "cuoi", "sang", "trua", "chieu", "chiu",  "buoi", "h",   "g",   "gio", "p",
     "phut", "ruoi", "kem",  "luc",  "nua",   "thang", "thg",  "mung"};
 constexpr std::string_view kEnglish[] = {
-    "today", "tonight", "tomorrow", "tmr",  "tmrw",   "day",   "after",     "next",      "this",
-    "week",  "weekend", "morning",  "noon", "midday", "lunch", "lunchtime", "afternoon", "evening",
-    "night", "am",      "pm",       "at",   "of",     "st",    "nd",        "rd"};
+    "today",     "tonight", "tomorrow", "tmr",     "tmrw", "day",    "after", "next",
+    "this",      "week",    "weekend",  "morning", "noon", "midday", "lunch", "lunchtime",
+    "afternoon", "evening", "night",    "am",      "pm",   "at",     "of",    "st",
+    "nd",        "rd",      "in",       "the",     "o",    "clock"};
 constexpr std::string_view kWeekdays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                           "thursday", "friday", "saturday"};
 constexpr std::string_view kMonths[] = {"january",   "february", "march",    "april",
@@ -476,6 +477,14 @@ class Reader {
       ++j;
       matched = true;
     }
+    if (is(j, "o") && is(j + 1, "clock")) {  // "9 o'clock"
+      j += 2;
+      matched = true;
+    }
+    // "9 in the morning": the hour; the part of the day is read after it.
+    if (is(j, "in") && is(j + 1, "the") &&
+        (is(j + 2, "morning") || is(j + 2, "afternoon") || is(j + 2, "evening")))
+      matched = true;
     char meridiem = 0;
     if (is(j, "am") || is(j, "pm")) {
       meridiem = word(j)[0];

@@ -41,6 +41,10 @@ PurgeReport purge_older_than(Store& store, std::int64_t cutoff_ms) {
   // end by their own timeouts, and their rows go here.
   r.staff = run(store.db, "DELETE FROM login_failures WHERE updated_at < :cutoff", cutoff_ms) +
             run(store.db, "DELETE FROM staff_sessions WHERE last_seen_at < :cutoff", cutoff_ms);
+  // A conversation with staff, resolved long ago, with its messages (cascade).
+  r.staff +=
+      run(store.db, "DELETE FROM handoffs WHERE status = 'resolved' AND resolved_at < :cutoff",
+          cutoff_ms);
   r.people = run(store.db,
                  "DELETE FROM people WHERE last_interaction_at < :cutoff AND NOT EXISTS "
                  "(SELECT 1 FROM outbox o WHERE o.person_id = people.id AND o.status IN "

@@ -7,6 +7,7 @@
 
 #include "storage/booking_repo.hpp"
 #include "storage/conversation_repo.hpp"
+#include "storage/handoff_repo.hpp"
 #include "storage/inbox_repo.hpp"
 #include "storage/jobs_repo.hpp"
 #include "storage/outbox_repo.hpp"
@@ -28,7 +29,8 @@ struct Store {
         records(database),
         tokens(database),
         bookings(database),
-        staff(database) {}
+        staff(database),
+        handoffs(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -43,6 +45,7 @@ struct Store {
   TokenRepo tokens;
   BookingRepo bookings;
   StaffRepo staff;
+  HandoffRepo handoffs;
 };
 
 }  // namespace outreach::storage

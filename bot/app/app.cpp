@@ -207,6 +207,9 @@ App::App(Config config, AppOptions options)
   ro.default_language = m.config.default_language;
   ro.turn.human_quiet_zalo_ms = m.config.zalo.human_quiet.count();
   ro.turn.human_quiet_messenger_ms = m.config.messenger.human_quiet.count();
+  ro.turn.handoff_enabled = m.config.console.enabled;
+  ro.turn.handoff_hours = m.config.console.handoff_hours;
+  ro.turn.handoff_reply_minutes = m.config.console.handoff_reply_minutes;
   ro.turn.public_url =
       m.config.http.public_url.empty()
           ? "http://" + m.config.listen.address + ":" + std::to_string(m.config.listen.port)

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "bot/core/local_time.hpp"
 #include "content/yaml_check.hpp"
 
 namespace outreach::app {
@@ -44,6 +45,8 @@ struct Within {  // a duration, written with its unit: 500ms, 30s, 5m, 2h, 1d
 };
 
 struct Flag {};  // true or false
+
+struct Hours {};  // opening hours: "mon-fri 07:30-11:30 13:30-17:00"
 
 struct AccountId {};  // required; a-z, 0-9 and -, at most 32; unique in its list
 
@@ -110,6 +113,8 @@ void fields(V& v, console::ConsoleOptions& s) {
   v.field("idle_timeout", s.idle_timeout, Within{1min, 24h});
   v.field("absolute_timeout", s.absolute_timeout, Within{10min, 7 * 24h});
   v.field("common_passwords", s.common_passwords, Text{});
+  v.field("handoff_hours", s.handoff_hours, Hours{});
+  v.field("handoff_reply_minutes", s.handoff_reply_minutes, Range{1, 24 * 60});
 }
 
 template <class V>
@@ -291,6 +296,14 @@ class Parser {
     if (!(v.starts_with("https://") || v.starts_with("http://")) || v.size() < 10)
       return problem(n, key, "'" + v + "' is not an http(s) URL");
     while (v.ends_with("/")) v.pop_back();
+    out = v;
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const Hours&) {
+    const std::string v = n.IsScalar() ? n.Scalar() : std::string();
+    if (!local_time::parse_office_hours(v))
+      return problem(n, key,
+                     "'" + v + "' is not opening hours like \"mon-fri 07:30-11:30 13:30-17:00\"");
     out = v;
   }
 

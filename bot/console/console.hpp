@@ -3,6 +3,10 @@
 //   GET  /console/login, POST /console/login      sign in (throttled, one generic message)
 //   POST /console/logout                           sign out
 //   GET  /console/                                 what the account's role may use
+//   GET  /console/inbox?status=active|open|pending|snoozed|resolved   advisor, admin: handoffs
+//   GET  /console/inbox/<id>                       one conversation, with the reply form
+//   POST /console/inbox/<id>/<reply|take|snooze|reopen|resolve>   (reply: text; snooze: hours)
+//   GET  /console/inbox/wait?since=VERSION         long poll: {"version","open"} on a change
 //   GET  /console/bookings?day=YYYY-MM-DD&days=N   advisor, admin: sessions, and per booking
 //   POST /console/bookings/<ref>/<confirm|cancel|attended|no_show>   (cancel: a reason)
 //   GET  /console/bookings.csv?day=…&days=…        the same as CSV
@@ -16,8 +20,8 @@
 // Login failures per account: from the third in a row each next attempt waits 1, 2, 4 … 60 s;
 // from the tenth the account is locked for 15 minutes. Per address the same from the eleventh
 // (locked at the fiftieth): many staff share an office's address. Roles: admin everything;
-// editor (its pages come with broadcasts and events); advisor bookings; checkin nothing here
-// yet. A page outside the role is 403. Every action writes an audit row.
+// editor (its pages come with broadcasts and events); advisor the handoff inbox and bookings;
+// checkin nothing here yet. A page outside the role is 403. Every action writes an audit row.
 // Thread-safety: handle() is called concurrently from io threads; state lives in SQLite (the
 // writer connection) and passwords are hashed on the console's own pool.
 

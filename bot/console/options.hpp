@@ -16,6 +16,10 @@ struct ConsoleOptions {
   std::chrono::milliseconds absolute_timeout{12 * 60 * 60 * 1000};  // since login
   // One common password per line (Debian's cracklib-runtime); refused as staff passwords.
   std::string common_passwords = "/usr/share/dict/cracklib-small";
+  // The handoff inbox: when staff answer (told to the person who asks for a human), and how
+  // soon they usually do within those hours.
+  std::string handoff_hours = "mon-fri 07:30-11:30 13:30-17:00";
+  int handoff_reply_minutes = 30;
   bool operator==(const ConsoleOptions&) const = default;
 };
 

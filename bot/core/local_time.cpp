@@ -96,4 +96,85 @@ std::string utc_basic(std::int64_t unix_ms) {
          two(s / 60 % 60) + two(s % 60) + "Z";
 }
 
+std::optional<OfficeHours> parse_office_hours(std::string_view text) {
+  static constexpr std::string_view kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  auto day_index = [](std::string_view d) {
+    for (int i = 0; i < 7; ++i)
+      if (kDays[i] == d)
+        return i;
+    return -1;
+  };
+  auto minute = [](std::string_view hm) {
+    if (hm.size() != 5 || hm[2] != ':')
+      return -1;
+    for (const std::size_t i : {0u, 1u, 3u, 4u})
+      if (hm[i] < '0' || hm[i] > '9')
+        return -1;
+    const int h = (hm[0] - '0') * 10 + (hm[1] - '0');
+    const int m = (hm[3] - '0') * 10 + (hm[4] - '0');
+    return h <= 24 && m <= 59 && h * 60 + m <= 24 * 60 ? h * 60 + m : -1;
+  };
+  std::vector<std::string_view> parts;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find(' ', at), text.size());
+    if (end > at)
+      parts.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  if (parts.size() < 2)
+    return std::nullopt;
+  OfficeHours h;
+  for (std::size_t at = 0; at <= parts[0].size();) {
+    const std::size_t end = std::min(parts[0].find(',', at), parts[0].size());
+    const std::string_view item = parts[0].substr(at, end - at);
+    const std::size_t dash = item.find('-');
+    const int first = day_index(item.substr(0, dash));
+    const int last = dash == std::string_view::npos ? first : day_index(item.substr(dash + 1));
+    if (first < 0 || last < 0)
+      return std::nullopt;
+    for (int d = first;; d = (d + 1) % 7) {
+      h.days[static_cast<std::size_t>(d)] = true;
+      if (d == last)
+        break;
+    }
+    at = end + 1;
+  }
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::size_t dash = parts[i].find('-');
+    if (dash == std::string_view::npos)
+      return std::nullopt;
+    const int from = minute(parts[i].substr(0, dash));
+    const int to = minute(parts[i].substr(dash + 1));
+    if (from < 0 || to <= from)
+      return std::nullopt;
+    h.spans.emplace_back(from, to);
+  }
+  return h;
+}
+
+bool open_at(const OfficeHours& hours, std::int64_t unix_ms) {
+  const std::int64_t day = day_of(unix_ms);
+  if (!hours.days[static_cast<std::size_t>(weekday_of(day))])
+    return false;
+  const int m = minute_of(unix_ms);
+  for (const auto& [from, to] : hours.spans)
+    if (m >= from && m < to)
+      return true;
+  return false;
+}
+
+std::int64_t next_opening(const OfficeHours& hours, std::int64_t from_ms) {
+  const std::int64_t first = day_of(from_ms);
+  for (std::int64_t day = first; day < first + 15; ++day) {
+    if (!hours.days[static_cast<std::size_t>(weekday_of(day))])
+      continue;
+    for (const auto& span : hours.spans) {
+      const std::int64_t at = unix_ms(day, span.first);
+      if (at > from_ms)
+        return at;
+    }
+  }
+  return 0;
+}
+
 }  // namespace outreach::local_time

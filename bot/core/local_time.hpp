@@ -12,11 +12,14 @@
 // numbers and are rounded towards the past, never towards zero.
 // Thread-safety: pure functions.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace outreach::local_time {
 
@@ -65,5 +68,21 @@ std::string timestamp(std::int64_t unix_ms);
 
 // "20261203T020500Z": a UTC time in the basic format of iCalendar (RFC 5545 §3.3.5, form #2).
 std::string utc_basic(std::int64_t unix_ms);
+
+// Opening hours as staff write them in the configuration: "mon-fri 07:30-11:30 13:30-17:00"
+// (days: mon … sun, a range or a comma list, then one or more HH:MM-HH:MM, local time).
+struct OfficeHours {
+  std::array<bool, 7> days{};              // 0 = Sunday, as weekday_of
+  std::vector<std::pair<int, int>> spans;  // [from, to) in minutes of the day
+};
+
+// nullopt when the text does not read as above.
+std::optional<OfficeHours> parse_office_hours(std::string_view text);
+
+// Whether the office is open at this instant.
+bool open_at(const OfficeHours& hours, std::int64_t unix_ms);
+
+// The next instant the office opens after `unix_ms` (within two weeks; 0 when never).
+std::int64_t next_opening(const OfficeHours& hours, std::int64_t unix_ms);
 
 }  // namespace outreach::local_time

@@ -87,7 +87,7 @@ void read_extra(const Json& x, InboundEvent& e) {
     r.watermark = int_or_zero(x, "watermark");
     e.fact = std::move(r);
   } else if (type == "staff_reply") {
-    e.fact = StaffReply{};
+    e.fact = StaffReply{str_or_empty(x, "text")};
   } else if (type == "shared_info") {
     e.fact =
         SharedInfo{str_or_empty(x, "name"), str_or_empty(x, "phone"), str_or_empty(x, "address")};
@@ -193,6 +193,7 @@ std::string to_json_text(const InboundEvent& e) {
     const auto* receipt = std::get_if<Receipt>(&e.fact);
     const auto* shared = std::get_if<SharedInfo>(&e.fact);
     const auto* reaction = std::get_if<Reaction>(&e.fact);
+    const auto* staff = std::get_if<StaffReply>(&e.fact);
     bool opened = false;
     auto member = [&](std::string_view name, std::string_view value) {
       if (value.empty())
@@ -226,6 +227,8 @@ std::string to_json_text(const InboundEvent& e) {
       member("reaction", reaction->icon);
     if (other && receipt)
       member("receipt", receipt->kind == Receipt::Kind::kRead ? "read" : "delivered");
+    if (other && staff)
+      member("text", staff->text);
     if (other)
       member("type", fact_name(e.fact));
     if (other && receipt && receipt->watermark != 0) {

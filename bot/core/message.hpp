@@ -41,7 +41,9 @@ struct Receipt {  // the person's app received or showed our messages
   std::int64_t watermark = 0;    // Messenger: every message sent before this time; 0: none
 };
 
-struct StaffReply {};  // staff answered in the platform's own tool (Zalo OA chat, page inbox)
+struct StaffReply {  // staff answered in the platform's own tool (Zalo OA chat, page inbox)
+  std::string text;  // what they wrote (shown in the console's thread), bounded by the adapter
+};
 
 struct SharedInfo {  // the person shared their details (Zalo's information request)
   std::string name;

@@ -6,6 +6,7 @@
 #include "bot/text/unicode.hpp"
 #include "handlers/form_reading.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/handoff.hpp"
 
 namespace outreach::router {
 namespace {
@@ -142,6 +143,15 @@ void Dispatcher::dispatch(handlers::Turn& turn,
     turn.outcome = "quiet";
     return;
   }
+  if (auto h = tx.handoffs.active(turn.person.id)) {
+    // Staff have this conversation: what the person types goes to the inbox, the bot is quiet;
+    // "back to the assistant" (typed or pressed) ends it, other buttons still work.
+    if (ev.payload.empty() && !text::trim(ev.text).empty() &&
+        understanding.interpret(ev.text).payload == "handoff:leave")
+      return run(turn, tx, "handoff:leave");
+    if (handlers::handoff_turn(turn, tx, *h))
+      return;
+  }
   if (ev.kind == EventKind::kFollow) {
     flows_.abandon(turn, tx);
     return run(turn, tx, handlers::kMenu);
@@ -203,7 +213,10 @@ void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
       turn.outcome = std::string(read ? "read:" : "delivered:") + std::to_string(changed);
     }
 
-    void operator()(const StaffReply&) const {
+    void operator()(const StaffReply& reply) const {
+      // In the inbox's thread too, when the person has a conversation with staff there.
+      if (auto h = tx.handoffs.active(turn.person.id); h && !reply.text.empty())
+        tx.handoffs.add_message(h->id, "platform", "", reply.text, turn.now_ms);
       const std::int64_t quiet = turn.event.channel == ChannelKind::kZalo
                                      ? turn.options.human_quiet_zalo_ms
                                      : turn.options.human_quiet_messenger_ms;
@@ -231,6 +244,8 @@ void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
 void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {
   using Kind = Interpretation::Kind;
   if (meant.kind == Kind::kIntent || meant.kind == Kind::kExplainer) {
+    if (!turn.state.in_flow())
+      turn.state.data.erase(handlers::kMisses);  // understood: the count of misses starts again
     turn.guess_score = meant.score;  // listed for staff when the handler leaves it unanswered
     if (!meant.reading.empty())
       turn.say(turn.ui("understanding.read_as", {{"reading", meant.reading}}));

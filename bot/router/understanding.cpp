@@ -223,7 +223,7 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
     const bool form_command = intent.id.starts_with("flow:");
     // "Not for us" (fallback:*) is said only when its own phrases are there, never because a
     // question shares a word with them ("bài hát" is a copyright word too): not ranked.
-    const bool phrases_only = intent.id.starts_with("fallback:");
+    const bool phrases_only = intent.id.starts_with("fallback:") || !intent.ranked;
     auto index_phrase = [&](const std::string& phrase) {
       if (phrases_only)
         return;
@@ -637,10 +637,12 @@ std::optional<std::string> Understanding::flow_command(std::string_view text) co
     if (auto c = command_in(opening); c && *c == "flow:cancel")
       return c;
   }
-  // "thôi để em hỏi lại nhóm rồi đặt sau ạ, em cảm ơn": a message that opens with "thôi" and
-  // says leaving somewhere, however long.
-  if (const auto first = text::words(whole);
-      !first.empty() && first.front() == "thoi" && first.size() <= 25) {
+  // "thôi để em hỏi lại nhóm rồi đặt sau ạ, em cảm ơn", "à mà thôi, …, giờ chưa cần đặt lịch
+  // đâu": a message with "thôi" in its first three words that says leaving in one of its
+  // clauses, however long.
+  const auto opening = text::words(whole);
+  const auto head = opening.begin() + std::min<std::ptrdiff_t>(3, std::ssize(opening));
+  if (std::find(opening.begin(), head, "thoi") != head && opening.size() <= 25) {
     for (std::size_t at = 0; at < text.size();) {
       std::size_t end = text.find_first_of(",.;!?\n", at);
       if (end == std::string_view::npos)

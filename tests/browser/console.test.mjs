@@ -1,7 +1,8 @@
 // The staff console in a real headless Chromium, on a phone (390 px) and a laptop (1280 px):
 // accounts made with the CLI (`staff add`, password on stdin), signing in, wrong passwords
 // throttled with one message, a POST without the CSRF token refused, a check-in account refused
-// the bookings and accounts pages, every field labelled, the keyboard reaching the forms,
+// the bookings and accounts pages, every field labelled, the keyboard reaching the forms, the
+// handoff round trip with a web chat visitor (live inbox, reply, the bot quiet, resolve),
 // signing out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
 //
 //   node tests/browser/console.test.mjs <path to outreach-bot> <content dir>
@@ -140,6 +141,47 @@ try {
   assert.match(log, /login_failed/);
   assert.match(log, /staff_add/);
   await laptop.screenshot({ path: join(shots, "console-audit-1280.png"), fullPage: true });
+
+  step("the handoff round trip: a visitor asks for a person, the inbox shows it live, an advisor answers");
+  const advisor = await open(1280, 800, false);
+  await signIn(advisor, "advisor@ward.gov.vn", "Another-Long-Pass-93");
+  await advisor.goto(base + "/console/inbox");
+  assert.match(await advisor.locator("#inbox").innerText(), /Không có cuộc trò chuyện nào/);
+  const visitor = await open(390, 844, true);
+  const botSays = visitor.locator('[data-testid="bot-message"]');
+  await visitor.goto(base + "/");
+  await botSays.last().waitFor({ timeout: 10000 });
+  await visitor.getByRole("button", { name: "Gặp cán bộ" }).last().click();
+  await visitor.getByText(/đã chuyển cuộc trò chuyện cho cán bộ/).waitFor();
+  const chatBox = visitor.getByTestId("input");
+  await chatBox.fill("Cho mình hỏi hồ sơ xin hỗ trợ khởi nghiệp nộp ở đâu?");
+  await chatBox.press("Enter");
+  // No reload: the inbox's long poll brings the conversation, and the title counts it.
+  await advisor.locator("#inbox").getByText(/hồ sơ xin hỗ trợ khởi nghiệp/).waitFor({ timeout: 30000 });
+  assert.match(await advisor.title(), /^\(1\) /);
+  await advisor.screenshot({ path: join(shots, "console-inbox-1280.png"), fullPage: true });
+  await everyFieldLabelled(advisor);
+  await submits(advisor, advisor.locator("#inbox a").first().click());
+  await everyFieldLabelled(advisor);
+  await advisor.getByLabel("Trả lời").fill("Chào bạn, hồ sơ nộp tại Phòng Kinh tế phường, mình gửi danh mục ngay.");
+  await submits(advisor, advisor.getByRole("button", { name: "Gửi" }).click());
+  await visitor.getByText(/hồ sơ nộp tại Phòng Kinh tế phường/).waitFor({ timeout: 15000 });
+  const botCount = await botSays.count();
+  await chatBox.fill("Dạ cảm ơn anh");
+  await chatBox.press("Enter");
+  // The visitor's words reach the open thread live; the bot stays quiet meanwhile.
+  await advisor.locator("#thread").getByText("Dạ cảm ơn anh").waitFor({ timeout: 30000 });
+  assert.equal(await botSays.count(), botCount, "the bot answered during the handoff");
+  await advisor.screenshot({ path: join(shots, "console-thread-1280.png"), fullPage: true });
+  await visitor.screenshot({ path: join(shots, "webchat-handoff-390.png"), fullPage: true });
+  await phone2.goto(base + "/console/inbox");
+  assert.equal(await overflows(), false, "the inbox is no wider than the phone");
+  await phone2.screenshot({ path: join(shots, "console-inbox-390.png"), fullPage: true });
+  await submits(advisor, advisor.getByRole("button", { name: "Xong, trả lại cho trợ lý" }).click());
+  await visitor.getByText(/trợ lý tự động tiếp tục hỗ trợ bạn/).waitFor({ timeout: 15000 });
+  await chatBox.fill("đăng ký nhãn hiệu");
+  await chatBox.press("Enter");
+  await visitor.getByText("Căn cứ:").last().waitFor({ timeout: 15000 });
 
   step("signing out ends the session");
   await submits(laptop, laptop.getByRole("button", { name: "Sign out" }).click());

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_app.hpp"
+#include "tests/support/web_visitor.hpp"
 
 namespace outreach {
 namespace {
@@ -230,6 +232,8 @@ TEST_F(ConsoleE2E, ACheckinAccountIsRefusedTheBookingsAndAccountPages) {
   EXPECT_EQ(b.get("/console/bookings.csv").status, 403);
   EXPECT_EQ(b.get("/console/staff").status, 403);
   EXPECT_EQ(b.get("/console/audit").status, 403);
+  EXPECT_EQ(b.get("/console/inbox").status, 403);
+  EXPECT_EQ(b.get("/console/inbox/wait").status, 403);
   b.get("/console/");
   EXPECT_EQ(
       b.post("/console/bookings/TV-AAAAAA/cancel", {{"csrf", b.token()}, {"reason", "x"}}).status,
@@ -304,6 +308,87 @@ TEST(ConsoleAdvisors, AnAdvisorSeesTheirOwnSessionsByDefault) {
   EXPECT_TRUE(has(own.body, "value=\"legal-ip\" selected")) << own.body;
   const HttpResult all = b.get("/console/bookings?advisor=all");
   EXPECT_FALSE(has(all.body, "\" selected")) << all.body;
+}
+
+// The texts of the messages a web visitor gets within a moment, joined.
+std::string texts_of(testing::WebVisitor& v, std::size_t at_least) {
+  std::string out;
+  for (const auto& m : v.receive(at_least, std::chrono::seconds(10)))
+    out += testing::text_of(m) + "\n";
+  return out;
+}
+
+// The whole handoff, over HTTP: a web chat visitor asks for a person, the conversation is in the
+// inbox with what they wrote, the bot stays quiet, an advisor replies from the console and the
+// visitor gets it, resolving gives the visitor back to the bot; every step is in the audit log.
+TEST_F(ConsoleE2E, TheHandoffRoundTrip) {
+  add("advisor@ward.gov.vn", console::Role::kAdvisor);
+  testing::WebVisitor v(app.port(), "handoff-visitor-000001");
+  ASSERT_EQ(v.start().status, 202);
+  v.receive(1);
+  ASSERT_EQ(v.text("cho tôi nói chuyện với người thật").status, 202);
+  const std::string opened = texts_of(v, 1);
+  EXPECT_TRUE(has(opened, "đã chuyển cuộc trò chuyện cho cán bộ")) << opened;
+  EXPECT_TRUE(has(opened, "thường trả lời trong khoảng 30 phút")) << opened;  // Thu 10:00
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'open' AND reason = 'asked'"),
+            1);
+  // While it is open the bot says nothing; what the visitor writes is kept for staff.
+  ASSERT_EQ(v.text("mình cần hỏi về hỗ trợ vay vốn khởi nghiệp").status, 202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_TRUE(v.peek().empty());
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoff_messages WHERE author = 'person'"), 2);
+
+  Browser b(app.port());
+  ASSERT_EQ(b.login("advisor@ward.gov.vn", kPassword).status, 303);
+  const HttpResult inbox = b.get("/console/inbox");
+  ASSERT_EQ(inbox.status, 200);
+  EXPECT_TRUE(has(inbox.body, "hỗ trợ vay vốn khởi nghiệp")) << inbox.body;
+  EXPECT_TRUE(has(inbox.body, "Đang chờ"));
+  EXPECT_TRUE(has(inbox.body, "data-open=\"1\""));
+  const HttpResult wait = b.get("/console/inbox/wait?since=old");  // changed: answers at once
+  ASSERT_EQ(wait.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(wait.body).value("open", -1), 1);
+  const auto id = std::to_string(app.count("SELECT id FROM handoffs"));
+  ASSERT_EQ(b.get("/console/inbox/" + id).status, 200);
+  EXPECT_EQ(b.post("/console/inbox/" + id + "/reply", {{"text", "Chào bạn"}}).status, 403);
+  const HttpResult sent =
+      b.post("/console/inbox/" + id + "/reply",
+             {{"csrf", b.token()},
+              {"text", "Chào bạn, mình là cán bộ Phòng Kinh tế, bạn cần vay bao nhiêu?"}});
+  ASSERT_EQ(sent.status, 303) << sent.body;
+  const std::string reply = texts_of(v, 1);
+  EXPECT_TRUE(has(reply, "bạn cần vay bao nhiêu?")) << reply;
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'pending' AND assignee = "
+                      "'advisor@ward.gov.vn'"),
+            1);
+  b.get("/console/inbox/" + id);
+  ASSERT_EQ(b.post("/console/inbox/" + id + "/resolve", {{"csrf", b.token()}}).status, 303);
+  EXPECT_TRUE(has(texts_of(v, 1), "trợ lý tự động tiếp tục hỗ trợ bạn"));
+  ASSERT_EQ(v.text("đăng ký nhãn hiệu").status, 202);  // the bot answers again
+  EXPECT_TRUE(has(texts_of(v, 1), "nhãn hiệu"));
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('handoff_reply', "
+                      "'handoff_resolve') AND actor = 'advisor@ward.gov.vn' AND object = '" +
+                      id + "'"),
+            2);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%vay%'"), 0);
+}
+
+// Not understood twice in a row: a person takes over; "quay lại trợ lý" gives the bot back.
+TEST_F(ConsoleE2E, NotUnderstoodTwiceOpensAHandoffAndTheVisitorCanComeBack) {
+  testing::WebVisitor v(app.port(), "handoff-visitor-000002");
+  ASSERT_EQ(v.start().status, 202);
+  v.receive(1);
+  ASSERT_EQ(v.text("xyzzy plugh qwrtp").status, 202);
+  EXPECT_TRUE(has(texts_of(v, 1), "chưa hiểu"));
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs"), 0);
+  ASSERT_EQ(v.text("blorp snarf vrrm").status, 202);
+  EXPECT_TRUE(has(texts_of(v, 1), "đã chuyển câu hỏi cho cán bộ"));
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'open' AND reason = "
+                      "'not_understood'"),
+            1);
+  ASSERT_EQ(v.text("quay lại trợ lý").status, 202);
+  EXPECT_TRUE(has(texts_of(v, 1), "trò chuyện lại với trợ lý tự động"));
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'resolved'"), 1);
 }
 
 }  // namespace

@@ -112,18 +112,22 @@ TEST_F(BrokenContent, AReferralToAnUnknownOfficeOrWithoutKeywordsIsAnError) {
   EXPECT_TRUE(ok.snapshot->referrals.empty());
 }
 
-TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesOrAnUnknownKeyIsAnError) {
+TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesAnUnknownKeyOrABadRankedIsAnError) {
   std::string in = read(path("intents.yaml"));
   in +=
       "\n\"fallback:weather\":\n  whole: [thời tiết]\n  unless: [dự báo]\n"
-      "\"fallback:games\":\n  anywhere: [chơi game]\n  except: [trò chơi điện tử]\n";
+      "\"fallback:games\":\n  anywhere: [chơi game]\n  except: [trò chơi điện tử]\n"
+      "\"fallback:songs\":\n  ranked: maybe\n  anywhere: [hát một bài]\n";
   write(path("intents.yaml"), in);
   const auto r = load();
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(has_problem(r, "intents.yaml",
                           "'fallback:weather': unless: rules out phrases found anywhere"))
       << dump(r);
-  EXPECT_TRUE(has_problem(r, "intents.yaml", "use whole:, anywhere:, negated: and unless:"))
+  EXPECT_TRUE(
+      has_problem(r, "intents.yaml", "use whole:, anywhere:, negated:, unless: and ranked:"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "intents.yaml", "'fallback:songs': ranked: must be true or false"))
       << dump(r);
 }
 

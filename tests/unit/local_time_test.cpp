@@ -105,5 +105,23 @@ TEST(LocalTime, DatesPeopleCannotMean) {
   EXPECT_FALSE(local_time::day_from(2026, -1, 1));
 }
 
+TEST(LocalTime, OfficeHoursAreReadAndTellWhenTheOfficeIsOpen) {
+  const auto h = local_time::parse_office_hours("mon-fri 07:30-11:30 13:30-17:00");
+  ASSERT_TRUE(h);
+  const std::int64_t thursday = *local_time::parse_date("2026-12-03");
+  EXPECT_TRUE(local_time::open_at(*h, local_time::unix_ms(thursday, 10 * 60)));
+  EXPECT_FALSE(local_time::open_at(*h, local_time::unix_ms(thursday, 12 * 60)));      // lunch
+  EXPECT_FALSE(local_time::open_at(*h, local_time::unix_ms(thursday + 2, 10 * 60)));  // Saturday
+  // Friday evening: next Monday 07:30.
+  EXPECT_EQ(local_time::next_opening(*h, local_time::unix_ms(thursday + 1, 18 * 60)),
+            local_time::unix_ms(thursday + 4, 7 * 60 + 30));
+  const auto weekend = local_time::parse_office_hours("sat,sun 08:00-12:00");
+  ASSERT_TRUE(weekend);
+  EXPECT_TRUE(local_time::open_at(*weekend, local_time::unix_ms(thursday + 3, 9 * 60)));
+  for (const char* bad : {"", "mon-fri", "monday 08:00-12:00", "mon 8:00-12:00", "mon 12:00-08:00",
+                          "mon 08:00-25:00"})
+    EXPECT_FALSE(local_time::parse_office_hours(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace outreach

@@ -130,6 +130,9 @@ TEST(WhenWords, HoursInWordsAndAnUnmarkedToiThatIsAPronoun) {
       {"sat 9am", "2026-12-05", 9 * 60},
       // "mùng 1" is the first of the month (the next one when it has gone by).
       {"2h chiều thứ 6 mùng 1 tết tây", "2027-01-01", 14 * 60},
+      {"Wednesday next week, 9 in the morning", "2026-12-09", 9 * 60},
+      {"friday at 3 in the afternoon", "2026-12-04", 15 * 60},
+      {"monday 10 o'clock", "2026-12-07", 10 * 60},
   };
   for (const auto& c : cases) {
     const auto w = parse_when(c.text, today);

@@ -65,7 +65,7 @@ std::optional<InboundEvent> parse_event(json::Value ev, const Account& account, 
         return std::nullopt;
       e.user_id = recipient;
       e.kind = EventKind::kOther;
-      e.fact = StaffReply{};
+      e.fact = StaffReply{clean(json::str(m, "text"))};
       e.event_id = mid.empty() ? "echo:" + recipient + ":" + stamp : mid;
       return e.user_id.empty() ? std::nullopt : std::optional(e);
     }

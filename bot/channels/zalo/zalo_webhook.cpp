@@ -171,7 +171,7 @@ Result<std::vector<InboundEvent>> Webhook::handle(std::string_view signature_hea
     if (!sender || !json::has(*sender, "admin_id"))
       return out;  // our own message coming back: nothing to do
     e.kind = EventKind::kOther;
-    e.fact = StaffReply{};
+    e.fact = StaffReply{text::nfc(text::clean_input(str(message, "text"), kMaxText))};
   } else if (event_name == "user_seen_message" || event_name == "user_received_message") {
     e.kind = EventKind::kOther;
     Receipt receipt;

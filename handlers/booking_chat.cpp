@@ -109,18 +109,16 @@ class BookingHandler final : public Handler {
   // no word shared with another field ("tư vấn về vốn" may be finance or funding: asked).
   static std::optional<std::string> topic_in_request(const Turn& turn) {
     static const std::set<std::string, std::less<>> kBookingWords = {
-        "dat",          "lich",    "hen",         "tu",      "van",      "gap",
-        "buoi",         "xin",     "dang",        "ky",      "khoi",     "nghiep",
-        "startup",      "start",   "up",          "phong",   "chuyen",   "vien",
-        "book",         "booking", "appointment", "meeting", "session",  "advice",
-        "consultation", "consult", "advisory",    "office",  "schedule", "make",
-        "an",           "a",       "the",         "with",    "about",    "for",
-        "on",           "some",    "get",         "need",    "ve",       "nhe",
-        "minh",         "em",      "toi",         "muon",    "can",      "i",
-        "would",        "like",    "to",          "please",  "hi",       "hello",
-        "chao",         "ban",     "ad",          "oi",      "cho",      "voi",
-        "mot",          "de",      "duoc",        "khong",   "ko",       "k",
-        "hk",           "hong",    "dc",          "cua",     "in"};
+        // booking itself, in both languages
+        "dat", "lich", "hen", "tu", "van", "gap", "buoi", "dang", "ky", "khoi", "nghiep", "phong",
+        "chuyen", "vien", "startup", "start", "up", "book", "booking", "appointment", "meeting",
+        "session", "advice", "consultation", "consult", "advisory", "office", "schedule", "make",
+        "get", "need",
+        // who speaks, politeness and the little words around
+        "xin", "ve", "nhe", "minh", "em", "toi", "muon", "can", "ban", "ad", "oi", "cho", "voi",
+        "mot", "de", "duoc", "khong", "ko", "k", "hk", "hong", "dc", "cua", "chao", "hi", "hello",
+        "i", "would", "like", "to", "please", "an", "a", "the", "with", "about", "for", "on",
+        "some", "in"};
     // Typed with other marks, a word is another word: "bản" (quyền) is not "bạn".
     static const std::set<std::string, std::less<>> kMarked = {
         "đặt", "lịch", "hẹn",    "tư",    "vấn",    "gặp",  "buổi", "xin", "đăng",

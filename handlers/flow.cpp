@@ -67,11 +67,9 @@ std::vector<ChoiceOption> steps_by_name(const Turn& turn, const content::Flow& f
   return out;
 }
 
-// "sửa số điện thoại", "đổi giờ khác", "sai tên": the step the person wants to change.
-std::optional<std::string> edit_request(const Turn& turn,
-                                        const content::Flow& flow,
-                                        std::string_view typed,
-                                        bool* asked = nullptr) {
+// The words of a message that asks for a change ("sửa", "đổi", "nhầm", "quay lại", "instead"),
+// without those words; nullopt when it asks for none. "đổi mới" is innovation, not a change.
+std::optional<std::string> change_asked(std::string_view typed) {
   static const std::vector<std::string> kVerbs = {"sua",   "doi",  "thay",    "chinh",
                                                   "sai",   "nham", "change",  "edit",
                                                   "wrong", "fix",  "correct", "instead"};
@@ -86,10 +84,14 @@ std::optional<std::string> edit_request(const Turn& turn,
     else
       rest += words[i] + " ";
   }
-  if (asked != nullptr)
-    *asked = verb;
-  if (!verb)
-    return std::nullopt;
+  return verb ? std::optional(rest) : std::nullopt;
+}
+
+// "sửa số điện thoại", "đổi giờ khác", "sai tên": the step named in what follows the word of
+// change (`rest`, from change_asked).
+std::optional<std::string> named_step(const Turn& turn,
+                                      const content::Flow& flow,
+                                      const std::string& rest) {
   std::vector<ChoiceOption> options = steps_by_name(turn, flow);
   // A step's other names come from the content (`also:`: "giờ" for the time); a choice's own
   // words name its step too ("sửa thành trực tuyến").
@@ -435,12 +437,10 @@ int FlowEngine::earlier_edit(const Turn& turn,
   const content::FlowStep& step = flow.steps[static_cast<std::size_t>(index)];
   if (step.kind == "text")
     return -1;
-  bool asked = false;
-  (void)edit_request(turn, flow, typed, &asked);
   // The step's own answer comes first, unless it is only a guess from the words' vote and the
   // message asks for a change ("khoan, cho em dời qua thứ 4 ngày 23/12" at the mode).
   if (step_fit(turn, flow, step, typed) == Fit::kAnswer &&
-      !(asked && step.kind == "choice" &&
+      !(step.kind == "choice" && change_asked(typed) &&
         match_choice(typed, options_of(turn, step), reader_of(turn)).weak))
     return -1;
   return edit_target(turn, flow, index, typed);
@@ -450,13 +450,13 @@ int FlowEngine::edit_target(const Turn& turn,
                             const content::Flow& flow,
                             int index,
                             std::string_view typed) const {
-  bool asked = false;
-  const auto target = edit_request(turn, flow, typed, &asked);
+  const auto rest = change_asked(typed);
+  if (!rest)
+    return other_choice(turn, flow, index, typed);
+  const auto target = named_step(turn, flow, *rest);
   const int at = target ? flow.index_of(*target) : -1;
   if (at >= 0 && at < index)
     return at;
-  if (!asked)
-    return other_choice(turn, flow, index, typed);
   // "ấy nhầm, cho mình quay lại chọn sở hữu trí tuệ", "can we make it 2:30pm instead?": no
   // step named, but an earlier one reads the new answer (the nearest; names and free text read
   // anything, so not those).
@@ -473,28 +473,35 @@ void FlowEngine::change(Turn& turn, storage::Store& tx, const content::Flow& flo
   turn.state.data[std::string(kResume)] = true;  // then on to the first step not answered
   turn.outcome = "edit";
   const content::FlowStep& target = flow.steps[static_cast<std::size_t>(index)];
-  // "đổi sang trực tuyến", "đổi qua thứ 5 tuần sau": the new answer is in the message; a name
-  // or a text is not ("sửa tên" is no name).
-  bool reads_values = target.kind != "name" && target.kind != "text";
-  if (reads_values && target.kind == "choice") {  // "sửa hình thức gặp, chị bận không đi được"
-    const ChoiceMatch m = match_choice(turn.event.text, options_of(turn, target), reader_of(turn));
-    reads_values =
-        m.kind == ChoiceMatch::Kind::kOne && turn.state.data.value(target.id, "") != m.value;
-  }
-  if (reads_values && target.kind != "choice" &&
-      step_fit(turn, flow, target, turn.event.text) == Fit::kAnswer) {
-    // "đổi giờ giúp mình, 8h sớm quá": the time said is the one to change, not the new one.
-    if (auto custom = custom_.find(target.kind); custom != custom_.end()) {
-      nlohmann::json scratch = turn.state.data;
-      const StepAnswer dry = custom->second.read(turn, tx, "", turn.event.text, scratch);
-      reads_values = !dry.value || turn.state.data.value(target.id, nlohmann::json()) != *dry.value;
-    }
-  }
-  if (reads_values && step_fit(turn, flow, target, turn.event.text) == Fit::kAnswer) {
+  if (gives_new_answer(turn, tx, flow, target)) {
     turn.state.step = target.id;
     return handle(turn, tx, "");
   }
   ask(turn, tx, flow, index);
+}
+
+bool FlowEngine::gives_new_answer(Turn& turn,
+                                  storage::Store& tx,
+                                  const content::Flow& flow,
+                                  const content::FlowStep& target) const {
+  // "sửa tên" is no name, "sửa mô tả" no description: those are asked for.
+  if (target.kind == "name" || target.kind == "text")
+    return false;
+  const std::string& typed = turn.event.text;
+  const nlohmann::json old = turn.state.data.value(target.id, nlohmann::json());
+  if (target.kind == "choice") {  // "sửa hình thức gặp, chị bận không đi được": not the old one
+    const ChoiceMatch m = match_choice(typed, options_of(turn, target), reader_of(turn));
+    return m.kind == ChoiceMatch::Kind::kOne && old != m.value;
+  }
+  if (step_fit(turn, flow, target, typed) != Fit::kAnswer)
+    return false;
+  // "đổi giờ giúp mình, 8h sớm quá": the time said is the one to change, not the new one.
+  if (auto custom = custom_.find(target.kind); custom != custom_.end()) {
+    nlohmann::json scratch = turn.state.data;
+    const StepAnswer dry = custom->second.read(turn, tx, "", typed, scratch);
+    return !dry.value || old != *dry.value;
+  }
+  return true;
 }
 
 void FlowEngine::say_kept(Turn& turn) const {

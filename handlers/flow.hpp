@@ -169,6 +169,12 @@ class FlowEngine {
   // Goes back to the step at `index` to change its answer, then on to the first step not
   // answered (or the summary); a new answer in the message itself is taken at once.
   void change(Turn& turn, storage::Store& tx, const content::Flow& flow, int index);
+  // Whether the message being handled holds a new answer for `target` ("đổi sang trực tuyến",
+  // "đổi qua thứ 5 tuần sau"), to take at once.
+  bool gives_new_answer(Turn& turn,
+                        storage::Store& tx,
+                        const content::Flow& flow,
+                        const content::FlowStep& target) const;
   // Whether a text typed for a name is rather a choice of another step ("trực tiếp") or an
   // answer another step reads (a day, a phone number).
   bool names_a_choice(const Turn& turn, const content::Flow& flow, std::string_view typed) const;

@@ -18,7 +18,6 @@
 #include "bot/net/crypto.hpp"
 #include "bot/net/url.hpp"
 #include "handlers/booking.hpp"
-#include "handlers/handoff.hpp"
 #include "storage/async.hpp"
 
 namespace outreach::console {
@@ -850,7 +849,7 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
           ok = st.handoffs.resolve(id, now);
           if (ok && snapshot) {  // the person is told the bot answers again
             OutboundMessage m;
-            m.text = handlers::handoff_note(*snapshot, h->language, "handoff.resolved");
+            m.text = snapshot->ui(h->language, "handoff.resolved");
             st.outbox.enqueue(h->person_id, MessageKind::kStaff, m, now);
             st.handoffs.add_message(id, "bot", "", m.text, now);
           }

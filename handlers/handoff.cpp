@@ -87,9 +87,7 @@ void open_handoff(Turn& turn, storage::Store& tx, std::string_view reason) {
 bool handoff_turn(Turn& turn, storage::Store& tx, const storage::HandoffRow& h) {
   const InboundEvent& ev = turn.event;
   if (ev.kind == EventKind::kFollow) {  // the web chat opened again: still waiting
-    turn.handler = "handoff";
-    turn.outcome = "waiting";
-    turn.say(turn.ui("handoff.waiting"), {leave_button(turn)});
+    say_waiting(turn);
     return true;
   }
   if (!ev.payload.empty())
@@ -103,6 +101,12 @@ bool handoff_turn(Turn& turn, storage::Store& tx, const storage::HandoffRow& h) 
   return true;
 }
 
+void say_waiting(Turn& turn) {
+  turn.handler = "handoff";
+  turn.outcome = "waiting";
+  turn.say(turn.ui("handoff.waiting"), {leave_button(turn)});
+}
+
 void leave_handoff(Turn& turn, storage::Store& tx) {
   turn.handler = "handoff";
   if (auto h = tx.handoffs.active(turn.person.id)) {
@@ -113,12 +117,6 @@ void leave_handoff(Turn& turn, storage::Store& tx) {
     turn.outcome = "none";
   }
   add_main_menu(turn, turn.say(turn.ui("handoff.back")));
-}
-
-std::string handoff_note(const content::Snapshot& content,
-                         std::string_view lang,
-                         std::string_view key) {
-  return content.ui(lang, key);
 }
 
 }  // namespace outreach::handlers

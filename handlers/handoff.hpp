@@ -21,12 +21,10 @@ void open_handoff(Turn& turn, storage::Store& tx, std::string_view reason);
 // bot says nothing; false for what the bot still answers (buttons).
 bool handoff_turn(Turn& turn, storage::Store& tx, const storage::HandoffRow& h);
 
+// "Bạn đang chờ cán bộ trả lời…", with the button that ends the handoff.
+void say_waiting(Turn& turn);
+
 // "Quay lại trợ lý": the handoff ends and the bot answers again.
 void leave_handoff(Turn& turn, storage::Store& tx);
-
-// A UI string in a language (for what staff actions send).
-std::string handoff_note(const content::Snapshot& content,
-                         std::string_view lang,
-                         std::string_view key);
 
 }  // namespace outreach::handlers

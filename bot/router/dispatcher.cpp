@@ -145,10 +145,18 @@ void Dispatcher::dispatch(handlers::Turn& turn,
   }
   if (auto h = tx.handoffs.active(turn.person.id)) {
     // Staff have this conversation: what the person types goes to the inbox, the bot is quiet;
-    // "back to the assistant" (typed or pressed) ends it, other buttons still work.
-    if (ev.payload.empty() && !text::trim(ev.text).empty() &&
-        understanding.interpret(ev.text).payload == "handoff:leave")
-      return run(turn, tx, "handoff:leave");
+    // "back to the assistant" ends it, typed or pressed, and so do the words that leave a form
+    // ("quay lại", "thôi khỏi", "hủy"); "menu" shows the menu; other buttons still work.
+    if (ev.payload.empty() && !text::trim(ev.text).empty()) {
+      const auto command = understanding.flow_command(ev.text);
+      if (command == "flow:back" || command == "flow:cancel" ||
+          understanding.interpret(ev.text).payload == "handoff:leave")
+        return run(turn, tx, "handoff:leave");
+      if (text::fold(text::trim(ev.text)) == "menu") {
+        run(turn, tx, handlers::kMenu);
+        return handlers::say_waiting(turn);
+      }
+    }
     if (handlers::handoff_turn(turn, tx, *h))
       return;
   }

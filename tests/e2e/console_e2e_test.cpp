@@ -391,9 +391,28 @@ TEST_F(ConsoleE2E, NotUnderstoodTwiceOpensAHandoffAndTheVisitorCanComeBack) {
   EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'open' AND reason = "
                       "'not_understood'"),
             1);
+  ASSERT_EQ(v.text("menu").status, 202);  // the menu, and still waiting for staff
+  const std::string menu = texts_of(v, 2);
+  EXPECT_TRUE(has(menu, "đang chờ cán bộ trả lời")) << menu;
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'open'"), 1);
   ASSERT_EQ(v.text("quay lại trợ lý").status, 202);
   EXPECT_TRUE(has(texts_of(v, 1), "trò chuyện lại với trợ lý tự động"));
   EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'resolved'"), 1);
+}
+
+// The words people use to stop waiting end the handoff too, typed loosely.
+TEST_F(ConsoleE2E, TheWordsThatLeaveAFormAlsoEndAHandoff) {
+  int n = 0;
+  for (const char* typed : {"quay lai", "thôi khỏi", "huỷ"}) {
+    testing::WebVisitor v(app.port(), "handoff-leaver-00000" + std::to_string(++n));
+    ASSERT_EQ(v.start().status, 202);
+    v.receive(1);
+    ASSERT_EQ(v.text("gap can bo").status, 202);
+    EXPECT_TRUE(has(texts_of(v, 1), "đã chuyển cuộc trò chuyện")) << typed;
+    ASSERT_EQ(v.text(typed).status, 202);
+    EXPECT_TRUE(has(texts_of(v, 1), "trò chuyện lại với trợ lý tự động")) << typed;
+  }
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM handoffs WHERE status = 'resolved'"), 3);
 }
 
 }  // namespace

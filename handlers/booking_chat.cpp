@@ -126,10 +126,21 @@ class BookingHandler final : public Handler {
         "em",  "tôi",  "muốn",   "cần",   "chào",   "bạn",  "ơi",   "cho", "với",
         "một", "để",   "được",   "không", "của",    "ạ",    "à"};
     std::vector<std::string> rest;
+    // A word is set aside as typed, or as the bot reads it ("mun" is "muốn", "e" is "em").
+    auto booking_word = [&](const std::string& folded) {
+      if (kBookingWords.contains(folded))
+        return true;
+      if (!turn.read_words)
+        return false;
+      const auto read = turn.read_words(folded);
+      return !read.empty() && std::all_of(read.begin(), read.end(), [](const std::string& r) {
+        return kBookingWords.contains(r);
+      });
+    };
     for (const auto& w : text::words(text::lower(turn.event.text))) {
       const std::string folded = text::fold(w);
       const bool ascii = folded == w;
-      if (!kBookingWords.contains(folded) || !(ascii || kMarked.contains(w)))
+      if (!booking_word(folded) || !(ascii || kMarked.contains(w)))
         rest.push_back(folded);
     }
     if (rest.empty())

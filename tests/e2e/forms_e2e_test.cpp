@@ -198,6 +198,9 @@ TEST_F(FormsE2E, ARequestThatNamesTheFieldIsNotAskedTheFieldAgain) {
   Typist q(app, clock, "field-visitor-000002");
   r = q.say("chị cần tư vấn thuế gấp");  // asking for advice is asking for a session
   EXPECT_TRUE(has(r, "Lĩnh vực: Tài chính – kế toán")) << r;
+  Typist t(app, clock, "field-visitor-000005");
+  r = t.say("e mun dat lich tu van thue");  // teencode and no marks: the field is still read
+  EXPECT_TRUE(has(r, "Lĩnh vực: Tài chính – kế toán")) << r;
   Typist v(app, clock, "field-visitor-000003");
   r = v.say("mình muốn tư vấn về vốn");  // finance or funding: asked, not guessed
   EXPECT_TRUE(has(r, "lĩnh vực nào")) << r;

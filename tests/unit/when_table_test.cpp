@@ -133,6 +133,7 @@ TEST(WhenWords, HoursInWordsAndAnUnmarkedToiThatIsAPronoun) {
       {"Wednesday next week, 9 in the morning", "2026-12-09", 9 * 60},
       {"friday at 3 in the afternoon", "2026-12-04", 15 * 60},
       {"monday 10 o'clock", "2026-12-07", 10 * 60},
+      {"thu 3 tuan sau 9h sang", "2026-12-08", 9 * 60},
   };
   for (const auto& c : cases) {
     const auto w = parse_when(c.text, today);

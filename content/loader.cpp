@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -557,6 +558,60 @@ void load_neutral(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   }
 }
 
+// learned.yaml (optional): questions people asked, attached by staff to their answer. A list
+// of {question, answer, added}; loaded after the explainers and referrals it names.
+void load_learned(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, std::string(kLearnedFile), false);
+  if (!root || root->IsNull())
+    return;
+  YamlChecker c(problems, std::string(kLearnedFile));
+  if (!root->IsSequence())
+    return c.error(*root, "must be a list of {question, answer} entries");
+  std::map<std::string, int> seen;  // the question, lower-cased → its line
+  for (std::size_t i = 0; i < root->size(); ++i) {
+    const YAML::Node n = (*root)[i];
+    const std::string at = item_path("", i);
+    if (!n.IsMap()) {
+      c.error(n, at + ": must be a mapping with question: and answer:");
+      continue;
+    }
+    c.known_keys(n, at, {"question", "answer", "added"});
+    LearnedQuestion q;
+    q.line = c.line_of(n);
+    q.question = c.text(n, "question", true, kMaxLearnedQuestion);
+    q.answer = c.text(n, "answer", true, 80);
+    const std::string added = c.text(n, "added", false, 10);
+    if (!added.empty() && !parse_date(added))
+      c.error(n["added"], at + ".added: not a date (YYYY-MM-DD)");
+    if (q.question.empty() || q.answer.empty())
+      continue;
+    q.payload = learned_answer_payload(q.answer);
+    const auto colon = q.answer.find(':');
+    const std::string kind = q.answer.substr(0, colon);
+    const std::string id = colon == std::string::npos ? "" : q.answer.substr(colon + 1);
+    if (q.payload.empty()) {
+      c.error(n["answer"],
+              at + ".answer: '" + q.answer + "' is not explainer:<id>, referral:<id> or off-topic");
+      continue;
+    }
+    if (kind == "explainer" && !s.explainers_vi.contains(id)) {
+      c.error(n["answer"], at + ".answer: no explainer '" + id + "' (content/explainers)");
+      continue;
+    }
+    if (kind == "referral" && !s.referrals.contains(id)) {
+      c.error(n["answer"], at + ".answer: no referral '" + id + "' (referrals.yaml)");
+      continue;
+    }
+    const std::string key = text::lower(q.question);
+    if (const auto [it, fresh] = seen.emplace(key, q.line); !fresh) {
+      c.error(n["question"], at + ".question: asked already on line " + std::to_string(it->second) +
+                                 " (one answer per question)");
+      continue;
+    }
+    s.learned.push_back(std::move(q));
+  }
+}
+
 void load_flow(std::vector<Problem>& problems,
                const fs::path& dir,
                const std::string& rel,
@@ -863,6 +918,7 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
       load_explainer(pr, dir, rel, kVi, today_day, *s);
     for (const auto& rel : files_in(dir, "explainers/en", ".md"))
       load_explainer(pr, dir, rel, kEn, today_day, *s);
+    load_learned(pr, dir, *s);
     cross_check(pr, *s);
   } catch (const YAML::Exception& e) {
     pr.push_back({"(content)", e.mark.is_null() ? 0 : e.mark.line + 1,

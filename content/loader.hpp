@@ -8,12 +8,17 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "content/model.hpp"
 #include "content/problem.hpp"
 
 namespace outreach::content {
+
+// The file of questions staff attached to their answers (content/learned.yaml).
+inline constexpr std::string_view kLearnedFile = "learned.yaml";
+inline constexpr std::size_t kMaxLearnedQuestion = 500;  // code points
 
 struct LoadReport {
   std::shared_ptr<const Snapshot> snapshot;  // null when there are errors

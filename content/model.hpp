@@ -188,6 +188,19 @@ struct Intent {
   bool ranked = true;
 };
 
+// A question people asked that staff attached to its answer (learned.yaml, written by the
+// console's /console/questions or by hand): the bot answers it, as a whole message read the way
+// it reads every message, with that answer.
+struct LearnedQuestion {
+  std::string question;
+  std::string answer;   // as written: "explainer:<id>", "referral:<id>" or "off-topic"
+  std::string payload;  // what it means: "ex:<id>", "referral:<id>", "fallback:smalltalk"
+  int line = 0;
+};
+
+// The learned.yaml answer for an explainer, a referral or off-topic, and back.
+std::string learned_answer_payload(std::string_view answer);  // '' when not one of the three
+
 // "dk" → "đăng ký": what an abbreviation or teencode means.
 struct Abbreviation {
   std::string key;        // as written in the file
@@ -211,6 +224,7 @@ struct Snapshot {
   std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
   std::vector<Abbreviation> abbreviations;
   std::vector<std::string> neutral_words;  // place names etc., ignored when ranking
+  std::vector<LearnedQuestion> learned;    // learned.yaml, in file order
   std::int64_t loaded_at_ms = 0;
   std::string dir;
 

@@ -70,6 +70,16 @@ const Referral* Snapshot::referral(std::string_view id) const {
   return it == referrals.end() ? nullptr : &it->second;
 }
 
+std::string learned_answer_payload(std::string_view answer) {
+  if (answer == "off-topic")
+    return "fallback:smalltalk";
+  for (const auto& [prefix, payload] : {std::pair{std::string_view("explainer:"), "ex:"},
+                                        std::pair{std::string_view("referral:"), "referral:"}})
+    if (answer.starts_with(prefix) && answer.size() > prefix.size())
+      return payload + std::string(answer.substr(prefix.size()));
+  return {};
+}
+
 const std::vector<std::string_view>& required_ui_keys() {
   static const std::vector<std::string_view> kKeys = {"greeting",
                                                       "greeting_named",
@@ -78,6 +88,10 @@ const std::vector<std::string_view>& required_ui_keys() {
                                                       "language.switched",
                                                       "fallback.text",
                                                       "fallback.smalltalk",
+                                                      "fallback.share",
+                                                      "fallback.share_note",
+                                                      "question.shared",
+                                                      "question.gone",
                                                       "referral.text",
                                                       "error.apology",
                                                       "handoff.text",

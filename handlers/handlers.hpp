@@ -1,6 +1,7 @@
 #pragma once
 // The capabilities the bot ships with, one file each:
-//   menu.cpp        menu / greeting, help, language switch, handoff note, fallback, referral
+//   menu.cpp        menu / greeting, help, language switch, fallback (and sending the question
+//                   to staff), referral
 //   explainers.cpp  browsing policy topics and showing explainers page by page
 //   feedback.cpp    the feedback form (flow "feedback")
 //   privacy.cpp     "what do you keep about me" and "delete my data" (flow "privacy_delete")
@@ -32,6 +33,12 @@ inline constexpr std::string_view kBooking = "booking";
 inline constexpr std::string_view kEvents = "events";
 inline constexpr std::string_view kSubscribe = "subscribe";
 inline constexpr std::string_view kUnsubscribe = "unsubscribe";
+inline constexpr std::string_view kQuestion = "question";  // question:share
+
+// Conversation data: the unanswered question the person may send to staff ({"id", "text"}),
+// kept until their next message.
+inline constexpr std::string_view kShareable = "share";
+inline constexpr std::size_t kMaxShared = 1000;  // longer questions are not offered
 
 std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows);
 

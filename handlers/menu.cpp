@@ -100,7 +100,32 @@ class FallbackHandler final : public Handler {
     }
     turn.outcome = "not_understood";
     OutboundMessage& m = turn.say(turn.ui("fallback.text"));
+    // The text is kept for staff only if the person says so (unless they consented to keeping
+    // what they type, and the config allows it: then it is kept already).
+    const bool kept = turn.options.store_message_text && turn.person.consent_store_text;
+    if (!kept && !turn.event.text.empty() && turn.event.text.size() <= kMaxShared) {
+      m.text += "\n" + turn.ui("fallback.share_note");
+      m.buttons.push_back(turn.button("fallback.share", std::string(kQuestion) + ":share"));
+      turn.offer_share = true;
+    }
     add_main_menu(turn, m);
+  }
+};
+
+// "Gửi câu hỏi cho cán bộ": the person agrees that the question the bot just missed is kept,
+// with its text, for staff to answer it in the content (console, /console/questions).
+class QuestionHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kQuestion; }
+
+  void handle(Turn& turn, storage::Store& tx, std::string_view) override {
+    turn.handler = "question";
+    const auto it = turn.state.data.find(kShareable);
+    const bool shared = it != turn.state.data.end() && it->is_object() &&
+                        tx.records.share_question(it->value("id", std::int64_t{0}), turn.person.id,
+                                                  it->value("text", std::string{}));
+    turn.outcome = shared ? "shared" : "gone";
+    add_main_menu(turn, turn.say(turn.ui(shared ? "question.shared" : "question.gone")));
   }
 };
 
@@ -183,6 +208,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<HandoffHandler>());
   out.push_back(std::make_unique<FallbackHandler>());
   out.push_back(std::make_unique<ReferralHandler>());
+  out.push_back(std::make_unique<QuestionHandler>());
   for (std::string_view name : {kEvents, kSubscribe, kUnsubscribe})
     out.push_back(std::make_unique<InfoHandler>(name));
   return out;

@@ -65,6 +65,10 @@ class PrivacyHandler final : public Handler {
              id))},
         {"feedback",
          std::to_string(count_for(tx, "SELECT COUNT(*) FROM feedback WHERE person_id = :id", id))},
+        {"questions", std::to_string(count_for(tx,
+                                               "SELECT COUNT(*) FROM questions WHERE person_id = "
+                                               ":id AND text IS NOT NULL AND handled IS NULL",
+                                               id))},
         {"bookings",
          std::to_string(count_for(tx, "SELECT COUNT(*) FROM bookings WHERE person_id = :id", id) +
                         count_for(tx, "SELECT COUNT(*) FROM waitlist WHERE person_id = :id", id))},

@@ -66,6 +66,9 @@ class Turn {
   std::string unanswered;  // empty, "fallback" or "clarify"
   std::string best_guess;  // explainer id
   double guess_score = 0;
+  // The reply offers "send this question to staff" (the text is not kept otherwise): the runner
+  // holds the question's row and text in the conversation until the person's next message.
+  bool offer_share = false;
 
   // How the bot reads typed text (folded words, abbreviations expanded, Telex repaired), the
   // same for questions and form answers; the dispatcher sets it from the understanding.

@@ -169,6 +169,7 @@ struct App::Impl {
   bool started = false;
 
   void watch_signals();
+  content::LoadReport reload_now();  // on the blocking thread: reload, understanding, metrics
 };
 
 App::App(Config config, AppOptions options)
@@ -279,10 +280,12 @@ App::App(Config config, AppOptions options)
       // The console runs; adding or resetting a password is refused until the list is there.
       log::error("console", "common_passwords_unreadable", {{"what", std::string_view(e.what())}});
     }
-    m.console = std::make_unique<console::Console>(console::ConsoleDeps{
-        m.config.console, *m.writer, m.content, m.clock, m.hashing, std::move(common), [this] {
-          impl_->sender->kick();
-        }});
+    m.console = std::make_unique<console::Console>(
+        console::ConsoleDeps{m.config.console, *m.writer, m.content, m.clock, m.hashing,
+                             std::move(common), [this] { impl_->sender->kick(); }, m.blocking,
+                             [this] {
+                               return impl_->reload_now();
+                             }});
   }
   if (m.options.http) {
     RouteDeps deps{m.webchat,
@@ -408,23 +411,26 @@ void App::Impl::keep_tokens_fresh() {
   });
 }
 
+content::LoadReport App::Impl::reload_now() {
+  auto r = content.reload();
+  if (r.ok())
+    understanding.get(r.snapshot);  // ready before the next turn needs it
+  metrics.inc("outreach_content_reloads_total", {{"result", r.ok() ? "ok" : "refused"}});
+  if (r.ok()) {
+    log::info("content", "reloaded", {{"warnings", r.warnings()}});
+  } else {
+    log::error("content", "reload_refused",
+               {{"errors", r.errors()}, {"first", r.problems.front().to_string()}});
+  }
+  return r;
+}
+
 void App::Impl::watch_signals() {
   signals.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec)
       return;
     if (sig == SIGHUP) {
-      asio::post(blocking, [this] {
-        const auto r = content.reload();
-        if (r.ok())
-          understanding.get(r.snapshot);  // ready before the next turn needs it
-        metrics.inc("outreach_content_reloads_total", {{"result", r.ok() ? "ok" : "refused"}});
-        if (r.ok()) {
-          log::info("content", "reloaded", {{"warnings", r.warnings()}});
-        } else {
-          log::error("content", "reload_refused",
-                     {{"errors", r.errors()}, {"first", r.problems.front().to_string()}});
-        }
-      });
+      asio::post(blocking, [this] { reload_now(); });
       watch_signals();
       return;
     }
@@ -575,12 +581,7 @@ void App::shutdown() {
 }
 
 content::LoadReport App::reload_content() {
-  std::packaged_task<content::LoadReport()> task([this] {
-    auto r = impl_->content.reload();
-    if (r.ok())
-      impl_->understanding.get(r.snapshot);
-    return r;
-  });
+  std::packaged_task<content::LoadReport()> task([this] { return impl_->reload_now(); });
   auto fut = task.get_future();
   asio::post(impl_->blocking, [&task] { task(); });
   return fut.get();

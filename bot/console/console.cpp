@@ -2,23 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <tuple>
 
 #include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/field.hpp>
-#include <nlohmann/json.hpp>
 
-#include "bot/core/local_time.hpp"
+#include "bot/console/page.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/text.hpp"
 #include "bot/net/crypto.hpp"
-#include "bot/net/url.hpp"
-#include "handlers/booking.hpp"
 #include "storage/async.hpp"
+#include "storage/db_executor.hpp"
 
 namespace outreach::console {
 namespace {
@@ -31,7 +24,6 @@ using server::Response;
 
 constexpr std::string_view kSessionCookie = "ob_session";
 constexpr std::string_view kLoginCookie = "ob_login";  // the login form's CSRF pair
-constexpr std::string_view kLangCookie = "ob_lang";
 constexpr std::int64_t kLockMs = 15 * 60 * 1000;
 
 // One account: two failures free, then waits, locked at the tenth. One address (a ward office
@@ -43,69 +35,11 @@ struct ThrottlePolicy {
 
 constexpr ThrottlePolicy kPerAccount{2, 10};
 constexpr ThrottlePolicy kPerAddress{10, 50};
-constexpr std::size_t kMaxForm = 16 * 1024;
 
 // A hash to verify against when the account does not exist, so the answer takes as long.
 const std::string& dummy_hash() {
   static const std::string h = hash_password("no account has this password");
   return h;
-}
-
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string header(const Request& req, http::field f) {
-  const auto v = req[f];
-  return std::string(v.data(), v.size());
-}
-
-std::string cookie(const Request& req, std::string_view name) {
-  const std::string all = header(req, http::field::cookie);
-  std::size_t at = 0;
-  while (at < all.size()) {
-    std::size_t end = all.find(';', at);
-    if (end == std::string::npos)
-      end = all.size();
-    std::string_view part(all.data() + at, end - at);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
-        part[name.size()] == '=')
-      return std::string(part.substr(name.size() + 1));
-    at = end + 1;
-  }
-  return {};
-}
-
-bool local_host(std::string_view host) {
-  const std::string_view h = host.substr(
-      0, host.rfind(':') == std::string_view::npos || host.starts_with("[")
-             ? host.find(']') == std::string_view::npos ? host.size() : host.find(']') + 1
-             : host.rfind(':'));
-  return h == "localhost" || h == "127.0.0.1" || h == "[::1]";
 }
 
 // Who is asking: the peer, or behind the reverse proxy on this machine (deploy/nginx.conf, the
@@ -126,118 +60,6 @@ std::string client_address(const Request& req, const std::string& peer) {
         return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
       });
   return plausible ? last : peer;
-}
-
-struct Session {
-  storage::StaffRow staff;
-  std::string id_hash;
-  std::string csrf;
-  Role role = Role::kCheckin;
-};
-
-class Page {
- public:
-  Page(const ConsoleDeps& d, const Request& req, Response res = {})
-      : d_(d), req_(req), res_(std::move(res)) {
-    en_ = cookie(req, kLangCookie) == "en";
-    secure_ = d.options.secure_cookie == "always" ||
-              (d.options.secure_cookie == "auto" && !local_host(header(req, http::field::host)));
-  }
-
-  bool en() const { return en_; }
-
-  std::string tr(std::string_view vi, std::string_view en) const {
-    return std::string(en_ ? en : vi);
-  }
-
-  void set_cookie(std::string_view name, std::string_view value, std::int64_t max_age_s) {
-    std::string c =
-        std::string(name) + "=" + std::string(value) +
-        "; Path=/console; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
-    if (secure_)
-      c += "; Secure";
-    cookies_.push_back(std::move(c));
-  }
-
-  Response html(unsigned status,
-                const std::string& title,
-                const std::string& body,
-                const Session* s = nullptr) const {
-    std::string nav;
-    if (s) {
-      nav += "<nav aria-label=\"" + tr("Trang", "Pages") + "\"><a href=\"/console/\">" +
-             tr("Trang chính", "Home") + "</a>";
-      if (s->role == Role::kAdmin || s->role == Role::kAdvisor)
-        nav += "<a href=\"/console/inbox\">" + tr("Hộp thư", "Inbox") +
-               "</a><a href=\"/console/bookings\">" + tr("Lịch tư vấn", "Bookings") + "</a>";
-      if (s->role == Role::kAdmin)
-        nav += "<a href=\"/console/staff\">" + tr("Tài khoản", "Accounts") +
-               "</a><a href=\"/console/audit\">" + tr("Nhật ký", "Audit log") + "</a>";
-      nav += "</nav><form method=\"post\" action=\"/console/logout\" class=\"inline\">" +
-             csrf_field(s->csrf) + "<span class=\"who\">" + esc(s->staff.email) + " (" +
-             std::string(to_string(s->role)) + ")</span> <button type=\"submit\">" +
-             tr("Đăng xuất", "Sign out") + "</button></form>";
-    }
-    const std::string lang_link = en_ ? "<a href=\"/console/lang?to=vi\" lang=\"vi\">Tiếng Việt</a>"
-                                      : "<a href=\"/console/lang?to=en\" lang=\"en\">English</a>";
-    std::string page =
-        "<!doctype html>\n<html lang=\"" + std::string(en_ ? "en" : "vi") +
-        "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-        "content=\"width=device-width, initial-scale=1\"><title>" +
-        esc(title) +
-        " · outreach-bot</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" "
-        "href=\"/console/static/console.css\"></head><body><header><strong>outreach-bot" +
-        "</strong>" + nav + lang_link + "</header><main><h1>" + esc(title) + "</h1>" + body +
-        "</main></body></html>\n";
-    Response res = server::make_response(req_, status, std::move(page), "text/html; charset=utf-8");
-    finish(res);
-    return res;
-  }
-
-  Response redirect(std::string_view to) const {
-    Response res = server::make_response(req_, 303, "", "text/plain; charset=utf-8");
-    res.set(http::field::location, to);
-    finish(res);
-    return res;
-  }
-
-  static std::string csrf_field(const std::string& token) {
-    return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(token) + "\">";
-  }
-
- private:
-  void finish(Response& res) const {
-    for (const auto& c : cookies_) res.insert(http::field::set_cookie, c);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("X-Frame-Options", "DENY");
-    res.set("Referrer-Policy", "same-origin");
-    res.set("Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-  }
-
-  const ConsoleDeps& d_;
-  const Request& req_;
-  Response res_;
-  bool en_ = false;
-  bool secure_ = true;
-  std::vector<std::string> cookies_;
-};
-
-// The form fields of a POST body (application/x-www-form-urlencoded).
-std::optional<net::QueryParams> form_of(const Request& req) {
-  if (req.body().size() > kMaxForm)
-    return std::nullopt;
-  auto q = net::parse_query(req.body(), 32);
-  if (!q)
-    return std::nullopt;
-  return *q;
-}
-
-std::string field(const net::QueryParams& q, std::string_view name) {
-  const auto it = q.find(name);
-  return it == q.end() ? std::string{} : it->second;
 }
 
 // The Origin of a state-changing request is this server's own.
@@ -270,65 +92,6 @@ std::string login_body(const Page& p,
        "autocomplete=\"current-password\" required><button type=\"submit\">" +
        p.tr("Đăng nhập", "Sign in") + "</button></form>";
   return b;
-}
-
-std::string role_name(const Page& p, Role r) {
-  switch (r) {
-    case Role::kAdmin:
-      return p.tr("Quản trị", "Administrator");
-    case Role::kEditor:
-      return p.tr("Biên tập", "Editor");
-    case Role::kAdvisor:
-      return p.tr("Tư vấn viên", "Advisor");
-    case Role::kCheckin:
-      return p.tr("Điểm danh", "Check-in");
-  }
-  return {};
-}
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-constexpr std::size_t kMaxReply = 2000;
-
-// How long the platform still lets staff answer: Zalo OA 7 days after the person's last
-// message; Messenger 7 days with the HUMAN_AGENT tag; the web chat while the visitor's page is
-// open (or when they come back).
-std::string window_left(const Page& p, const storage::HandoffRow& h, std::int64_t now) {
-  if (h.channel == "web" || h.channel == "cli")
-    return p.tr("khi khách còn mở trang chat (hoặc quay lại)",
-                "while the visitor's page is open (or when they come back)");
-  const std::int64_t left = h.last_person_at + 7 * kDayMs - now;
-  if (left <= 0)
-    return p.tr("đã hết hạn trả lời trên nền tảng", "the platform no longer allows an answer");
-  const std::int64_t hours = left / (3600 * 1000);
-  return hours >= 48 ? std::to_string(hours / 24) + p.tr(" ngày", " days")
-                     : std::to_string(hours) + p.tr(" giờ", " hours");
-}
-
-std::string status_name(const Page& p, const std::string& status) {
-  if (status == "open")
-    return p.tr("Đang chờ", "Open");
-  if (status == "pending")
-    return p.tr("Đang xử lý", "Pending");
-  if (status == "snoozed")
-    return p.tr("Tạm hoãn", "Snoozed");
-  return p.tr("Đã xong", "Resolved");
-}
-
-std::string author_name(const Page& p, const storage::HandoffMessage& m) {
-  if (m.author == "person")
-    return p.tr("Người dân", "Person");
-  if (m.author == "staff")
-    return m.staff;
-  if (m.author == "platform")
-    return p.tr("Cán bộ (trên Zalo/Facebook)", "Staff (on Zalo/Facebook)");
-  return p.tr("Trợ lý tự động", "Assistant");
-}
-
-std::string who_label(const Page& p, const storage::HandoffRow& h) {
-  std::string out = h.display_name.empty()
-                        ? p.tr("Khách", "Visitor") + " #" + std::to_string(h.person_id)
-                        : h.display_name;
-  return out + " · " + h.channel;
 }
 
 }  // namespace
@@ -491,20 +254,6 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
                           &s);
     }
   }
-  auto forbidden = [&] {
-    return page.html(403, page.tr("Không được phép", "Forbidden"),
-                     "<p>" +
-                         page.tr("Tài khoản của bạn không dùng được trang này.",
-                                 "Your account's role cannot use this page.") +
-                         "</p>",
-                     &s);
-  };
-  auto audit = [&](std::string action, std::string object, std::string detail) {
-    return d_.writer.run([&, action, object, detail](storage::Store& st) {
-      st.staff.audit(now, s.staff.email, action, object, address, detail);
-    });
-  };
-
   if (path == "/console/logout") {
     info.route = "console_logout";
     if (!post)
@@ -521,12 +270,17 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     info.route = "console_home";
     std::string b = "<p>" + page.tr("Xin chào", "Hello") + " " + esc(s.staff.email) + " — " +
                     role_name(page, s.role) + ".</p><ul class=\"cards\">";
-    if (s.role == Role::kAdmin || s.role == Role::kAdvisor)
+    if (may_use_inbox(s.role))
       b += "<li><a href=\"/console/inbox\">" +
            page.tr("Hộp thư: người dân cần gặp cán bộ", "Inbox: people who asked for staff") +
            "</a></li><li><a href=\"/console/bookings\">" +
            page.tr("Lịch tư vấn của Văn phòng Tư vấn khởi nghiệp",
                    "The Startup Advisory Office's sessions") +
+           "</a></li>";
+    if (may_edit_content(s.role))
+      b += "<li><a href=\"/console/questions\">" +
+           page.tr("Câu hỏi trợ lý chưa trả lời được: gắn với câu trả lời đúng",
+                   "Questions the bot could not answer: attach them to the right answer") +
            "</a></li>";
     if (s.role == Role::kAdmin)
       b += "<li><a href=\"/console/staff\">" + page.tr("Tài khoản cán bộ", "Staff accounts") +
@@ -535,499 +289,25 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     b += "</ul>";
     if (s.role == Role::kEditor || s.role == Role::kCheckin)
       b += "<p>" +
-           page.tr("Các trang của vai trò này (thông báo, sự kiện, điểm danh) đang được xây dựng.",
-                   "This role's pages (broadcasts, events, check-in) are being built.") +
+           page.tr("Trang thông báo, sự kiện và điểm danh đang được xây dựng.",
+                   "The broadcast, event and check-in pages are being built.") +
            "</p>";
     co_return page.html(200, page.tr("Bảng điều khiển", "Console"), b, &s);
   }
 
-  // ---- bookings: advisor, admin ----
+  Ctx c{d_, req, info, page, s, path, q, form ? &*form : nullptr, now, address};
   if (path == "/console/bookings" || path == "/console/bookings.csv" ||
-      path.starts_with("/console/bookings/")) {
-    info.route = "console_bookings";
-    if (s.role != Role::kAdmin && s.role != Role::kAdvisor)
-      co_return forbidden();
-    auto snapshot = d_.content.snapshot();
-    if (!snapshot)
-      co_return page.html(
-          503, page.tr("Chưa sẵn sàng", "Not ready"),
-          "<p>" + page.tr("Nội dung chưa được nạp.", "Content is not loaded.") + "</p>", &s);
-    if (post) {
-      const std::string rest = path.substr(std::string_view("/console/bookings/").size());
-      const auto slash = rest.find('/');
-      handlers::StaffAction action;
-      action.ref = rest.substr(0, slash);
-      const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-      using Kind = handlers::StaffAction::Kind;
-      if (verb == "confirm") {
-        action.kind = Kind::kConfirm;
-      } else if (verb == "cancel") {
-        action.kind = Kind::kCancel;
-        action.reason = field(*form, "reason");
-      } else if (verb == "attended" || verb == "no_show") {
-        action.kind = Kind::kAttendance;
-        action.attendance = verb;
-      } else {
-        co_return page.html(404, page.tr("Không tìm thấy", "Not found"), "", &s);
-      }
-      action.actor = s.staff.email;
-      action.address = address;
-      auto done = co_await d_.writer.run(
-          [&](storage::Store& st) { return handlers::staff_action(st, *snapshot, action, now); });
-      if (!done)
-        co_return page.html(done.error().code == Errc::kNotFound ? 404 : 409,
-                            page.tr("Không làm được", "Not done"),
-                            "<p class=\"problem\" role=\"alert\">" + esc(done.error().message) +
-                                "</p><p><a href=\"/console/bookings\">" +
-                                page.tr("Quay lại lịch", "Back to the bookings") + "</a></p>",
-                            &s);
-      if (d_.outbox_written)
-        d_.outbox_written();
-      co_return page.redirect(
-          "/console/bookings?day=" + local_time::iso_date(local_time::day_of(done->starts_at)) +
-          "&done=" + verb);
-    }
-    const std::string day = field(q, "day");
-    const int span = std::clamp(std::atoi(field(q, "days").c_str()), 1, 31);
-    std::string to;
-    if (const auto first = local_time::parse_date(day))
-      to = local_time::iso_date(*first + span - 1);
-    const auto days = handlers::booking_days(day, to, now);
-    if (!days)
-      co_return page.html(400, page.tr("Ngày không hợp lệ", "Not a date"),
-                          "<p class=\"problem\">" + esc(days.error().message) + "</p>", &s);
-    // An advisor sees their own sessions by default (booking.yaml: advisors[].staff), and
-    // everyone's with advisor=all; a named advisor shows that one.
-    std::string advisor = field(q, "advisor");
-    if (advisor.empty() && s.role == Role::kAdvisor)
-      for (const auto& a : snapshot->booking.advisors)
-        if (std::find(a.staff.begin(), a.staff.end(), s.staff.email) != a.staff.end())
-          advisor = a.id;
-    if (advisor == "all")
-      advisor.clear();
-    auto rows = co_await d_.writer.run(
-        [&](storage::Store& st) { return handlers::bookings_on(st, *days, advisor); });
-    if (path.ends_with(".csv")) {
-      Response res =
-          server::make_response(req, 200, "\xEF\xBB\xBF" + handlers::bookings_csv(rows, *snapshot),
-                                "text/csv; charset=utf-8");
-      res.set(http::field::content_disposition, "attachment; filename=\"bookings.csv\"");
-      res.set(http::field::cache_control, "no-store");
-      co_await audit("booking_export", local_time::iso_date(days->first_day), "");
-      co_return res;
-    }
-    const std::string first = local_time::iso_date(days->first_day);
-    std::string b =
-        "<form method=\"get\" action=\"/console/bookings\" class=\"filters\"><label "
-        "for=\"day\">" +
-        page.tr("Từ ngày", "From") +
-        "</label><input id=\"day\" name=\"day\" type=\"date\" value=\"" + first +
-        "\"><label for=\"days\">" + page.tr("Số ngày", "Days") +
-        "</label><input id=\"days\" name=\"days\" type=\"number\" min=\"1\" "
-        "max=\"31\" value=\"" +
-        std::to_string(span) + "\"><label for=\"advisor\">" + page.tr("Chuyên viên", "Advisor") +
-        "</label><select id=\"advisor\" name=\"advisor\"><option value=\"all\">" +
-        page.tr("Tất cả", "All") + "</option>";
-    for (const auto& a : snapshot->booking.advisors)
-      b += "<option value=\"" + esc(a.id) + "\"" + (a.id == advisor ? " selected" : "") + ">" +
-           esc(a.name.in(page.en() ? content::kEn : content::kVi)) + "</option>";
-    b += "</select><button type=\"submit\">" + page.tr("Xem", "Show") +
-         "</button> <a href=\"/console/bookings.csv?day=" + first +
-         "&amp;days=" + std::to_string(span) +
-         "&amp;advisor=" + esc(advisor.empty() ? "all" : advisor) + "\">CSV</a></form>";
-    if (rows.empty())
-      b += "<p>" +
-           page.tr("Không có lịch hẹn nào trong những ngày này.", "No bookings on these days.") +
-           "</p>";
-    else
-      b += "<div class=\"table\"><table><thead><tr><th>" + page.tr("Mã", "Ref") + "</th><th>" +
-           page.tr("Thời gian", "Time") + "</th><th>" + page.tr("Chuyên viên", "Advisor") +
-           "</th><th>" + page.tr("Người đặt", "Person") + "</th><th>" +
-           page.tr("Trạng thái", "Status") + "</th><th>" + page.tr("Thao tác", "Actions") +
-           "</th></tr></thead><tbody>";
-    for (const auto& r : rows) {
-      const std::string act = "/console/bookings/" + esc(r.ref) + "/";
-      auto button = [&](const std::string& verb, const std::string& label) {
-        return "<form method=\"post\" action=\"" + act + verb + "\" class=\"inline\">" +
-               Page::csrf_field(s.csrf) + "<button type=\"submit\">" + label + "</button></form>";
-      };
-      std::string actions;
-      if (r.status == "booked" && !r.confirmed_at)
-        actions += button("confirm", page.tr("Xác nhận", "Confirm"));
-      if (r.status == "booked" || r.status == "held")
-        actions += "<form method=\"post\" action=\"" + act + "cancel\" class=\"inline\">" +
-                   Page::csrf_field(s.csrf) + "<label class=\"sr\" for=\"reason-" + esc(r.ref) +
-                   "\">" + page.tr("Lý do hủy", "Reason") + "</label><input id=\"reason-" +
-                   esc(r.ref) + "\" name=\"reason\" required maxlength=\"500\" placeholder=\"" +
-                   page.tr("Lý do hủy", "Reason") + "\"><button type=\"submit\">" +
-                   page.tr("Hủy", "Cancel") + "</button></form>";
-      if ((r.status == "booked" || r.status == "attended" || r.status == "no_show") &&
-          r.starts_at <= now)
-        actions += button("attended", page.tr("Có mặt", "Attended")) +
-                   button("no_show", page.tr("Vắng", "No show"));
-      b += "<tr><td>" + esc(r.ref) + "</td><td>" + esc(local_time::timestamp(r.starts_at)) +
-           "</td><td>" + esc(r.advisor) + "</td><td>" + esc(r.name) + "<br>" + esc(r.phone) +
-           "</td><td>" + esc(r.status) + (r.confirmed_at ? " ✓" : "") + "</td><td>" + actions +
-           "</td></tr>";
-    }
-    if (!rows.empty())
-      b += "</tbody></table></div>";
-    co_return page.html(200, page.tr("Lịch tư vấn", "Bookings"), b, &s);
-  }
-
-  // ---- accounts and audit: admin ----
-  if (path == "/console/staff" || path.starts_with("/console/staff/")) {
-    info.route = "console_staff";
-    if (s.role != Role::kAdmin)
-      co_return forbidden();
-    std::string problem;
-    if (post && path == "/console/staff") {
-      const std::string email = field(*form, "email");
-      const auto role = role_from_string(field(*form, "role"));
-      const std::string password = field(*form, "password");
-      const auto normal = normalize_email(email);
-      if (!normal || !role) {
-        problem = page.tr("Email hoặc vai trò không hợp lệ.", "Not a valid email or role.");
-      } else if (auto why = password_problem(password, *normal, d_.common)) {
-        problem = *why;
-      } else {
-        const std::string hash = co_await storage::async_completion<std::string>(
-            [&](std::function<void(std::string)> complete) {
-              asio::post(d_.hashing, [password, complete] { complete(hash_password(password)); });
-            });
-        auto added = co_await d_.writer.run([&](storage::Store& st) {
-          SQLite::Transaction t(st.db);
-          auto r = add_staff(st, *normal, *role, hash, {s.staff.email, address, now});
-          if (r)
-            t.commit();
-          return r;
-        });
-        if (!added)
-          problem = added.error().message;
-        else
-          co_return page.redirect("/console/staff");
-      }
-    } else if (post) {
-      const std::string rest = path.substr(std::string_view("/console/staff/").size());
-      const auto slash = rest.rfind('/');
-      const std::string email = rest.substr(0, slash);
-      const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-      if (verb != "disable" && verb != "enable" && verb != "reset")
-        co_return page.html(404, page.tr("Không tìm thấy", "Not found"), "", &s);
-      // reset: a new password the admin gives the person; the account's sessions end.
-      std::string hash;
-      const std::string password = field(*form, "password");
-      if (verb == "reset") {
-        if (auto why = password_problem(password, email, d_.common)) {
-          problem = *why;
-        } else {
-          hash = co_await storage::async_completion<std::string>(
-              [&](std::function<void(std::string)> complete) {
-                asio::post(d_.hashing, [password, complete] { complete(hash_password(password)); });
-              });
-        }
-      }
-      auto changed = co_await d_.writer.run([&](storage::Store& st) {
-        if (!problem.empty())
-          return Result<storage::StaffRow, Problem>(Problem{Errc::kInvalidInput, problem});
-        SQLite::Transaction t(st.db);
-        const AccountChange by{s.staff.email, address, now};
-        auto r = verb == "reset" ? reset_password(st, email, hash, by)
-                                 : disable_staff(st, email, verb == "disable", by);
-        if (r)
-          t.commit();
-        return r;
-      });
-      if (!changed)
-        problem = changed.error().message;
-      else
-        co_return page.redirect("/console/staff");
-    }
-    const auto rows = co_await d_.writer.run([](storage::Store& st) { return st.staff.list(); });
-    std::string b;
-    if (!problem.empty())
-      b += "<p class=\"problem\" role=\"alert\">" + esc(problem) + "</p>";
-    b += "<div class=\"table\"><table><thead><tr><th>Email</th><th>" + page.tr("Vai trò", "Role") +
-         "</th><th>" + page.tr("Trạng thái", "State") + "</th><th></th></tr></thead><tbody>";
-    for (const auto& r : rows) {
-      const std::string verb = r.disabled ? "enable" : "disable";
-      b += "<tr><td>" + esc(r.email) + "</td><td>" + esc(r.role) + "</td><td>" +
-           (r.disabled ? page.tr("đã khóa", "disabled") : page.tr("đang dùng", "active")) +
-           "</td><td><form method=\"post\" action=\"/console/staff/" + esc(r.email) + "/" + verb +
-           "\" class=\"inline\">" + Page::csrf_field(s.csrf) + "<button type=\"submit\">" +
-           (r.disabled ? page.tr("Mở khóa", "Enable") : page.tr("Khóa", "Disable")) +
-           "</button></form><form method=\"post\" action=\"/console/staff/" + esc(r.email) +
-           "/reset\" class=\"inline\">" + Page::csrf_field(s.csrf) +
-           "<label class=\"sr\" for=\"reset-" + esc(r.email) + "\">" +
-           page.tr("Mật khẩu mới", "New password") + "</label><input id=\"reset-" + esc(r.email) +
-           "\" name=\"password\" type=\"password\" minlength=\"12\" " +
-           "autocomplete=\"new-password\" required placeholder=\"" +
-           page.tr("Mật khẩu mới", "New password") + "\"><button type=\"submit\">" +
-           page.tr("Đặt lại", "Reset") + "</button></form></td></tr>";
-    }
-    b += "</tbody></table></div><h2>" + page.tr("Thêm tài khoản", "Add an account") +
-         "</h2><form method=\"post\" action=\"/console/staff\" class=\"card\">" +
-         Page::csrf_field(s.csrf) +
-         "<label for=\"new-email\">Email</label><input id=\"new-email\" name=\"email\" "
-         "type=\"email\" required><label for=\"new-role\">" +
-         page.tr("Vai trò", "Role") + "</label><select id=\"new-role\" name=\"role\">";
-    for (Role r : {Role::kAdvisor, Role::kEditor, Role::kCheckin, Role::kAdmin})
-      b +=
-          "<option value=\"" + std::string(to_string(r)) + "\">" + role_name(page, r) + "</option>";
-    b += "</select><label for=\"new-password\">" +
-         page.tr("Mật khẩu (ít nhất 12 ký tự)", "Password (12 characters or more)") +
-         "</label><input id=\"new-password\" name=\"password\" type=\"password\" minlength=\"12\" "
-         "autocomplete=\"new-password\" required><button type=\"submit\">" +
-         page.tr("Thêm", "Add") + "</button></form>";
-    co_return page.html(problem.empty() ? 200 : 400, page.tr("Tài khoản cán bộ", "Staff accounts"),
-                        b, &s);
-  }
-
-  // ---- the handoff inbox: advisor, admin ----
-  if (path == "/console/inbox" || path.starts_with("/console/inbox/")) {
-    info.route = "console_inbox";
-    if (s.role != Role::kAdmin && s.role != Role::kAdvisor)
-      co_return forbidden();
-    if (path == "/console/inbox/wait") {
-      // Long poll: answers when the inbox changed from `since`, or after 25 s.
-      const std::string since = field(q, "since");
-      auto executor = co_await asio::this_coro::executor;
-      asio::steady_timer timer(executor);
-      std::pair<std::string, int> v;
-      for (int i = 0; i < 25; ++i) {
-        v = co_await d_.writer.run([&](storage::Store& st) {
-          st.handoffs.wake_snoozed(d_.clock.now_ms());
-          return st.handoffs.version();
-        });
-        if (v.first != since)
-          break;
-        timer.expires_after(std::chrono::seconds(1));
-        co_await timer.async_wait(asio::use_awaitable);
-      }
-      Response res = server::make_response(
-          req, 200, nlohmann::json{{"version", v.first}, {"open", v.second}}.dump(),
-          "application/json");
-      res.set(http::field::cache_control, "no-store");
-      co_return res;
-    }
-    if (post) {
-      const std::string rest = path.substr(std::string_view("/console/inbox/").size());
-      const auto slash = rest.find('/');
-      const std::int64_t id = std::atoll(rest.substr(0, slash).c_str());
-      const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-      const std::string reply(text::trim(field(*form, "text")));
-      if (verb == "reply" && (reply.empty() || reply.size() > kMaxReply))
-        co_return page.html(400, page.tr("Không gửi được", "Not sent"),
-                            "<p class=\"problem\" role=\"alert\">" +
-                                page.tr("Tin trả lời trống hoặc dài quá 2.000 ký tự.",
-                                        "The reply is empty or longer than 2,000 characters.") +
-                                "</p><p><a href=\"/console/inbox/" + std::to_string(id) + "\">" +
-                                page.tr("Quay lại", "Back") + "</a></p>",
-                            &s);
-      auto snapshot = d_.content.snapshot();
-      const bool done = co_await d_.writer.run([&](storage::Store& st) {
-        SQLite::Transaction t(st.db);
-        const auto h = st.handoffs.find(id);
-        if (!h || h->status == "resolved")
-          return false;
-        bool ok = true;
-        if (verb == "reply") {
-          OutboundMessage m;
-          m.text = reply;
-          st.outbox.enqueue(h->person_id, MessageKind::kStaff, m, now);
-          st.handoffs.add_message(id, "staff", s.staff.email, reply, now);
-          if (h->status != "pending" || h->assignee != s.staff.email)
-            st.handoffs.take(id, s.staff.email, now);
-        } else if (verb == "take") {
-          ok = st.handoffs.take(id, s.staff.email, now);
-        } else if (verb == "snooze") {
-          const int hours = std::clamp(std::atoi(field(*form, "hours").c_str()), 1, 72);
-          ok = st.handoffs.snooze(id, now + hours * 3600LL * 1000, now);
-        } else if (verb == "reopen") {
-          ok = st.handoffs.reopen(id, now);
-        } else if (verb == "resolve") {
-          ok = st.handoffs.resolve(id, now);
-          if (ok && snapshot) {  // the person is told the bot answers again
-            OutboundMessage m;
-            m.text = snapshot->ui(h->language, "handoff.resolved");
-            st.outbox.enqueue(h->person_id, MessageKind::kStaff, m, now);
-            st.handoffs.add_message(id, "bot", "", m.text, now);
-          }
-        } else {
-          return false;
-        }
-        if (!ok)
-          return false;
-        // Who did what to which conversation; never the text (it is in the thread).
-        st.staff.audit(now, s.staff.email, "handoff_" + verb, std::to_string(id), address, "");
-        t.commit();
-        return true;
-      });
-      if (!done)
-        co_return page.html(409, page.tr("Không làm được", "Not done"),
-                            "<p class=\"problem\" role=\"alert\">" +
-                                page.tr("Cuộc trò chuyện không còn hoặc đã xong.",
-                                        "The conversation is gone or already resolved.") +
-                                "</p><p><a href=\"/console/inbox\">" +
-                                page.tr("Về hộp thư", "Back to the inbox") + "</a></p>",
-                            &s);
-      if (d_.outbox_written && (verb == "reply" || verb == "resolve"))
-        d_.outbox_written();
-      co_return page.redirect(verb == "resolve" ? "/console/inbox"
-                                                : "/console/inbox/" + std::to_string(id));
-    }
-    if (path != "/console/inbox") {  // one conversation
-      const std::int64_t id =
-          std::atoll(path.substr(std::string_view("/console/inbox/").size()).c_str());
-
-      struct Thread {
-        std::optional<storage::HandoffRow> h;
-        std::vector<storage::HandoffMessage> messages;
-        std::pair<std::string, int> version;
-      };
-
-      const Thread t = co_await d_.writer.run([&](storage::Store& st) {
-        Thread out;
-        out.h = st.handoffs.find(id);
-        if (out.h)
-          out.messages = st.handoffs.messages(id);
-        out.version = st.handoffs.version();
-        return out;
-      });
-      if (!t.h)
-        co_return page.html(404, page.tr("Không tìm thấy", "Not found"),
-                            "<p><a href=\"/console/inbox\">" +
-                                page.tr("Về hộp thư", "Back to the inbox") + "</a></p>",
-                            &s);
-      const storage::HandoffRow& h = *t.h;
-      std::string b =
-          "<p class=\"meta\">" + esc(who_label(page, h)) + " · " +
-          esc(status_name(page, h.status)) + (h.assignee.empty() ? "" : " · " + esc(h.assignee)) +
-          " · " + page.tr("Còn trả lời được: ", "Can answer: ") + esc(window_left(page, h, now)) +
-          "</p><ol class=\"thread\" id=\"thread\" data-version=\"" + esc(t.version.first) +
-          "\" data-open=\"" + std::to_string(t.version.second) + "\">";
-      for (const auto& m : t.messages)
-        b += "<li class=\"msg " + esc(m.author) + "\"><span class=\"from\">" +
-             esc(author_name(page, m)) + " · " + esc(local_time::timestamp(m.at)) + "</span><p>" +
-             esc(m.text) + "</p></li>";
-      b += "</ol>";
-      const std::string act = "/console/inbox/" + std::to_string(id) + "/";
-      auto button = [&](const std::string& verb, const std::string& label,
-                        const std::string& extra = "") {
-        return "<form method=\"post\" action=\"" + act + verb + "\" class=\"inline\">" +
-               Page::csrf_field(s.csrf) + extra + "<button type=\"submit\">" + label +
-               "</button></form>";
-      };
-      if (h.status != "resolved") {
-        b += "<form method=\"post\" action=\"" + act + "reply\" class=\"card\">" +
-             Page::csrf_field(s.csrf) + "<label for=\"reply\">" + page.tr("Trả lời", "Reply") +
-             "</label><textarea id=\"reply\" name=\"text\" rows=\"3\" maxlength=\"2000\" "
-             "required></textarea><button type=\"submit\">" +
-             page.tr("Gửi", "Send") + "</button></form><p class=\"actions\">";
-        if (h.status != "pending" || h.assignee != s.staff.email)
-          b += button("take", page.tr("Nhận xử lý", "Take it"));
-        if (h.status != "snoozed")
-          b += button("snooze", page.tr("Tạm hoãn 4 giờ", "Snooze 4 hours"),
-                      "<input type=\"hidden\" name=\"hours\" value=\"4\">");
-        else
-          b += button("reopen", page.tr("Mở lại", "Reopen"));
-        b += button("resolve", page.tr("Xong, trả lại cho trợ lý", "Resolve, back to the bot")) +
-             "</p>";
-      }
-      b += "<p><a href=\"/console/inbox\">" + page.tr("Về hộp thư", "Back to the inbox") +
-           "</a></p><script src=\"/console/static/inbox.js\" defer></script>";
-      co_return page.html(200, page.tr("Cuộc trò chuyện", "Conversation"), b, &s);
-    }
-    std::string status = field(q, "status");
-    if (status != "open" && status != "pending" && status != "snoozed" && status != "resolved")
-      status = "active";
-    const std::vector<std::string> statuses =
-        status == "active" ? std::vector<std::string>{"open", "pending", "snoozed"}
-                           : std::vector<std::string>{status};
-
-    struct Listing {
-      std::vector<storage::HandoffRow> rows;
-      std::vector<std::vector<storage::HandoffMessage>> last;
-      std::pair<std::string, int> version;
-    };
-
-    const Listing l = co_await d_.writer.run([&](storage::Store& st) {
-      Listing out;
-      st.handoffs.wake_snoozed(now);
-      out.rows = st.handoffs.list(statuses);
-      for (const auto& r : out.rows) out.last.push_back(st.handoffs.messages(r.id, 2));
-      out.version = st.handoffs.version();
-      return out;
-    });
-    std::string b = "<nav class=\"filters\" aria-label=\"" + page.tr("Lọc", "Filter") + "\">";
-    for (const auto& [key, vi, en] :
-         {std::tuple{"active", "Chưa xong", "Active"}, std::tuple{"open", "Đang chờ", "Open"},
-          std::tuple{"pending", "Đang xử lý", "Pending"},
-          std::tuple{"snoozed", "Tạm hoãn", "Snoozed"},
-          std::tuple{"resolved", "Đã xong", "Resolved"}})
-      b += std::string("<a href=\"/console/inbox?status=") + key + "\"" +
-           (status == key ? " aria-current=\"page\"" : "") + ">" + page.tr(vi, en) + "</a> ";
-    b += "</nav><div id=\"inbox\" data-version=\"" + esc(l.version.first) + "\" data-open=\"" +
-         std::to_string(l.version.second) + "\">";
-    if (l.rows.empty())
-      b += "<p>" + page.tr("Không có cuộc trò chuyện nào.", "No conversations.") + "</p>";
-    else
-      b += "<ul class=\"inbox\">";
-    for (std::size_t i = 0; i < l.rows.size(); ++i) {
-      const auto& r = l.rows[i];
-      b += "<li><a href=\"/console/inbox/" + std::to_string(r.id) + "\"><strong>" +
-           esc(who_label(page, r)) + "</strong> · " + esc(status_name(page, r.status)) +
-           (r.assignee.empty() ? "" : " · " + esc(r.assignee)) + "</a><span class=\"meta\">" +
-           page.tr("Còn trả lời được: ", "Can answer: ") + esc(window_left(page, r, now)) +
-           "</span>";
-      for (const auto& m : l.last[i])
-        b += "<p class=\"msg " + esc(m.author) + "\">" + esc(author_name(page, m)) + ": " +
-             esc(m.text.substr(0, 300)) + "</p>";
-      b += "</li>";
-    }
-    if (!l.rows.empty())
-      b += "</ul>";
-    b += "</div><script src=\"/console/static/inbox.js\" defer></script>";
-    co_return page.html(200, page.tr("Hộp thư hỗ trợ", "Inbox"), b, &s);
-  }
-
-  if (path == "/console/audit") {
-    info.route = "console_audit";
-    if (s.role != Role::kAdmin)
-      co_return forbidden();
-    storage::AuditFilter f;
-    f.actor = field(q, "actor");
-    f.action = field(q, "action");
-    const std::string since = field(q, "since");
-    const auto since_day = local_time::parse_date(since);
-    f.since = since_day ? local_time::unix_ms(*since_day) : now - 7LL * 24 * 3600 * 1000;
-    const auto rows =
-        co_await d_.writer.run([&](storage::Store& st) { return st.staff.audit_log(f); });
-    std::string b =
-        "<form method=\"get\" action=\"/console/audit\" class=\"filters\"><label "
-        "for=\"since\">" +
-        page.tr("Từ ngày", "Since") +
-        "</label><input id=\"since\" name=\"since\" type=\"date\" value=\"" +
-        esc(local_time::iso_date(local_time::day_of(f.since))) + "\"><label for=\"actor\">" +
-        page.tr("Ai", "Who") + "</label><input id=\"actor\" name=\"actor\" value=\"" +
-        esc(f.actor) + "\"><label for=\"action\">" + page.tr("Thao tác", "Action") +
-        "</label><input id=\"action\" name=\"action\" value=\"" + esc(f.action) +
-        "\"><button type=\"submit\">" + page.tr("Lọc", "Filter") + "</button></form>";
-    b += "<div class=\"table\"><table><thead><tr><th>" + page.tr("Lúc", "When") + "</th><th>" +
-         page.tr("Ai", "Who") + "</th><th>" + page.tr("Thao tác", "Action") + "</th><th>" +
-         page.tr("Đối tượng", "Object") + "</th><th>" + page.tr("Từ", "From") + "</th><th>" +
-         page.tr("Ghi chú", "Detail") + "</th></tr></thead><tbody>";
-    for (const auto& r : rows)
-      b += "<tr><td>" + esc(local_time::timestamp(r.at)) + "</td><td>" + esc(r.actor) +
-           "</td><td>" + esc(r.action) + "</td><td>" + esc(r.object) + "</td><td>" +
-           esc(r.address) + "</td><td>" + esc(r.detail) + "</td></tr>";
-    b += "</tbody></table></div>";
-    co_return page.html(200, page.tr("Nhật ký thao tác", "Audit log"), b, &s);
-  }
-
-  co_return page.html(404, page.tr("Không tìm thấy", "Not found"),
-                      "<p><a href=\"/console/\">" + page.tr("Trang chính", "Home") + "</a></p>",
-                      &s);
+      path.starts_with("/console/bookings/"))
+    co_return co_await bookings_page(c);
+  if (path == "/console/staff" || path.starts_with("/console/staff/"))
+    co_return co_await staff_page(c);
+  if (path == "/console/inbox" || path.starts_with("/console/inbox/"))
+    co_return co_await inbox_page(c);
+  if (path == "/console/questions" || path.starts_with("/console/questions/"))
+    co_return co_await questions_page(c);
+  if (path == "/console/audit")
+    co_return co_await audit_page(c);
+  co_return c.not_found();
 }
 
 }  // namespace outreach::console

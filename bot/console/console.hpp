@@ -10,6 +10,8 @@
 //   GET  /console/bookings?day=YYYY-MM-DD&days=N   advisor, admin: sessions, and per booking
 //   POST /console/bookings/<ref>/<confirm|cancel|attended|no_show>   (cancel: a reason)
 //   GET  /console/bookings.csv?day=…&days=…        the same as CSV
+//   GET  /console/questions                        editor, admin: unanswered questions sent to
+//   staff POST /console/questions/<id>/<attach|dismiss>  (attach: question, answer) → learned.yaml
 //   GET  /console/staff, POST /console/staff       admin: accounts; add
 //   POST /console/staff/<email>/<disable|enable>   admin
 //   GET  /console/audit?since=YYYY-MM-DD&actor=&action=   admin: the audit log
@@ -20,9 +22,9 @@
 // Login failures per account: from the third in a row each next attempt waits 1, 2, 4 … 60 s;
 // from the tenth the account is locked for 15 minutes. Per address the same from the eleventh
 // (locked at the fiftieth): many staff share an office's address. Roles: admin everything;
-// editor (its pages come with broadcasts and events); advisor the handoff inbox and bookings;
-// checkin nothing here yet. A page outside the role is 403. Every action writes an audit row.
-// Thread-safety: handle() is called concurrently from io threads; state lives in SQLite (the
+// editor the unanswered questions (broadcasts and events next); advisor the handoff inbox and
+// bookings; checkin nothing here yet. A page outside the role is 403. Every action writes an audit
+// row. Thread-safety: handle() is called concurrently from io threads; state lives in SQLite (the
 // writer connection) and passwords are hashed on the console's own pool.
 
 #include <boost/asio/awaitable.hpp>
@@ -45,6 +47,10 @@ struct ConsoleDeps {
   boost::asio::thread_pool& hashing;  // Argon2 runs here, never on an io or the DB thread
   CommonPasswords common;
   std::function<void()> outbox_written;  // wakes the sender after an action queued a message
+  // Content files are written and reloaded here (the App's thread for reloads), never on an io
+  // thread; reload_content reloads and builds the understanding, as SIGHUP does.
+  boost::asio::thread_pool& blocking;
+  std::function<content::LoadReport()> reload_content;
 };
 
 class Console {

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "bot/core/log.hpp"
+#include "handlers/handlers.hpp"
 
 namespace outreach::router {
 
@@ -134,8 +135,6 @@ TurnResult TurnRunner::body(storage::Store& store,
     if (it == turn.replies.rend() - 1)
       state.choices.clear();
   }
-  if (!turn.person_forgotten)
-    store.conversations.save(person.id, state, now);
   int seq = 0;
   for (const OutboundMessage& m : turn.replies)
     store.outbox.enqueue(person.id, inbox_id, seq++, MessageKind::kReply, nlohmann::json(m).dump(),
@@ -161,8 +160,13 @@ TurnResult TurnRunner::body(storage::Store& store,
       q.best = turn.best_guess;
       q.score = turn.guess_score;
       q.text = rec.text;  // the same rule: config and consent
-      store.records.record_question(q);
+      const std::int64_t id = store.records.record_question(q);
+      if (turn.offer_share)  // until the next message: "send this question to staff"
+        state.data[handlers::kShareable] = {{"id", id}, {"text", event.text}};
     }
+    if (!turn.offer_share)
+      state.data.erase(handlers::kShareable);
+    store.conversations.save(person.id, state, now);
   }
   store.inbox.finish(inbox_id, "done", now, {}, false);
 

@@ -278,6 +278,17 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
     if (auto w = normalize(n); !w.empty())
       negations_.push_back(w);
   index_.finish();
+  // Questions staff attached to their answers (learned.yaml): matched as the whole message,
+  // read the way every message is read (abbreviations, Telex, typos), and folded only. They
+  // are not ranking documents, so attaching one moves no other question's answer; a phrase
+  // the bot already knows keeps its meaning.
+  for (const content::LearnedQuestion& q : snapshot.learned) {
+    if (text::fold(q.question) != text::lower(q.question))
+      learn_forms(q.question);  // "muon" read back as "mượn" when the question says so
+    for (std::string key : {join(read(q.question).folded), normalize(q.question)})
+      if (!key.empty())
+        exact_.emplace(std::move(key), q.payload);
+  }
 }
 
 Understanding::Reading Understanding::read(std::string_view text) const {

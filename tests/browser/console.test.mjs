@@ -2,13 +2,14 @@
 // accounts made with the CLI (`staff add`, password on stdin), signing in, wrong passwords
 // throttled with one message, a POST without the CSRF token refused, a check-in account refused
 // the bookings and accounts pages, every field labelled, the keyboard reaching the forms, the
-// handoff round trip with a web chat visitor (live inbox, reply, the bot quiet, resolve),
-// signing out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
+// handoff round trip with a web chat visitor (live inbox, reply, the bot quiet, resolve), an
+// unanswered question sent to staff and attached by an editor, answered the next time, signing
+// out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
 //
 //   node tests/browser/console.test.mjs <path to outreach-bot> <content dir>
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium, startBot, stopAll } from "./harness.mjs";
@@ -39,8 +40,12 @@ assert.equal(weak.status, 2, "a common password is refused");
 assert.match(weak.stderr, /phổ biến/);
 assert.equal(staffAdd("admin@ward.gov.vn", "admin", PASSWORD).status, 0);
 assert.equal(staffAdd("door@ward.gov.vn", "checkin", PASSWORD).status, 0);
+assert.equal(staffAdd("editor@ward.gov.vn", "editor", PASSWORD).status, 0);
 
-const bot = startBot(binary, database, contentDir);
+// A copy of the content: attaching a question writes content/learned.yaml.
+const content = join(work, "content");
+cpSync(contentDir, content, { recursive: true });
+const bot = startBot(binary, database, content);
 let browser;
 let failed = false;
 try {
@@ -182,6 +187,34 @@ try {
   await chatBox.fill("đăng ký nhãn hiệu");
   await chatBox.press("Enter");
   await visitor.getByText("Căn cứ:").last().waitFor({ timeout: 15000 });
+
+  step("an unanswered question, sent by the visitor, attached by an editor, is answered next time");
+  const asked = "Xưởng của tôi muốn mượn máy in 3D của phường thì hỏi ai?";
+  const asker = await open(390, 844, true);
+  const askerSays = asker.locator('[data-testid="bot-message"]');
+  await asker.goto(base + "/");
+  await askerSays.last().waitFor({ timeout: 10000 });
+  const askerBox = asker.getByTestId("input");
+  await askerBox.fill(asked);
+  await askerBox.press("Enter");
+  await asker.getByText(/chưa hiểu câu này/).waitFor({ timeout: 15000 });
+  await asker.getByRole("button", { name: "Gửi cho cán bộ" }).last().click();
+  await asker.getByText(/câu hỏi đã được gửi/).waitFor({ timeout: 15000 });
+  const editor = await open(390, 844, true);
+  await signIn(editor, "editor@ward.gov.vn", PASSWORD);
+  await submits(editor, editor.getByRole("link", { name: "Câu hỏi", exact: true }).click());
+  await everyFieldLabelled(editor);
+  const item = editor.locator(".questions li").filter({ hasText: "máy in 3D" });
+  await item.getByLabel("Trả lời bằng").selectOption("explainer:smart-city");
+  await editor.screenshot({ path: join(shots, "console-questions-390.png"), fullPage: true });
+  assert.equal(await editor.evaluate((w) => document.documentElement.scrollWidth > w + 1,
+    editor.viewportSize().width), false, "the questions page is no wider than the phone");
+  await submits(editor, item.getByRole("button", { name: "Gắn" }).click());
+  assert.match(await editor.getByRole("status").innerText(), /Đã gắn/);
+  await askerBox.fill("xuong cua toi muon muon may in 3d cua phuong thi hoi ai");
+  await askerBox.press("Enter");
+  await asker.getByText(/Chính quyền số, đô thị thông minh/).last().waitFor({ timeout: 15000 });
+  await asker.screenshot({ path: join(shots, "webchat-learned-390.png"), fullPage: true });
 
   step("signing out ends the session");
   await submits(laptop, laptop.getByRole("button", { name: "Sign out" }).click());

@@ -48,8 +48,10 @@ TEST(Turn, UnknownQuestionsGetTheHonestFallbackNotARandomAnswer) {
   const auto r = h.say("giá vàng hôm nay bao nhiêu");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(h.last().handler, "fallback");
-  EXPECT_EQ(r[0].text, h.ui("fallback.text"));
+  EXPECT_EQ(r[0].text, h.ui("fallback.text") + "\n" + h.ui("fallback.share_note"));
   EXPECT_TRUE(has_payload(r[0], "handoff"));
+  // The question may go to staff, but only if the person presses the button.
+  EXPECT_TRUE(has_payload(r[0], "question:share"));
 }
 
 TEST(Turn, LanguageSwitchPersistsAndChangesEveryLaterReply) {

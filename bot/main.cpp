@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"attended", "no_show"}));
 
   auto* staff_cmd = cli.add_subcommand(
-      "staff", "the console's staff accounts: add, list, disable, enable, reset");
+      "staff", "the console's staff accounts: add, list, role, disable, enable, reset");
   staff_cmd->require_subcommand(1);
   outreach::app::StaffCommand st;
   auto* st_add = staff_cmd->add_subcommand(
@@ -127,12 +127,17 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"admin", "editor", "advisor", "checkin"}));
   auto* st_list = staff_cmd->add_subcommand("list", "list the accounts");
+  auto* st_role =
+      staff_cmd->add_subcommand("role", "give an account another role; its sessions end at once");
+  st_role->add_option("--role", st.role, "admin, editor, advisor or checkin")
+      ->required()
+      ->check(CLI::IsMember({"admin", "editor", "advisor", "checkin"}));
   auto* st_disable =
       staff_cmd->add_subcommand("disable", "disable an account; its sessions end at once");
   auto* st_enable = staff_cmd->add_subcommand("enable", "enable a disabled account");
   auto* st_reset = staff_cmd->add_subcommand(
       "reset", "set a new password, read from stdin; the account's sessions end");
-  for (auto* sub : {st_add, st_disable, st_enable, st_reset})
+  for (auto* sub : {st_add, st_role, st_disable, st_enable, st_reset})
     sub->add_option("email", st.email, "the account's email")->required();
   auto* audit_cmd = cli.add_subcommand("audit", "the audit log of staff actions, newest first");
   outreach::app::AuditCommand au;
@@ -175,7 +180,7 @@ int main(int argc, char** argv) {
       return outreach::app::bookings(outreach::app::effective_config(o), bk, std::cout, std::cerr);
     }
     if (*staff_cmd) {
-      for (auto* sub : {st_add, st_list, st_disable, st_enable, st_reset})
+      for (auto* sub : {st_add, st_list, st_role, st_disable, st_enable, st_reset})
         if (*sub)
           st.action = sub->get_name();
       return outreach::app::staff(outreach::app::effective_config(o), st, std::cin, std::cout,

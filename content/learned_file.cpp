@@ -1,11 +1,11 @@
 #include "content/learned_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <sstream>
 
 #include <fcntl.h>
@@ -132,13 +132,31 @@ Result<void, outreach::Problem> append_learned(const std::string& dir, const Lea
 }
 
 std::optional<std::string> personal_detail(std::string_view question) {
-  static const std::regex kDigits(R"(\d(?:[ .\-]?\d){7,})");
-  static const std::regex kEmail(R"([^\s@]+@[^\s@]+\.[A-Za-z]{2,})");
-  const std::string s(question);
-  if (std::regex_search(s, kDigits))
-    return "a phone or ID number";
-  if (std::regex_search(s, kEmail))
-    return "an email address";
+  const auto digit = [](char ch) {
+    return ch >= '0' && ch <= '9';
+  };
+  // Digits, with single spaces, dots or hyphens between them ("0909 123 456", "079.201.001").
+  int run = 0;
+  for (std::size_t i = 0; i < question.size(); ++i) {
+    if (digit(question[i])) {
+      if (++run >= 8)
+        return "a phone or ID number";
+    } else if (!(run > 0 && (question[i] == ' ' || question[i] == '.' || question[i] == '-') &&
+                 i + 1 < question.size() && digit(question[i + 1]))) {
+      run = 0;
+    }
+  }
+  // name@domain.tld within one word.
+  for (auto at = question.find('@'); at != std::string_view::npos;
+       at = question.find('@', at + 1)) {
+    const auto start = question.find_last_of(" \t\n", at);
+    const auto end = std::min(question.find_first_of(" \t\n", at), question.size());
+    const std::string_view domain = question.substr(at + 1, end - at - 1);
+    const auto dot = domain.rfind('.');
+    const bool named = at > (start == std::string_view::npos ? 0 : start + 1);
+    if (named && dot != std::string_view::npos && dot > 0 && domain.size() - dot > 2)
+      return "an email address";
+  }
   return std::nullopt;
 }
 

@@ -306,6 +306,17 @@ std::vector<WaitEntry> BookingRepo::waiting_for(std::int64_t person_id) {
   return out;
 }
 
+std::vector<WaitEntry> BookingRepo::waitlist_on(std::int64_t first_day, std::int64_t last_day) {
+  SQLite::Statement st(db_, std::string("SELECT ") + kWaitColumns +
+                                " FROM waitlist WHERE day BETWEEN ? AND ? AND status IN "
+                                "('waiting', 'offered') ORDER BY day, id");
+  st.bind(1, static_cast<int64_t>(first_day));
+  st.bind(2, static_cast<int64_t>(last_day));
+  std::vector<WaitEntry> out;
+  while (st.executeStep()) out.push_back(read_wait(st));
+  return out;
+}
+
 void BookingRepo::set_wait_status(std::int64_t id,
                                   const std::string& status,
                                   std::optional<std::int64_t> booking_id,

@@ -108,6 +108,8 @@ class BookingRepo {
   std::optional<WaitEntry> waiting_entry(std::int64_t id);
   std::optional<WaitEntry> entry_for_booking(std::int64_t booking_id);
   std::vector<WaitEntry> waiting_for(std::int64_t person_id);
+  // Entries still waiting or offered a seat for days first_day…last_day, by day and line order.
+  std::vector<WaitEntry> waitlist_on(std::int64_t first_day, std::int64_t last_day);
   void set_wait_status(std::int64_t id,
                        const std::string& status,
                        std::optional<std::int64_t> booking_id,

@@ -67,8 +67,8 @@ class StaffRepo {
   std::vector<StaffRow> list();
   // False when there is no such account.
   bool set_disabled(const std::string& email, bool disabled, std::int64_t now);
-  bool set_password(const std::string& email, const std::string& hash, std::int64_t now);
   bool set_role(const std::string& email, const std::string& role, std::int64_t now);
+  bool set_password(const std::string& email, const std::string& hash, std::int64_t now);
   int count_admins();
 
   void open_session(const std::string& id_hash,

@@ -366,6 +366,16 @@ int staff(const Config& c,
                                : console::reset_password(store, *email, hash, by);
     if (done)
       t.commit();
+  } else if (cmd.action == "role") {
+    const auto role = console::role_from_string(cmd.role);
+    if (!role) {
+      err << name << ": --role must be admin, editor, advisor or checkin\n";
+      return 2;
+    }
+    SQLite::Transaction t(db);
+    done = console::change_role(store, cmd.email, *role, by);
+    if (done)
+      t.commit();
   } else if (cmd.action == "disable" || cmd.action == "enable") {
     SQLite::Transaction t(db);
     done = console::disable_staff(store, cmd.email, cmd.action == "disable", by);
@@ -383,6 +393,7 @@ int staff(const Config& c,
       << (cmd.action == "add"       ? "added; sign in at /console/"
           : cmd.action == "reset"   ? "new password set; its sessions have ended"
           : cmd.action == "disable" ? "disabled; its sessions have ended"
+          : cmd.action == "role"    ? "role changed; its sessions have ended"
                                     : "enabled")
       << "\n";
   return 0;

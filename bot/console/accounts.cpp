@@ -206,6 +206,27 @@ Result<storage::StaffRow, Problem> disable_staff(storage::Store& s,
   return *s.staff.find(e);
 }
 
+Result<storage::StaffRow, Problem> change_role(storage::Store& s,
+                                               std::string_view email,
+                                               Role role,
+                                               const AccountChange& by) {
+  const std::string e = normalize_email(email).value_or(std::string(email));
+  const auto row = s.staff.find(e);
+  if (!row)
+    return not_found(e);
+  const std::string to(to_string(role));
+  if (row->role == to)
+    return *row;
+  if (row->role == "admin" && !row->disabled && s.staff.count_admins() <= 1)
+    return Problem{Errc::kConflict,
+                   "Không thể đổi vai trò của quản trị viên cuối cùng (the last "
+                   "admin keeps the role)"};
+  s.staff.set_role(e, to, by.now);
+  s.staff.close_sessions_of(row->id);
+  s.staff.audit(by.now, by.actor, "staff_role", e, by.address, row->role + " → " + to);
+  return *s.staff.find(e);
+}
+
 Result<storage::StaffRow, Problem> reset_password(storage::Store& s,
                                                   std::string_view email,
                                                   const std::string& password_hash,

@@ -76,6 +76,11 @@ Result<storage::StaffRow, Problem> disable_staff(storage::Store& s,
                                                  std::string_view email,
                                                  bool disabled,
                                                  const AccountChange& by);
+// Another role; the account's sessions end (its pages change). The last admin keeps the role.
+Result<storage::StaffRow, Problem> change_role(storage::Store& s,
+                                               std::string_view email,
+                                               Role role,
+                                               const AccountChange& by);
 // A new password; every session of the account ends.
 Result<storage::StaffRow, Problem> reset_password(storage::Store& s,
                                                   std::string_view email,

@@ -1,5 +1,7 @@
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/console/page.hpp"
 #include "bot/core/local_time.hpp"
 #include "handlers/booking.hpp"
@@ -76,8 +78,10 @@ asio::awaitable<Response> bookings_page(Ctx& c) {
         advisor = a.id;
   if (advisor == "all")
     advisor.clear();
-  auto rows = co_await c.d.writer.run(
-      [&](storage::Store& st) { return handlers::bookings_on(st, *days, advisor); });
+  auto [rows, waiting] = co_await c.d.writer.run([&](storage::Store& st) {
+    return std::pair{handlers::bookings_on(st, *days, advisor),
+                     st.bookings.waitlist_on(days->first_day, days->last_day)};
+  });
   if (c.path.ends_with(".csv")) {
     Response res =
         server::make_response(c.req, 200, "\xEF\xBB\xBF" + handlers::bookings_csv(rows, *snapshot),
@@ -141,6 +145,32 @@ asio::awaitable<Response> bookings_page(Ctx& c) {
          "</td></tr>";
   }
   if (!rows.empty())
+    b += "</tbody></table></div>";
+  // The waitlist of full days: who waits, in line order; a freed seat is offered to the first.
+  b += "<h2>" + page.tr("Danh sách chờ", "Waitlist") + "</h2>";
+  if (waiting.empty())
+    b += "<p>" +
+         page.tr("Không ai đang chờ chỗ trong những ngày này.",
+                 "Nobody is waiting for a seat on these days.") +
+         "</p>";
+  else
+    b += "<div class=\"table\"><table><thead><tr><th>" + page.tr("Ngày", "Day") + "</th><th>" +
+         page.tr("Lĩnh vực", "Field") + "</th><th>" + page.tr("Người chờ", "Person") + "</th><th>" +
+         page.tr("Trạng thái", "Status") + "</th></tr></thead><tbody>";
+  for (const auto& w : waiting) {
+    const auto details = nlohmann::json::parse(w.details, nullptr, false);
+    auto detail = [&](const char* key) {
+      return details.is_object() ? details.value(key, std::string{}) : std::string{};
+    };
+    const content::BookingTopic* topic = snapshot->booking.topic(w.topic);
+    b += "<tr><td>" + esc(local_time::iso_date(w.day)) + "</td><td>" +
+         esc(topic ? topic->title.in(page.en() ? content::kEn : content::kVi) : w.topic) +
+         "</td><td>" + esc(detail("name")) + "<br>" + esc(detail("phone")) + "</td><td>" +
+         (w.status == "offered" ? page.tr("đã mời vào chỗ trống", "offered a freed seat")
+                                : page.tr("đang chờ", "waiting")) +
+         "</td></tr>";
+  }
+  if (!waiting.empty())
     b += "</tbody></table></div>";
   co_return page.html(200, page.tr("Lịch tư vấn", "Bookings"), b, &s);
 }

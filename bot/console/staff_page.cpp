@@ -26,7 +26,7 @@ asio::awaitable<Response> staff_page(Ctx& c) {
     const std::string rest = add ? "" : c.path.substr(std::string_view("/console/staff/").size());
     const auto slash = rest.rfind('/');
     const std::string verb = add ? "add" : slash == std::string::npos ? "" : rest.substr(slash + 1);
-    if (verb != "add" && verb != "disable" && verb != "enable" && verb != "reset")
+    if (verb != "add" && verb != "role" && verb != "disable" && verb != "enable" && verb != "reset")
       co_return c.not_found();
     const auto role = role_from_string(c.posted("role"));
     const std::string email =
@@ -34,7 +34,7 @@ asio::awaitable<Response> staff_page(Ctx& c) {
     const std::string password = c.posted("password");
     // add and reset: a password the admin gives the person (a reset ends their sessions).
     std::string hash;
-    if (add && (email.empty() || !role)) {
+    if ((add || verb == "role") && (email.empty() || !role)) {
       problem = page.tr("Email hoặc vai trò không hợp lệ.", "Not a valid email or role.");
     } else if (add || verb == "reset") {
       if (auto why = password_problem(password, email, c.d.common))
@@ -50,6 +50,7 @@ asio::awaitable<Response> staff_page(Ctx& c) {
         SQLite::Transaction t(st.db);
         const AccountChange by{s.staff.email, c.address, c.now};
         auto r = add               ? add_staff(st, email, *role, hash, by)
+                 : verb == "role"  ? change_role(st, email, *role, by)
                  : verb == "reset" ? reset_password(st, email, hash, by)
                                    : disable_staff(st, email, verb == "disable", by);
         if (r)
@@ -69,7 +70,19 @@ asio::awaitable<Response> staff_page(Ctx& c) {
        "</th><th>" + page.tr("Trạng thái", "State") + "</th><th></th></tr></thead><tbody>";
   for (const auto& r : rows) {
     const std::string verb = r.disabled ? "enable" : "disable";
-    b += "<tr><td>" + esc(r.email) + "</td><td>" + esc(r.role) + "</td><td>" +
+    // The role as a form: pick another, press "Đổi" (the account's sessions end).
+    std::string role_form = "<form method=\"post\" action=\"/console/staff/" + esc(r.email) +
+                            "/role\" class=\"inline\">" + Page::csrf_field(s.csrf) +
+                            "<label class=\"sr\" for=\"role-" + esc(r.email) + "\">" +
+                            page.tr("Vai trò của ", "Role of ") + esc(r.email) +
+                            "</label><select id=\"role-" + esc(r.email) + "\" name=\"role\">";
+    for (Role x : {Role::kAdvisor, Role::kEditor, Role::kCheckin, Role::kAdmin})
+      role_form += "<option value=\"" + std::string(to_string(x)) + "\"" +
+                   (to_string(x) == r.role ? " selected" : "") + ">" + role_name(page, x) +
+                   "</option>";
+    role_form +=
+        "</select><button type=\"submit\">" + page.tr("Đổi", "Change") + "</button></form>";
+    b += "<tr><td>" + esc(r.email) + "</td><td>" + role_form + "</td><td>" +
          (r.disabled ? page.tr("đã khóa", "disabled") : page.tr("đang dùng", "active")) +
          "</td><td><form method=\"post\" action=\"/console/staff/" + esc(r.email) + "/" + verb +
          "\" class=\"inline\">" + Page::csrf_field(s.csrf) + "<button type=\"submit\">" +

@@ -34,13 +34,17 @@ function staffAdd(email, role, password) {
 
 const step = (name) => console.log("• " + name);
 
-step("accounts from the CLI: a common password is refused, good ones are added");
+step("accounts from the CLI: a common password is refused, good ones are added, a role changed");
 const weak = staffAdd("admin@ward.gov.vn", "admin", "password12345");
 assert.equal(weak.status, 2, "a common password is refused");
 assert.match(weak.stderr, /phổ biến/);
 assert.equal(staffAdd("admin@ward.gov.vn", "admin", PASSWORD).status, 0);
 assert.equal(staffAdd("door@ward.gov.vn", "checkin", PASSWORD).status, 0);
-assert.equal(staffAdd("editor@ward.gov.vn", "editor", PASSWORD).status, 0);
+assert.equal(staffAdd("editor@ward.gov.vn", "advisor", PASSWORD).status, 0);
+const roleChange = spawnSync(binary, ["staff", "role", "editor@ward.gov.vn", "--role", "editor",
+  "--database", database], { encoding: "utf8" });
+assert.equal(roleChange.status, 0, roleChange.stderr);
+assert.match(roleChange.stdout, /editor@ward.gov.vn \(editor\): role changed/);
 
 // A copy of the content: attaching a question writes content/learned.yaml.
 const content = join(work, "content");

@@ -14,6 +14,7 @@
 
 #include "bot/console/accounts.hpp"
 #include "bot/core/clock.hpp"
+#include "bot/core/local_time.hpp"
 #include "storage/store.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -311,6 +312,61 @@ TEST(ConsoleAdvisors, AnAdvisorSeesTheirOwnSessionsByDefault) {
   EXPECT_TRUE(has(own.body, "value=\"legal-ip\" selected")) << own.body;
   const HttpResult all = b.get("/console/bookings?advisor=all");
   EXPECT_FALSE(has(all.body, "\" selected")) << all.body;
+}
+
+// An admin gives an account another role: its sessions end, its pages change; the last admin
+// keeps the role.
+TEST_F(ConsoleE2E, AnAdminChangesARoleAndTheSessionsOfThatAccountEnd) {
+  add("admin@ward.gov.vn", console::Role::kAdmin);
+  add("advisor@ward.gov.vn", console::Role::kAdvisor);
+  Browser other(app.port());
+  ASSERT_EQ(other.login("advisor@ward.gov.vn", kPassword).status, 303);
+  ASSERT_EQ(other.get("/console/inbox").status, 200);
+  Browser admin(app.port());
+  ASSERT_EQ(admin.login("admin@ward.gov.vn", kPassword).status, 303);
+  const HttpResult page = admin.get("/console/staff");
+  EXPECT_TRUE(has(page.body, "<option value=\"advisor\" selected>")) << page.body;
+  ASSERT_EQ(admin
+                .post("/console/staff/advisor@ward.gov.vn/role",
+                      {{"csrf", admin.token()}, {"role", "editor"}})
+                .status,
+            303);
+  EXPECT_EQ(other.get("/console/inbox").status, 303) << "the old session ended";
+  ASSERT_EQ(other.login("advisor@ward.gov.vn", kPassword).status, 303);
+  EXPECT_EQ(other.get("/console/inbox").status, 403);
+  EXPECT_EQ(other.get("/console/questions").status, 200);
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'staff_role' AND object = "
+                      "'advisor@ward.gov.vn' AND detail = 'advisor → editor'"),
+            1);
+  admin.get("/console/staff");
+  const HttpResult last = admin.post("/console/staff/admin@ward.gov.vn/role",
+                                     {{"csrf", admin.token()}, {"role", "checkin"}});
+  EXPECT_EQ(last.status, 400);
+  EXPECT_TRUE(has(last.body, "quản trị viên cuối cùng")) << last.body;
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM staff WHERE role = 'admin'"), 1);
+}
+
+// The bookings page shows who waits for a full day, in line order, with how to reach them.
+TEST_F(ConsoleE2E, TheBookingsPageShowsTheWaitlist) {
+  add("advisor@ward.gov.vn", console::Role::kAdvisor);
+  const std::int64_t day = local_time::day_of(clock.now_ms()) + 1;
+  {
+    auto db = app.open_db();
+    storage::Store store(db);
+    const auto person = store.people.touch("web", "", "waiting-visitor-0001", "", "vi", 1);
+    store.bookings.add_waiting(person.id, "legal-ip", day,
+                               R"({"name":"Lê Thị Hồng","phone":"0909123456"})", 2);
+  }
+  Browser b(app.port());
+  ASSERT_EQ(b.login("advisor@ward.gov.vn", kPassword).status, 303);
+  const HttpResult page = b.get("/console/bookings?day=" + local_time::iso_date(day));
+  ASSERT_EQ(page.status, 200);
+  const std::string body = page.body.substr(page.body.find("Danh sách chờ"));
+  EXPECT_TRUE(has(body, "Lê Thị Hồng")) << body;
+  EXPECT_TRUE(has(body, "0909123456")) << body;
+  EXPECT_TRUE(has(body, "đang chờ")) << body;
+  const HttpResult before = b.get("/console/bookings?day=" + local_time::iso_date(day - 1));
+  EXPECT_TRUE(has(before.body, "Không ai đang chờ chỗ")) << before.body;
 }
 
 // The texts of the messages a web visitor gets within a moment, joined.

@@ -7,9 +7,9 @@ Each set has lines "question<TAB>expected", where expected is ref:<id> (a referr
 content/referrals.yaml), fallback (off-topic chat: no office to send to) or one of our topic ids
 (our own subject, worded like another office's). Prints a Markdown table row per set.
 """
-import json
-import subprocess
 import sys
+
+from askbot import AskError, ask_all
 
 
 def main(argv):
@@ -25,17 +25,13 @@ def main(argv):
         except OSError as e:
             print(f"referrals.py: cannot read {path}: {e}", file=sys.stderr)
             return 1
-        proc = subprocess.run([bot, "ask", "--json", "--content", content],
-                              input="".join(q + "\n" for q, _ in rows).encode("utf-8"),
-                              capture_output=True, timeout=600)
-        lines = proc.stdout.decode("utf-8").splitlines()
-        if proc.returncode != 0 or len(lines) != len(rows):
-            print(f"referrals.py: {bot} failed on {path}: {proc.stderr.decode()[-500:]}",
-                  file=sys.stderr)
+        try:
+            answers = ask_all(bot, content, [q for q, _ in rows])
+        except AskError as e:
+            print(f"referrals.py: {path}: {e}", file=sys.stderr)
             return 1
         counts = {"ref": [0, 0], "chat": [0, 0], "ours": [0, 0]}
-        for (q, expected), line in zip(rows, lines):
-            a = json.loads(line)
+        for (q, expected), a in zip(rows, answers):
             referral = a.get("referral")
             if expected.startswith("ref:"):
                 c = counts["ref"]

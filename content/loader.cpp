@@ -385,10 +385,17 @@ void load_topics(std::vector<Problem>& problems, const fs::path& dir, Snapshot& 
   std::set<std::string> groups;
   std::size_t i = 0;
   for (const auto& g : (*root)["groups"]) {
-    c.known_keys(g, item_path("groups", i++), {"id", "vi", "en"});
+    c.known_keys(g, item_path("groups", i++), {"id", "vi", "en", "also", "news"});
     TopicGroup tg;
     tg.id = c.text(g, "id");
     tg.title = {c.text(g, "vi", true, 60), c.text(g, "en", true, 60)};
+    tg.also = c.list(g, "also", 0, 40, false);
+    if (const auto news = g["news"]) {
+      const std::string flag = news.IsScalar() ? news.Scalar() : std::string();
+      if (flag != "true" && flag != "false")
+        c.error(news, "news: must be true or false");
+      tg.news = flag != "false";
+    }
     if (!groups.insert(tg.id).second)
       c.error(g, "duplicate group id '" + tg.id + "'");
     s.topic_groups.push_back(std::move(tg));

@@ -57,6 +57,8 @@ struct Topic {
 struct TopicGroup {
   std::string id;
   Bilingual title;
+  std::vector<std::string> also;  // other names people use for it ("shtt", "đo lường")
+  bool news = true;               // a topic of announcements people can subscribe to
 };
 
 struct Source {

@@ -56,7 +56,8 @@ const Advisor* BookingSetup::advisor(std::string_view id) const {
 }
 
 const std::vector<std::string_view>& custom_step_kinds() {
-  static const std::vector<std::string_view> kKinds = {"phone", "booking_topic", "booking_slot"};
+  static const std::vector<std::string_view> kKinds = {"phone", "booking_topic", "booking_slot",
+                                                       "subscribe_topics"};
   return kKinds;
 }
 
@@ -137,8 +138,22 @@ const std::vector<std::string_view>& required_ui_keys() {
                                                       "understanding.none_of_these",
                                                       "info.booking",
                                                       "info.events",
-                                                      "info.subscribe",
-                                                      "info.unsubscribe",
+                                                      "subscribe.ask_topics",
+                                                      "subscribe.pick_topics",
+                                                      "subscribe.all_topics",
+                                                      "subscribe.not_said",
+                                                      "subscribe.consent",
+                                                      "subscribe.recorded",
+                                                      "subscribe.current",
+                                                      "subscribe.about",
+                                                      "subscribe.subscribe",
+                                                      "subscribe.edit",
+                                                      "subscribe.more",
+                                                      "subscribe.stop",
+                                                      "subscribe.none_line",
+                                                      "subscribe.line",
+                                                      "unsubscribe.done",
+                                                      "unsubscribe.none",
                                                       "number.hint",
                                                       "explainer.back_to_topics",
                                                       "menu.policies",

@@ -5,6 +5,7 @@
 //   explainers.cpp  browsing policy topics and showing explainers page by page
 //   feedback.cpp    the feedback form (flow "feedback")
 //   privacy.cpp     "what do you keep about me" and "delete my data" (flow "privacy_delete")
+//   subscription.cpp  "nhận tin" (flow "subscribe") and "STOP" (subscription.hpp)
 // Each is a Handler reached by its payload prefix; forms register their completion with the
 // FlowEngine. Thread-safety: stateless after construction; used on the DB thread.
 

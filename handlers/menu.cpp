@@ -199,6 +199,8 @@ std::vector<std::unique_ptr<Handler>> make_explainer_handlers();
 std::unique_ptr<Handler> make_feedback_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_privacy_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_booking_handler(FlowEngine& flows);
+std::unique_ptr<Handler> make_subscribe_handler(FlowEngine& flows);
+std::unique_ptr<Handler> make_unsubscribe_handler();
 
 std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   std::vector<std::unique_ptr<Handler>> out;
@@ -209,8 +211,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<FallbackHandler>());
   out.push_back(std::make_unique<ReferralHandler>());
   out.push_back(std::make_unique<QuestionHandler>());
-  for (std::string_view name : {kEvents, kSubscribe, kUnsubscribe})
-    out.push_back(std::make_unique<InfoHandler>(name));
+  out.push_back(std::make_unique<InfoHandler>(kEvents));
   return out;
 }
 
@@ -220,6 +221,8 @@ std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows) 
   out.push_back(make_feedback_handler(flows));
   out.push_back(make_privacy_handler(flows));
   out.push_back(make_booking_handler(flows));
+  out.push_back(make_subscribe_handler(flows));
+  out.push_back(make_unsubscribe_handler());
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/subscription.hpp"
 
 namespace outreach::handlers {
 namespace {
@@ -69,6 +70,7 @@ class PrivacyHandler final : public Handler {
                                                "SELECT COUNT(*) FROM questions WHERE person_id = "
                                                ":id AND text IS NOT NULL AND handled IS NULL",
                                                id))},
+        {"subscription", subscription_summary(turn, tx)},
         {"bookings",
          std::to_string(count_for(tx, "SELECT COUNT(*) FROM bookings WHERE person_id = :id", id) +
                         count_for(tx, "SELECT COUNT(*) FROM waitlist WHERE person_id = :id", id))},

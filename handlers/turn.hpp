@@ -73,6 +73,10 @@ class Turn {
   // How the bot reads typed text (folded words, abbreviations expanded, Telex repaired), the
   // same for questions and form answers; the dispatcher sets it from the understanding.
   std::function<std::vector<std::string>(std::string_view)> read_words;
+  // The explainers a text asks about (one answered with confidence, or the candidates of a "did
+  // you mean"; none otherwise), for capabilities that read a subject out of a request ("nhận
+  // tin về kiểm định cân"); set by the dispatcher.
+  std::function<std::vector<std::string>(std::string_view)> find_explainer;
 
   const std::string& lang() const { return person.language; }
 

@@ -14,6 +14,7 @@
 #include "storage/people_repo.hpp"
 #include "storage/records_repo.hpp"
 #include "storage/staff_repo.hpp"
+#include "storage/subscription_repo.hpp"
 #include "storage/token_repo.hpp"
 
 namespace outreach::storage {
@@ -30,7 +31,8 @@ struct Store {
         tokens(database),
         bookings(database),
         staff(database),
-        handoffs(database) {}
+        handoffs(database),
+        subscriptions(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -46,6 +48,7 @@ struct Store {
   BookingRepo bookings;
   StaffRepo staff;
   HandoffRepo handoffs;
+  SubscriptionRepo subscriptions;
 };
 
 }  // namespace outreach::storage

@@ -10,6 +10,7 @@
 #include "bot/core/text.hpp"
 #include "bot/router/understanding.hpp"
 #include "bot/text/unicode.hpp"
+#include "handlers/subscription.hpp"
 #include "storage/database.hpp"
 
 namespace outreach::app {
@@ -140,7 +141,19 @@ int ask(const CommonOptions& o, bool json, std::istream& in, std::ostream& out, 
   while (std::getline(in, line)) {
     const std::string text = text::nfc(text::clean_input(line, 2000));
     const auto meant = understanding.interpret(text);
-    const auto j = router::describe(meant, *report.snapshot);
+    auto j = router::describe(meant, *report.snapshot);
+    if (j["intent"] == "subscribe") {  // what the message says besides "send me news"
+      const auto req = handlers::read_subscription(
+          text, *report.snapshot, [&](std::string_view t) { return understanding.read(t).folded; },
+          [&](std::string_view t) { return understanding.explainers_for(t); });
+      j["subscription"] = {{"topics", req.topics},
+                           {"all_topics", req.all_topics},
+                           {"ward", req.ward},
+                           {"audience", req.audience},
+                           {"asks_about", req.asks_about}};
+    } else if (j["intent"] == "unsubscribe") {
+      j["subscription"] = {{"asks_about", handlers::asks_about_stopping(text)}};
+    }
     if (json) {
       out << j.dump() << "\n";
     } else {

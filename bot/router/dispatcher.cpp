@@ -130,6 +130,9 @@ void Dispatcher::dispatch(handlers::Turn& turn,
   turn.read_words = [&understanding](std::string_view t) {
     return understanding.read(t).folded;
   };
+  turn.find_explainer = [&understanding](std::string_view t) {
+    return understanding.explainers_for(t);
+  };
   if (ev.kind == EventKind::kOther)
     return platform_event(turn, tx);
   if (ev.kind == EventKind::kUnfollow) {

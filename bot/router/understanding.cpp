@@ -767,4 +767,14 @@ std::shared_ptr<const Understanding> UnderstandingCache::get(
   return value_;
 }
 
+std::vector<std::string> Understanding::explainers_for(std::string_view text) const {
+  const Interpretation meant = interpret(text);
+  std::vector<std::string> out;
+  if (meant.kind == Interpretation::Kind::kExplainer)
+    out.push_back(meant.explainer);
+  else if (meant.kind == Interpretation::Kind::kClarify)
+    for (const auto& c : meant.candidates) out.push_back(c.explainer);
+  return out;
+}
+
 }  // namespace outreach::router

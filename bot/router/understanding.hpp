@@ -76,6 +76,10 @@ class Understanding {
 
   Interpretation interpret(std::string_view text) const;
 
+  // The explainers `text` asks about: the one a confident answer gives, or the candidates of a
+  // "did you mean"; none when the text is not about an explainer (Turn::find_explainer).
+  std::vector<std::string> explainers_for(std::string_view text) const;
+
   // Flow commands (flow:back, flow:cancel, flow:restart, flow:skip, flow:confirm, flow:resume)
   // typed as the whole message, or one of their anywhere: phrases inside it ("thôi không đặt
   // nữa"); longest phrase first.

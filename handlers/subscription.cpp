@@ -80,26 +80,141 @@ std::vector<Name> names_of(const content::Snapshot& c) {
       }
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Name& a, const Name& b) {
-    return a.words.size() > b.words.size();
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Name& a, const Name& b) { return a.words.size() > b.words.size(); });
   return out;
 }
 
 // Words that say "send me news" and the little words around, never a topic.
 const std::set<std::string, std::less<>>& request_words() {
-  static const std::set<std::string, std::less<>> kWords = {
-      "dang", "ky", "ki", "nhan", "tin", "tuc", "thong", "bao", "ban", "gui", "theo", "doi",
-      "ve", "cho", "toi", "minh", "em", "e", "tui", "muon", "mun", "can", "xin", "nhe", "nha",
-      "a", "ah", "oi", "di", "giup", "gium", "dum", "ho", "duoc", "dc", "khong", "ko", "k",
-      "co", "thi", "la", "cua", "moi", "nhat", "hang", "tuan", "qua", "zalo", "messenger",
-      "facebook", "fb", "bot", "ad", "i", "me", "my", "to", "the", "about", "on", "for", "of",
-      "news", "updates", "update", "subscribe", "please", "pls", "want", "like", "would", "get",
-      "receive", "send", "notifications", "notification", "announcements", "tb", "lai", "mot",
-      "cac", "nhung", "chung", "phuong", "p", "o", "tai", "vs", "nua", "chi", "thoi", "list",
-      "add", "sign", "up", "yes", "ok", "lien", "quan", "den", "new", "latest", "info",
-      "information", "nhan", "nhat", "sang", "gio", "ngay", "bat", "ghi", "danh", "sach", "vao",
-      "keo", "ping", "follow", "them", "more", "with", "and", "or", "us", "we", "our", "tips", "ca", "tat"};
+  static const std::set<std::string, std::less<>> kWords = {"dang",
+                                                            "ky",
+                                                            "ki",
+                                                            "nhan",
+                                                            "tin",
+                                                            "tuc",
+                                                            "thong",
+                                                            "bao",
+                                                            "ban",
+                                                            "gui",
+                                                            "theo",
+                                                            "doi",
+                                                            "ve",
+                                                            "cho",
+                                                            "toi",
+                                                            "minh",
+                                                            "em",
+                                                            "e",
+                                                            "tui",
+                                                            "muon",
+                                                            "mun",
+                                                            "can",
+                                                            "xin",
+                                                            "nhe",
+                                                            "nha",
+                                                            "a",
+                                                            "ah",
+                                                            "oi",
+                                                            "di",
+                                                            "giup",
+                                                            "gium",
+                                                            "dum",
+                                                            "ho",
+                                                            "duoc",
+                                                            "dc",
+                                                            "khong",
+                                                            "ko",
+                                                            "k",
+                                                            "co",
+                                                            "thi",
+                                                            "la",
+                                                            "cua",
+                                                            "moi",
+                                                            "nhat",
+                                                            "hang",
+                                                            "tuan",
+                                                            "qua",
+                                                            "zalo",
+                                                            "messenger",
+                                                            "facebook",
+                                                            "fb",
+                                                            "bot",
+                                                            "ad",
+                                                            "i",
+                                                            "me",
+                                                            "my",
+                                                            "to",
+                                                            "the",
+                                                            "about",
+                                                            "on",
+                                                            "for",
+                                                            "of",
+                                                            "news",
+                                                            "updates",
+                                                            "update",
+                                                            "subscribe",
+                                                            "please",
+                                                            "pls",
+                                                            "want",
+                                                            "like",
+                                                            "would",
+                                                            "get",
+                                                            "receive",
+                                                            "send",
+                                                            "notifications",
+                                                            "notification",
+                                                            "announcements",
+                                                            "tb",
+                                                            "lai",
+                                                            "mot",
+                                                            "cac",
+                                                            "nhung",
+                                                            "chung",
+                                                            "phuong",
+                                                            "p",
+                                                            "o",
+                                                            "tai",
+                                                            "vs",
+                                                            "nua",
+                                                            "chi",
+                                                            "thoi",
+                                                            "list",
+                                                            "add",
+                                                            "sign",
+                                                            "up",
+                                                            "yes",
+                                                            "ok",
+                                                            "lien",
+                                                            "quan",
+                                                            "den",
+                                                            "new",
+                                                            "latest",
+                                                            "info",
+                                                            "information",
+                                                            "nhan",
+                                                            "nhat",
+                                                            "sang",
+                                                            "gio",
+                                                            "ngay",
+                                                            "bat",
+                                                            "ghi",
+                                                            "danh",
+                                                            "sach",
+                                                            "vao",
+                                                            "keo",
+                                                            "ping",
+                                                            "follow",
+                                                            "them",
+                                                            "more",
+                                                            "with",
+                                                            "and",
+                                                            "or",
+                                                            "us",
+                                                            "we",
+                                                            "our",
+                                                            "tips",
+                                                            "ca",
+                                                            "tat"};
   return kWords;
 }
 
@@ -169,18 +284,24 @@ void find_names(const std::vector<Name>& names,
 }
 
 bool is_request(const Words& plain) {
-  static const std::vector<Words> kAsks = {
-      {"muon"}, {"mun"},  {"cho", "minh"}, {"cho", "toi"},  {"cho", "em"},   {"cho", "e"},
-      {"cho", "tui"}, {"giup"}, {"gium"}, {"dum"}, {"xin"},  {"please"},     {"pls"},
-      {"want"}, {"like", "to"}, {"d", "like"}, {"duoc", "khong"}, {"dc", "ko"},
-      {"duoc", "ko"}, {"dc", "khong"}, {"sign", "me"}, {"subscribe", "me"}};
+  static const std::vector<Words> kAsks = {{"muon"},          {"mun"},
+                                           {"cho", "minh"},   {"cho", "toi"},
+                                           {"cho", "em"},     {"cho", "e"},
+                                           {"cho", "tui"},    {"giup"},
+                                           {"gium"},          {"dum"},
+                                           {"xin"},           {"please"},
+                                           {"pls"},           {"want"},
+                                           {"like", "to"},    {"d", "like"},
+                                           {"duoc", "khong"}, {"dc", "ko"},
+                                           {"duoc", "ko"},    {"dc", "khong"},
+                                           {"sign", "me"},    {"subscribe", "me"}};
   return std::any_of(kAsks.begin(), kAsks.end(), [&](const Words& a) { return has_run(plain, a); });
 }
 
 // "tại sao phường gửi thông báo này", "ai gửi tin này cho tôi": asks why or who, never a request.
 bool asks_why_or_who(const Words& plain) {
-  static const std::vector<Words> kWhy = {{"tai", "sao"}, {"vi", "sao"}, {"why"}, {"who"},
-                                          {"o", "dau"}, {"ai", "gui"}, {"ai", "nhan"}};
+  static const std::vector<Words> kWhy = {{"tai", "sao"}, {"vi", "sao"}, {"why"},       {"who"},
+                                          {"o", "dau"},   {"ai", "gui"}, {"ai", "nhan"}};
   return (!plain.empty() && (plain.front() == "ai" || plain.front() == "sao")) ||
          std::any_of(kWhy.begin(), kWhy.end(), [&](const Words& a) { return has_run(plain, a); });
 }
@@ -411,8 +532,7 @@ class SubscribeHandler final : public Handler {
       return about(turn, tx);
     turn.say(turn.ui("subscribe.current", subscription_vars(turn, *s)),
              {turn.button("subscribe.edit", "subscribe:edit"),
-              turn.button("subscribe.stop", "unsubscribe"),
-              turn.button("explainer.menu", "menu")});
+              turn.button("subscribe.stop", "unsubscribe"), turn.button("explainer.menu", "menu")});
   }
 
   static void about(Turn& turn, storage::Store& tx) {
@@ -488,6 +608,8 @@ class UnsubscribeHandler final : public Handler {
       turn.say(turn.ui("subscribe.about"), {turn.button("explainer.menu", "menu")});
       return;
     }
+    // Announcements already queued for them do not go out either.
+    tx.outbox.skip_pending(turn.person.id, MessageKind::kBroadcast, "unsubscribed");
     if (tx.subscriptions.remove(turn.person.id)) {
       turn.outcome = "unsubscribed";
       turn.say(turn.ui("unsubscribe.done"), {turn.button("subscribe.subscribe", "subscribe:edit"),

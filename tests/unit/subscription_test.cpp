@@ -1,13 +1,14 @@
 // Subscriptions in the chat (issue 19): "nhận tin" in one message or through the form, the
 // consent kept with its wording, "STOP" in the forms people type it, "Dữ liệu của tôi". The real
 // turn pipeline on real SQLite with the shipped content.
+#include "handlers/subscription.hpp"
+
 #include <algorithm>
 
 #include <gtest/gtest.h>
 
 #include "bot/router/understanding.hpp"
 #include "content/store.hpp"
-#include "handlers/subscription.hpp"
 #include "tests/support/turn_harness.hpp"
 
 namespace outreach {

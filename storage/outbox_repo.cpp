@@ -67,6 +67,12 @@ FROM outbox o JOIN people p ON p.id = o.person_id WHERE o.id = :id
       final_(db,
              "UPDATE outbox SET status = :status, head = 0, last_error = :error WHERE id = :id"),
       pass_head_(db, kPassHead),
+      skip_pending_(db,
+                    "UPDATE outbox SET status = 'skipped', head = 0, last_error = :reason "
+                    "WHERE person_id = :person AND kind = :kind AND status = 'pending'"),
+      person_head_(db,
+                   "UPDATE outbox SET head = 1 WHERE id = (SELECT MIN(id) FROM outbox "
+                   "WHERE person_id = :person AND status IN ('pending', 'sending'))"),
       delivered_(db,
                  "SELECT id, body, sent_at FROM outbox WHERE person_id = :person AND "
                  "status = 'sent' AND id > :after ORDER BY id LIMIT :limit"),
@@ -209,6 +215,17 @@ void OutboxRepo::mark_final(std::int64_t id, SendOutcome outcome, const std::str
   const std::string_view status = to_string(outcome);
   Query(final_).bind(":status", std::string(status)).bind(":error", error).bind(":id", id).exec();
   Query(pass_head_).bind(":id", id).exec();
+}
+
+int OutboxRepo::skip_pending(std::int64_t person_id, MessageKind kind, const std::string& reason) {
+  const int n = Query(skip_pending_)
+                    .bind(":reason", reason)
+                    .bind(":person", person_id)
+                    .bind(":kind", to_string(kind))
+                    .exec();
+  if (n > 0)
+    Query(person_head_).bind(":person", person_id).exec();
+  return n;
 }
 
 int OutboxRepo::reset_sending() {

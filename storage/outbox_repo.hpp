@@ -104,6 +104,10 @@ class OutboxRepo {
   // outcome: kDead (gave up) or kSkipped (not sendable, e.g. outside the window).
   void mark_final(std::int64_t id, SendOutcome outcome, const std::string& error);
 
+  // Rows of `kind` still waiting for the person become skipped with `reason` (a person who
+  // says STOP gets no announcement already queued). Returns how many.
+  int skip_pending(std::int64_t person_id, MessageKind kind, const std::string& reason);
+
   // After a crash, rows left 'sending' go back to 'pending'. Returns how many.
   int reset_sending();
 
@@ -128,6 +132,8 @@ class OutboxRepo {
   SQLite::Statement retry_;
   SQLite::Statement final_;
   SQLite::Statement pass_head_;
+  SQLite::Statement skip_pending_;
+  SQLite::Statement person_head_;
   SQLite::Statement delivered_;
   SQLite::Statement dead_;
   SQLite::Statement count_open_;

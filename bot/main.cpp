@@ -148,6 +148,30 @@ int main(int argc, char** argv) {
   audit_cmd->add_option("--limit", au.limit, "at most this many rows (default 200)")
       ->check(CLI::Range(1, 100000));
 
+  auto* bc_cmd = cli.add_subcommand(
+      "broadcast",
+      "announcements to subscribers: create FILE.yaml, list, plan, send, pause, resume, cancel, "
+      "status");
+  bc_cmd->require_subcommand(1);
+  outreach::app::BroadcastCommand bc;
+  auto* bc_create = bc_cmd->add_subcommand("create", "create a draft from an announcement (YAML)");
+  bc_create->add_option("file", bc.file, "the announcement, e.g. deploy/demo/broadcast.yaml")
+      ->required();
+  auto* bc_list = bc_cmd->add_subcommand("list", "the latest broadcasts");
+  auto* bc_plan = bc_cmd->add_subcommand(
+      "plan", "who it reaches and by which path, and the estimated cost (nothing is sent)");
+  auto* bc_send = bc_cmd->add_subcommand("send", "start sending a planned broadcast");
+  auto* bc_pause = bc_cmd->add_subcommand("pause", "stop queueing more messages for now");
+  auto* bc_resume = bc_cmd->add_subcommand("resume", "go on with a paused broadcast");
+  auto* bc_cancel = bc_cmd->add_subcommand("cancel", "stop for good; nobody left is sent to");
+  auto* bc_status = bc_cmd->add_subcommand("status", "progress and report counts");
+  for (auto* sub : {bc_plan, bc_send, bc_pause, bc_resume, bc_cancel, bc_status})
+    sub->add_option("id", bc.id, "the broadcast's number")->required();
+  bc_plan->add_flag("--json", bc.json, "the plan as JSON (as the admin API returns it)");
+  bc_status->add_flag("--json", bc.json, "the report as JSON");
+  bc_status->add_flag("--csv", bc.csv, "the report as CSV");
+  bc_status->add_flag("--watch", bc.watch, "follow it until it is done (a progress bar)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -185,6 +209,13 @@ int main(int argc, char** argv) {
           st.action = sub->get_name();
       return outreach::app::staff(outreach::app::effective_config(o), st, std::cin, std::cout,
                                   std::cerr);
+    }
+    if (*bc_cmd) {
+      for (auto* sub :
+           {bc_create, bc_list, bc_plan, bc_send, bc_pause, bc_resume, bc_cancel, bc_status})
+        if (*sub)
+          bc.action = sub->get_name();
+      return outreach::app::broadcast(outreach::app::effective_config(o), bc, std::cout, std::cerr);
     }
     if (*audit_cmd)
       return outreach::app::audit(outreach::app::effective_config(o), au, std::cout, std::cerr);

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "storage/booking_repo.hpp"
+#include "storage/broadcast_repo.hpp"
 #include "storage/conversation_repo.hpp"
 #include "storage/handoff_repo.hpp"
 #include "storage/inbox_repo.hpp"
@@ -32,7 +33,8 @@ struct Store {
         bookings(database),
         staff(database),
         handoffs(database),
-        subscriptions(database) {}
+        subscriptions(database),
+        broadcasts(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -49,6 +51,7 @@ struct Store {
   StaffRepo staff;
   HandoffRepo handoffs;
   SubscriptionRepo subscriptions;
+  BroadcastRepo broadcasts;
 };
 
 }  // namespace outreach::storage

@@ -257,6 +257,11 @@ App::App(Config config, AppOptions options)
         auto snap = impl_->content.snapshot();
         return snap && handlers::run_offer_expiry(s, *snap, job.wait_id, now);
       });
+  m.scheduler->on<handlers::BroadcastJob>(
+      [this](storage::Store& s, const handlers::BroadcastJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_broadcast_job(s, *snap, impl_->config.broadcast, job, now);
+      });
   m.scheduler->on<RetentionJob>([this](storage::Store& s, const RetentionJob&, std::int64_t now) {
     const std::int64_t days = impl_->config.privacy.retention_days;
     const auto r = storage::purge_older_than(s, now - days * 86'400'000);
@@ -308,7 +313,11 @@ App::App(Config config, AppOptions options)
                    m.writer.get(),
                    load_secrets().admin_token,
                    [this] { impl_->sender->kick(); },
-                   m.console.get()};
+                   m.console.get(),
+                   m.config.broadcast,
+                   [this] {
+                     impl_->scheduler->kick();
+                   }};
     m.http = std::make_unique<server::HttpServer>(m.ioc, m.config.http,  // its server options
                                                   make_http_handler(std::move(deps)), m.metrics);
   }

@@ -127,4 +127,18 @@ struct AuditCommand {
 
 int audit(const Config& config, const AuditCommand& command, std::ostream& out, std::ostream& err);
 
+struct BroadcastCommand {
+  std::string action = "list";  // create | list | plan | send | pause | resume | cancel | status
+  std::string file;             // create: the announcement, YAML
+  std::int64_t id = 0;
+  bool json = false;   // plan, status
+  bool csv = false;    // status: the report as CSV
+  bool watch = false;  // status: until it is done, with a progress bar on a terminal
+};
+
+int broadcast(const Config& config,
+              const BroadcastCommand& command,
+              std::ostream& out,
+              std::ostream& err);
+
 }  // namespace outreach::app

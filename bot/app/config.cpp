@@ -48,6 +48,8 @@ struct Flag {};  // true or false
 
 struct Hours {};  // opening hours: "mon-fri 07:30-11:30 13:30-17:00"
 
+struct QuietHours {};  // "21:00-07:00" (local; may wrap past midnight) or "none"
+
 struct AccountId {};  // required; a-z, 0-9 and -, at most 32; unique in its list
 
 struct Digits {  // required; a platform's id, digits kept as text (they exceed 2^53)
@@ -118,6 +120,15 @@ void fields(V& v, console::ConsoleOptions& s) {
 }
 
 template <class V>
+void fields(V& v, handlers::BroadcastOptions& s) {
+  v.field("quiet_hours", s.quiet_hours, QuietHours{});
+  v.field("weekly_cap", s.weekly_cap, Range{0, 100, "0 = no cap"});
+  v.field("rate_per_minute", s.rate_per_minute, Range{1, 1'000'000});
+  v.field("max_backlog", s.max_backlog, Range{1, 1'000'000});
+  v.field("zalo_paid_cs_vnd", s.zalo_paid_cs_vnd, Range{0, 1'000'000, "0 = not set"});
+}
+
+template <class V>
 void fields(V& v, Config::WebChat& s) {
   v.field("enabled", s.enabled, Flag{});
   v.field("poll_timeout", s.poll_timeout, Within{100ms, 2min});
@@ -180,6 +191,7 @@ void fields(V& v, Config& c) {
   v.section("zalo", c.zalo);
   v.section("messenger", c.messenger);
   v.section("console", c.console);
+  v.section("broadcast", c.broadcast);
 }
 
 // --- Reading ----------------------------------------------------------------------------------
@@ -304,6 +316,13 @@ class Parser {
     if (!local_time::parse_office_hours(v))
       return problem(n, key,
                      "'" + v + "' is not opening hours like \"mon-fri 07:30-11:30 13:30-17:00\"");
+    out = v;
+  }
+
+  void value(const YAML::Node& n, const std::string& key, std::string& out, const QuietHours&) {
+    const std::string v = n.IsScalar() ? n.Scalar() : std::string();
+    if (!handlers::parse_quiet_hours(v))
+      return problem(n, key, "'" + v + "' is not quiet hours like \"21:00-07:00\" (or \"none\")");
     out = v;
   }
 

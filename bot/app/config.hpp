@@ -16,6 +16,7 @@
 #include "bot/console/options.hpp"
 #include "bot/sender/sender.hpp"
 #include "bot/server/http_server.hpp"
+#include "handlers/broadcast.hpp"
 
 namespace outreach::app {
 
@@ -117,6 +118,9 @@ struct Config {
 
   // enabled, secure_cookie, idle_timeout, absolute_timeout, common_passwords.
   console::ConsoleOptions console;
+
+  // quiet_hours, weekly_cap, rate_per_minute, max_backlog, zalo_paid_cs_vnd.
+  handlers::BroadcastOptions broadcast;
 
   bool operator==(const Config&) const = default;
 };

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <span>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
@@ -297,6 +298,128 @@ nlohmann::json booking_json(const storage::Booking& b) {
           {"cancelled_by", b.cancelled_by}};
 }
 
+// A staff action's refusal as an HTTP error.
+Response problem_response(Request& req, const Problem& p) {
+  const auto [status, code] = p.code == Errc::kNotFound       ? std::pair(404, "not_found")
+                              : p.code == Errc::kInvalidInput ? std::pair(400, "invalid")
+                              : p.code == Errc::kTooLarge     ? std::pair(413, "too_long")
+                                                              : std::pair(409, "conflict");
+  return server::json_error(req, status, code, p.message);
+}
+
+// The admin API's broadcasts (issue 19), behind the same bearer token:
+//   POST /admin/broadcasts                 the announcement as JSON → 201 {"id"}; 400 {"problems"}
+//   GET  /admin/broadcasts                 the latest 50, newest first
+//   GET  /admin/broadcasts/ID              status and report counts
+//   GET  /admin/broadcasts/ID/plan         plans a draft (or plans again) and returns the plan;
+//                                          the stored plan once sending has started
+//   POST /admin/broadcasts/ID/plan         the same
+//   GET  /admin/broadcasts/ID/report.csv   the report as CSV
+//   POST /admin/broadcasts/ID/send | pause | resume | cancel
+asio::awaitable<Response> admin_broadcasts(RouteDeps& d,
+                                           Request& req,
+                                           RequestInfo& info,
+                                           std::string_view path,
+                                           const content::Snapshot& snapshot,
+                                           std::int64_t now) {
+  const bool get = req.method() == http::verb::get;
+  const bool post = req.method() == http::verb::post;
+  const handlers::BroadcastActor by{"admin-api", info.remote};
+  if (path == "/admin/broadcasts") {
+    info.route = "admin_broadcasts";
+    if (get) {
+      auto list = co_await d.writer->run([](storage::Store& s) { return s.broadcasts.list(50); });
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& b : list)
+        out.push_back(
+            {{"id", b.id}, {"title", b.title}, {"status", b.status}, {"created_by", b.created_by}});
+      co_return server::json_response(req, 200, nlohmann::json{{"broadcasts", out}}.dump());
+    }
+    if (!post)
+      co_return method_not_allowed(req, "GET, POST");
+    const auto doc = nlohmann::json::parse(req.body(), nullptr, false);
+    if (doc.is_discarded())
+      co_return server::json_error(req, 400, "malformed", "the body must be JSON");
+    auto created = co_await d.writer->run([&](storage::Store& s) {
+      SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+      auto r = handlers::create_broadcast(s, snapshot, d.broadcast, doc, by, now);
+      if (r)
+        tx.commit();
+      return r;
+    });
+    if (!created)
+      co_return server::json_response(
+          req, 400, nlohmann::json{{"error", "invalid"}, {"problems", created.error()}}.dump());
+    log::info("admin", "broadcast_created", {{"id", *created}});
+    co_return server::json_response(req, 201, nlohmann::json{{"id", *created}}.dump());
+  }
+  std::string_view rest = path.substr(std::string_view("/admin/broadcasts/").size());
+  const auto slash = rest.find('/');
+  const std::string_view id_text = rest.substr(0, slash);
+  const std::string verb(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
+  std::int64_t id = 0;
+  if (id_text.empty() || std::from_chars(id_text.data(), id_text.data() + id_text.size(), id).ptr !=
+                             id_text.data() + id_text.size())
+    co_return server::json_error(req, 404, "not_found", "no such broadcast");
+  info.route = "admin_broadcast" + (verb.empty() ? std::string() : "_" + verb);
+  if (verb.empty() || verb == "report.csv") {
+    if (!get)
+      co_return method_not_allowed(req, "GET");
+    auto report = co_await d.writer->run(
+        [&](storage::Store& s) { return handlers::broadcast_report(s, id); });
+    if (!report)
+      co_return server::json_error(req, 404, "not_found", "no broadcast " + std::to_string(id));
+    if (verb.empty())
+      co_return server::json_response(req, 200, handlers::to_json(*report).dump());
+    Response res = server::make_response(req, 200, handlers::broadcast_report_csv(*report),
+                                         "text/csv; charset=utf-8");
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"broadcast-" + std::to_string(id) + ".csv\"");
+    co_return res;
+  }
+  if (verb == "plan") {
+    if (!get && !post)
+      co_return method_not_allowed(req, "GET, POST");
+    using Out = Result<nlohmann::json, Problem>;
+    auto plan = co_await d.writer->run([&](storage::Store& s) -> Out {
+      const auto b = s.broadcasts.get(id);
+      if (b && b->status != "draft" && b->status != "planned")
+        return Out(boost::system::in_place_value,
+                   nlohmann::json::parse(b->plan.empty() ? "{}" : b->plan, nullptr, false));
+      SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+      auto r = handlers::plan_broadcast(s, d.broadcast, id, by, now);
+      if (!r)
+        return Out(boost::system::in_place_error, r.error());
+      tx.commit();
+      return Out(boost::system::in_place_value, handlers::to_json(*r));
+    });
+    if (!plan)
+      co_return problem_response(req, plan.error());
+    co_return server::json_response(req, 200, plan->dump());
+  }
+  if (verb != "send" && verb != "pause" && verb != "resume" && verb != "cancel")
+    co_return server::json_error(req, 404, "not_found",
+                                 "no such action: plan, send, pause, resume, cancel, report.csv");
+  if (!post)
+    co_return method_not_allowed(req, "POST");
+  auto done = co_await d.writer->run([&](storage::Store& s) {
+    SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto r = handlers::broadcast_action(s, id, verb, by, now);
+    if (r)
+      tx.commit();
+    return r;
+  });
+  if (!done)
+    co_return problem_response(req, done.error());
+  log::info("admin", "broadcast_changed", {{"id", id}, {"action", verb}});
+  if (d.jobs_written)
+    d.jobs_written();
+  if (d.outbox_written)
+    d.outbox_written();
+  co_return server::json_response(req, 200,
+                                  nlohmann::json{{"id", id}, {"status", done->status}}.dump());
+}
+
 // Staff's admin API. Authorization: Bearer $OUTREACH_ADMIN_TOKEN (compared in constant time).
 //   GET  /admin/bookings?from=YYYY-MM-DD&to=YYYY-MM-DD&advisor=ID   JSON (default: today)
 //   GET  /admin/bookings.csv?from=…&to=…&advisor=…                 CSV for the report
@@ -323,6 +446,8 @@ asio::awaitable<Response> admin(
     co_return server::json_error(req, 503, "unavailable", "content is not loaded");
   const bool get = req.method() == http::verb::get;
   const std::int64_t now = d.clock.now_ms();
+  if (path == "/admin/broadcasts" || path.starts_with("/admin/broadcasts/"))
+    co_return co_await admin_broadcasts(d, req, info, path, *snapshot, now);
   if (path == "/admin/bookings" || path == "/admin/bookings.csv") {
     info.route = "admin_bookings";
     if (!get)
@@ -380,14 +505,8 @@ asio::awaitable<Response> admin(
     action.address = info.remote;
     auto result = co_await d.writer->run(
         [&](storage::Store& s) { return handlers::staff_action(s, *snapshot, action, now); });
-    if (!result) {
-      const Problem& p = result.error();
-      const auto [status, code] = p.code == Errc::kNotFound       ? std::pair(404, "not_found")
-                                  : p.code == Errc::kInvalidInput ? std::pair(400, "invalid")
-                                  : p.code == Errc::kTooLarge     ? std::pair(413, "too_long")
-                                                                  : std::pair(409, "conflict");
-      co_return server::json_error(req, status, code, p.message);
-    }
+    if (!result)
+      co_return problem_response(req, result.error());
     log::info("admin", "booking_changed", {{"action", verb}});
     if (d.outbox_written)
       d.outbox_written();

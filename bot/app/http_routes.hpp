@@ -23,6 +23,7 @@
 #include "bot/core/metrics.hpp"
 #include "bot/server/http_server.hpp"
 #include "content/store.hpp"
+#include "handlers/broadcast.hpp"
 #include "storage/db_executor.hpp"
 #include "storage/inbox_writer.hpp"
 
@@ -55,6 +56,10 @@ struct RouteDeps {
   std::function<void()> outbox_written;
   // The staff console (/console/…); null: 404.
   console::Console* console = nullptr;
+  // Broadcasts through the admin API: the options, and a call that wakes the scheduler after a
+  // broadcast was sent or resumed.
+  handlers::BroadcastOptions broadcast;
+  std::function<void()> jobs_written;
 };
 
 server::Handler make_http_handler(RouteDeps deps);

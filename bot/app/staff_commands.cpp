@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bot/app/app.hpp"
+#include "bot/app/command_support.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/console/accounts.hpp"
@@ -23,12 +24,6 @@
 
 namespace outreach::app {
 namespace asio = boost::asio;
-using Json = nlohmann::json;
-
-namespace {
-
-constexpr std::size_t kGreetingMax = 160;  // Messenger's limit for the greeting text
-constexpr std::size_t kMenuTitleMax = 30;  // and for a persistent-menu button title
 
 SQLite::Database open_migrated(const Config& c) {
   storage::DbOptions o;
@@ -38,6 +33,23 @@ SQLite::Database open_migrated(const Config& c) {
   storage::migrate(db, storage::embedded_migrations());
   return db;
 }
+
+std::shared_ptr<const content::Snapshot> load_content(const Config& c, std::ostream& err) {
+  const SystemClock clock;
+  content::ContentStore store(c.content_dir, clock);
+  store.reload();
+  auto snapshot = store.snapshot();
+  if (!snapshot)
+    err << "content in '" << c.content_dir << "' has errors; run `outreach-bot check-content`\n";
+  return snapshot;
+}
+
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kGreetingMax = 160;  // Messenger's limit for the greeting text
+constexpr std::size_t kMenuTitleMax = 30;  // and for a persistent-menu button title
 
 std::string utc(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -223,13 +235,9 @@ int messenger_setup(const Config& c,
 
 int bookings(const Config& c, const BookingsCommand& cmd, std::ostream& out, std::ostream& err) {
   const SystemClock clock;
-  content::ContentStore store_content(c.content_dir, clock);
-  store_content.reload();
-  const auto snapshot = store_content.snapshot();
-  if (!snapshot) {
-    err << "content in '" << c.content_dir << "' has errors; run `outreach-bot check-content`\n";
+  const auto snapshot = load_content(c, err);
+  if (!snapshot)
     return 1;
-  }
   auto db = open_migrated(c);
   storage::Store store(db);
   const std::int64_t now = clock.now_ms();

@@ -134,6 +134,57 @@ TEST(Cli, BookingsKeepTheStaffRules) {
   EXPECT_NE(r.err.find("no booking with reference TV-NOPE"), std::string::npos) << r.err;
 }
 
+TEST(Cli, BroadcastCreatePlanSendAndStatus) {
+  TempDir dir;
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"--database", dir.file("b.sqlite3"), "--content", testing::source_content_dir()});
+    return run_bot(args, dir.path().string());
+  };
+  auto r = run({"broadcast", "list"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("No broadcasts yet"), std::string::npos) << r.out;
+  // A mistake is named with its file and field.
+  {
+    std::ofstream bad(dir.file("bad.yaml"));
+    bad << "title: Thử\ntext: Xin chào\nsegment:\n  wards: [phuong-9]\n";
+  }
+  r = run({"broadcast", "create", dir.file("bad.yaml")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad.yaml: segment.wards[0]: no ward 'phuong-9'"), std::string::npos)
+      << r.err;
+  r = run({"broadcast", "create", dir.file("missing.yaml")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+  // The shipped example.
+  r = run(
+      {"broadcast", "create", std::string(OUTREACH_SOURCE_DIR) + "/deploy/demo/broadcast.yaml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Broadcast 1 created"), std::string::npos) << r.out;
+  r = run({"broadcast", "send", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("run plan first"), std::string::npos) << r.err;
+  r = run({"broadcast", "plan", "1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto plan = nlohmann::json::parse(r.out);
+  EXPECT_EQ(plan["total"], 0);
+  EXPECT_EQ(plan["paths"].size(), 6u);
+  r = run({"broadcast", "send", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("sending"), std::string::npos);
+  r = run({"broadcast", "status", "1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "sending");
+  r = run({"broadcast", "pause", "1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run({"broadcast", "pause", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is paused; pause needs one that is sending"), std::string::npos) << r.err;
+  r = run({"broadcast", "status", "9"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no broadcast 9"), std::string::npos);
+}
+
 TEST(Cli, AskJsonAnswersOneLinePerQuestion) {
   TempDir dir;
   const auto r =

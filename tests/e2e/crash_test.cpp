@@ -7,7 +7,9 @@
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <signal.h>
 
 #include "tests/support/process.hpp"
@@ -192,6 +194,96 @@ TEST(Crash, SighupReloadsContentAndKeepsTheOldOneWhenTheEditIsBroken) {
   EXPECT_EQ(testing::text_of(m[0]).rfind("Đã cập nhật.", 0), 0u);
   bot.signal(SIGTERM);
   EXPECT_EQ(bot.wait(), 0);
+}
+
+// A broadcast killed with SIGKILL mid-fan-out: after a restart every subscriber has exactly one
+// announcement (the fan-out queues each batch with its outbox rows in one transaction; the web
+// chat has no platform call in flight that could repeat).
+TEST(Crash, ABroadcastKilledMidFanOutReachesEveryoneExactlyOnceAfterRestart) {
+  TempDir dir;
+  constexpr int kSubscribers = 3000;
+  std::ofstream(dir.file("bc.yaml"))
+      << "webchat: { poll_timeout: 300ms }\nshutdown_grace: 5s\n"
+         "broadcast: { quiet_hours: none, rate_per_minute: 30000, max_backlog: 1000 }\n";
+  const std::vector<std::string> common = {"--config", dir.file("bc.yaml"), "--database",
+                                           dir.file("bot.sqlite3"), "--content",
+                                           testing::source_content_dir()};
+  const auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), common.begin(), common.end());
+    return testing::run_bot(args, dir.path().string());
+  };
+  std::vector<std::string> serve = {testing::bot_binary()};
+  serve.insert(serve.end(), common.begin(), common.end());
+  serve.insert(serve.end(), {"serve", "--port", "0", "--log-level", "warn"});
+  ASSERT_EQ(cli({"migrate"}).code, 0);
+  {
+    SQLite::Database db(dir.file("bot.sqlite3"), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO consent_wordings VALUES ('vi-0', 'vi', 'consent', 0)");
+    SQLite::Transaction tx(db);
+    SQLite::Statement p(db,
+                        "INSERT INTO people (channel, account, platform_user_id, "
+                        "first_interaction_at, last_interaction_at) VALUES ('web', 'web', ?, 0, 0)");
+    SQLite::Statement sub(db,
+                          "INSERT INTO subscriptions (person_id, consent_at, consent_version, "
+                          "source, updated_at) VALUES (?, 0, 'vi-0', 'form', 0)");
+    for (int i = 0; i < kSubscribers; ++i) {
+      p.bind(1, "bc-visitor-" + std::to_string(100000 + i));
+      p.exec();
+      p.reset();
+      sub.bind(1, static_cast<int64_t>(db.getLastInsertRowid()));
+      sub.exec();
+      sub.reset();
+    }
+    tx.commit();
+  }
+  std::ofstream(dir.file("a.yaml")) << "title: Thử\ntext: Thông báo thử nghiệm.\n";
+  ASSERT_EQ(cli({"broadcast", "create", dir.file("a.yaml")}).code, 0);
+  const auto plan = cli({"broadcast", "plan", "1", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  EXPECT_EQ(nlohmann::json::parse(plan.out)["paths"]["webchat_next_visit"], kSubscribers);
+  ASSERT_EQ(cli({"broadcast", "send", "1"}).code, 0);
+
+  const auto count = [&](const char* sql) {
+    SQLite::Database db(dir.file("bot.sqlite3"), SQLite::OPEN_READONLY, 5000);
+    return db.execAndGet(sql).getInt();
+  };
+  constexpr const char* kQueued =
+      "SELECT COUNT(*) FROM broadcast_recipients WHERE status = 'queued'";
+  constexpr const char* kRows = "SELECT COUNT(*) FROM outbox WHERE kind = 'broadcast'";
+  int queued_at_kill = 0;
+  {
+    Process bot(serve, dir.path().string());
+    ASSERT_NE(bot.wait_for_port(), 0) << bot.err();
+    for (int i = 0; i < 3000 && count(kQueued) < kSubscribers / 4; ++i)
+      std::this_thread::sleep_for(1ms);
+    bot.signal(SIGKILL);
+    EXPECT_EQ(bot.wait(), -SIGKILL);
+    queued_at_kill = count(kQueued);
+  }
+  RecordProperty("queued_at_kill", queued_at_kill);
+  EXPECT_GT(queued_at_kill, 0);
+  EXPECT_LT(queued_at_kill, kSubscribers) << "the kill came after the fan-out had finished";
+  // At the moment of death: every queued recipient has its one outbox row, and no more.
+  EXPECT_EQ(count(kRows), queued_at_kill);
+
+  Process bot(serve, dir.path().string());
+  ASSERT_NE(bot.wait_for_port(), 0) << bot.err();
+  for (int i = 0; i < 3000; ++i) {
+    if (count("SELECT COUNT(*) FROM broadcasts WHERE status = 'done'") == 1 &&
+        count("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0)
+      break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM broadcasts WHERE status = 'done'"), 1);
+  EXPECT_EQ(count(kQueued), kSubscribers);
+  EXPECT_EQ(count(kRows), kSubscribers);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM (SELECT person_id FROM outbox WHERE kind = 'broadcast' "
+                  "GROUP BY person_id HAVING COUNT(*) != 1)"),
+            0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'broadcast' AND status = 'sent'"),
+            kSubscribers);
+  bot.signal(SIGTERM);
+  EXPECT_EQ(bot.wait(), 0) << bot.err();
 }
 
 }  // namespace

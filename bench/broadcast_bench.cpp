@@ -10,11 +10,6 @@
 //
 //   broadcast_bench <content dir> [--subscribers N] [--db PATH]
 //   broadcast_bench --child floor|plan <content dir> <db>      (run by the above)
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +18,10 @@
 #include <vector>
 
 #include <SQLiteCpp/Transaction.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bot/core/clock.hpp"
 #include "bot/core/log.hpp"
@@ -56,15 +55,16 @@ void seed(const std::string& path, int n) {
   s.subscriptions.record_wording(version, "vi", "consent", kNow);
   std::mt19937_64 rng(42);
   const char* topics[] = {"", "", "ip", "quality", "digital", "energy", "business", "ip,energy"};
-  const char* wards[] = {"go-vap", "hanh-thong", "an-nhon", "thong-tay-hoi", "an-hoi-tay",
-                         "an-hoi-dong", "other", ""};
+  const char* wards[] = {"go-vap",     "hanh-thong",  "an-nhon", "thong-tay-hoi",
+                         "an-hoi-tay", "an-hoi-dong", "other",   ""};
   const char* audiences[] = {"resident", "household", "company", "startup", "school", ""};
   SQLite::Statement person(db,
                            "INSERT INTO people (channel, account, platform_user_id, language, "
                            "first_interaction_at, last_interaction_at) VALUES (?, ?, ?, ?, ?, ?)");
-  SQLite::Statement sub(db,
-                        "INSERT INTO subscriptions (person_id, topics, ward, audience, consent_at, "
-                        "consent_version, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'message', ?)");
+  SQLite::Statement sub(
+      db,
+      "INSERT INTO subscriptions (person_id, topics, ward, audience, consent_at, "
+      "consent_version, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'message', ?)");
   SQLite::Transaction tx(db);
   for (int i = 0; i < n; ++i) {
     const int c = static_cast<int>(rng() % 10);
@@ -96,12 +96,14 @@ int child(const std::string& what, const std::string& content_dir, const std::st
   auto db = open(path);
   storage::Store s(db);
   if (what == "floor") {
-    db.exec("CREATE TABLE IF NOT EXISTS floor_rows (b INTEGER, p INTEGER, path TEXT, reason TEXT, "
-            "status TEXT, PRIMARY KEY (b, p)) WITHOUT ROWID");
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS floor_rows (b INTEGER, p INTEGER, path TEXT, reason TEXT, "
+        "status TEXT, PRIMARY KEY (b, p)) WITHOUT ROWID");
     db.exec("DELETE FROM floor_rows");
     const auto t0 = Steady::now();
     SQLite::Transaction tx(db);
-    SQLite::Statement ins(db, "INSERT INTO floor_rows VALUES (1, ?, 'zalo_cs_free', NULL, 'planned')");
+    SQLite::Statement ins(db,
+                          "INSERT INTO floor_rows VALUES (1, ?, 'zalo_cs_free', NULL, 'planned')");
     std::int64_t n = 0;
     s.broadcasts.for_each_subscriber([&](const storage::Subscriber& x) {
       ins.bind(1, static_cast<int64_t>(x.person_id));
@@ -122,9 +124,8 @@ int child(const std::string& what, const std::string& content_dir, const std::st
     return 2;
   handlers::BroadcastOptions options;
   options.quiet_hours = "none";
-  const nlohmann::json doc = {{"title", "bench"},
-                              {"text", "Thông báo"},
-                              {"segment", {{"topics", {"ip", "digital"}}}}};
+  const nlohmann::json doc = {
+      {"title", "bench"}, {"text", "Thông báo"}, {"segment", {{"topics", {"ip", "digital"}}}}};
   SQLite::Transaction create_tx(db);
   const auto id = handlers::create_broadcast(s, *snap, options, doc, {"bench", ""}, kNow);
   create_tx.commit();
@@ -147,7 +148,9 @@ struct Run {
   double rss_mb = 0;
 };
 
-Run spawn_child(const std::string& self, const std::string& what, const std::string& content_dir,
+Run spawn_child(const std::string& self,
+                const std::string& what,
+                const std::string& content_dir,
                 const std::string& db) {
   std::vector<std::string> args = {self, "--child", what, content_dir, db};
   std::vector<char*> argv;
@@ -166,7 +169,8 @@ Run spawn_child(const std::string& self, const std::string& what, const std::str
   close(fds[1]);
   std::string out;
   char buf[256];
-  for (ssize_t k; (k = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(k));
+  for (ssize_t k; (k = read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<std::size_t>(k));
   close(fds[0]);
   int status = 0;
   rusage ru{};
@@ -207,7 +211,8 @@ int main(int argc, char** argv) {
   const std::string self = std::filesystem::canonical("/proc/self/exe").string();
   const Run floor = spawn_child(self, "floor", content_dir, path);
   const Run plan = spawn_child(self, "plan", content_dir, path);
-  std::printf("| planning %d subscribers | seconds | rows written | peak RSS MB | time / floor |\n", n);
+  std::printf("| planning %d subscribers | seconds | rows written | peak RSS MB | time / floor |\n",
+              n);
   std::printf("| --- | ---: | ---: | ---: | ---: |\n");
   std::printf("| floor: read the join, write a row each | %.2f | %lld | %.0f | 1.00× |\n",
               floor.seconds, floor.rows, floor.rss_mb);

@@ -92,8 +92,8 @@ struct Reader {
     }
   }
 
-  std::string text(const Json& obj, const char* key, const std::string& where, std::size_t max,
-                   bool required) {
+  std::string text(
+      const Json& obj, const char* key, const std::string& where, std::size_t max, bool required) {
     const std::string at = where.empty() ? key : where + "." + key;
     if (!obj.contains(key) || obj[key].is_null()) {
       if (required)
@@ -113,9 +113,8 @@ struct Reader {
   }
 
   // A text in both languages: "…" (Vietnamese) or {vi: …, en: …}.
-  std::pair<std::string, std::string> bilingual(const Json& obj, const char* key,
-                                                const std::string& where, std::size_t max,
-                                                bool required) {
+  std::pair<std::string, std::string> bilingual(
+      const Json& obj, const char* key, const std::string& where, std::size_t max, bool required) {
     const std::string at = where.empty() ? key : where + "." + key;
     if (obj.contains(key) && obj[key].is_object()) {
       known(obj[key], at, {"vi", "en"});
@@ -124,8 +123,11 @@ struct Reader {
     return {text(obj, key, where, max, required), {}};
   }
 
-  std::vector<std::string> list(const Json& obj, const char* key, const std::string& where,
-                                const std::set<std::string>& allowed, const std::string& what) {
+  std::vector<std::string> list(const Json& obj,
+                                const char* key,
+                                const std::string& where,
+                                const std::set<std::string>& allowed,
+                                const std::string& what) {
     const std::string at = where + "." + key;
     std::vector<std::string> out;
     if (!obj.contains(key) || obj[key].is_null())
@@ -366,7 +368,8 @@ OutboundMessage message_for(const Announcement& a,
     } else if (b.kind == "link") {
       m.buttons.push_back(Button{title, {}, b.target});
     } else if (b.kind == "menu") {
-      m.buttons.push_back(Button{title.empty() ? c.ui(shown, "explainer.menu") : title, "menu", {}});
+      m.buttons.push_back(
+          Button{title.empty() ? c.ui(shown, "explainer.menu") : title, "menu", {}});
     }
   }
   m.buttons.push_back(Button{c.ui(shown, "subscribe.stop"), "unsubscribe", {}});
@@ -422,8 +425,10 @@ Result<Announcement, std::vector<std::string>> read_announcement(const Json& doc
 Json to_json(const Announcement& a) {
   Json buttons = Json::array();
   for (const auto& b : a.buttons)
-    buttons.push_back(
-        {{"kind", b.kind}, {"target", b.target}, {"title_vi", b.title_vi}, {"title_en", b.title_en}});
+    buttons.push_back({{"kind", b.kind},
+                       {"target", b.target},
+                       {"title_vi", b.title_vi},
+                       {"title_en", b.title_en}});
   return {{"title", a.title},
           {"text_vi", a.text_vi},
           {"text_en", a.text_en},
@@ -462,9 +467,9 @@ Result<std::int64_t, std::vector<std::string>> create_broadcast(storage::Store& 
   using Out = Result<std::int64_t, Problems>;
   if (!a)
     return Out(boost::system::in_place_error, a.error());
-  const std::int64_t id = tx.broadcasts.create(
-      a->title, to_json(*a).dump(), by.actor, a->send_at == 0 ? now_ms : a->send_at,
-      a->expires_at, now_ms);
+  const std::int64_t id =
+      tx.broadcasts.create(a->title, to_json(*a).dump(), by.actor,
+                           a->send_at == 0 ? now_ms : a->send_at, a->expires_at, now_ms);
   tx.staff.audit(now_ms, by.actor, "broadcast_create", "broadcast " + std::to_string(id),
                  by.address, a->title);
   return Out(boost::system::in_place_value, id);
@@ -536,16 +541,16 @@ Result<storage::Broadcast, Problem> broadcast_action(storage::Store& tx,
   if (!b)
     return Problem{Errc::kNotFound, "no broadcast " + std::to_string(id)};
   const auto refuse = [&](std::string_view needs) {
-    return Problem{Errc::kConflict, "broadcast " + std::to_string(id) + " is " + b->status +
-                                        "; " + std::string(action) + " needs one that is " +
+    return Problem{Errc::kConflict, "broadcast " + std::to_string(id) + " is " + b->status + "; " +
+                                        std::string(action) + " needs one that is " +
                                         std::string(needs)};
   };
   if (action == "send" || action == "resume") {
     if (action == "send" && b->status != "planned")
-      return b->status == "draft" ? Problem{Errc::kConflict,
-                                            "broadcast " + std::to_string(id) +
+      return b->status == "draft"
+                 ? Problem{Errc::kConflict, "broadcast " + std::to_string(id) +
                                                 " has no plan yet: run plan first and check it"}
-                                  : refuse("planned");
+                 : refuse("planned");
     if (action == "resume" && b->status != "paused")
       return refuse("paused");
     tx.broadcasts.set_status(id, "sending", now_ms);
@@ -564,8 +569,8 @@ Result<storage::Broadcast, Problem> broadcast_action(storage::Store& tx,
     tx.broadcasts.skip_planned(id, "cancelled");
     tx.broadcasts.set_status(id, "cancelled", now_ms);
   } else {
-    return Problem{Errc::kInvalidInput, "unknown action '" + std::string(action) +
-                                            "' (send, pause, resume, cancel)"};
+    return Problem{Errc::kInvalidInput,
+                   "unknown action '" + std::string(action) + "' (send, pause, resume, cancel)"};
   }
   tx.staff.audit(now_ms, by.actor, "broadcast_" + std::string(action),
                  "broadcast " + std::to_string(id), by.address, b->title);
@@ -612,15 +617,16 @@ bool run_broadcast_job(storage::Store& tx,
       tx.broadcasts.mark_skipped(b->id, r.person_id, "unsubscribed");
       continue;
     }
-    if (o.weekly_cap > 0 && tx.broadcasts.queued_since(r.person_id, now_ms - 7 * kDay) >= o.weekly_cap) {
+    if (o.weekly_cap > 0 &&
+        tx.broadcasts.queued_since(r.person_id, now_ms - 7 * kDay) >= o.weekly_cap) {
       tx.broadcasts.mark_skipped(b->id, r.person_id, "weekly_cap");
       continue;
     }
     auto it = by_lang.find(r.language);
     if (it == by_lang.end())
       it = by_lang.emplace(r.language, message_for(a, c, r.language)).first;
-    const std::int64_t outbox = tx.outbox.enqueue(r.person_id, MessageKind::kBroadcast, it->second,
-                                                  now_ms);
+    const std::int64_t outbox =
+        tx.outbox.enqueue(r.person_id, MessageKind::kBroadcast, it->second, now_ms);
     tx.broadcasts.mark_queued(b->id, r.person_id, outbox, now_ms);
     wrote = true;
   }
@@ -700,14 +706,15 @@ std::string broadcast_report_csv(const BroadcastReport& r) {
   out << "\r\nreason,state,count\r\n";
   const auto quoted = [](const std::string& s) {
     // A platform's error text that starts like a formula is not run by a spreadsheet.
-    std::string q = !s.empty() && std::string_view("=+-@").find(s[0]) != std::string_view::npos
-                        ? "\"'"
-                        : "\"";
+    std::string q =
+        !s.empty() && std::string_view("=+-@").find(s[0]) != std::string_view::npos ? "\"'" : "\"";
     for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
     return q + "\"";
   };
-  for (const auto& [reason, n] : r.skipped_reasons) out << quoted(reason) << ",skipped," << n << "\r\n";
-  for (const auto& [reason, n] : r.failed_reasons) out << quoted(reason) << ",failed," << n << "\r\n";
+  for (const auto& [reason, n] : r.skipped_reasons)
+    out << quoted(reason) << ",skipped," << n << "\r\n";
+  for (const auto& [reason, n] : r.failed_reasons)
+    out << quoted(reason) << ",failed," << n << "\r\n";
   return out.str();
 }
 

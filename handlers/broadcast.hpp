@@ -55,11 +55,12 @@ std::optional<std::pair<int, int>> parse_quiet_hours(std::string_view text);
 
 struct Announcement {
   struct ButtonSpec {
-    std::string kind;  // explainer | link | menu
+    std::string kind;    // explainer | link | menu
     std::string target;  // explainer id, URL
     std::string title_vi;
     std::string title_en;
   };
+
   struct Segment {
     std::vector<std::string> topics;     // any of these (a subscriber to all topics matches)
     std::vector<std::string> wards;      // empty: any
@@ -68,6 +69,7 @@ struct Announcement {
     std::vector<std::string> accounts;   // empty: any
     int booked_within_days = 0;          // 0: not a condition
   };
+
   std::string title;
   std::string text_vi;
   std::string text_en;
@@ -88,18 +90,20 @@ Result<Announcement, std::vector<std::string>> read_announcement(const nlohmann:
 nlohmann::json to_json(const Announcement& a);
 
 // The paths, in the order of the admin API's plan.
-inline constexpr const char* kBroadcastPaths[] = {
-    "zalo_cs_free",       "zalo_cs_paid",      "zalo_template",
-    "messenger_standard", "messenger_utility", "webchat_next_visit"};
+inline constexpr const char* kBroadcastPaths[] = {"zalo_cs_free",      "zalo_cs_paid",
+                                                  "zalo_template",     "messenger_standard",
+                                                  "messenger_utility", "webchat_next_visit"};
 
 struct BroadcastPlan {
-  std::int64_t total = 0;  // subscribers in the segment
+  std::int64_t total = 0;                           // subscribers in the segment
   std::map<std::string, std::int64_t> paths;        // every path, 0 included
   std::map<std::string, std::int64_t> unreachable;  // by reason
-  std::map<std::string, std::map<std::string, std::int64_t>> by_account;  // "zalo:go-vap" → path → n
+  std::map<std::string, std::map<std::string, std::int64_t>>
+      by_account;  // "zalo:go-vap" → path → n
   std::int64_t cost_vnd = 0;
   std::int64_t starts_at = 0;  // when the fan-out will start (quiet hours moved)
 };
+
 nlohmann::json to_json(const BroadcastPlan& p);
 
 // Who acts, for the audit log: a staff email, "cli" or "admin-api", and from where.
@@ -164,6 +168,7 @@ struct BroadcastReport {
   std::map<std::string, std::int64_t> skipped_reasons;
   std::map<std::string, std::map<std::string, std::int64_t>> by_path;  // path → state → n
 };
+
 std::optional<BroadcastReport> broadcast_report(storage::Store& tx, std::int64_t id);
 nlohmann::json to_json(const BroadcastReport& r);
 

@@ -62,11 +62,13 @@ BroadcastRepo::BroadcastRepo(SQLite::Database& db)
                   "SELECT person_id, COUNT(*) FROM broadcast_recipients "
                   "INDEXED BY broadcast_recipients_queued WHERE status = 'queued' AND "
                   "queued_at >= :since GROUP BY person_id"),
-      queued_one_(db,
-                  "SELECT COUNT(*) FROM broadcast_recipients INDEXED BY broadcast_recipients_queued "
-                  "WHERE person_id = :person AND status = 'queued' AND queued_at >= :since"),
-      booked_(db, "SELECT DISTINCT person_id FROM bookings WHERE person_id IS NOT NULL AND "
-                  "created_at >= :since"),
+      queued_one_(
+          db,
+          "SELECT COUNT(*) FROM broadcast_recipients INDEXED BY broadcast_recipients_queued "
+          "WHERE person_id = :person AND status = 'queued' AND queued_at >= :since"),
+      booked_(db,
+              "SELECT DISTINCT person_id FROM bookings WHERE person_id IS NOT NULL AND "
+              "created_at >= :since"),
       batch_(db,
              "SELECT r.person_id, r.path, p.language, s.person_id IS NOT NULL "
              "FROM broadcast_recipients r JOIN people p ON p.id = r.person_id "
@@ -149,9 +151,11 @@ void BroadcastRepo::for_each_subscriber(const std::function<void(const Subscribe
   if (SQLite::Statement current(db_, "PRAGMA mmap_size"); current.executeStep())
     mmap = current.getColumn(0).getInt64();
   db_.exec("PRAGMA mmap_size=0");
+
   struct Restore {
     SQLite::Database& db;
     std::int64_t size;
+
     ~Restore() {
       try {
         db.exec("PRAGMA mmap_size=" + std::to_string(size));
@@ -159,6 +163,7 @@ void BroadcastRepo::for_each_subscriber(const std::function<void(const Subscribe
       }
     }
   } restore{db_, mmap};
+
   Query q(subscribers_);
   Subscriber s;
   while (q.step()) {
@@ -250,8 +255,8 @@ std::vector<ReportRow> BroadcastRepo::report(std::int64_t id) {
   q.bind(":id", id);
   std::vector<ReportRow> out;
   while (q.step())
-    out.push_back({q.text(0), q.text(1), q.text(2), q.i32(3) != 0, q.i32(4) != 0, q.text(5),
-                   q.i64(6)});
+    out.push_back(
+        {q.text(0), q.text(1), q.text(2), q.i32(3) != 0, q.i32(4) != 0, q.text(5), q.i64(6)});
   return out;
 }
 

@@ -96,7 +96,10 @@ class BroadcastRepo {
 
   // Fan-out.
   std::vector<PendingRecipient> next_batch(std::int64_t id, int limit);
-  void mark_queued(std::int64_t id, std::int64_t person_id, std::int64_t outbox_id, std::int64_t now);
+  void mark_queued(std::int64_t id,
+                   std::int64_t person_id,
+                   std::int64_t outbox_id,
+                   std::int64_t now);
   void mark_skipped(std::int64_t id, std::int64_t person_id, const std::string& reason);
   // Every recipient still planned is skipped with `reason` (expired, cancelled); returns how many.
   int skip_planned(std::int64_t id, const std::string& reason);

@@ -288,8 +288,9 @@ App::App(Config config, AppOptions options)
     m.console = std::make_unique<console::Console>(
         console::ConsoleDeps{m.config.console, *m.writer, m.content, m.clock, m.hashing,
                              std::move(common), [this] { impl_->sender->kick(); }, m.blocking,
+                             [this] { return impl_->reload_now(); }, m.config.broadcast,
                              [this] {
-                               return impl_->reload_now();
+                               impl_->scheduler->kick();
                              }});
   }
   if (m.options.http) {

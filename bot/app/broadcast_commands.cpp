@@ -62,17 +62,20 @@ Json yaml_to_json(const YAML::Node& n) {
 void print_plan(const Json& plan, std::ostream& out) {
   out << "Recipients in the segment: " << plan.value("total", 0) << " (fan-out starts "
       << plan.value("starts_at", "") << ")\n";
-  out << std::left << std::setw(22) << "path" << "recipients\n";
+  out << std::left << std::setw(22) << "path"
+      << "recipients\n";
   for (const auto& [path, n] : plan["paths"].items())
     out << std::left << std::setw(22) << path << n.get<std::int64_t>() << "\n";
   for (const auto& [reason, n] : plan["unreachable"].items())
-    out << std::left << std::setw(22) << ("unreachable: " + reason) << n.get<std::int64_t>() << "\n";
+    out << std::left << std::setw(22) << ("unreachable: " + reason) << n.get<std::int64_t>()
+        << "\n";
   out << "Estimated cost: " << plan.value("cost_vnd", 0) << " VND\n";
   if (!plan["by_account"].empty()) {
     out << "By account:\n";
     for (const auto& [account, paths] : plan["by_account"].items()) {
       out << "  " << account << ":";
-      for (const auto& [path, n] : paths.items()) out << " " << path << " " << n.get<std::int64_t>();
+      for (const auto& [path, n] : paths.items())
+        out << " " << path << " " << n.get<std::int64_t>();
       out << "\n";
     }
   }
@@ -82,9 +85,10 @@ void print_status(const handlers::BroadcastReport& r, std::ostream& out) {
   const auto& b = r.broadcast;
   out << "Broadcast " << b.id << " \"" << b.title << "\": " << b.status << "\n";
   out << "  recipients " << r.total << ": waiting " << r.waiting << ", queued " << r.queued
-      << ", sent " << r.sent << " (delivered " << r.delivered << ", read " << r.read
-      << "), failed " << r.failed << ", skipped " << r.skipped << "\n";
-  for (const auto& [reason, n] : r.failed_reasons) out << "  failed: " << reason << " " << n << "\n";
+      << ", sent " << r.sent << " (delivered " << r.delivered << ", read " << r.read << "), failed "
+      << r.failed << ", skipped " << r.skipped << "\n";
+  for (const auto& [reason, n] : r.failed_reasons)
+    out << "  failed: " << reason << " " << n << "\n";
   for (const auto& [reason, n] : r.skipped_reasons)
     out << "  skipped: " << reason << " " << n << "\n";
   for (const auto& [path, states] : r.by_path) {
@@ -140,14 +144,15 @@ int broadcast(const Config& c, const BroadcastCommand& cmd, std::ostream& out, s
     if (!doc)
       return 1;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const auto id = handlers::create_broadcast(store, *snapshot, c.broadcast, *doc, by, clock.now_ms());
+    const auto id =
+        handlers::create_broadcast(store, *snapshot, c.broadcast, *doc, by, clock.now_ms());
     if (!id) {
       for (const auto& p : id.error()) err << cmd.file << ": " << p << "\n";
       return 1;
     }
     tx.commit();
-    out << "Broadcast " << *id << " created (draft). Check who it reaches: outreach-bot broadcast plan "
-        << *id << "\n";
+    out << "Broadcast " << *id
+        << " created (draft). Check who it reaches: outreach-bot broadcast plan " << *id << "\n";
     return 0;
   }
   if (cmd.action == "list") {
@@ -187,8 +192,8 @@ int broadcast(const Config& c, const BroadcastCommand& cmd, std::ostream& out, s
         return 1;
       }
       const std::string& status = report->broadcast.status;
-      const bool finished = status == "done" || status == "cancelled" || status == "draft" ||
-                            status == "planned";
+      const bool finished =
+          status == "done" || status == "cancelled" || status == "draft" || status == "planned";
       if (!cmd.watch || finished) {
         if (cmd.watch && tty)
           out << "\r" << progress_bar(*report) << "\n";
@@ -216,8 +221,8 @@ int broadcast(const Config& c, const BroadcastCommand& cmd, std::ostream& out, s
   tx.commit();
   out << "Broadcast " << cmd.id << ": " << done->status;
   if (cmd.action == "send" || cmd.action == "resume")
-    out << "; the running bot fans it out (follow it with: outreach-bot broadcast status "
-        << cmd.id << " --watch)";
+    out << "; the running bot fans it out (follow it with: outreach-bot broadcast status " << cmd.id
+        << " --watch)";
   out << ".\n";
   return 0;
 }

@@ -281,6 +281,8 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
       b += "<li><a href=\"/console/questions\">" +
            page.tr("Câu hỏi trợ lý chưa trả lời được: gắn với câu trả lời đúng",
                    "Questions the bot could not answer: attach them to the right answer") +
+           "</a></li><li><a href=\"/console/broadcasts\">" +
+           page.tr("Thông báo đến người đăng ký nhận tin", "Announcements to subscribers") +
            "</a></li>";
     if (s.role == Role::kAdmin)
       b += "<li><a href=\"/console/staff\">" + page.tr("Tài khoản cán bộ", "Staff accounts") +
@@ -289,8 +291,8 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     b += "</ul>";
     if (s.role == Role::kEditor || s.role == Role::kCheckin)
       b += "<p>" +
-           page.tr("Trang thông báo, sự kiện và điểm danh đang được xây dựng.",
-                   "The broadcast, event and check-in pages are being built.") +
+           page.tr("Trang sự kiện và điểm danh đang được xây dựng.",
+                   "The event and check-in pages are being built.") +
            "</p>";
     co_return page.html(200, page.tr("Bảng điều khiển", "Console"), b, &s);
   }
@@ -305,6 +307,8 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     co_return co_await inbox_page(c);
   if (path == "/console/questions" || path.starts_with("/console/questions/"))
     co_return co_await questions_page(c);
+  if (path == "/console/broadcasts" || path.starts_with("/console/broadcasts/"))
+    co_return co_await broadcasts_page(c);
   if (path == "/console/audit")
     co_return co_await audit_page(c);
   co_return c.not_found();

@@ -35,6 +35,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/server/http_server.hpp"
 #include "content/store.hpp"
+#include "handlers/broadcast.hpp"
 #include "storage/db_executor.hpp"
 
 namespace outreach::console {
@@ -51,6 +52,9 @@ struct ConsoleDeps {
   // thread; reload_content reloads and builds the understanding, as SIGHUP does.
   boost::asio::thread_pool& blocking;
   std::function<content::LoadReport()> reload_content;
+  // Broadcasts: the options, and a call that wakes the scheduler after one was sent or resumed.
+  handlers::BroadcastOptions broadcast = {};
+  std::function<void()> jobs_written = {};
 };
 
 class Console {

@@ -109,7 +109,8 @@ Response Page::html(unsigned status,
       nav += "<a href=\"/console/inbox\">" + tr("Hộp thư", "Inbox") +
              "</a><a href=\"/console/bookings\">" + tr("Lịch tư vấn", "Bookings") + "</a>";
     if (may_edit_content(s->role))
-      nav += "<a href=\"/console/questions\">" + tr("Câu hỏi", "Questions") + "</a>";
+      nav += "<a href=\"/console/questions\">" + tr("Câu hỏi", "Questions") +
+             "</a><a href=\"/console/broadcasts\">" + tr("Thông báo", "Announcements") + "</a>";
     if (s->role == Role::kAdmin)
       nav += "<a href=\"/console/staff\">" + tr("Tài khoản", "Accounts") +
              "</a><a href=\"/console/audit\">" + tr("Nhật ký", "Audit log") + "</a>";

@@ -2,7 +2,8 @@
 // What the console's pages share (internal to bot/console): HTML escaping, cookies, the page
 // frame (Page: language, headers, navigation by role), the signed-in Session, and Ctx, the one
 // request as a page sees it. console.cpp signs people in and picks the page; each page lives in
-// a file of its own (bookings_page.cpp, inbox_page.cpp, staff_page.cpp, questions_page.cpp).
+// a file of its own (bookings_page.cpp, inbox_page.cpp, staff_page.cpp, questions_page.cpp,
+// broadcasts_page.cpp).
 // Thread-safety: a Page and a Ctx belong to one request, on one io thread.
 
 #include <cstdint>
@@ -43,7 +44,7 @@ struct Session {
 
 // Which pages a role may open (the navigation shows only those; each page checks again).
 bool may_use_inbox(Role r);     // handoffs and bookings: admin, advisor
-bool may_edit_content(Role r);  // unanswered questions (broadcasts, events next): admin, editor
+bool may_edit_content(Role r);  // unanswered questions, broadcasts (events next): admin, editor
 
 class Page {
  public:
@@ -115,5 +116,6 @@ boost::asio::awaitable<server::Response> staff_page(Ctx& c);
 boost::asio::awaitable<server::Response> audit_page(Ctx& c);
 boost::asio::awaitable<server::Response> inbox_page(Ctx& c);
 boost::asio::awaitable<server::Response> questions_page(Ctx& c);
+boost::asio::awaitable<server::Response> broadcasts_page(Ctx& c);
 
 }  // namespace outreach::console

@@ -3,13 +3,14 @@
 // throttled with one message, a POST without the CSRF token refused, a check-in account refused
 // the bookings and accounts pages, every field labelled, the keyboard reaching the forms, the
 // handoff round trip with a web chat visitor (live inbox, reply, the bot quiet, resolve), an
-// unanswered question sent to staff and attached by an editor, answered the next time, signing
+// unanswered question sent to staff and attached by an editor, answered the next time, an
+// announcement composed, planned and sent by the editor to a visitor who subscribed, signing
 // out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
 //
 //   node tests/browser/console.test.mjs <path to outreach-bot> <content dir>
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium, startBot, stopAll } from "./harness.mjs";
@@ -49,7 +50,10 @@ assert.match(roleChange.stdout, /editor@ward.gov.vn \(editor\): role changed/);
 // A copy of the content: attaching a question writes content/learned.yaml.
 const content = join(work, "content");
 cpSync(contentDir, content, { recursive: true });
-const bot = startBot(binary, database, content);
+// No quiet hours: the announcement step must not wait for 07:00 when the suite runs at night.
+const config = join(work, "bot.yaml");
+writeFileSync(config, "broadcast: { quiet_hours: none }\n");
+const bot = startBot(binary, database, content, ["--config", config]);
 let browser;
 let failed = false;
 try {
@@ -219,6 +223,31 @@ try {
   await askerBox.press("Enter");
   await asker.getByText(/Chính quyền số, đô thị thông minh/).last().waitFor({ timeout: 15000 });
   await asker.screenshot({ path: join(shots, "webchat-learned-390.png"), fullPage: true });
+
+  step("an announcement: the visitor subscribes, the editor composes, plans and sends it");
+  await askerBox.fill("nhận tin về sở hữu trí tuệ");
+  await askerBox.press("Enter");
+  await asker.getByText(/Đã đăng ký cho bạn nhận thông báo/).waitFor({ timeout: 15000 });
+  await submits(editor, editor.getByRole("link", { name: "Thông báo", exact: true }).click());
+  await everyFieldLabelled(editor);
+  await editor.getByLabel("Tên (chỉ cán bộ thấy)").fill("Lớp tập huấn nhãn hiệu");
+  await editor.getByLabel("Nội dung (tiếng Việt)").fill(
+    "Thứ Bảy này phường mở lớp tập huấn miễn phí về đăng ký nhãn hiệu.");
+  await editor.getByLabel("Nút mở bài giải thích").selectOption("ip-trademark");
+  await editor.getByLabel("Sở hữu trí tuệ").check();
+  await editor.screenshot({ path: join(shots, "console-composer-390.png"), fullPage: true });
+  assert.equal(await editor.evaluate((w) => document.documentElement.scrollWidth > w + 1,
+    editor.viewportSize().width), false, "the composer is no wider than the phone");
+  await submits(editor, editor.getByRole("button", { name: "Tạo và xem ai sẽ nhận" }).click());
+  assert.match(await editor.locator("main").innerText(), /Người nhận trong nhóm: 1\./);
+  assert.match(await editor.locator("main").innerText(), /Web chat, lần ghé sau\s+1/);
+  await submits(editor, editor.getByRole("button", { name: "Gửi", exact: true }).click());
+  await asker.getByText(/lớp tập huấn miễn phí về đăng ký nhãn hiệu/).waitFor({ timeout: 15000 });
+  await editor.locator('#progress[data-live="0"]').waitFor({ timeout: 15000 });
+  assert.match(await editor.locator("#progress").innerText(), /Đã gửi\s+1/);
+  await editor.screenshot({ path: join(shots, "console-broadcast-390.png"), fullPage: true });
+  await asker.getByRole("button", { name: "Dừng nhận tin" }).last().click();
+  await asker.getByText(/Đã dừng gửi thông báo cho bạn/).waitFor({ timeout: 15000 });
 
   step("signing out ends the session");
   await submits(laptop, laptop.getByRole("button", { name: "Sign out" }).click());

@@ -4,8 +4,9 @@ import { spawn } from "node:child_process";
 import { chromium } from "playwright-core";
 
 // Starts `binary serve` on port 0; `port` resolves once the bot says where it listens.
-export function startBot(binary, database, contentDir) {
-  const child = spawn(binary, ["serve", "--port", "0", "--database", database,
+// `extra`: more arguments before `serve` (e.g. ["--config", file]).
+export function startBot(binary, database, contentDir, extra = []) {
+  const child = spawn(binary, [...extra, "serve", "--port", "0", "--database", database,
     "--content", contentDir, "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   const port = new Promise((resolve, reject) => {

@@ -38,7 +38,8 @@ TEST(BroadcastE2E, SubscribersReceiveTheAnnouncementOnceAndCanStopFromIt) {
   WebVisitor ip(t.port(), "visitor-broadcast-000001");
   WebVisitor energy(t.port(), "visitor-broadcast-000002");
   WebVisitor all(t.port(), "visitor-broadcast-000003");
-  for (auto* v : {&ip, &energy, &all}) ASSERT_FALSE(v->start().status != 202 || v->receive(1, 20s).empty());
+  for (auto* v : {&ip, &energy, &all})
+    ASSERT_FALSE(v->start().status != 202 || v->receive(1, 20s).empty());
   clock.advance(3s);
   ASSERT_EQ(ip.text("nhận tin về sở hữu trí tuệ").status, 202);
   ASSERT_FALSE(ip.receive(1, 20s).empty());
@@ -61,7 +62,8 @@ TEST(BroadcastE2E, SubscribersReceiveTheAnnouncementOnceAndCanStopFromIt) {
                     {"segment", {{"topics", {"ip"}}}}};
   r = testing::http_request(t.port(), "POST", "/admin/broadcasts", doc.dump(), auth());
   ASSERT_EQ(r.status, 201) << r.body;
-  const std::string base = "/admin/broadcasts/" + std::to_string(Json::parse(r.body)["id"].get<int>());
+  const std::string base =
+      "/admin/broadcasts/" + std::to_string(Json::parse(r.body)["id"].get<int>());
   // Sending before planning is refused; the plan counts exactly.
   EXPECT_EQ(testing::http_request(t.port(), "POST", base + "/send", "", auth()).status, 409);
   r = testing::http_request(t.port(), "GET", base + "/plan", {}, auth());

@@ -205,9 +205,9 @@ TEST(Crash, ABroadcastKilledMidFanOutReachesEveryoneExactlyOnceAfterRestart) {
   std::ofstream(dir.file("bc.yaml"))
       << "webchat: { poll_timeout: 300ms }\nshutdown_grace: 5s\n"
          "broadcast: { quiet_hours: none, rate_per_minute: 30000, max_backlog: 1000 }\n";
-  const std::vector<std::string> common = {"--config", dir.file("bc.yaml"), "--database",
-                                           dir.file("bot.sqlite3"), "--content",
-                                           testing::source_content_dir()};
+  const std::vector<std::string> common = {"--config",   dir.file("bc.yaml"),
+                                           "--database", dir.file("bot.sqlite3"),
+                                           "--content",  testing::source_content_dir()};
   const auto cli = [&](std::vector<std::string> args) {
     args.insert(args.begin(), common.begin(), common.end());
     return testing::run_bot(args, dir.path().string());
@@ -220,9 +220,10 @@ TEST(Crash, ABroadcastKilledMidFanOutReachesEveryoneExactlyOnceAfterRestart) {
     SQLite::Database db(dir.file("bot.sqlite3"), SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO consent_wordings VALUES ('vi-0', 'vi', 'consent', 0)");
     SQLite::Transaction tx(db);
-    SQLite::Statement p(db,
-                        "INSERT INTO people (channel, account, platform_user_id, "
-                        "first_interaction_at, last_interaction_at) VALUES ('web', 'web', ?, 0, 0)");
+    SQLite::Statement p(
+        db,
+        "INSERT INTO people (channel, account, platform_user_id, "
+        "first_interaction_at, last_interaction_at) VALUES ('web', 'web', ?, 0, 0)");
     SQLite::Statement sub(db,
                           "INSERT INTO subscriptions (person_id, consent_at, consent_version, "
                           "source, updated_at) VALUES (?, 0, 'vi-0', 'form', 0)");

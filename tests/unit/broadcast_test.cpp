@@ -2,12 +2,12 @@
 // fan-out into the outbox (quiet hours, expiry, the weekly cap, STOP mid-broadcast, pause,
 // resume, cancel), on real SQLite with the shipped content. The jobs run as the scheduler runs
 // them: each with its completion mark in one transaction.
-#include <gtest/gtest.h>
+#include "handlers/broadcast.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
 
 #include "bot/core/local_time.hpp"
-#include "handlers/broadcast.hpp"
 #include "handlers/subscription.hpp"
 #include "tests/support/turn_harness.hpp"
 
@@ -36,8 +36,8 @@ struct Fixture {
                           std::vector<std::string> topics = {},
                           const std::string& ward = "",
                           const std::string& lang = "vi") {
-    const auto p = s().people.touch(channel, channel == "web" ? "web" : "acc-1", uid, "", lang,
-                                    now() - ago);
+    const auto p =
+        s().people.touch(channel, channel == "web" ? "web" : "acc-1", uid, "", lang, now() - ago);
     const std::string version = handlers::consent_version("vi", "consent");
     s().subscriptions.record_wording(version, "vi", "consent", now());
     storage::Subscription sub;
@@ -157,8 +157,8 @@ TEST(Broadcast, ThePlanGivesEachRecipientOnePathAndCountsExactly) {
   const auto m_old = f.subscriber("messenger", "m2", 30 * kHour);
   const auto web = f.subscriber("web", "w1", 40 * 24 * kHour);
   const auto term = f.subscriber("cli", "c1", kHour);
-  f.subscriber("zalo", "z5", kHour, {"energy"});      // another topic: not in the segment
-  f.subscriber("web", "w2", kHour, {}, "an-nhon");    // another ward
+  f.subscriber("zalo", "z5", kHour, {"energy"});    // another topic: not in the segment
+  f.subscriber("web", "w2", kHour, {}, "an-nhon");  // another ward
   Json d = doc({{"topics", Json::array({"ip"})}});
   d["beyond_free_window"] = {{"zalo_paid_cs", {{"budget_vnd", 300}}}};  // one paid message
   const auto id = f.create(d);
@@ -241,7 +241,7 @@ TEST(Broadcast, SendingQueuesEachReachablePersonOnceInTheirLanguageWithAStopButt
 }
 
 TEST(Broadcast, QuietHoursDeferAndExpiryStops) {
-  Fixture f;  // quiet 21:00-07:00 by default
+  Fixture f;                               // quiet 21:00-07:00 by default
   f.h.clock().set(kTestNow + 13 * kHour);  // 22:00 local
   const auto a = f.subscriber("web", "w1", kHour);
   const auto id = f.create(doc());
@@ -261,8 +261,8 @@ TEST(Broadcast, QuietHoursDeferAndExpiryStops) {
   const auto x = g.subscriber("web", "w1", kHour);
   const auto y = g.subscriber("web", "w2", kHour);
   Json d = doc();
-  d["expires_at"] = local_time::iso_date(local_time::day_of(g.now())) + " " +
-                    local_time::hhmm(g.now() + 60'000);
+  d["expires_at"] =
+      local_time::iso_date(local_time::day_of(g.now())) + " " + local_time::hhmm(g.now() + 60'000);
   const auto id2 = g.create(d);
   g.plan(id2);
   handlers::broadcast_action(g.s(), id2, "send", kBy, g.now());
@@ -293,7 +293,8 @@ TEST(Broadcast, StopMidBroadcastPauseResumeCancelAndTheWeeklyCap) {
   // w1 says STOP before it was sent: that message does not go; w2 says STOP before its turn.
   f.h.say("STOP", "w1");
   f.h.say("hủy nhận tin", "w2");
-  SQLite::Statement st(f.h.db(), "SELECT status FROM outbox WHERE kind = 'broadcast' AND person_id = ?");
+  SQLite::Statement st(f.h.db(),
+                       "SELECT status FROM outbox WHERE kind = 'broadcast' AND person_id = ?");
   st.bind(1, static_cast<int64_t>(p1));
   ASSERT_TRUE(st.executeStep());
   EXPECT_EQ(st.getColumn(0).getString(), "skipped");

@@ -66,8 +66,7 @@ Json document_of(const Fields& f) {
   if (!one(f, "expires_at").empty())
     doc["expires_at"] = local_time_field(one(f, "expires_at"));
   if (const std::string budget = one(f, "budget_vnd"); !budget.empty() && budget != "0")
-    doc["beyond_free_window"] = {
-        {"zalo_paid_cs", {{"budget_vnd", std::atoll(budget.c_str())}}}};
+    doc["beyond_free_window"] = {{"zalo_paid_cs", {{"budget_vnd", std::atoll(budget.c_str())}}}};
   return doc;
 }
 
@@ -107,8 +106,7 @@ std::string composer(const Ctx& c, const content::Snapshot& s, const Fields& f) 
   std::string explainers = "<option value=\"\">" + p.tr("(không có)", "(none)") + "</option>";
   for (const auto& [id, e] : s.explainers_vi)
     explainers += "<option value=\"" + esc(id) + "\"" +
-                  (one(f, "explainer") == id ? " selected" : "") + ">" + esc(e.title) +
-                  "</option>";
+                  (one(f, "explainer") == id ? " selected" : "") + ">" + esc(e.title) + "</option>";
   const auto input = [&](const std::string& name, const std::string& label,
                          const std::string& attrs) {
     return "<label for=\"" + name + "\">" + label + "</label><input id=\"" + name + "\" name=\"" +
@@ -132,10 +130,9 @@ std::string composer(const Ctx& c, const content::Snapshot& s, const Fields& f) 
          "value=\"1\"" +
          (has(f, "menu", "1") ? " checked" : "") + "><label for=\"menu\">" +
          p.tr("Nút “Menu chính”", "A “Main menu” button") + "</label></span><p class=\"hint\">" +
-         p.tr("Nút “Dừng nhận tin” luôn được thêm.",
-              "A “Stop news” button is always added.") +
-         "</p><fieldset><legend>" + p.tr("Chủ đề (trống: mọi người đăng ký)",
-                                         "Topics (none: every subscriber)") +
+         p.tr("Nút “Dừng nhận tin” luôn được thêm.", "A “Stop news” button is always added.") +
+         "</p><fieldset><legend>" +
+         p.tr("Chủ đề (trống: mọi người đăng ký)", "Topics (none: every subscriber)") +
          "</legend>" + checkboxes("topics", topics, f) + "</fieldset><fieldset><legend>" +
          p.tr("Phường (trống: mọi phường)", "Wards (none: every ward)") + "</legend>" +
          checkboxes("wards", flow_choices(p, s, "ward"), f) + "</fieldset><fieldset><legend>" +
@@ -144,13 +141,15 @@ std::string composer(const Ctx& c, const content::Snapshot& s, const Fields& f) 
          "</fieldset><fieldset><legend>" + p.tr("Kênh (trống: tất cả)", "Channels (none: all)") +
          "</legend>" +
          checkboxes("channels",
-                    {{"zalo", "Zalo OA"}, {"messenger", "Messenger"}, {"web", p.tr("Web chat", "Web chat")}},
+                    {{"zalo", "Zalo OA"},
+                     {"messenger", "Messenger"},
+                     {"web", p.tr("Web chat", "Web chat")}},
                     f) +
          "</fieldset>" +
          input("send_at", p.tr("Gửi lúc (trống: ngay khi bấm Gửi)", "Send at (empty: when sent)"),
                "type=\"datetime-local\"") +
-         input("expires_at", p.tr("Hết hạn lúc (không gửi sau giờ này)",
-                                  "Expires at (nothing goes out after)"),
+         input("expires_at",
+               p.tr("Hết hạn lúc (không gửi sau giờ này)", "Expires at (nothing goes out after)"),
                "type=\"datetime-local\"") +
          input("budget_vnd",
                p.tr("Ngân sách tin Zalo trả phí 48 giờ – 7 ngày (đồng; 0: không dùng)",
@@ -174,9 +173,10 @@ std::string status_label(const Page& p, const std::string& status) {
 
 std::string path_label(const Page& p, const std::string& path) {
   static const std::map<std::string, std::pair<const char*, const char*>> kLabels = {
-      {"zalo_cs_free", {"Zalo, tin tư vấn miễn phí (≤ 48 giờ)", "Zalo, free consultation (≤ 48 h)"}},
-      {"zalo_cs_paid", {"Zalo, tin tư vấn trả phí (48 giờ – 7 ngày)",
-                        "Zalo, paid consultation (48 h – 7 days)"}},
+      {"zalo_cs_free",
+       {"Zalo, tin tư vấn miễn phí (≤ 48 giờ)", "Zalo, free consultation (≤ 48 h)"}},
+      {"zalo_cs_paid",
+       {"Zalo, tin tư vấn trả phí (48 giờ – 7 ngày)", "Zalo, paid consultation (48 h – 7 days)"}},
       {"zalo_template", {"Zalo, mẫu ZBS", "Zalo, ZBS template"}},
       {"messenger_standard", {"Messenger, tin thường (≤ 24 giờ)", "Messenger, standard (≤ 24 h)"}},
       {"messenger_utility", {"Messenger, mẫu tiện ích", "Messenger, utility template"}},
@@ -198,8 +198,8 @@ std::string plan_table(const Page& p, const Json& plan) {
                   "</th></tr></thead><tbody>";
   for (const auto& [path, n] : plan["paths"].items())
     if (n.get<std::int64_t>() > 0)
-      b += "<tr><td>" + esc(path_label(p, path)) + "</td><td>" + std::to_string(n.get<std::int64_t>()) +
-           "</td></tr>";
+      b += "<tr><td>" + esc(path_label(p, path)) + "</td><td>" +
+           std::to_string(n.get<std::int64_t>()) + "</td></tr>";
   for (const auto& [reason, n] : plan.value("unreachable", Json::object()).items())
     b += "<tr><td>" + p.tr("Không gửi được: ", "Unreachable: ") + esc(reason) + "</td><td>" +
          std::to_string(n.get<std::int64_t>()) + "</td></tr>";
@@ -213,9 +213,8 @@ std::string progress(const Page& p, const handlers::BroadcastReport& r) {
   std::string b = "<section id=\"progress\" data-live=\"" + std::string(live ? "1" : "0") +
                   "\" aria-live=\"polite\"><h2>" + p.tr("Tiến độ", "Progress") +
                   "</h2><p class=\"status\">" + esc(status_label(p, r.broadcast.status)) +
-                  "</p><progress max=\"" +
-                  std::to_string(std::max<std::int64_t>(r.total, 1)) + "\" value=\"" +
-                  std::to_string(finished) + "\"></progress><table><tbody>";
+                  "</p><progress max=\"" + std::to_string(std::max<std::int64_t>(r.total, 1)) +
+                  "\" value=\"" + std::to_string(finished) + "\"></progress><table><tbody>";
   const auto row = [&](const std::string& label, std::int64_t n) {
     b += "<tr><td>" + label + "</td><td>" + std::to_string(n) + "</td></tr>";
   };
@@ -232,7 +231,9 @@ std::string progress(const Page& p, const handlers::BroadcastReport& r) {
   return b + "</tbody></table></section>";
 }
 
-std::string action_button(const Ctx& c, std::int64_t id, const std::string& verb,
+std::string action_button(const Ctx& c,
+                          std::int64_t id,
+                          const std::string& verb,
                           const std::string& label) {
   return "<form method=\"post\" action=\"" + std::string(kBase) + "/" + std::to_string(id) + "/" +
          verb + "\" class=\"inline\">" + Page::csrf_field(c.s.csrf) + "<button type=\"submit\">" +
@@ -268,8 +269,8 @@ asio::awaitable<Response> broadcasts_page(Ctx& c) {
            page.tr("Trạng thái", "Status") + "</th></tr></thead><tbody>";
       for (const auto& x : list)
         b += "<tr><td>" + std::to_string(x.id) + "</td><td><a href=\"" + std::string(kBase) + "/" +
-             std::to_string(x.id) + "\">" + esc(x.title) + "</a></td><td>" + esc(status_label(page, x.status)) +
-             "</td></tr>";
+             std::to_string(x.id) + "\">" + esc(x.title) + "</a></td><td>" +
+             esc(status_label(page, x.status)) + "</td></tr>";
       b += "</tbody></table>";
     }
     co_return page.html(200, title, b, &s);
@@ -336,14 +337,14 @@ asio::awaitable<Response> broadcasts_page(Ctx& c) {
       c.d.jobs_written();
     co_return page.redirect(std::string(kBase) + "/" + std::to_string(id));
   }
-  auto report =
-      co_await c.d.writer.run([&](storage::Store& st) { return handlers::broadcast_report(st, id); });
+  auto report = co_await c.d.writer.run(
+      [&](storage::Store& st) { return handlers::broadcast_report(st, id); });
   if (!report)
     co_return c.not_found();
   if (verb == "report.csv") {
-    Response res = server::make_response(c.req, 200,
-                                         "\xEF\xBB\xBF" + handlers::broadcast_report_csv(*report),
-                                         "text/csv; charset=utf-8");
+    Response res =
+        server::make_response(c.req, 200, "\xEF\xBB\xBF" + handlers::broadcast_report_csv(*report),
+                              "text/csv; charset=utf-8");
     res.set(boost::beast::http::field::content_disposition,
             "attachment; filename=\"broadcast-" + std::to_string(id) + ".csv\"");
     co_return res;
@@ -353,13 +354,14 @@ asio::awaitable<Response> broadcasts_page(Ctx& c) {
   const auto& b = report->broadcast;
   const Json doc = Json::parse(b.document, nullptr, false);
   const std::string st = b.status;
-  std::string body = "<p><a href=\"" + std::string(kBase) + "\">" +
-                     page.tr("← Tất cả thông báo", "← All announcements") +
-                     "</a></p><blockquote class=\"preview\">" +
-                     esc(doc.is_object() ? doc.value("text_vi", "") : "") + "</blockquote><h2>" +
-                     page.tr("Kế hoạch gửi", "Plan") + "</h2>" +
-                     plan_table(page, b.plan.empty() ? Json() : Json::parse(b.plan, nullptr, false)) +
-                     "<div class=\"actions\">";
+  std::string body =
+      "<p><a href=\"" + std::string(kBase) + "\">" +
+      page.tr("← Tất cả thông báo", "← All announcements") +
+      "</a></p><blockquote class=\"preview\">" +
+      esc(doc.is_object() ? doc.value("text_vi", "") : "") + "</blockquote><h2>" +
+      page.tr("Kế hoạch gửi", "Plan") + "</h2>" +
+      plan_table(page, b.plan.empty() ? Json() : Json::parse(b.plan, nullptr, false)) +
+      "<div class=\"actions\">";
   if (st == "draft" || st == "planned")
     body += action_button(c, id, "plan", page.tr("Lập lại kế hoạch", "Plan again"));
   if (st == "planned")

@@ -200,7 +200,9 @@ std::string plan_table(const Page& p, const Json& plan) {
     if (n.get<std::int64_t>() > 0)
       b += "<tr><td>" + esc(path_label(p, path)) + "</td><td>" +
            std::to_string(n.get<std::int64_t>()) + "</td></tr>";
-  for (const auto& [reason, n] : plan.value("unreachable", Json::object()).items())
+  // value() returns a temporary: keep it alive for the loop (items() only refers to it).
+  const Json unreachable = plan.value("unreachable", Json::object());
+  for (const auto& [reason, n] : unreachable.items())
     b += "<tr><td>" + p.tr("Không gửi được: ", "Unreachable: ") + esc(reason) + "</td><td>" +
          std::to_string(n.get<std::int64_t>()) + "</td></tr>";
   return b + "</tbody></table>";

@@ -23,6 +23,9 @@ constexpr std::int64_t kMessengerWindow = 24 * kHour;
 constexpr std::int64_t kTick = 1000;  // the fan-out queues a batch a second
 constexpr std::size_t kMaxText = 2000;
 constexpr int kMaxButtons = 3;
+constexpr std::size_t kMaxParamName = 30;
+constexpr std::size_t kMaxParamValue = 200;
+constexpr std::size_t kMaxUtilityParams = 10;
 
 std::optional<int> minute_of_day(std::string_view hhmm) {
   if (hhmm.size() != 5 || hhmm[2] != ':')
@@ -255,6 +258,92 @@ void read_segment(Reader& r, const Json& doc, const content::Snapshot& c, Announ
               "not available yet: event registration is not built (issue 21)");
 }
 
+// A template parameter's name: snake_case, as Zalo's review asks, up to 30 characters.
+bool is_param_name(const std::string& s) {
+  return !s.empty() && s.size() <= kMaxParamName && std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+  });
+}
+
+void read_zalo_template(Reader& r, const Json& t, const BroadcastOptions& o, Announcement& a) {
+  const std::string at = "beyond_free_window.zalo_template";
+  if (!t.is_object()) {
+    r.problem(at, "must be {template_id: …, data: {name: value, …}, budget_vnd: N}");
+    return;
+  }
+  r.known(t, at, {"template_id", "data", "budget_vnd"});
+  Announcement::ZaloTemplate z;
+  if (t.contains("template_id") && t["template_id"].is_number_integer() &&
+      t["template_id"].get<std::int64_t>() > 0)
+    z.template_id = std::to_string(t["template_id"].get<std::int64_t>());
+  else
+    z.template_id = r.text(t, "template_id", at, 40, true);
+  if (!z.template_id.empty() && z.template_id.find_first_not_of("0123456789") != std::string::npos)
+    r.problem(at + ".template_id", "must be the template's number from Zalo (digits)");
+  if (!t.contains("data") || !t["data"].is_object() || t["data"].empty()) {
+    r.problem(at + ".data", "must map each of the template's parameters to a value");
+  } else {
+    for (const auto& [k, v] : t["data"].items()) {
+      if (!is_param_name(k))
+        r.problem(at + ".data." + k, "a parameter name is snake_case, at most 30 characters");
+      else if (!v.is_string() && !v.is_number())
+        r.problem(at + ".data." + k, "must be text");
+      else if (const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+               s.size() > kMaxParamValue)
+        r.problem(at + ".data." + k, "longer than " + std::to_string(kMaxParamValue) + " bytes");
+      else
+        z.data.emplace_back(k, s);
+    }
+  }
+  if (!t.contains("budget_vnd") || !t["budget_vnd"].is_number_integer() ||
+      t["budget_vnd"].get<std::int64_t>() <= 0)
+    r.problem(at + ".budget_vnd", "must be the most to spend on template messages (whole đồng)");
+  else
+    z.budget_vnd = t["budget_vnd"].get<std::int64_t>();
+  if (o.zalo_template_vnd <= 0)
+    r.problem(at,
+              "the price of a template message is not set: put the price in your Zalo "
+              "contract in the configuration (broadcast.zalo_template_vnd) first");
+  a.zalo_template = std::move(z);
+}
+
+void read_utility_template(Reader& r, const Json& t, const BroadcastOptions& o, Announcement& a) {
+  const std::string at = "beyond_free_window.messenger_utility";
+  if (!t.is_object()) {
+    r.problem(at, "must be {template: NAME, language: vi, parameters: [ … ]}");
+    return;
+  }
+  r.known(t, at, {"template", "language", "parameters"});
+  Announcement::UtilityTemplate u;
+  u.name = r.text(t, "template", at, 100, true);
+  if (u.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+    r.problem(at + ".template", "a template name is lower case letters, digits and _");
+  if (t.contains("language"))
+    u.language = r.text(t, "language", at, 10, true);
+  if (t.contains("parameters")) {
+    const Json& p = t["parameters"];
+    if (!p.is_array() || p.size() > kMaxUtilityParams) {
+      r.problem(at + ".parameters",
+                "must be a list of at most " + std::to_string(kMaxUtilityParams) + " texts");
+    } else {
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        const std::string item = at + ".parameters[" + std::to_string(i) + "]";
+        if (!p[i].is_string())
+          r.problem(item, "must be text");
+        else if (p[i].get<std::string>().size() > kMaxParamValue)
+          r.problem(item, "longer than " + std::to_string(kMaxParamValue) + " bytes");
+        else
+          u.parameters.push_back(p[i].get<std::string>());
+      }
+    }
+  }
+  if (!o.messenger_utility)
+    r.problem(at,
+              "Messenger utility templates are off in the configuration "
+              "(broadcast.messenger_utility): turn them on after a test with your page");
+  a.messenger_utility = std::move(u);
+}
+
 void read_beyond(Reader& r, const Json& doc, const BroadcastOptions& o, Announcement& a) {
   if (!doc.contains("beyond_free_window") || doc["beyond_free_window"].is_null())
     return;
@@ -278,11 +367,10 @@ void read_beyond(Reader& r, const Json& doc, const BroadcastOptions& o, Announce
                   "the configuration (broadcast.zalo_paid_cs_vnd) first");
     }
   }
-  for (const char* t : {"zalo_template", "messenger_utility"})
-    if (b.contains(t))
-      r.problem(std::string("beyond_free_window.") + t,
-                "not available yet: sending templates is not built; people beyond the window "
-                "are counted as unreachable");
+  if (b.contains("zalo_template"))
+    read_zalo_template(r, b["zalo_template"], o, a);
+  if (b.contains("messenger_utility"))
+    read_utility_template(r, b["messenger_utility"], o, a);
 }
 
 // --- Planning --------------------------------------------------------------------------------
@@ -305,19 +393,34 @@ struct PathChoice {
   const char* reason = "";
 };
 
-PathChoice path_for(const storage::Subscriber& s, std::int64_t at, bool paid_left) {
+// What is left to spend beyond the free windows while planning.
+struct Allowance {
+  std::int64_t paid_left = 0;      // paid consultation messages
+  bool zalo_template = false;      // a ZBS template is named…
+  std::int64_t template_left = 0;  // …and this many more fit its budget
+  bool messenger_utility = false;  // a utility template is named
+};
+
+// free CS → paid CS (allowed, within budget) → template (named, within budget) → unreachable.
+PathChoice path_for(const storage::Subscriber& s, std::int64_t at, const Allowance& left) {
   const std::int64_t since = at - s.last_interaction_at;
   if (s.channel == "zalo") {
     if (since <= kZaloFree)
       return {"zalo_cs_free", ""};
-    if (since <= kZaloWindow)
-      return paid_left ? PathChoice{"zalo_cs_paid", ""}
-                       : PathChoice{nullptr, "zalo_paid_not_allowed"};
-    return {nullptr, "zalo_outside_7_days"};
+    if (since <= kZaloWindow && left.paid_left > 0)
+      return {"zalo_cs_paid", ""};
+    if (left.template_left > 0)
+      return {"zalo_template", ""};
+    if (left.zalo_template)
+      return {nullptr, "zalo_template_budget_spent"};
+    return {nullptr, since <= kZaloWindow ? "zalo_paid_not_allowed" : "zalo_outside_7_days"};
   }
-  if (s.channel == "messenger")
-    return since <= kMessengerWindow ? PathChoice{"messenger_standard", ""}
-                                     : PathChoice{nullptr, "messenger_outside_24_hours"};
+  if (s.channel == "messenger") {
+    if (since <= kMessengerWindow)
+      return {"messenger_standard", ""};
+    return left.messenger_utility ? PathChoice{"messenger_utility", ""}
+                                  : PathChoice{nullptr, "messenger_outside_24_hours"};
+  }
   if (s.channel == "web")
     return {"webchat_next_visit", ""};
   return {nullptr, "channel_without_announcements"};
@@ -345,12 +448,24 @@ Announcement stored_announcement(const storage::Broadcast& b) {
   a.send_at = b.send_at;
   a.expires_at = b.expires_at;
   a.zalo_paid_budget_vnd = j.value("zalo_paid_budget_vnd", std::int64_t{0});
+  if (const auto z = j.find("zalo_template"); z != j.end() && z->is_object()) {
+    Announcement::ZaloTemplate t;
+    t.template_id = z->value("template_id", "");
+    t.data = z->value("data", std::vector<std::pair<std::string, std::string>>{});
+    t.budget_vnd = z->value("budget_vnd", std::int64_t{0});
+    a.zalo_template = std::move(t);
+  }
+  if (const auto u = j.find("messenger_utility"); u != j.end() && u->is_object())
+    a.messenger_utility =
+        Announcement::UtilityTemplate{u->value("template", ""), u->value("language", "vi"),
+                                      u->value("parameters", std::vector<std::string>{})};
   return a;
 }
 
 // --- The message -----------------------------------------------------------------------------
 
-OutboundMessage message_for(const Announcement& a,
+OutboundMessage message_for(std::int64_t id,
+                            const Announcement& a,
                             const content::Snapshot& c,
                             const std::string& lang) {
   const bool en = lang == "en" && !a.text_en.empty();
@@ -373,10 +488,58 @@ OutboundMessage message_for(const Announcement& a,
     }
   }
   m.buttons.push_back(Button{c.ui(shown, "subscribe.stop"), "unsubscribe", {}});
+  // A press is counted for this broadcast, then handled as the button itself.
+  const std::string tag = std::string(kClickPrefix) + std::to_string(id) + ":";
+  for (auto& b : m.buttons)
+    if (!b.payload.empty())
+      b.payload = tag + b.payload;
+  return m;
+}
+
+std::string with_title(std::string value, const std::string& title) {
+  static constexpr std::string_view kTitle = "{title}";
+  for (auto at = value.find(kTitle); at != std::string::npos;
+       at = value.find(kTitle, at + title.size()))
+    value.replace(at, kTitle.size(), title);
+  return value;
+}
+
+// The message by its planned path: a template path carries the template (the platform sends
+// only that; the text stays for our records).
+OutboundMessage message_on_path(std::int64_t id,
+                                const Announcement& a,
+                                const content::Snapshot& c,
+                                const std::string& lang,
+                                const std::string& path) {
+  OutboundMessage m = message_for(id, a, c, lang);
+  if (path == "zalo_template" && a.zalo_template) {
+    PlatformTemplate t{a.zalo_template->template_id, {}, {}};
+    for (const auto& [k, v] : a.zalo_template->data)
+      t.params.emplace_back(k, with_title(v, a.title));
+    m.platform_template = std::move(t);
+  } else if (path == "messenger_utility" && a.messenger_utility) {
+    PlatformTemplate t{a.messenger_utility->name, a.messenger_utility->language, {}};
+    for (const auto& v : a.messenger_utility->parameters)
+      t.params.emplace_back(std::string{}, with_title(v, a.title));
+    m.platform_template = std::move(t);
+  }
   return m;
 }
 
 }  // namespace
+
+std::optional<std::pair<std::int64_t, std::string>> broadcast_click(std::string_view payload) {
+  if (!payload.starts_with(kClickPrefix))
+    return std::nullopt;
+  payload.remove_prefix(kClickPrefix.size());
+  const auto colon = payload.find(':');
+  std::int64_t id = 0;
+  if (colon == std::string_view::npos ||
+      std::from_chars(payload.data(), payload.data() + colon, id).ptr != payload.data() + colon ||
+      id <= 0 || colon + 1 >= payload.size())
+    return std::nullopt;
+  return std::pair{id, std::string(payload.substr(colon + 1))};
+}
 
 std::optional<std::pair<int, int>> parse_quiet_hours(std::string_view text) {
   if (text.empty() || text == "none")
@@ -443,7 +606,16 @@ Json to_json(const Announcement& a) {
             {"booked_within_days", a.segment.booked_within_days}}},
           {"send_at", a.send_at == 0 ? Json(nullptr) : Json(local_text(a.send_at))},
           {"expires_at", a.expires_at ? Json(local_text(*a.expires_at)) : Json(nullptr)},
-          {"zalo_paid_budget_vnd", a.zalo_paid_budget_vnd}};
+          {"zalo_paid_budget_vnd", a.zalo_paid_budget_vnd},
+          {"zalo_template", a.zalo_template ? Json{{"template_id", a.zalo_template->template_id},
+                                                   {"data", a.zalo_template->data},
+                                                   {"budget_vnd", a.zalo_template->budget_vnd}}
+                                            : Json(nullptr)},
+          {"messenger_utility", a.messenger_utility
+                                    ? Json{{"template", a.messenger_utility->name},
+                                           {"language", a.messenger_utility->language},
+                                           {"parameters", a.messenger_utility->parameters}}
+                                    : Json(nullptr)}};
 }
 
 Json to_json(const BroadcastPlan& p) {
@@ -495,7 +667,13 @@ Result<BroadcastPlan, Problem> plan_broadcast(storage::Store& tx,
   if (a.segment.booked_within_days > 0)
     booked = tx.broadcasts.booked_since(now_ms - a.segment.booked_within_days * kDay);
   const std::int64_t paid_price = o.zalo_paid_cs_vnd;
-  std::int64_t paid_left = paid_price > 0 ? a.zalo_paid_budget_vnd / paid_price : 0;
+  const std::int64_t template_price = o.zalo_template_vnd;
+  Allowance left;
+  left.paid_left = paid_price > 0 ? a.zalo_paid_budget_vnd / paid_price : 0;
+  left.zalo_template = a.zalo_template.has_value();
+  left.template_left =
+      a.zalo_template && template_price > 0 ? a.zalo_template->budget_vnd / template_price : 0;
+  left.messenger_utility = a.messenger_utility.has_value() && o.messenger_utility;
   tx.broadcasts.clear_recipients(id);
   tx.broadcasts.for_each_subscriber([&](const storage::Subscriber& s) {
     if (!wants_topics(a.segment.topics, s.topics) || !any_of_list(a.segment.wards, s.ward) ||
@@ -510,7 +688,7 @@ Result<BroadcastPlan, Problem> plan_broadcast(storage::Store& tx,
         o.weekly_cap > 0 && it != recent.end() && it->second >= o.weekly_cap)
       choice = {nullptr, "weekly_cap"};
     else
-      choice = path_for(s, plan.starts_at, paid_left > 0);
+      choice = path_for(s, plan.starts_at, left);
     const std::string account = s.channel + ":" + s.account;
     if (choice.path == nullptr) {
       ++plan.unreachable[choice.reason];
@@ -519,8 +697,11 @@ Result<BroadcastPlan, Problem> plan_broadcast(storage::Store& tx,
       return;
     }
     if (std::string_view(choice.path) == "zalo_cs_paid") {
-      --paid_left;
+      --left.paid_left;
       plan.cost_vnd += paid_price;
+    } else if (std::string_view(choice.path) == "zalo_template") {
+      --left.template_left;
+      plan.cost_vnd += template_price;
     }
     ++plan.paths[choice.path];
     ++plan.by_account[account][choice.path];
@@ -622,9 +803,10 @@ bool run_broadcast_job(storage::Store& tx,
       tx.broadcasts.mark_skipped(b->id, r.person_id, "weekly_cap");
       continue;
     }
-    auto it = by_lang.find(r.language);
+    const std::string key = r.language + "/" + r.path;
+    auto it = by_lang.find(key);
     if (it == by_lang.end())
-      it = by_lang.emplace(r.language, message_for(a, c, r.language)).first;
+      it = by_lang.emplace(key, message_on_path(b->id, a, c, r.language, r.path)).first;
     const std::int64_t outbox =
         tx.outbox.enqueue(r.person_id, MessageKind::kBroadcast, it->second, now_ms);
     tx.broadcasts.mark_queued(b->id, r.person_id, outbox, now_ms);
@@ -644,6 +826,7 @@ std::optional<BroadcastReport> broadcast_report(storage::Store& tx, std::int64_t
     return std::nullopt;
   BroadcastReport r;
   r.broadcast = std::move(*b);
+  r.clicks = tx.broadcasts.clicks(id);
   for (const auto& row : tx.broadcasts.report(id)) {
     r.total += row.count;
     std::string state;
@@ -695,7 +878,8 @@ Json to_json(const BroadcastReport& r) {
           {"skipped", r.skipped},
           {"failed_reasons", r.failed_reasons},
           {"skipped_reasons", r.skipped_reasons},
-          {"by_path", r.by_path}};
+          {"by_path", r.by_path},
+          {"clicks", r.clicks}};
 }
 
 std::string broadcast_report_csv(const BroadcastReport& r) {
@@ -715,6 +899,8 @@ std::string broadcast_report_csv(const BroadcastReport& r) {
     out << quoted(reason) << ",skipped," << n << "\r\n";
   for (const auto& [reason, n] : r.failed_reasons)
     out << quoted(reason) << ",failed," << n << "\r\n";
+  out << "\r\nbutton,people\r\n";
+  for (const auto& [button, n] : r.clicks) out << quoted(button) << "," << n << "\r\n";
   return out.str();
 }
 

@@ -6,14 +6,15 @@
 // an explainer, a link, the menu; "Dừng nhận tin" is always added), to whom (a segment over the
 // subscriptions: topics, wards, audiences, channels, accounts, "booked in the last N days"),
 // when (send_at, expires_at, local time) and what may be used beyond the free windows (paid
-// Zalo consultation messages up to a budget).
+// Zalo consultation messages up to a budget; a named Zalo ZBS template with its field mapping,
+// up to a budget; a named Messenger utility template, when the configuration allows it).
 //
 // The plan decides, for every subscriber in the segment, the one path their message will take,
 // at the time the fan-out will start (send_at, moved out of the quiet hours):
 //   Zalo: consultation message, free within 48 h of the person's last interaction, paid from 48 h
-//   to 7 days if the document allows it and the budget lasts; beyond 7 days unreachable (the
-//   ZBS template path is not built yet). Messenger: a standard message within 24 h; beyond it
-//   unreachable (utility templates are not built yet). Web chat: shown on the next visit.
+//   to 7 days if the document allows it and the budget lasts; else the named ZBS template by
+//   user id while its budget lasts; else unreachable. Messenger: a standard message within 24 h;
+//   beyond it the named utility template; else unreachable. Web chat: shown on the next visit.
 //   Terminal users and people over the per-person cap are unreachable, with the reason.
 // The recipients are written with their paths; counts by path, reason and account, and the
 // estimated cost, are kept with the broadcast.
@@ -31,6 +32,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +50,10 @@ struct BroadcastOptions {
   int rate_per_minute = 1200;               // messages queued per minute
   int max_backlog = 200;                    // queue no more while this many wait to be sent
   int zalo_paid_cs_vnd = 0;                 // price of a paid consultation message; 0 = not set
+  int zalo_template_vnd = 0;                // price of a ZBS template message; 0 = not set
+  // Messenger utility templates: the send payload is not verified against Meta's live API, so
+  // the path stays off until an operator turns it on after a test with the page.
+  bool messenger_utility = false;
   bool operator==(const BroadcastOptions&) const = default;
 };
 
@@ -79,6 +86,22 @@ struct Announcement {
   std::int64_t send_at = 0;  // 0: as soon as it is sent
   std::optional<std::int64_t> expires_at;
   std::int64_t zalo_paid_budget_vnd = 0;  // 0: no paid messages
+
+  // Template values may hold {title}: the announcement's title.
+  struct ZaloTemplate {
+    std::string template_id;
+    std::vector<std::pair<std::string, std::string>> data;  // template_data, in order
+    std::int64_t budget_vnd = 0;
+  };
+
+  struct UtilityTemplate {
+    std::string name;
+    std::string language = "vi";
+    std::vector<std::string> parameters;  // the body's parameters, in order
+  };
+
+  std::optional<ZaloTemplate> zalo_template;
+  std::optional<UtilityTemplate> messenger_utility;
 };
 
 // Reads and checks a document; every problem is named with its field ("segment.topics[1]: no
@@ -88,6 +111,12 @@ Result<Announcement, std::vector<std::string>> read_announcement(const nlohmann:
                                                                  const BroadcastOptions& options,
                                                                  std::int64_t now_ms);
 nlohmann::json to_json(const Announcement& a);
+
+// An announcement's buttons carry "bc:<id>:" before their own payload; a press is counted
+// (once per person and button) and then handled as the button itself.
+inline constexpr std::string_view kClickPrefix = "bc:";
+// "bc:12:ex:ip-trademark" → {12, "ex:ip-trademark"}; nullopt for any other payload.
+std::optional<std::pair<std::int64_t, std::string>> broadcast_click(std::string_view payload);
 
 // The paths, in the order of the admin API's plan.
 inline constexpr const char* kBroadcastPaths[] = {"zalo_cs_free",      "zalo_cs_paid",
@@ -167,6 +196,7 @@ struct BroadcastReport {
   std::map<std::string, std::int64_t> failed_reasons;
   std::map<std::string, std::int64_t> skipped_reasons;
   std::map<std::string, std::map<std::string, std::int64_t>> by_path;  // path → state → n
+  std::map<std::string, std::int64_t> clicks;  // button payload → people who pressed it
 };
 
 std::optional<BroadcastReport> broadcast_report(storage::Store& tx, std::int64_t id);

@@ -90,7 +90,14 @@ BroadcastRepo::BroadcastRepo(SQLite::Database& db)
               "SELECT r.path, r.status, COALESCE(o.status, ''), o.delivered_at IS NOT NULL, "
               "o.read_at IS NOT NULL, COALESCE(r.reason, o.last_error, ''), COUNT(*) "
               "FROM broadcast_recipients r LEFT JOIN outbox o ON o.id = r.outbox_id "
-              "WHERE r.broadcast_id = :id GROUP BY 1, 2, 3, 4, 5, 6") {}
+              "WHERE r.broadcast_id = :id GROUP BY 1, 2, 3, 4, 5, 6"),
+      click_(db,
+             "INSERT OR IGNORE INTO broadcast_clicks (broadcast_id, person_id, button, clicked_at) "
+             "SELECT :id, :person, :button, :now WHERE EXISTS (SELECT 1 FROM broadcasts WHERE "
+             "id = :id) AND EXISTS (SELECT 1 FROM people WHERE id = :person)"),
+      clicks_(db,
+              "SELECT button, COUNT(*) FROM broadcast_clicks WHERE broadcast_id = :id "
+              "GROUP BY button ORDER BY button") {}
 
 std::int64_t BroadcastRepo::create(const std::string& title,
                                    const std::string& document,
@@ -257,6 +264,26 @@ std::vector<ReportRow> BroadcastRepo::report(std::int64_t id) {
   while (q.step())
     out.push_back(
         {q.text(0), q.text(1), q.text(2), q.i32(3) != 0, q.i32(4) != 0, q.text(5), q.i64(6)});
+  return out;
+}
+
+void BroadcastRepo::record_click(std::int64_t id,
+                                 std::int64_t person_id,
+                                 const std::string& button,
+                                 std::int64_t now_ms) {
+  Query(click_)
+      .bind(":id", id)
+      .bind(":person", person_id)
+      .bind(":button", button)
+      .bind(":now", now_ms)
+      .exec();
+}
+
+std::map<std::string, std::int64_t> BroadcastRepo::clicks(std::int64_t id) {
+  Query q(clicks_);
+  q.bind(":id", id);
+  std::map<std::string, std::int64_t> out;
+  while (q.step()) out[q.text(0)] = q.i64(1);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -107,6 +108,15 @@ class BroadcastRepo {
 
   std::vector<ReportRow> report(std::int64_t id);
 
+  // A press of an announcement's button, once per person and button; a broadcast deleted since
+  // is ignored.
+  void record_click(std::int64_t id,
+                    std::int64_t person_id,
+                    const std::string& button,
+                    std::int64_t now_ms);
+  // The people who pressed each button.
+  std::map<std::string, std::int64_t> clicks(std::int64_t id);
+
  private:
   SQLite::Database& db_;
   SQLite::Statement insert_;
@@ -127,6 +137,8 @@ class BroadcastRepo {
   SQLite::Statement skip_planned_;
   SQLite::Statement count_planned_;
   SQLite::Statement report_;
+  SQLite::Statement click_;
+  SQLite::Statement clicks_;
 };
 
 }  // namespace outreach::storage

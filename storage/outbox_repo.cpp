@@ -45,6 +45,7 @@ VALUES (:person, :inbox, :seq, :kind, :body, :now, :now,
 UPDATE outbox SET status = 'sending', attempts = attempts + 1
 WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
              WHERE status = 'pending' AND head = 1 AND next_attempt_at <= :now
+               AND (kind = 'broadcast') = :bulk
              ORDER BY next_attempt_at, id LIMIT :limit)
 RETURNING id
 )sql"),
@@ -110,11 +111,15 @@ std::int64_t OutboxRepo::enqueue(std::int64_t person_id,
   return enqueue(person_id, std::nullopt, 0, kind, nlohmann::json(message).dump(), now_ms);
 }
 
-std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit) {
+std::vector<OutboxItem> OutboxRepo::claim_due(std::int64_t now_ms, int limit, int bulk_limit) {
   std::vector<std::int64_t> ids;
-  {
+  // Everything but broadcasts first, in time order; then broadcasts with the room left.
+  for (const int bulk : {0, 1}) {
+    const int room = bulk == 0 ? limit : std::min(limit - static_cast<int>(ids.size()), bulk_limit);
+    if (room <= 0)
+      continue;
     Query q(claim_);
-    q.bind(":now", now_ms).bind(":limit", limit);
+    q.bind(":now", now_ms).bind(":limit", room).bind(":bulk", bulk);
     while (q.step()) ids.push_back(q.i64(0));
   }
   std::vector<OutboxItem> items;

@@ -76,8 +76,13 @@ class OutboxRepo {
                        std::int64_t now_ms);
 
   // Marks up to `limit` due rows 'sending' (each the oldest open row of its person) and returns
-  // them with their recipient.
-  std::vector<OutboxItem> claim_due(std::int64_t now_ms, int limit);
+  // them with their recipient: replies, reminders and staff messages first, then at most
+  // `bulk_limit` broadcasts with the room left.
+  std::vector<OutboxItem> claim_due(std::int64_t now_ms, int limit, int bulk_limit);
+
+  std::vector<OutboxItem> claim_due(std::int64_t now_ms, int limit) {
+    return claim_due(now_ms, limit, limit);
+  }
 
   // The earliest next_attempt_at among rows that could be claimed, if any.
   std::optional<std::int64_t> next_due_at();

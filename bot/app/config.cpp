@@ -126,6 +126,8 @@ void fields(V& v, handlers::BroadcastOptions& s) {
   v.field("rate_per_minute", s.rate_per_minute, Range{1, 1'000'000});
   v.field("max_backlog", s.max_backlog, Range{1, 1'000'000});
   v.field("zalo_paid_cs_vnd", s.zalo_paid_cs_vnd, Range{0, 1'000'000, "0 = not set"});
+  v.field("zalo_template_vnd", s.zalo_template_vnd, Range{0, 1'000'000, "0 = not set"});
+  v.field("messenger_utility", s.messenger_utility, Flag{});
 }
 
 template <class V>
@@ -152,6 +154,7 @@ void fields(V& v, Config::Zalo& s) {
   v.field("rate_per_minute", s.rate_per_minute, Range{1, 1'000'000});
   v.field("human_quiet", s.human_quiet, Within{0ms, 7 * 24h});
   v.field("refresh_ahead", s.refresh_ahead, Within{1min, 24h});
+  v.field("template_recipient", s.template_recipient, OneOf{{"user_id", "recipient"}});
   v.accounts("accounts", s.accounts);
 }
 

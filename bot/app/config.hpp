@@ -91,7 +91,7 @@ struct Config {
     bool operator==(const ZaloAccount&) const = default;
   };
 
-  // api_base_url, oauth_base_url, rate_per_minute and refresh_ahead of the client.
+  // api_base_url, oauth_base_url, rate_per_minute, refresh_ahead, template_recipient.
   struct Zalo : channels::zalo::ClientSettings {
     Ms timestamp_skew{10 * 60 * 1000};  // events stamped further from now are refused
     Ms retry_window{2 * 3600 * 1000};   // …unless Zalo says it re-sends (num_retry): this old
@@ -119,7 +119,8 @@ struct Config {
   // enabled, secure_cookie, idle_timeout, absolute_timeout, common_passwords.
   console::ConsoleOptions console;
 
-  // quiet_hours, weekly_cap, rate_per_minute, max_backlog, zalo_paid_cs_vnd.
+  // quiet_hours, weekly_cap, rate_per_minute, max_backlog, zalo_paid_cs_vnd, zalo_template_vnd,
+  // messenger_utility.
   handlers::BroadcastOptions broadcast;
 
   bool operator==(const Config&) const = default;

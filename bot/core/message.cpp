@@ -276,6 +276,11 @@ void to_json(Json& j, const OutboundMessage& m) {
     j["items"] = m.items;
   if (!m.image_url.empty())
     j["image_url"] = m.image_url;
+  if (const auto& t = m.platform_template) {
+    Json params = Json::array();
+    for (const auto& [k, v] : t->params) params.push_back(Json::array({k, v}));
+    j["template"] = {{"name", t->name}, {"language", t->language}, {"params", params}};
+  }
 }
 
 Result<InboundEvent> inbound_from_json(std::string_view json_text) {
@@ -325,6 +330,19 @@ Result<OutboundMessage> outbound_from_json(std::string_view json_text) {
       m.items.push_back(
           {str_or_empty(i, "title"), str_or_empty(i, "subtitle"), str_or_empty(i, "payload")});
     }
+  }
+  if (auto it = j.find("template"); it != j.end()) {
+    if (!it->is_object())
+      return Errc::kMalformedPayload;
+    PlatformTemplate t{str_or_empty(*it, "name"), str_or_empty(*it, "language"), {}};
+    if (auto p = it->find("params"); p != it->end() && p->is_array()) {
+      for (const auto& kv : *p) {
+        if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() || !kv[1].is_string())
+          return Errc::kMalformedPayload;
+        t.params.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+      }
+    }
+    m.platform_template = std::move(t);
   }
   return m;
 }

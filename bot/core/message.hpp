@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -101,11 +102,23 @@ struct ListItem {
   std::string payload;
 };
 
+// A template the platform approved beforehand, sent instead of the text to a person beyond the
+// platform's free window: a Zalo ZBS template by user id (`name` is its template_id, `params`
+// its template_data by name) or a Messenger utility template (`name`, `language`, `params` the
+// body's parameters in order). The text stays with it for our own records.
+struct PlatformTemplate {
+  std::string name;
+  std::string language;
+  std::vector<std::pair<std::string, std::string>> params;
+  bool operator==(const PlatformTemplate&) const = default;
+};
+
 struct OutboundMessage {
   std::string text;
   std::vector<Button> buttons;  // quick replies / buttons (rendered per channel)
   std::vector<ListItem> items;  // a list to pick from
   std::string image_url;
+  std::optional<PlatformTemplate> platform_template;
 };
 
 // The event as the JSON text stored in the inbox, written directly (this runs for every webhook

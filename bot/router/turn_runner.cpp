@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "bot/core/log.hpp"
+#include "handlers/broadcast.hpp"
 #include "handlers/handlers.hpp"
 
 namespace outreach::router {
@@ -122,7 +123,14 @@ TurnResult TurnRunner::body(storage::Store& store,
                                  : store.people.touch(channel, event.account, event.user_id,
                                                       event.display_name, language, now);
   storage::ConversationState state = store.conversations.load(person.id);
-  handlers::Turn turn(event, person, state, *snapshot, now, options_.turn);
+  // A button of an announcement: counted for its broadcast, then handled as the button itself.
+  std::optional<InboundEvent> unwrapped;
+  if (auto click = handlers::broadcast_click(event.payload)) {
+    store.broadcasts.record_click(click->first, person.id, click->second, now);
+    unwrapped = event;
+    unwrapped->payload = std::move(click->second);
+  }
+  handlers::Turn turn(unwrapped ? *unwrapped : event, person, state, *snapshot, now, options_.turn);
   const auto understanding = understanding_.get(snapshot);
   dispatcher_.dispatch(turn, store, *understanding);
 

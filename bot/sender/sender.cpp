@@ -72,6 +72,8 @@ asio::awaitable<void> Sender::loop() {
     kicked_ = false;
     std::int64_t sleep_ms = kMaxSleepMs;
     const int room = options_.concurrency - in_flight_.load();
+    // Broadcasts take at most three quarters of the slots: a live reply always finds one free.
+    const int bulk_room = std::max(1, options_.concurrency * 3 / 4) - in_flight_bulk_.load();
     if (room > 0) {
       const std::int64_t now = clock_.now_ms();
 
@@ -86,9 +88,9 @@ asio::awaitable<void> Sender::loop() {
       const bool count = now >= next_count_ms_;
       if (count)
         next_count_ms_ = now + 1000;
-      Claim claim = co_await db_.run([now, room, count](storage::Store& s) {
+      Claim claim = co_await db_.run([now, room, bulk_room, count](storage::Store& s) {
         Claim c;
-        c.items = s.outbox.claim_due(now, room);
+        c.items = s.outbox.claim_due(now, room, bulk_room);
         if (c.items.empty())
           c.next_due = s.outbox.next_due_at();
         if (count) {
@@ -103,6 +105,8 @@ asio::awaitable<void> Sender::loop() {
       }
       for (auto& item : claim.items) {
         in_flight_.fetch_add(1);
+        if (item.kind == MessageKind::kBroadcast)
+          in_flight_bulk_.fetch_add(1);
         asio::co_spawn(strand_, send_one(std::move(item)),
                        [](std::exception_ptr ep) { log::exception("sender", "send_failed", ep); });
       }
@@ -178,6 +182,11 @@ asio::awaitable<void> Sender::send_one(storage::OutboxItem item) {
     log::error("sender", "record_failed", {{"outbox", item.id}});
   metrics_.inc("outreach_send_total",
                {{"channel", item.channel}, {"outcome", std::string(to_string(status))}});
+  if (item.kind == MessageKind::kBroadcast)  // announcements by channel, outcome and price class
+    metrics_.inc("outreach_broadcast_messages_total",
+                 {{"channel", item.channel},
+                  {"outcome", std::string(to_string(status))},
+                  {"window", result.window.empty() ? "none" : result.window}});
   if (status != SendOutcome::kSent && status != SendOutcome::kRetry)
     log::warn("sender", "not_delivered",
               {{"outbox", item.id},
@@ -187,6 +196,8 @@ asio::awaitable<void> Sender::send_one(storage::OutboxItem item) {
   if (client != nullptr)
     client->on_recorded(d, result);
   in_flight_.fetch_sub(1);
+  if (item.kind == MessageKind::kBroadcast)
+    in_flight_bulk_.fetch_sub(1);
   kicked_ = true;
   wake_.cancel();
 }

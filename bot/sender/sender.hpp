@@ -4,10 +4,13 @@
 // outcome: sent; retried later with exponential backoff and jitter (or the platform's
 // retry-after); skipped (the platform's rules forbid sending now); or dead after max_attempts,
 // with the reason kept for the dead-letter list. Up to `concurrency` people are sent to at
-// once. kick() wakes it after a turn wrote replies; otherwise it sleeps until the next row is
-// due (at most a second). Outcomes that finish together are recorded together: one DB task and
-// one transaction for all of them (a reply's send used to cost two commits of its own).
-// Thread-safety: kick() is safe from any thread; the loop runs on its own strand.
+// once. Live messages go first: each claim takes replies, reminders and staff messages before
+// broadcasts, broadcasts hold at most three quarters of the slots, and the clients' rate
+// limiters keep a reserve that broadcasts may not use. kick() wakes it after a turn wrote replies;
+// otherwise it sleeps until the next row is due (at most a second). Outcomes that finish together
+// are recorded together: one DB task and one transaction for all of them (a reply's send used to
+// cost two commits of its own). Thread-safety: kick() is safe from any thread; the loop runs on its
+// own strand.
 
 #include <atomic>
 #include <chrono>
@@ -98,6 +101,7 @@ class Sender {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   std::atomic<int> in_flight_{0};
+  std::atomic<int> in_flight_bulk_{0};           // of which broadcasts (at most 3/4 of concurrency)
   std::mt19937_64 rng_{std::random_device{}()};  // strand only
   std::mutex record_mu_;
   std::vector<Outcome> to_record_;  // guarded by record_mu_

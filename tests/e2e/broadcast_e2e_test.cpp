@@ -81,7 +81,10 @@ TEST(BroadcastE2E, SubscribersReceiveTheAnnouncementOnceAndCanStopFromIt) {
     const auto got = v->receive(1, 20s);
     ASSERT_EQ(got.size(), 1u);
     EXPECT_NE(text_of(got[0]).find("lớp tập huấn miễn phí về nhãn hiệu"), std::string::npos);
-    EXPECT_NE(got[0].dump().find("\"unsubscribe\""), std::string::npos) << got[0].dump();
+    // The buttons carry the broadcast, so presses are counted.
+    EXPECT_NE(got[0].dump().find("\"bc:" + base.substr(base.rfind('/') + 1) + ":unsubscribe\""),
+              std::string::npos)
+        << got[0].dump();
   }
   EXPECT_TRUE(energy.receive(1, 2s).empty()) << "not in the segment";
   EXPECT_TRUE(ip.receive(1, 2s).empty()) << "exactly once";
@@ -96,12 +99,25 @@ TEST(BroadcastE2E, SubscribersReceiveTheAnnouncementOnceAndCanStopFromIt) {
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("webchat_next_visit,sent,2"), std::string::npos) << r.body;
 
-  // The announcement's own button stops everything.
+  // The announcement's own button stops everything, and the press is counted.
+  const std::string tag = "bc:" + base.substr(base.rfind('/') + 1) + ":";
   clock.advance(3s);
-  ASSERT_EQ(ip.press("unsubscribe").status, 202);
+  ASSERT_EQ(all.press(tag + "ex:ip-trademark").status, 202);
+  const auto explained = all.receive(1, 20s);
+  ASSERT_FALSE(explained.empty());
+  EXPECT_NE(text_of(explained[0]).find("đăng ký nhãn hiệu"), std::string::npos)
+      << text_of(explained[0]);
+  clock.advance(3s);
+  ASSERT_EQ(ip.press(tag + "unsubscribe").status, 202);
   const auto stopped = ip.receive(1, 20s);
   ASSERT_FALSE(stopped.empty());
   EXPECT_EQ(t.count("SELECT COUNT(*) FROM subscriptions"), 2);
+  clock.advance(3s);
+  ASSERT_EQ(all.press(tag + "ex:ip-trademark").status, 202);  // the same reader again
+  ASSERT_FALSE(all.receive(1, 20s).empty());
+  r = testing::http_request(t.port(), "GET", base, {}, auth());
+  EXPECT_EQ(Json::parse(r.body)["clicks"], Json({{"ex:ip-trademark", 1}, {"unsubscribe", 1}}))
+      << r.body;
   EXPECT_EQ(t.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'broadcast_%'"), 3);
 }
 

@@ -69,9 +69,10 @@ class PlatformsE2E : public ::testing::Test {
   }
 
   PlatformsE2E() {
-    mock.add_zalo_oa({kOa1, kApp, "app-secret", "access-1", "refresh-1"});
+    // Ward one has a ZBS template (one parameter) and a Messenger utility template.
+    mock.add_zalo_oa({kOa1, kApp, "app-secret", "access-1", "refresh-1", {{"240001", {"title"}}}});
     mock.add_zalo_oa({kOa2, kApp, "app-secret", "access-2", "refresh-2"});
-    mock.add_page({kPage1, "page-token-1"});
+    mock.add_page({kPage1, "page-token-1", {{"ward_update", 1}}});
     mock.add_page({kPage2, "page-token-2"});
     mock_port = mock.start();
   }
@@ -627,6 +628,120 @@ TEST_F(PlatformsE2E, AMessengerReminderOutsideThe24HourWindowIsRecordedNotSent) 
   ASSERT_TRUE(settled());  // the sender records the send after the mock has answered
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'sent'"),
             1);
+}
+
+// Subscribers on both platforms at known times since their last message: the plan gives each
+// the one path the rules allow, and each reachable person gets exactly one message by that path
+// (consultation message, ZBS template, standard message, utility template); nobody unreachable
+// is attempted.
+TEST_F(PlatformsE2E, ABroadcastTakesEachPersonsPlannedPathOnBothPlatforms) {
+  setenv("OUTREACH_ADMIN_TOKEN", "admin-e2e-token-templates-01234", 1);
+  start([](app::Config& c) {
+    c.broadcast.quiet_hours = "none";
+    c.broadcast.zalo_template_vnd = 300;
+    c.broadcast.messenger_utility = true;
+  });
+  unsetenv("OUTREACH_ADMIN_TOKEN");
+  const std::map<std::string, std::string> auth = {
+      {"Authorization", "Bearer admin-e2e-token-templates-01234"}};
+  // Zalo: an hour ago, 3 days, 10 days, 20 days; Messenger: an hour ago, 2 days.
+  const std::vector<std::pair<std::string, std::int64_t>> zalo = {{"5100000000000000001", 1},
+                                                                  {"5100000000000000002", 72},
+                                                                  {"5100000000000000003", 240},
+                                                                  {"5100000000000000004", 480}};
+  const std::vector<std::pair<std::string, std::int64_t>> fb = {{"7100000000000001", 1},
+                                                                {"7100000000000002", 48}};
+  int n = 0;
+  for (const auto& [user, hours] : zalo) {
+    ASSERT_EQ(zalo_text(user, "nhận tin về sở hữu trí tuệ", "zsub-" + std::to_string(++n)).status,
+              200);
+    ASSERT_TRUE(wait_sends(user, mock::Platform::kZalo, 1));
+  }
+  for (const auto& [user, hours] : fb) {
+    ASSERT_EQ(
+        messenger({fb_text(user, "nhận tin về sở hữu trí tuệ", "msub-" + std::to_string(++n))})
+            .status,
+        200);
+    ASSERT_TRUE(wait_sends(user, mock::Platform::kMessenger, 1));
+  }
+  ASSERT_TRUE(settled());
+  ASSERT_EQ(app->count("SELECT COUNT(*) FROM subscriptions"), 6);
+  {
+    auto db = app->open_db();
+    SQLite::Statement q(db, "UPDATE people SET last_interaction_at = ? WHERE platform_user_id = ?");
+    for (const auto& list : {zalo, fb})
+      for (const auto& [user, hours] : list) {
+        q.bind(1, static_cast<int64_t>(now_ms() - hours * 3'600'000LL));
+        q.bind(2, user);
+        ASSERT_EQ(q.exec(), 1);
+        q.reset();
+      }
+  }
+  mock.reset();
+
+  const Json doc = {
+      {"title", "Lớp tập huấn nhãn hiệu"},
+      {"text", "Thứ Bảy tuần sau có lớp tập huấn miễn phí về nhãn hiệu."},
+      {"segment", {{"topics", {"ip"}}}},
+      {"beyond_free_window",
+       {{"zalo_template",
+         {{"template_id", "240001"}, {"data", {{"title", "{title}"}}}, {"budget_vnd", 600}}},
+        {"messenger_utility", {{"template", "ward_update"}, {"parameters", {"{title}"}}}}}}};
+  auto r = testing::http_request(app->port(), "POST", "/admin/broadcasts", doc.dump(), auth);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string base =
+      "/admin/broadcasts/" + std::to_string(Json::parse(r.body)["id"].get<int>());
+  r = testing::http_request(app->port(), "GET", base + "/plan", {}, auth);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json plan = Json::parse(r.body);
+  EXPECT_EQ(plan["total"], 6);
+  EXPECT_EQ(plan["paths"]["zalo_cs_free"], 1);
+  EXPECT_EQ(plan["paths"]["zalo_cs_paid"], 0);
+  EXPECT_EQ(plan["paths"]["zalo_template"], 2);  // the budget pays for two
+  EXPECT_EQ(plan["paths"]["messenger_standard"], 1);
+  EXPECT_EQ(plan["paths"]["messenger_utility"], 1);
+  EXPECT_EQ(plan["unreachable"], Json({{"zalo_template_budget_spent", 1}})) << plan.dump();
+  EXPECT_EQ(plan["cost_vnd"], 600);
+  ASSERT_EQ(testing::http_request(app->port(), "POST", base + "/send", "", auth).status, 200);
+
+  ASSERT_TRUE(mock.wait_for(
+      [](const std::vector<mock::Call>& calls) {
+        int ok = 0;
+        for (const auto& c : calls) ok += c.outcome == "ok";
+        return ok >= 5;
+      },
+      20s));
+  ASSERT_TRUE(settled());
+  std::map<std::string, std::vector<mock::Call>> by_user;
+  for (const auto& c : mock.calls()) by_user[c.user_id].push_back(c);
+  ASSERT_EQ(by_user.size(), 5u) << "the fourth Zalo subscriber is not attempted";
+  for (const auto& [user, calls] : by_user) ASSERT_EQ(calls.size(), 1u) << user << ": once";
+  const auto& free_cs = by_user["5100000000000000001"][0];
+  EXPECT_EQ(free_cs.api, "send");
+  EXPECT_NE(free_cs.text.find("lớp tập huấn miễn phí"), std::string::npos) << free_cs.text;
+  for (const char* user : {"5100000000000000002", "5100000000000000003"}) {
+    const auto& c = by_user[user][0];
+    EXPECT_EQ(c.api, "template") << user;
+    EXPECT_EQ(c.body["template_id"], "240001");
+    EXPECT_EQ(c.body["template_data"], Json({{"title", "Lớp tập huấn nhãn hiệu"}}));
+  }
+  EXPECT_EQ(by_user["7100000000000001"][0].body["messaging_type"], "UPDATE");
+  const auto& utility = by_user["7100000000000002"][0];
+  EXPECT_EQ(utility.api, "template");
+  EXPECT_EQ(utility.body["messaging_type"], "UTILITY");
+  EXPECT_EQ(utility.body["message"]["template"]["components"][0]["parameters"][0]["text"],
+            "Lớp tập huấn nhãn hiệu");
+
+  r = testing::http_request(app->port(), "GET", base, {}, auth);
+  const Json report = Json::parse(r.body);
+  EXPECT_EQ(report["status"], "done");
+  EXPECT_EQ(report["sent"], 5);
+  EXPECT_EQ(report["skipped"], 1);
+  EXPECT_EQ(report["by_path"]["zalo_template"]["sent"], 2);
+  EXPECT_EQ(report["by_path"]["messenger_utility"]["sent"], 1);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'broadcast' AND send_window = "
+                       "'template' AND status = 'sent'"),
+            2);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "bot/app/token_store.hpp"
+#include "bot/channels/rate_limiter.hpp"
 #include "bot/router/router.hpp"
 #include "bot/sender/scheduler.hpp"
 #include "bot/sender/sender.hpp"
@@ -51,6 +52,24 @@ bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds tim
     std::this_thread::sleep_for(2ms);
   }
   return true;
+}
+
+// A broadcast never takes the limiter's reserve: with the bucket down to it, a live call goes at
+// once while the next broadcast call waits for the bucket to refill (10 a second: 100 ms a token).
+TEST(RateLimiter, BroadcastsLeaveAReserveThatLiveCallsUseAtOnce) {
+  asio::thread_pool pool(1);
+  channels::RateLimiter limiter(10, 1000ms);  // burst 10, reserve 1
+  const auto acquire = [&](bool bulk) {
+    return asio::co_spawn(pool, limiter.acquire(bulk), asio::use_future);
+  };
+  for (int i = 0; i < 9; ++i) acquire(true).get();  // the burst, down to the reserve
+  auto bulk = acquire(true);
+  const auto t0 = std::chrono::steady_clock::now();
+  acquire(false).get();  // the reserve: no wait
+  EXPECT_EQ(bulk.wait_for(0ms), std::future_status::timeout) << "the broadcast waits its turn";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 90ms);
+  EXPECT_EQ(bulk.wait_for(2s), std::future_status::ready);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 100ms);
 }
 
 TEST(DbExecutor, RunsOnItsOwnThreadAndReturnsResultsAndExceptions) {

@@ -119,7 +119,9 @@ TEST(Broadcast, ADocumentWithMistakesIsRefusedNamingEachField) {
               {"buttons", Json::array({{{"explainer", "no-such"}}, {{"link", "ftp://x"}}})},
               {"segment", {{"topics", Json::array({"ipp"})}, {"channels", Json::array({"sms"})}}},
               {"send_at", "2026-11-01 09:00"},
-              {"beyond_free_window", {{"zalo_template", {{"id", "1"}}}}}};
+              {"beyond_free_window",
+               {{"zalo_template", {{"id", "1"}, {"data", {{"Title", "x"}}}}},
+                {"messenger_utility", {{"template", "Ward Update"}}}}}};
   const auto r = handlers::read_announcement(bad, *snap, f.options, f.now());
   ASSERT_FALSE(r);
   const auto has = [&](const std::string& part) {
@@ -136,7 +138,13 @@ TEST(Broadcast, ADocumentWithMistakesIsRefusedNamingEachField) {
   EXPECT_TRUE(has("segment.topics[0]: no topic group 'ipp'"));
   EXPECT_TRUE(has("segment.channels[0]: no channel for announcements 'sms'"));
   EXPECT_TRUE(has("send_at: 2026-11-01 09:00 has passed"));
-  EXPECT_TRUE(has("beyond_free_window.zalo_template: not available yet"));
+  EXPECT_TRUE(has("beyond_free_window.zalo_template.id: unknown key"));
+  EXPECT_TRUE(has("beyond_free_window.zalo_template.template_id: missing"));
+  EXPECT_TRUE(has("beyond_free_window.zalo_template.data.Title: a parameter name is snake_case"));
+  EXPECT_TRUE(has("beyond_free_window.zalo_template.budget_vnd: must be the most to spend"));
+  EXPECT_TRUE(has("beyond_free_window.zalo_template: the price of a template message is not set"));
+  EXPECT_TRUE(has("beyond_free_window.messenger_utility.template: a template name is lower case"));
+  EXPECT_TRUE(has("beyond_free_window.messenger_utility: Messenger utility templates are off"));
   // Paid messages need their price in the configuration first.
   Json paid = doc();
   paid["beyond_free_window"] = {{"zalo_paid_cs", {{"budget_vnd", 100000}}}};
@@ -203,6 +211,82 @@ TEST(Broadcast, ThePlanGivesEachRecipientOnePathAndCountsExactly) {
   EXPECT_EQ(f.plan(f.create(w)).total, 1);
 }
 
+// Beyond the free windows: paid consultation messages first while their budget lasts, then the
+// ZBS template while its budget lasts; Messenger beyond 24 h takes the utility template. The
+// queued messages carry the template with {title} filled in, and buttons that count presses.
+TEST(Broadcast, TemplatesReachPeopleBeyondTheWindowsWithinTheirBudget) {
+  Fixture f;
+  f.options.quiet_hours = "none";
+  f.options.weekly_cap = 0;
+  f.options.zalo_paid_cs_vnd = 200;
+  f.options.zalo_template_vnd = 300;
+  f.options.messenger_utility = true;
+  const auto z_paid = f.subscriber("zalo", "z1", 60 * kHour);
+  const auto z_tpl1 = f.subscriber("zalo", "z2", 100 * kHour);  // paid budget spent: template
+  const auto z_tpl2 = f.subscriber("zalo", "z3", 30 * 24 * kHour);
+  const auto z_none = f.subscriber("zalo", "z4", 40 * 24 * kHour);  // both budgets spent
+  const auto m_util = f.subscriber("messenger", "m1", 30 * kHour);
+  Json d = doc();
+  d["beyond_free_window"] = {
+      {"zalo_paid_cs", {{"budget_vnd", 200}}},
+      {"zalo_template",
+       {{"template_id", 240001},
+        {"data", {{"title", "TB: {title}"}, {"ward", "Gò Vấp"}}},
+        {"budget_vnd", 600}}},
+      {"messenger_utility", {{"template", "ward_update"}, {"parameters", {"{title}"}}}}};
+  const auto id = f.create(d);
+  auto p = f.plan(id);
+  EXPECT_EQ(p.total, 5);
+  EXPECT_EQ(p.paths["zalo_cs_paid"], 1);
+  EXPECT_EQ(p.paths["zalo_template"], 2);
+  EXPECT_EQ(p.paths["messenger_utility"], 1);
+  EXPECT_EQ(p.unreachable,
+            (std::map<std::string, std::int64_t>{{"zalo_template_budget_spent", 1}}));
+  EXPECT_EQ(p.cost_vnd, 200 + 2 * 300);
+  ASSERT_TRUE(handlers::broadcast_action(f.s(), id, "send", kBy, f.now()));
+  while (f.run_jobs() > 0) f.h.clock().advance(std::chrono::seconds(1));
+
+  const auto message = [&](std::int64_t person) {
+    auto m = outbound_from_json(f.outbox_body(person));
+    EXPECT_TRUE(m) << person;
+    return m ? *m : OutboundMessage{};
+  };
+  EXPECT_FALSE(message(z_paid).platform_template);
+  const auto tpl = message(z_tpl1).platform_template;
+  ASSERT_TRUE(tpl);
+  EXPECT_EQ(tpl->name, "240001");
+  EXPECT_EQ(tpl->params, (std::vector<std::pair<std::string, std::string>>{
+                             {"title", "TB: Lớp tập huấn nhãn hiệu"}, {"ward", "Gò Vấp"}}));
+  EXPECT_TRUE(message(z_tpl2).platform_template);
+  EXPECT_TRUE(f.outbox_body(z_none).empty()) << "not attempted";
+  const auto util = message(m_util).platform_template;
+  ASSERT_TRUE(util);
+  EXPECT_EQ(util->name, "ward_update");
+  EXPECT_EQ(util->language, "vi");
+  ASSERT_EQ(util->params.size(), 1u);
+  EXPECT_EQ(util->params[0].second, "Lớp tập huấn nhãn hiệu");
+  // Every button carries the broadcast; a press is counted once per person and button.
+  const auto buttons = message(z_paid).buttons;
+  ASSERT_FALSE(buttons.empty());
+  const std::string tag = "bc:" + std::to_string(id) + ":";
+  for (const auto& b : buttons) EXPECT_TRUE(b.payload.starts_with(tag)) << b.payload;
+  const auto click = handlers::broadcast_click(buttons.back().payload);
+  ASSERT_TRUE(click);
+  EXPECT_EQ(click->first, id);
+  EXPECT_EQ(click->second, "unsubscribe");
+  EXPECT_FALSE(handlers::broadcast_click("bc:x:menu"));
+  EXPECT_FALSE(handlers::broadcast_click("bc:12:"));
+  EXPECT_FALSE(handlers::broadcast_click("ex:ip-trademark"));
+  f.s().broadcasts.record_click(id, z_paid, "unsubscribe", f.now());
+  f.s().broadcasts.record_click(id, z_paid, "unsubscribe", f.now());
+  f.s().broadcasts.record_click(id, z_tpl1, "unsubscribe", f.now());
+  f.s().broadcasts.record_click(id + 99, z_tpl1, "menu", f.now());  // no such broadcast: ignored
+  const auto report = handlers::broadcast_report(f.s(), id);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->clicks, (std::map<std::string, std::int64_t>{{"unsubscribe", 2}}));
+  EXPECT_NE(handlers::broadcast_report_csv(*report).find("\"unsubscribe\",2"), std::string::npos);
+}
+
 TEST(Broadcast, SendingQueuesEachReachablePersonOnceInTheirLanguageWithAStopButton) {
   Fixture f;
   f.options.quiet_hours = "none";
@@ -224,8 +308,8 @@ TEST(Broadcast, SendingQueuesEachReachablePersonOnceInTheirLanguageWithAStopButt
   const auto en = Json::parse(f.outbox_body(b));
   EXPECT_EQ(en["text"], "A trademark class.");
   ASSERT_EQ(en["buttons"].size(), 2u);
-  EXPECT_EQ(en["buttons"][0]["payload"], "ex:ip-trademark");
-  EXPECT_EQ(en["buttons"][1]["payload"], "unsubscribe");
+  EXPECT_EQ(en["buttons"][0]["payload"], "bc:" + std::to_string(id) + ":ex:ip-trademark");
+  EXPECT_EQ(en["buttons"][1]["payload"], "bc:" + std::to_string(id) + ":unsubscribe");
   EXPECT_EQ(en["buttons"][1]["title"], f.h.ui("subscribe.stop", "en"));
   const auto r = handlers::broadcast_report(f.s(), id);
   ASSERT_TRUE(r);

@@ -624,8 +624,15 @@ TEST(MessengerRender, ChoicesBecomeQuickRepliesWithinLimits) {
 class ClientTest : public ::testing::Test {
  protected:
   ClientTest() {
-    mock.add_zalo_oa({kOaId, kAppId, "zalo-app-secret", "access-0", "refresh-0"});
-    mock.add_page({kPage, "page-token"});
+    // One ZBS template with two parameters and a quota of 2; one utility template.
+    mock.add_zalo_oa({kOaId,
+                      kAppId,
+                      "zalo-app-secret",
+                      "access-0",
+                      "refresh-0",
+                      {{"240001", {"title", "ward"}}},
+                      2});
+    mock.add_page({kPage, "page-token", {{"ward_update", 1}}});
     mock.start();
     storage::DbOptions o;
     o.path = dir.file("t.sqlite3");
@@ -646,7 +653,12 @@ class ClientTest : public ::testing::Test {
                                                               clock, metrics);
   }
 
-  ~ClientTest() override { mock.stop(); }
+  ~ClientTest() override {
+    mock.stop();
+    // A pool thread may still be waking the DB executor after a test's future is ready: join the
+    // pool before the executor is destroyed (ThreadSanitizer saw the race).
+    pool.join();
+  }
 
   void seed(const std::string& refresh, const std::string& access, std::int64_t expires) {
     db->run_sync([&](storage::Store& s) {
@@ -891,6 +903,99 @@ TEST_F(ClientTest, MessengerErrorCodesMapToWhatToDo) {
   EXPECT_EQ(
       metrics.value("outreach_platform_alerts_total", {{"channel", "messenger"}, {"code", "190"}}),
       1.0);
+}
+
+Delivery with_template(Delivery d,
+                       std::string name,
+                       std::vector<std::pair<std::string, std::string>> params) {
+  d.kind = MessageKind::kBroadcast;
+  d.message.platform_template = PlatformTemplate{std::move(name), "vi", std::move(params)};
+  return d;
+}
+
+TEST_F(ClientTest, ZaloTemplateBeyondTheWindowReadsTheQuotaAndStopsAtZero) {
+  // Twenty days since the person wrote: a consultation message would be skipped, a template goes.
+  const std::int64_t ago = 20 * 86'400'000LL;
+  EXPECT_EQ(send_zalo(delivery(ChannelKind::kZalo, "x", ago)).kind, SendResult::Kind::kSkip);
+  const auto tpl = [&](std::vector<std::pair<std::string, std::string>> p) {
+    return with_template(delivery(ChannelKind::kZalo, "Thông báo", ago), "240001", std::move(p));
+  };
+  auto r = send_zalo(tpl({{"title", "Lớp tập huấn nhãn hiệu"}, {"ward", "Gò Vấp"}}));
+  ASSERT_EQ(r.kind, SendResult::Kind::kSent) << r.error;
+  EXPECT_EQ(r.window, "template");
+  auto calls = mock.calls(mock::Platform::kZalo, "template");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].body["user_id"], "u1");
+  EXPECT_EQ(calls[0].body["template_id"], "240001");
+  EXPECT_EQ(calls[0].body["template_data"]["title"], "Lớp tập huấn nhãn hiệu");
+  EXPECT_EQ(r.platform_message_id, calls[0].message_id);
+  EXPECT_EQ(metrics.value("outreach_zalo_template_quota_remaining", {{"account", "go-vap"}}), 1.0);
+
+  // A parameter the template does not have: refused for good, no retry.
+  r = send_zalo(tpl({{"title", "x"}, {"date", "18/05"}}));
+  EXPECT_EQ(r.kind, SendResult::Kind::kGiveUp);
+  EXPECT_NE(r.error.find("-201"), std::string::npos) << r.error;
+  // Not a follower: refused for good.
+  mock.fail(mock::Platform::kZalo, {"unavailable", 1, 0ms});
+  r = send_zalo(tpl({{"title", "x"}, {"ward", "y"}}));
+  EXPECT_EQ(r.kind, SendResult::Kind::kGiveUp);
+  EXPECT_NE(r.error.find("-213"), std::string::npos) << r.error;
+  // The last one of the quota goes; then the client waits an hour without calling Zalo.
+  ASSERT_EQ(send_zalo(tpl({{"title", "x"}, {"ward", "y"}})).kind, SendResult::Kind::kSent);
+  const auto before = mock.calls(mock::Platform::kZalo, "template").size();
+  r = send_zalo(tpl({{"title", "x"}, {"ward", "y"}}));
+  EXPECT_EQ(r.kind, SendResult::Kind::kRetry);
+  EXPECT_EQ(r.retry_after, 1h);
+  EXPECT_NE(r.error.find("quota"), std::string::npos) << r.error;
+  EXPECT_EQ(mock.calls(mock::Platform::kZalo, "template").size(), before);
+  clock.advance(61min);
+  r = send_zalo(tpl({{"title", "x"}, {"ward", "y"}}));
+  EXPECT_EQ(r.kind, SendResult::Kind::kRetry);  // Zalo says -211: still none left
+  EXPECT_NE(r.error.find("-211"), std::string::npos) << r.error;
+}
+
+TEST_F(ClientTest, ZaloTemplateRefreshesAnExpiredTokenOnce) {
+  mock.fail(mock::Platform::kZalo, {"expired_token", 1, 0ms});
+  Delivery d = with_template(delivery(ChannelKind::kZalo, "x", 9 * 86'400'000LL), "240001",
+                             {{"title", "a"}, {"ward", "b"}});
+  auto r = send_zalo(d);
+  EXPECT_EQ(r.kind, SendResult::Kind::kSent) << r.error;
+  EXPECT_EQ(zalo->refreshes(), 1u);
+  mock.fail(mock::Platform::kZalo, {"night", 1, 0ms});
+  r = send_zalo(d);
+  EXPECT_EQ(r.kind, SendResult::Kind::kRetry);
+  EXPECT_EQ(r.retry_after, 1h);
+}
+
+TEST_F(ClientTest, MessengerUtilityTemplateGoesBeyondTheWindow) {
+  const std::int64_t ago = 3 * 86'400'000LL;
+  EXPECT_EQ(send_messenger(delivery(ChannelKind::kMessenger, "x", ago)).kind,
+            SendResult::Kind::kSkip);
+  auto r = send_messenger(with_template(delivery(ChannelKind::kMessenger, "x", ago), "ward_update",
+                                        {{"", "Lớp tập huấn nhãn hiệu"}}));
+  ASSERT_EQ(r.kind, SendResult::Kind::kSent) << r.error;
+  EXPECT_EQ(r.window, "utility");
+  auto calls = mock.calls(mock::Platform::kMessenger, "template");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].body["messaging_type"], "UTILITY");
+  EXPECT_EQ(calls[0].body["message"]["template"]["name"], "ward_update");
+  EXPECT_EQ(calls[0].body["message"]["template"]["language"]["code"], "vi");
+  EXPECT_EQ(calls[0].body["message"]["template"]["components"][0]["parameters"][0]["text"],
+            "Lớp tập huấn nhãn hiệu");
+  // A template the page does not have: refused for good.
+  r = send_messenger(with_template(delivery(ChannelKind::kMessenger, "x", ago), "no_such", {}));
+  EXPECT_EQ(r.kind, SendResult::Kind::kGiveUp);
+}
+
+TEST(MessageJson, ATemplateSurvivesTheOutbox) {
+  OutboundMessage m;
+  m.text = "Thông báo";
+  m.platform_template = PlatformTemplate{"240001", "vi", {{"title", "A \"B\""}, {"ward", "C"}}};
+  const auto back = outbound_from_json(nlohmann::json(m).dump());
+  ASSERT_TRUE(back);
+  ASSERT_TRUE(back->platform_template);
+  EXPECT_EQ(*back->platform_template, *m.platform_template);
+  EXPECT_FALSE(outbound_from_json(R"({"text":"x","template":{"params":[["a"]]}})"));
 }
 
 }  // namespace

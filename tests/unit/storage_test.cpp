@@ -349,6 +349,25 @@ TEST_F(StorageTest, OutboxClaimsOnlyTheOldestOpenRowOfEachPerson) {
   EXPECT_EQ(second[0].id, a2);
 }
 
+TEST_F(StorageTest, LiveMessagesAreClaimedBeforeBroadcastsAndBroadcastsWithinTheirRoom) {
+  std::vector<std::int64_t> broadcasts;
+  for (int i = 0; i < 5; ++i) {
+    const auto p = store_->people.touch("web", "web", "b" + std::to_string(i), "", "vi", 1).id;
+    broadcasts.push_back(
+        store_->outbox.enqueue(p, std::nullopt, 0, MessageKind::kBroadcast, "{}", 10 + i));
+  }
+  const auto live = store_->people.touch("web", "web", "live", "", "vi", 1).id;
+  const auto reply = store_->outbox.enqueue(live, std::nullopt, 0, MessageKind::kReply, "{}", 30);
+  // Queued last, claimed first; then at most two broadcasts, oldest first.
+  auto first = store_->outbox.claim_due(30, 4, 2);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].id, reply);
+  EXPECT_EQ(first[1].id, broadcasts[0]);
+  EXPECT_EQ(first[2].id, broadcasts[1]);
+  EXPECT_TRUE(store_->outbox.claim_due(30, 4, 0).empty());  // no room for broadcasts
+  EXPECT_EQ(store_->outbox.claim_due(30, 10).size(), 3u);   // the rest
+}
+
 TEST_F(StorageTest, ADeadLetterPassesTheTurnAndARequeuedOneGoesFirstAgain) {
   const auto a = store_->people.touch("web", "web", "a", "", "vi", 1).id;
   const auto a1 = store_->outbox.enqueue(a, std::nullopt, 0, MessageKind::kReply, "{}", 10);

@@ -1,5 +1,6 @@
 #include "tools/mock_platform/mock_platform.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <boost/asio/io_context.hpp>
@@ -168,22 +169,44 @@ struct MockPlatform::Impl {
     co_return proceed;
   }
 
-  asio::awaitable<Response> zalo_send(Request& req) {
+  // A Zalo API call as it is recorded: its parsed body and the OA whose access token it carries.
+  Call zalo_call(const Request& req, std::string api) {
     Call call;
     call.platform = Platform::kZalo;
-    call.api = "send";
+    call.api = std::move(api);
     call.body = Json::parse(req.body(), nullptr, false);
+    const std::string token = header(req, "access_token");
+    std::lock_guard lock(mu);
+    for (const auto& oa : oas)
+      if (!token.empty() && oa.access_token == token)
+        call.account = oa.oa_id;
+    return call;
+  }
+
+  // The answers both Zalo send APIs give for a bad token and the shared faults (outcome, answer).
+  static std::optional<std::pair<std::string, Response>> zalo_refusal(
+      const Request& req, const Call& call, const std::optional<Fault>& fault) {
+    const auto is = [&](std::string_view kind) {
+      return fault && fault->kind == kind;
+    };
+    if (is("http500"))
+      return std::pair{std::string("http500"), mock_failure(req)};
+    if (call.account.empty() || is("expired_token"))
+      return std::pair{std::string("-216"), zalo_answer(req, -216, "Access token is invalid")};
+    if (is("rate_limit"))
+      return std::pair{std::string("-32"),
+                       zalo_answer(req, -32, "Your application reached limit call api")};
+    if (is("unavailable"))
+      return std::pair{std::string("-213"), zalo_answer(req, -213, "User has not followed OA")};
+    return std::nullopt;
+  }
+
+  asio::awaitable<Response> zalo_send(Request& req) {
+    Call call = zalo_call(req, "send");
     const bool json_ok = call.body.is_object();
     if (json_ok) {
       call.user_id = call.body.value("/recipient/user_id"_json_pointer, std::string{});
       call.text = call.body.value("/message/text"_json_pointer, std::string{});
-    }
-    const std::string token = header(req, "access_token");
-    {
-      std::lock_guard lock(mu);
-      for (const auto& oa : oas)
-        if (!token.empty() && oa.access_token == token)
-          call.account = oa.oa_id;
     }
     const bool has_template = json_ok && call.body.contains("/message/attachment"_json_pointer);
     auto fault = take_fault(Platform::kZalo, [&](const std::string& k) {
@@ -194,21 +217,13 @@ struct MockPlatform::Impl {
     auto answer = [&](std::string outcome, Response res) {
       return finish(call, std::move(outcome), std::move(res));
     };
-    if (fault && fault->kind == "http500")
-      co_return answer("http500", mock_failure(req));
-    if (call.account.empty())
-      co_return answer("-216", zalo_answer(req, -216, "Access token is invalid"));
-    if (fault && fault->kind == "expired_token")
-      co_return answer("-216", zalo_answer(req, -216, "Access token is invalid"));
-    if (fault && fault->kind == "rate_limit")
-      co_return answer("-32", zalo_answer(req, -32, "Your application reached limit call api"));
+    if (auto refused = zalo_refusal(req, call, fault))
+      co_return answer(std::move(refused->first), std::move(refused->second));
     if (fault && fault->kind == "outside_window")
       co_return answer(
           "-230", zalo_answer(req, -230, "User has not interacted with the OA in the past 7 days"));
     if (fault && fault->kind == "template_refused")
       co_return answer("-201", zalo_answer(req, -201, "attachment is invalid!"));
-    if (fault && fault->kind == "unavailable")
-      co_return answer("-213", zalo_answer(req, -213, "User has not followed OA"));
     if (!json_ok || call.user_id.empty())
       co_return answer("-201", zalo_answer(req, -201, "recipient is invalid!"));
     if (text::code_points(call.text) > 2000)
@@ -216,6 +231,71 @@ struct MockPlatform::Impl {
     call.message_id = new_id("zmsg-");
     const Json data = {{"message_id", call.message_id}, {"user_id", call.user_id}};
     co_return answer("ok", zalo_answer(req, 0, "Success", data));
+  }
+
+  asio::awaitable<Response> zalo_template(Request& req) {
+    Call call = zalo_call(req, "template");
+    const bool json_ok = call.body.is_object();
+    if (json_ok) {
+      call.user_id = call.body.value("user_id", std::string{});
+      if (call.user_id.empty())
+        call.user_id = call.body.value("/recipient/user_id"_json_pointer, std::string{});
+      call.text = call.body.value("template_id", std::string{});
+    }
+    auto fault = take_fault(Platform::kZalo, [](const std::string& k) {
+      return !k.starts_with("refresh_") && k != "template_refused";
+    });
+    if (fault && fault->kind == "slow")
+      co_await sleep(fault->delay);
+    auto answer = [&](std::string outcome, Response res) {
+      return finish(call, std::move(outcome), std::move(res));
+    };
+    if (auto refused = zalo_refusal(req, call, fault))
+      co_return answer(std::move(refused->first), std::move(refused->second));
+    int remain = 0;
+    std::optional<std::vector<std::string>> params;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& oa : oas) {
+        if (oa.oa_id != call.account)
+          continue;
+        if (auto it = oa.templates.find(call.text); it != oa.templates.end())
+          params = it->second;
+        remain = oa.template_quota;
+      }
+    }
+    if (fault && fault->kind == "night")
+      co_return answer("-234", zalo_answer(req, -234,
+                                           "This message cannot be sent at night (10:00PM - "
+                                           "6:00AM)"));
+    if (remain <= 0 || (fault && fault->kind == "out_of_quota"))
+      co_return answer("-211", zalo_answer(req, -211, "Out of quota"));
+    if (!json_ok || call.user_id.empty())
+      co_return answer("-201", zalo_answer(req, -201, "user_id is invalid!"));
+    if (!params)
+      co_return answer("-201", zalo_answer(req, -201, "template_id is invalid!"));
+    const Json data = call.body.value("template_data", Json::object());
+    std::vector<std::string> given;
+    if (data.is_object())
+      for (const auto& [k, v] : data.items())
+        if (v.is_string() && !v.get<std::string>().empty())
+          given.push_back(k);
+    std::vector<std::string> wanted = *params;
+    std::sort(wanted.begin(), wanted.end());
+    if (given != wanted)  // items() iterates a JSON object's keys in sorted order
+      co_return answer("-201", zalo_answer(req, -201, "template_data is invalid!"));
+    {
+      std::lock_guard lock(mu);
+      for (auto& oa : oas)
+        if (oa.oa_id == call.account)
+          remain = --oa.template_quota;
+    }
+    call.message_id = new_id("ztpl-");
+    const Json out = {{"message_id", call.message_id},
+                      {"user_id", call.user_id},
+                      {"sent_time", std::to_string(call.at_ms)},
+                      {"quota", {{"quota_type", "daily"}, {"remain", remain}}}};
+    co_return answer("ok", zalo_answer(req, 0, "Success", out));
   }
 
   asio::awaitable<Response> zalo_refresh(Request& req) {
@@ -286,13 +366,24 @@ struct MockPlatform::Impl {
     }
     const Json q = parse_form(query);
     const std::string token = q.value("access_token", std::string{});
+    const bool utility = json_ok && call.body.value("messaging_type", std::string{}) == "UTILITY";
+    std::optional<int> utility_params;  // the named template's parameters, if the page has it
+    if (utility) {
+      call.api = "template";
+      call.text = call.body.value("/message/template/name"_json_pointer, std::string{});
+    }
     {
       std::lock_guard lock(mu);
-      for (const auto& p : pages)
-        if (!token.empty() && p.page_token == token)
-          call.account = p.page_id;
+      for (const auto& p : pages) {
+        if (token.empty() || p.page_token != token)
+          continue;
+        call.account = p.page_id;
+        if (auto it = p.utility_templates.find(call.text);
+            utility && it != p.utility_templates.end())
+          utility_params = it->second;
+      }
     }
-    auto fault = call.api == "send"
+    auto fault = call.api != "profile"
                      ? take_fault(Platform::kMessenger, [](const std::string&) { return true; })
                      : std::nullopt;
     if (fault && fault->kind == "slow")
@@ -319,6 +410,19 @@ struct MockPlatform::Impl {
     if (call.api == "profile")
       co_return answer("ok", server::json_response(req, 200, R"({"result":"success"})"));
     const Json& msg = call.body.value("message", Json::object());
+    if (utility) {
+      const Json params =
+          call.body.value("/message/template/components/0/parameters"_json_pointer, Json::array());
+      if (!utility_params || call.user_id.empty() || !params.is_array() ||
+          static_cast<int>(params.size()) != *utility_params ||
+          call.body.value("/message/template/language/code"_json_pointer, std::string{}).empty())
+        co_return answer("100", graph_error(req, 100, 2018320, "Invalid template or parameters."));
+      call.message_id = new_id("m_util");
+      co_return answer(
+          "ok", server::json_response(
+                    req, 200,
+                    Json{{"recipient_id", call.user_id}, {"message_id", call.message_id}}.dump()));
+    }
     const std::string type = call.body.value("messaging_type", std::string{});
     const bool type_ok = type == "RESPONSE" || type == "UPDATE" ||
                          (type == "MESSAGE_TAG" && call.body.contains("tag"));
@@ -384,6 +488,8 @@ struct MockPlatform::Impl {
       co_return server::json_error(req, 405, "method", "POST");
     if (path == "/v3.0/oa/message/cs")
       co_return co_await zalo_send(req);
+    if (path == "/v3.0/oa/message/template")
+      co_return co_await zalo_template(req);
     if (path == "/v4/oa/access_token")
       co_return co_await zalo_refresh(req);
     if (path.ends_with("/me/messages") || path.ends_with("/me/messenger_profile"))

@@ -5,11 +5,19 @@
 //
 // Zalo (facts: ../shared/platforms/zalo-oa.md):
 //   POST /v3.0/oa/message/cs       header access_token; always HTTP 200, errors as error != 0
+//   POST /v3.0/oa/message/template ZBS template by user id: {user_id | recipient.user_id,
+//                                  template_id, template_data}; the OA's templates and their
+//                                  parameter names must match (-201 otherwise), each send takes
+//                                  one from the OA's quota (-211 at 0), answered with
+//                                  data {message_id, user_id, sent_time, quota {quota_type,
+//                                  remain}}
 //   POST /v4/oa/access_token       form body, header secret_key; refresh tokens are single-use:
 //                                  each refresh issues a new pair and invalidates the old one
 //                                  (access and refresh), a reused one gets error -14014
 // Messenger (facts: ../shared/platforms/messenger.md):
-//   POST …/me/messages?access_token=…          {"recipient_id","message_id"} or HTTP 400
+//   POST …/me/messages?access_token=…          {"recipient_id","message_id"} or HTTP 400;
+//   messaging_type UTILITY with message.template {name, language.code, components} must name
+//   one of the page's utility templates with its number of parameters (100 otherwise)
 //   {"error":{…}} POST …/me/messenger_profile?access_token=… {"result":"success"}
 // Control (JSON, for demos and out-of-process tests):
 //   GET  /_mock/calls[?platform=zalo|messenger]   the recorded calls
@@ -19,7 +27,9 @@
 // Faults apply to the next `times` calls of that platform's send API (refresh_* to the Zalo
 // token endpoint): http500, slow (answers after delay_ms), rate_limit (-32 / 613), expired_token
 // (-216 / 190), outside_window (-230 / 10+2018278), template_refused (Zalo -201 when the message
-// carries a template), unavailable (551), refresh_refused, refresh_http500.
+// carries a template), unavailable (551; Zalo -213 not a follower), out_of_quota (Zalo -211),
+// night (Zalo -234), refresh_refused, refresh_http500. Template calls are recorded with api
+// "template".
 // Thread-safety: all public member functions are safe from any thread.
 
 #include <atomic>
@@ -60,11 +70,14 @@ struct ZaloOa {
   std::string app_secret;
   std::string access_token;
   std::string refresh_token;
+  std::map<std::string, std::vector<std::string>> templates{};  // ZBS template id → parameters
+  int template_quota = 1000;                                    // template messages left today
 };
 
 struct Page {
   std::string page_id;
   std::string page_token;
+  std::map<std::string, int> utility_templates{};  // approved name → number of parameters
 };
 
 struct Fault {

@@ -278,6 +278,17 @@ std::vector<Json> render(const OutboundMessage& m,
   return parts;
 }
 
+Json render_utility(const PlatformTemplate& t, const std::string& psid) {
+  Json params = Json::array();
+  for (const auto& [name, value] : t.params) params.push_back({{"type", "text"}, {"text", value}});
+  Json tmpl = {{"name", t.name}, {"language", {{"code", t.language.empty() ? "vi" : t.language}}}};
+  if (!params.empty())
+    tmpl["components"] = Json::array({{{"type", "body"}, {"parameters", params}}});
+  return {{"recipient", {{"id", psid}}},
+          {"messaging_type", "UTILITY"},
+          {"message", {{"template", std::move(tmpl)}}}};
+}
+
 Client::Client(net::HttpClient& http,
                std::vector<Account> accounts,
                ClientOptions options,
@@ -306,15 +317,23 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
   const std::int64_t since = clock_.now_ms() - d.last_interaction_at;
   std::string messaging_type = d.kind == MessageKind::kReply ? "RESPONSE" : "UPDATE";
   std::string tag;
-  if (since > kStandardWindowMs) {
+  std::vector<Json> parts;
+  if (d.message.platform_template) {
+    parts.push_back(render_utility(*d.message.platform_template, d.user_id));
+  } else if (since > kStandardWindowMs) {
     if (d.kind != MessageKind::kStaff || since > kHumanAgentWindowMs)
       co_return SendResult::skip("outside Messenger's 24-hour window");
     messaging_type = "MESSAGE_TAG";  // a person answering, up to 7 days
     tag = "HUMAN_AGENT";
   }
-  const std::string hint = options_.number_hint ? options_.number_hint(d.language) : std::string{};
-  const auto parts = render(d.message, d.user_id, messaging_type, tag, hint);
+  if (parts.empty()) {
+    const std::string hint =
+        options_.number_hint ? options_.number_hint(d.language) : std::string{};
+    parts = render(d.message, d.user_id, messaging_type, tag, hint);
+  }
   SendResult result;
+  if (d.message.platform_template)
+    result.window = "utility";
   result.parts_sent = d.parts_sent;
   auto retry = [&](std::string why, std::chrono::milliseconds after = {}) {
     SendResult r = SendResult::retry(std::move(why), after);
@@ -322,7 +341,7 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     return r;
   };
   for (std::size_t i = static_cast<std::size_t>(d.parts_sent); i < parts.size(); ++i) {
-    co_await limiters_.at(account->page_id)->acquire();
+    co_await limiters_.at(account->page_id)->acquire(d.kind == MessageKind::kBroadcast);
     net::HttpCall call;
     call.url = options_.api_base_url + "/me/messages?access_token=" + account->page_token;
     call.headers = {{"Content-Type", "application/json"}};

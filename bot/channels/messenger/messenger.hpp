@@ -11,10 +11,11 @@
 //
 // Client: POST {api}/me/messages with messaging_type RESPONSE (a reply) or UPDATE inside the
 // 24-hour window; a staff message after it may use the HUMAN_AGENT tag up to 7 days; anything
-// else is recorded as outside the window. Text is split under 2,000 characters; choices become
-// quick replies (at most 13, titles cut to 20 characters; list items as numbered lines with
-// number buttons); links are appended as lines. Error codes map to retry (613, 4, 1200, 2, …),
-// give up (551, 100), outside the window (10 / 2018278), or keep the queue and alert (190).
+// else is recorded as outside the window; a message carrying a utility template (a broadcast
+// beyond 24 h) goes as that template (render_utility). Text is split under 2,000 characters;
+// choices become quick replies (at most 13, titles cut to 20 characters; list items as numbered
+// lines with number buttons); links are appended as lines. Error codes map to retry (613, 4, 1200,
+// 2, …), give up (551, 100), outside the window (10 / 2018278), or keep the queue and alert (190).
 // Facts and samples: ../shared/platforms/messenger.md.
 // Thread-safety: immutable configuration; handle() and send() are safe from any executor.
 
@@ -87,6 +88,13 @@ std::vector<nlohmann::json> render(const OutboundMessage& m,
                                    const std::string& messaging_type,
                                    const std::string& tag,
                                    const std::string& hint);
+
+// A utility template's Send API body: messaging_type UTILITY, message.template {name,
+// language.code, components[body].parameters[text…]}. Meta's Messenger page did not show the
+// payload in our sources (../shared/platforms/broadcast-rules.md): this shape, the one Meta uses
+// for utility templates elsewhere, is unverified; the path is off unless the configuration
+// turns it on (broadcast.messenger_utility).
+nlohmann::json render_utility(const PlatformTemplate& t, const std::string& psid);
 
 class Client final : public ChannelClient {
  public:

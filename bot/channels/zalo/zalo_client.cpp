@@ -21,6 +21,7 @@ constexpr std::size_t kMaxTemplateText = 640;
 constexpr std::size_t kMaxButtons = 5;
 constexpr std::int64_t kWindowMs = 7LL * 24 * 3600 * 1000;  // consultation messages only within
 constexpr std::int64_t kFreeMs = 48LL * 3600 * 1000;        // free within
+constexpr std::int64_t kQuotaWaitMs = 3600LL * 1000;  // template quota used up: try again after
 
 Json text_part(const std::string& user_id, const std::string& text) {
   return {{"recipient", {{"user_id", user_id}}}, {"message", {{"text", text}}}};
@@ -139,6 +140,7 @@ Client::Client(net::HttpClient& http,
   for (const auto& a : accounts_) {
     tokens_[a.id] = std::make_unique<TokenState>();
     templates_ok_[a.oa_id] = std::make_unique<std::atomic<bool>>(true);
+    template_blocked_until_[a.oa_id] = std::make_unique<std::atomic<std::int64_t>>(0);
     if (!limiters_.contains(a.app_id))
       limiters_[a.app_id] = std::make_unique<RateLimiter>(options_.rate_per_minute, 60'000ms);
   }
@@ -297,7 +299,8 @@ asio::awaitable<Result<StoredTokens>> Client::refresh(const Account& account,
                 {"error", error},
                 {"action", "an OA admin must authorise the app again (README)"}});
     if (why)
-      *why = "Zalo refused the refresh token of OA '" + account.id + "': " + error;
+      *why = "Zalo refused the refresh token of OA '" + account.id + "': " + error +
+             "; an OA admin must authorise the app again";
     co_return make_error_code(Errc::kTokenExpired);
   }
   StoredTokens fresh;
@@ -321,10 +324,59 @@ asio::awaitable<void> Client::keep_fresh() {
   }
 }
 
+asio::awaitable<Client::Answer> Client::post(const Account& account,
+                                             std::string_view path,
+                                             const Json& body,
+                                             std::string rejected,
+                                             bool bulk) {
+  Answer a;
+  co_await limiters_.at(account.app_id)->acquire(bulk);
+  std::string why;
+  auto token = co_await access_token(account, std::move(rejected), &why);
+  if (!token) {
+    a.failure = SendResult::retry(why, 5min);
+    co_return a;
+  }
+  a.token = *token;
+  net::HttpCall call;
+  call.url = options_.api_base_url + std::string(path);
+  call.headers = {{"access_token", *token}, {"Content-Type", "application/json"}};
+  call.body = body.dump();
+  call.timeout = options_.timeout;
+  auto reply = co_await http_.request(std::move(call), &why);
+  if (!reply) {
+    a.failure = SendResult::retry("Zalo send: " + why);
+    co_return a;
+  }
+  if (reply->status != 200) {
+    a.failure = SendResult::retry("Zalo send: HTTP " + std::to_string(reply->status));
+    co_return a;
+  }
+  const Json j = Json::parse(reply->body, nullptr, false);
+  if (!j.is_object() || !j.contains("error")) {
+    a.failure = SendResult::retry("Zalo send: unreadable answer");
+    co_return a;
+  }
+  a.code = j["error"].is_number_integer() ? j["error"].get<int>() : -1;
+  a.described = "Zalo error " + std::to_string(a.code) + ": " + j.value("message", std::string{});
+  if (j.contains("data") && j["data"].is_object())
+    a.data = j["data"];
+  co_return a;
+}
+
+SendResult Client::account_problem(const Account& account, const Answer& a) {
+  log::error("zalo", "account_problem", {{"account", account.id}, {"error", a.described}});
+  metrics_.inc("outreach_platform_alerts_total",
+               {{"channel", "zalo"}, {"code", std::to_string(a.code)}});
+  return SendResult::retry(a.described, 15min);
+}
+
 asio::awaitable<SendResult> Client::send(const Delivery& d) {
   const Account* account = account_for(d.account);
   if (account == nullptr)
     co_return SendResult::give_up("no Zalo OA configured with id " + d.account);
+  if (d.message.platform_template)
+    co_return co_await send_template(*account, d);
   const std::int64_t now = clock_.now_ms();
   const std::int64_t since = now - d.last_interaction_at;
   if (since > kWindowMs)
@@ -336,6 +388,7 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
   const std::string hint = options_.number_hint ? options_.number_hint(d.language) : std::string{};
   auto parts = render(d.message, d.user_id, templates.load(), hint);
   bool refreshed = false;
+  std::string rejected;
   auto retry = [&](std::string why, std::chrono::milliseconds after = {}) {
     SendResult r = SendResult::retry(std::move(why), after);
     r.parts_sent = result.parts_sent;
@@ -343,69 +396,115 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
     return r;
   };
   for (std::size_t i = static_cast<std::size_t>(d.parts_sent); i < parts.size();) {
-    co_await limiters_.at(account->app_id)->acquire();
-    std::string why;
-    auto token = co_await access_token(*account, {}, &why);
-    if (!token)
-      co_return retry(why, 5min);
-    net::HttpCall call;
-    call.url = options_.api_base_url + "/v3.0/oa/message/cs";
-    call.headers = {{"access_token", *token}, {"Content-Type", "application/json"}};
-    call.body = parts[i].dump();
-    call.timeout = options_.timeout;
-    auto reply = co_await http_.request(std::move(call), &why);
-    if (!reply)
-      co_return retry("Zalo send: " + why);
-    if (reply->status != 200)
-      co_return retry("Zalo send: HTTP " + std::to_string(reply->status));
-    const Json j = Json::parse(reply->body, nullptr, false);
-    if (!j.is_object() || !j.contains("error"))
-      co_return retry("Zalo send: unreadable answer");
-    const int code = j["error"].is_number_integer() ? j["error"].get<int>() : -1;
-    const std::string message = j.value("message", std::string{});
-    if (code == 0) {
-      if (j.contains("data") && j["data"].is_object())
-        result.platform_message_id = j["data"].value("message_id", "");
+    Answer a = co_await post(*account, "/v3.0/oa/message/cs", parts[i], std::exchange(rejected, {}),
+                             d.kind == MessageKind::kBroadcast);
+    if (a.failure)
+      co_return retry(a.failure->error, a.failure->retry_after);
+    if (a.code == 0) {
+      result.platform_message_id = a.data.value("message_id", "");
       result.parts_sent = static_cast<int>(++i);
       continue;
     }
-    const std::string described = "Zalo error " + std::to_string(code) + ": " + message;
-    switch (action_for(code)) {
+    switch (action_for(a.code)) {
       case Action::kRefresh:
         if (refreshed)
-          co_return retry(described);
+          co_return retry(a.described);
         refreshed = true;
-        (void)co_await access_token(*account, *token, &why);  // one refresh, then this part again
+        rejected = a.token;  // one refresh, then this part again
         continue;
       case Action::kRateLimited:
-        co_return retry(described, 60s);
+        co_return retry(a.described, 60s);
       case Action::kOutsideWindow: {
-        SendResult r = SendResult::skip(described + " (outside the 7-day window)");
+        SendResult r = SendResult::skip(a.described + " (outside the 7-day window)");
         r.parts_sent = result.parts_sent;
         co_return r;
       }
       case Action::kTemplateRefused:
         if (parts[i]["message"].contains("attachment") && templates.load()) {
           templates.store(false);  // this OA takes no button template: numbered text from now on
-          log::warn("zalo", "template_refused", {{"account", account->id}, {"code", code}});
+          log::warn("zalo", "template_refused", {{"account", account->id}, {"code", a.code}});
           parts = render(d.message, d.user_id, false, hint);
           continue;
         }
-        co_return SendResult::give_up(described);
+        co_return SendResult::give_up(a.described);
       case Action::kGiveUp:
-        co_return SendResult::give_up(described);
+        co_return SendResult::give_up(a.described);
       case Action::kAccountProblem:
-        log::error("zalo", "account_problem", {{"account", account->id}, {"error", described}});
-        metrics_.inc("outreach_platform_alerts_total",
-                     {{"channel", "zalo"}, {"code", std::to_string(code)}});
-        co_return retry(described, 15min);
+        co_return account_problem(*account, a);
       case Action::kRetry:
-        co_return retry(described);
+        co_return retry(a.described);
     }
   }
   metrics_.inc("outreach_zalo_messages_total",
                {{"account", account->id}, {"window", result.window}});
   co_return result;
+}
+
+asio::awaitable<SendResult> Client::send_template(const Account& account, const Delivery& d) {
+  const PlatformTemplate& t = *d.message.platform_template;
+  std::atomic<std::int64_t>& blocked = *template_blocked_until_.at(account.oa_id);
+  if (const std::int64_t until = blocked.load(); clock_.now_ms() < until)
+    co_return SendResult::retry("Zalo template quota of OA '" + account.id + "' used up",
+                                std::chrono::milliseconds(until - clock_.now_ms()));
+  Json data = Json::object();
+  for (const auto& [k, v] : t.params) data[k] = v;
+  Json body = {{"template_id", t.name}, {"template_data", std::move(data)}};
+  if (options_.template_recipient == "recipient")
+    body["recipient"] = {{"user_id", d.user_id}};
+  else
+    body["user_id"] = d.user_id;
+  std::string rejected;
+  for (int attempt = 0;; ++attempt) {
+    Answer a = co_await post(account, "/v3.0/oa/message/template", body, rejected, true);
+    if (a.failure)
+      co_return *a.failure;
+    if (a.code == 0) {
+      SendResult r;
+      r.window = "template";
+      r.parts_sent = 1;
+      r.platform_message_id = a.data.value("message_id", "");
+      if (const auto q = a.data.find("quota"); q != a.data.end() && q->is_object()) {
+        const auto remain = q->find("remain");
+        if (remain != q->end() && remain->is_number_integer()) {
+          const auto left = remain->get<std::int64_t>();
+          metrics_.set("outreach_zalo_template_quota_remaining", {{"account", account.id}},
+                       static_cast<double>(left));
+          if (left <= 0)  // stop before Zalo refuses: wait for the quota to come back
+            blocked.store(clock_.now_ms() + kQuotaWaitMs);
+        }
+      }
+      metrics_.inc("outreach_zalo_messages_total",
+                   {{"account", account.id}, {"window", "template"}});
+      co_return r;
+    }
+    switch (a.code) {
+      case -216:
+      case -220:
+        if (attempt > 0)
+          co_return SendResult::retry(a.described);
+        rejected = a.token;
+        continue;
+      case -32:
+        co_return SendResult::retry(a.described, 60s);
+      case -211:  // the OA's template quota
+        blocked.store(clock_.now_ms() + kQuotaWaitMs);
+        log::warn("zalo", "template_quota_used_up", {{"account", account.id}});
+        co_return SendResult::retry(a.described, std::chrono::milliseconds(kQuotaWaitMs));
+      case -218:  // the person's own receive quota
+      case -234:  // not at night
+        co_return SendResult::retry(a.described, 1h);
+      default:
+        break;
+    }
+    switch (action_for(a.code)) {
+      case Action::kAccountProblem:
+        co_return account_problem(account, a);
+      case Action::kRetry:
+        co_return SendResult::retry(a.described);
+      default:  // not a follower, blocked, inactive, refused this type, a bad template or data
+        co_return SendResult::give_up(a.described);
+    }
+  }
 }
 
 }  // namespace outreach::channels::zalo

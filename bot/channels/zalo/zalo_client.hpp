@@ -1,6 +1,9 @@
 #pragma once
 // ZaloClient: sends consultation messages (POST /v3.0/oa/message/cs, header access_token) and
-// keeps each OA's tokens fresh.
+// ZBS template messages by user id (POST /v3.0/oa/message/template: a message that carries a
+// PlatformTemplate, for people beyond the 7-day window; billed, no window, the OA's remaining
+// quota read from each answer and sending paused for an hour when it reaches 0), and keeps each
+// OA's tokens fresh.
 //
 // Sending: text is split at sentence ends into parts of at most 2,000 characters; buttons go
 // through the "buttons" template (oa.query.hide carries our payload, oa.open.url a link), and a
@@ -43,6 +46,9 @@ struct ClientSettings {
   std::string oauth_base_url = "https://oauth.zaloapp.com";
   int rate_per_minute = 4000;                                // API calls per minute per app
   std::chrono::milliseconds refresh_ahead{2 * 3600 * 1000};  // before the access token expires
+  // Where a ZBS template's body names the person: "user_id" ({"user_id": …}) or "recipient"
+  // ({"recipient": {"user_id": …}}); sources differ (../shared/platforms/broadcast-rules.md).
+  std::string template_recipient = "user_id";
   bool operator==(const ClientSettings&) const = default;
 };
 
@@ -84,6 +90,26 @@ class Client final : public ChannelClient {
   std::uint64_t refreshes() const { return refreshes_.load(); }
 
  private:
+  // One API call's answer: the platform's code and data, or (failure) why no answer came.
+  struct Answer {
+    std::optional<SendResult> failure;
+    int code = 0;
+    std::string described;  // "Zalo error -213: …"
+    nlohmann::json data;
+    std::string token;  // the access token used
+  };
+
+  // One POST to the API, paced by the app's limiter (as bulk: a broadcast), with the OA's token
+  // (refreshed first when `rejected` is the token Zalo just refused).
+  boost::asio::awaitable<Answer> post(const Account& account,
+                                      std::string_view path,
+                                      const nlohmann::json& body,
+                                      std::string rejected,
+                                      bool bulk);
+  SendResult account_problem(const Account& account, const Answer& a);
+  // A ZBS template by user id: no window; billed; the OA's quota read from each answer.
+  boost::asio::awaitable<SendResult> send_template(const Account& account, const Delivery& d);
+
   struct TokenState {
     std::mutex mu;
     std::optional<StoredTokens> cache;  // guarded by mu
@@ -108,6 +134,8 @@ class Client final : public ChannelClient {
   std::map<std::string, std::unique_ptr<TokenState>> tokens_;     // fixed after construction
   std::map<std::string, std::unique_ptr<RateLimiter>> limiters_;  // per app id, fixed
   std::map<std::string, std::unique_ptr<std::atomic<bool>>> templates_ok_;  // per OA, fixed keys
+  // Per OA: no template is sent before this time (ms) once its quota is used up.
+  std::map<std::string, std::unique_ptr<std::atomic<std::int64_t>>> template_blocked_until_;
   std::atomic<std::uint64_t> refreshes_{0};
 };
 

@@ -26,6 +26,7 @@ constexpr int kMaxButtons = 3;
 constexpr std::size_t kMaxParamName = 30;
 constexpr std::size_t kMaxParamValue = 200;
 constexpr std::size_t kMaxUtilityParams = 10;
+constexpr std::size_t kMaxTemplateParams = 20;
 
 std::optional<int> minute_of_day(std::string_view hhmm) {
   if (hhmm.size() != 5 || hhmm[2] != ':')
@@ -282,6 +283,8 @@ void read_zalo_template(Reader& r, const Json& t, const BroadcastOptions& o, Ann
     r.problem(at + ".template_id", "must be the template's number from Zalo (digits)");
   if (!t.contains("data") || !t["data"].is_object() || t["data"].empty()) {
     r.problem(at + ".data", "must map each of the template's parameters to a value");
+  } else if (t["data"].size() > kMaxTemplateParams) {
+    r.problem(at + ".data", "at most " + std::to_string(kMaxTemplateParams) + " parameters");
   } else {
     for (const auto& [k, v] : t["data"].items()) {
       if (!is_param_name(k))

@@ -145,6 +145,16 @@ TEST(Broadcast, ADocumentWithMistakesIsRefusedNamingEachField) {
   EXPECT_TRUE(has("beyond_free_window.zalo_template: the price of a template message is not set"));
   EXPECT_TRUE(has("beyond_free_window.messenger_utility.template: a template name is lower case"));
   EXPECT_TRUE(has("beyond_free_window.messenger_utility: Messenger utility templates are off"));
+  // A template's parameters are bounded.
+  Json many = doc();
+  Json data = Json::object();
+  for (int i = 0; i < 21; ++i) data["p" + std::to_string(i)] = "x";
+  many["beyond_free_window"] = {
+      {"zalo_template", {{"template_id", "1"}, {"data", data}, {"budget_vnd", 1}}}};
+  const auto m = handlers::read_announcement(many, *snap, f.options, f.now());
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().front().find("zalo_template.data: at most 20 parameters"), std::string::npos)
+      << m.error().front();
   // Paid messages need their price in the configuration first.
   Json paid = doc();
   paid["beyond_free_window"] = {{"zalo_paid_cs", {{"budget_vnd", 100000}}}};

@@ -117,6 +117,20 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"attended", "no_show"}));
 
+  auto* events_cmd = cli.add_subcommand(
+      "events", "events' registrations: list, export (CSV) and check a ticket in at the door");
+  events_cmd->require_subcommand(1);
+  outreach::app::EventsCommand ev;
+  auto* ev_list = events_cmd->add_subcommand("list", "every event with its registrations");
+  auto* ev_export =
+      events_cmd->add_subcommand("export", "write an event's registrations as CSV to stdout");
+  auto* ev_checkin = events_cmd->add_subcommand(
+      "checkin", "check a ticket in (exit 0: ok; 3: already, unknown, cancelled…)");
+  for (auto* sub : {ev_export, ev_checkin})
+    sub->add_option("event", ev.event, "the event's id (its file name in content/events)")
+        ->required();
+  ev_checkin->add_option("code", ev.code, "the ticket's code, as printed or scanned")->required();
+
   auto* staff_cmd = cli.add_subcommand(
       "staff", "the console's staff accounts: add, list, role, disable, enable, reset");
   staff_cmd->require_subcommand(1);
@@ -202,6 +216,12 @@ int main(int argc, char** argv) {
         if (*sub)
           bk.action = sub->get_name();
       return outreach::app::bookings(outreach::app::effective_config(o), bk, std::cout, std::cerr);
+    }
+    if (*events_cmd) {
+      for (auto* sub : {ev_list, ev_export, ev_checkin})
+        if (*sub)
+          ev.action = sub->get_name();
+      return outreach::app::events(outreach::app::effective_config(o), ev, std::cout, std::cerr);
     }
     if (*staff_cmd) {
       for (auto* sub : {st_add, st_list, st_role, st_disable, st_enable, st_reset})

@@ -696,6 +696,293 @@ void load_flow(std::vector<Problem>& problems,
   s.flows[f.id] = std::move(f);
 }
 
+// "2026-12-16 08:00" (local time) → unix ms; nullopt when malformed.
+std::optional<std::int64_t> local_datetime(std::string_view text) {
+  if (text.size() != 16 || text[10] != ' ')
+    return std::nullopt;
+  const auto day = parse_date(text.substr(0, 10));
+  const int minute = minute_of_day(text.substr(11));
+  if (!day || minute < 0 || minute >= 24 * 60)
+    return std::nullopt;
+  return local_time::unix_ms(*day, minute);
+}
+
+// map[key] as a local date and time; `fallback` when absent and not required.
+std::int64_t event_time(
+    YamlChecker& c, const YAML::Node& map, const char* key, bool required, std::int64_t fallback) {
+  const YAML::Node n = map[key];
+  if (!n.IsDefined() || n.IsNull()) {
+    if (required)
+      c.error(map, std::string("missing '") + key + "' (YYYY-MM-DD HH:MM, local time)");
+    return fallback;
+  }
+  const auto t = n.IsScalar() ? local_datetime(n.Scalar()) : std::nullopt;
+  if (!t) {
+    c.error(n, std::string("'") + key + "' must be a local date and time: YYYY-MM-DD HH:MM");
+    return fallback;
+  }
+  return *t;
+}
+
+bool event_flag(YamlChecker& c, const YAML::Node& map, const char* key, bool fallback) {
+  const YAML::Node n = map[key];
+  if (!n.IsDefined() || n.IsNull())
+    return fallback;
+  const std::string v = n.IsScalar() ? n.Scalar() : std::string();
+  if (v != "true" && v != "false")
+    c.error(n, std::string("'") + key + "' must be true or false");
+  return v == "true" || (v != "false" && fallback);
+}
+
+// "1d", "2h", "30m" → ms before the start; 0 when malformed.
+std::int64_t reminder_offset(std::string_view text) {
+  if (text.size() < 2)
+    return 0;
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc{} || p != text.data() + text.size() - 1 || n <= 0)
+    return 0;
+  const char unit = text.back();
+  const std::int64_t minute = 60'000;
+  const std::int64_t ms = unit == 'd'   ? n * 1440 * minute
+                          : unit == 'h' ? n * 60 * minute
+                          : unit == 'm' ? n * minute
+                                        : 0;
+  return ms <= 30LL * 1440 * minute ? ms : 0;
+}
+
+bool valid_step_id(std::string_view id) {
+  return !id.empty() && id.size() <= 32 && std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+  });
+}
+
+// The registration form of `e` (flow "events_<id>"): name, phone, then the event's questions,
+// with their texts as UI strings "event.<id>.*" in both languages (English falls back to
+// Vietnamese), and a summary naming the event.
+void add_event_flow(const Event& e, Snapshot& s) {
+  Flow f;
+  f.id = e.flow_id();
+  f.file = e.file;
+  f.cancelled = "events.form_cancelled";
+  const std::string base = "event." + e.id;
+  auto put = [&](const std::string& key, const Bilingual& text) {
+    s.ui_vi[key] = text.vi;
+    s.ui_en[key] = text.en.empty() ? text.vi : text.en;
+  };
+  FlowStep name;
+  name.id = "name";
+  name.kind = "name";
+  name.prompt = "events.ask_name";
+  name.min_length = 2;
+  name.max_length = 100;
+  name.also = {"tên", "họ tên", "name"};
+  FlowStep phone;
+  phone.id = "phone";
+  phone.kind = "phone";
+  phone.prompt = "events.ask_phone";
+  phone.also = {"sđt", "số điện thoại", "điện thoại", "phone", "number"};
+  f.steps = {name, phone};
+  std::string summary_vi = "- " + s.ui(kVi, "events.label.name") + ": {name}\n- " +
+                           s.ui(kVi, "events.label.phone") + ": {phone}";
+  std::string summary_en = "- " + s.ui(kEn, "events.label.name") + ": {name}\n- " +
+                           s.ui(kEn, "events.label.phone") + ": {phone}";
+  for (const EventQuestion& q : e.questions) {
+    FlowStep st;
+    st.id = q.id;
+    st.kind = q.kind;
+    st.prompt = base + ".q." + q.id;
+    st.optional = q.optional;
+    put(st.prompt, q.text);
+    if (q.kind == "text") {
+      st.min_length = 1;
+      st.max_length = q.max_length;
+      st.takes_questions = true;  // "hỏi giảng viên thủ tục thế nào?" is the answer
+    }
+    for (const auto& o : q.choices) {
+      const std::string label = base + ".c." + q.id + "." + o.value;
+      put(label, o.label);
+      st.choices.push_back({o.value, label, o.also});
+    }
+    summary_vi += "\n- " + q.text.vi + " → {" + q.id + "}";
+    summary_en += "\n- " + q.text.in(kEn) + " → {" + q.id + "}";
+    f.steps.push_back(std::move(st));
+  }
+  f.confirm = base + ".confirm";
+  s.ui_vi[f.confirm] =
+      text::fill(s.ui(kVi, "events.confirm"), {{"title", e.title.vi}, {"answers", summary_vi}});
+  s.ui_en[f.confirm] = text::fill(s.ui(kEn, "events.confirm"),
+                                  {{"title", e.title.in(kEn)}, {"answers", summary_en}});
+  s.flows[f.id] = std::move(f);
+}
+
+void load_event(std::vector<Problem>& problems,
+                const fs::path& dir,
+                const std::string& rel,
+                Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, rel, true);
+  if (!root)
+    return;
+  YamlChecker c(problems, rel);
+  if (!root->IsMap())
+    return c.error(*root, "must be a mapping (id, title, starts, ends, place…; see FORMAT.md)");
+  const YAML::Node& r = *root;
+  c.known_keys(r, "",
+               {"id",
+                "example",
+                "status",
+                "title",
+                "summary",
+                "starts",
+                "ends",
+                "place",
+                "map_url",
+                "online",
+                "online_url",
+                "organiser",
+                "topics",
+                "audience",
+                "capacity",
+                "registration_opens",
+                "registration_closes",
+                "waitlist",
+                "offer_hours",
+                "cancel_until_hours",
+                "reminders",
+                "questions"});
+  Event e;
+  e.file = rel;
+  e.id = c.text(r, "id");
+  if (!valid_id(e.id))
+    c.error(r["id"], "id '" + e.id + "' must use a-z, 0-9 and -");
+  if (fs::path(rel).stem().string() != e.id)
+    c.error(r["id"], "id '" + e.id + "' must match the file name");
+  e.example = event_flag(c, r, "example", false);
+  e.status = r["status"] ? c.text(r, "status") : std::string("published");
+  if (e.status != "published" && e.status != "cancelled" && e.status != "draft")
+    c.error(r["status"], "status must be published, cancelled or draft");
+  if (r["title"].IsMap()) {
+    c.known_keys(r["title"], "title", {"vi", "en"});
+    e.title.vi = c.text(r["title"], "vi", true, 120);
+    e.title.en = c.text(r["title"], "en", false, 120);
+  } else {
+    c.error(r, "'title' must have vi: (and en:)");
+  }
+  e.summary = bilingual(c, r, "", "summary", false);
+  e.starts_at = event_time(c, r, "starts", true, 0);
+  e.ends_at = event_time(c, r, "ends", true, e.starts_at);
+  if (e.ends_at <= e.starts_at && e.starts_at != 0)
+    c.error(r["ends"], "'ends' must be after 'starts'");
+  e.online = event_flag(c, r, "online", false);
+  if (r["place"]) {
+    if (r["place"].IsMap()) {
+      c.known_keys(r["place"], "place", {"vi", "en"});
+      e.place.vi = c.text(r["place"], "vi", true, 200);
+      e.place.en = c.text(r["place"], "en", false, 200);
+    } else {
+      c.error(r["place"], "'place' must have vi: (and en:)");
+    }
+  } else if (!e.online) {
+    c.error(r, "missing 'place' (or online: true)");
+  }
+  for (const auto* key : {"map_url", "online_url"}) {
+    std::string url = c.text(r, key, false, 300);
+    if (!url.empty() && !url.starts_with("https://"))
+      c.error(r[key], std::string(key) + " must start with https://");
+    (std::string_view(key) == "map_url" ? e.map_url : e.online_url) = std::move(url);
+  }
+  e.organiser = c.text(r, "organiser");
+  if (!e.organiser.empty() && !s.offices.contains(e.organiser))
+    c.error(r["organiser"], "unknown office '" + e.organiser + "' (see offices.yaml)");
+  e.topics = c.list(r, "topics", 1, 10);
+  for (const auto& t : e.topics) {
+    const bool group = std::any_of(s.topic_groups.begin(), s.topic_groups.end(),
+                                   [&](const TopicGroup& g) { return g.id == t; });
+    if (!group && !s.topics.contains(t))
+      c.error(r["topics"], "unknown topic '" + t + "' (a group or topic id of topics.yaml)");
+  }
+  e.audience = c.list(r, "audience", 0, 5, false);
+  for (const auto& a : e.audience)
+    if (a != "resident" && a != "household" && a != "company" && a != "startup" && a != "school")
+      c.error(r["audience"],
+              "unknown audience '" + a + "' (resident, household, company, startup, school)");
+  e.capacity = bounded_int(c, r, "capacity", -1, 0, 100'000);
+  if (!r["capacity"])
+    c.error(r, "missing 'capacity' (seats; 0 = information only)");
+  e.registration_opens = event_time(c, r, "registration_opens", false, 0);
+  e.registration_closes = event_time(c, r, "registration_closes", false, e.starts_at);
+  if (e.registration_closes > e.starts_at)
+    c.error(r["registration_closes"], "'registration_closes' must not be after 'starts'");
+  if (e.registration_opens >= e.registration_closes && r["registration_opens"])
+    c.error(r["registration_opens"], "'registration_opens' must be before registration closes");
+  e.waitlist = event_flag(c, r, "waitlist", false);
+  e.offer_hours = bounded_int(c, r, "offer_hours", 4, 1, 72);
+  e.cancel_until_hours = bounded_int(c, r, "cancel_until_hours", 2, 0, 720);
+  if (r["reminders"]) {
+    e.reminders_ms.clear();
+    for (const auto& text : c.list(r, "reminders", 0, 3)) {
+      const std::int64_t ms = reminder_offset(text);
+      if (ms == 0)
+        c.error(r["reminders"], "reminder '" + text + "' must be Nd, Nh or Nm (at most 30d)");
+      else
+        e.reminders_ms.push_back(ms);
+    }
+  }
+  std::set<std::string> qids;
+  std::size_t i = 0;
+  for (const auto& q : r["questions"]) {
+    const std::string at = item_path("questions", i++);
+    c.known_keys(q, at, {"id", "kind", "text", "optional", "choices", "max_length"});
+    EventQuestion eq;
+    eq.id = c.text(q, "id");
+    if (!valid_step_id(eq.id) || eq.id == "name" || eq.id == "phone" || eq.id == "event")
+      c.error(q, at + ": id '" + eq.id + "' must use a-z, 0-9, _ and not be name or phone");
+    if (!qids.insert(eq.id).second)
+      c.error(q, at + ": duplicate question id '" + eq.id + "'");
+    eq.kind = c.text(q, "kind");
+    if (eq.kind != "choice" && eq.kind != "text")
+      c.error(q, at + ": kind must be choice or text");
+    if (q["text"].IsMap()) {
+      c.known_keys(q["text"], key_path(at, "text"), {"vi", "en"});
+      eq.text.vi = c.text(q["text"], "vi", true, 300);
+      eq.text.en = c.text(q["text"], "en", false, 300);
+    } else {
+      c.error(q, at + ": 'text' must have vi: (and en:)");
+    }
+    eq.optional = event_flag(c, q, "optional", false);
+    eq.max_length = bounded_int(c, q, "max_length", 300, 1, 1000);
+    std::size_t j = 0;
+    for (const auto& o : q["choices"]) {
+      const std::string oat = item_path(key_path(at, "choices"), j++);
+      c.known_keys(o, oat, {"value", "label", "also"});
+      EventQuestion::Option opt;
+      opt.value = c.text(o, "value", true, 64);
+      if (!valid_step_id(opt.value))
+        c.error(o, oat + ": value must use a-z, 0-9 and _");
+      if (o["label"].IsMap()) {
+        c.known_keys(o["label"], key_path(oat, "label"), {"vi", "en"});
+        opt.label.vi = c.text(o["label"], "vi", true, 80);
+        opt.label.en = c.text(o["label"], "en", false, 80);
+      } else {
+        c.error(o, oat + ": 'label' must have vi: (and en:)");
+      }
+      opt.also = c.list(o, "also", 0, 30, false);
+      eq.choices.push_back(std::move(opt));
+    }
+    if (eq.kind == "choice" && (eq.choices.size() < 2 || eq.choices.size() > 10))
+      c.error(q, at + ": a choice question needs 2–10 choices");
+    if (eq.kind == "text" && !eq.choices.empty())
+      c.error(q, at + ": a text question has no choices");
+    e.questions.push_back(std::move(eq));
+  }
+  if (e.questions.size() > 8)
+    c.error(r["questions"], "at most 8 questions (name and phone are always asked)");
+  if (c.errors() > 0)
+    return;
+  add_event_flow(e, s);
+  s.events[e.id] = std::move(e);
+}
+
 // Splits "---\n<yaml>\n---\n<body>"; returns false when there is no front matter.
 bool split_front_matter(const std::string& text,
                         std::string& yaml,
@@ -925,6 +1212,7 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
       load_explainer(pr, dir, rel, kVi, today_day, *s);
     for (const auto& rel : files_in(dir, "explainers/en", ".md"))
       load_explainer(pr, dir, rel, kEn, today_day, *s);
+    for (const auto& rel : files_in(dir, "events", ".yaml")) load_event(pr, dir, rel, *s);
     load_learned(pr, dir, *s);
     cross_check(pr, *s);
   } catch (const YAML::Exception& e) {

@@ -177,6 +177,64 @@ struct BookingSetup {
 
 // Phrases that mean an intent (menu, help, booking…), matched after folding: `phrases` only as
 // the whole message, `anywhere` also inside a longer one.
+// An event people can find and register for (content/events/<id>.yaml, events/FORMAT.md).
+// Times are unix ms (written in local time, Asia/Ho_Chi_Minh). Registering is the flow
+// "events_<id>" the loader builds from the questions (name and phone first), whose prompts are
+// UI strings "event.<id>.*" it adds to the snapshot.
+struct EventQuestion {
+  std::string id;
+  std::string kind;  // choice | text
+  Bilingual text;
+  bool optional = false;
+  int max_length = 300;
+
+  struct Option {
+    std::string value;
+    Bilingual label;
+    std::vector<std::string> also;
+  };
+
+  std::vector<Option> choices;
+};
+
+struct Event {
+  std::string id;
+  bool example = false;
+  std::string status = "published";  // published | cancelled | draft
+  Bilingual title;
+  Bilingual summary;
+  std::int64_t starts_at = 0;
+  std::int64_t ends_at = 0;
+  Bilingual place;
+  std::string map_url;
+  bool online = false;
+  std::string online_url;
+  std::string organiser;              // offices.yaml id
+  std::vector<std::string> topics;    // topic group ids and topic ids
+  std::vector<std::string> audience;  // empty: everyone
+  int capacity = 0;                   // 0: information only
+  std::int64_t registration_opens = 0;
+  std::int64_t registration_closes = 0;  // default: the start
+  bool waitlist = false;
+  int offer_hours = 4;
+  int cancel_until_hours = 2;
+  std::vector<std::int64_t> reminders_ms = {24 * 3600 * 1000LL, 2 * 3600 * 1000LL};
+  std::vector<EventQuestion> questions;
+  std::string file;
+
+  std::string flow_id() const { return "events_" + id; }
+
+  bool published() const { return status == "published"; }
+
+  bool registers() const { return capacity > 0; }
+
+  // Whether registration is open at `now` (published, with seats, within its dates).
+  bool registration_open(std::int64_t now) const {
+    return published() && registers() && now >= registration_opens && now < registration_closes &&
+           now < starts_at;
+  }
+};
+
 struct Intent {
   std::string id;
   std::vector<std::string> phrases;
@@ -225,8 +283,9 @@ struct Snapshot {
   std::vector<Intent> intents;
   std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
   std::vector<Abbreviation> abbreviations;
-  std::vector<std::string> neutral_words;  // place names etc., ignored when ranking
-  std::vector<LearnedQuestion> learned;    // learned.yaml, in file order
+  std::vector<std::string> neutral_words;            // place names etc., ignored when ranking
+  std::vector<LearnedQuestion> learned;              // learned.yaml, in file order
+  std::map<std::string, Event, std::less<>> events;  // events/*.yaml by id
   std::int64_t loaded_at_ms = 0;
   std::string dir;
 
@@ -239,6 +298,7 @@ struct Snapshot {
   const Flow* flow(std::string_view id) const;
   const Office* office(std::string_view id) const;
   const Referral* referral(std::string_view id) const;
+  const Event* event(std::string_view id) const;
 };
 
 // Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible (the

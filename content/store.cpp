@@ -66,6 +66,11 @@ const Office* Snapshot::office(std::string_view id) const {
   return it == offices.end() ? nullptr : &it->second;
 }
 
+const Event* Snapshot::event(std::string_view id) const {
+  auto it = events.find(id);
+  return it == events.end() ? nullptr : &it->second;
+}
+
 const Referral* Snapshot::referral(std::string_view id) const {
   auto it = referrals.find(id);
   return it == referrals.end() ? nullptr : &it->second;
@@ -137,7 +142,6 @@ const std::vector<std::string_view>& required_ui_keys() {
                                                       "understanding.did_you_mean",
                                                       "understanding.none_of_these",
                                                       "info.booking",
-                                                      "info.events",
                                                       "subscribe.ask_topics",
                                                       "subscribe.pick_topics",
                                                       "subscribe.all_topics",

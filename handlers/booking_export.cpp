@@ -7,7 +7,7 @@
 #include "handlers/booking_internal.hpp"
 
 namespace outreach::handlers {
-namespace {
+namespace booking {
 
 std::string csv_field(std::string_view v) {
   // Formula injection: a spreadsheet must not run what a person typed.
@@ -42,7 +42,11 @@ void ics_line(std::string& out, const std::string& l) {
   out += l.substr(start) + "\r\n";
 }
 
-}  // namespace
+}  // namespace booking
+
+using booking::csv_field;
+using booking::ics_line;
+using booking::ics_text;
 
 std::string bookings_csv(const std::vector<storage::Booking>& bookings,
                          const content::Snapshot& content) {

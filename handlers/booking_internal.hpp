@@ -100,6 +100,13 @@ std::string place_of(const Speaker& s, const std::string& mode);
 // {ref}, {topic}, {time}, {minutes}, {mode}, {place}, {contact} of a booking's messages.
 Vars booking_vars(const Speaker& s, const storage::Booking& b);
 
+// ---- booking_export.cpp: file formats the events capability shares ---------------------------
+// A CSV field, quoted, with a leading = + - @ neutralised (formula injection).
+std::string csv_field(std::string_view v);
+// RFC 5545 text value escaping, and one content line (CRLF, folded at 75 octets).
+std::string ics_text(std::string_view v);
+void ics_line(std::string& out, const std::string& l);
+
 // ---- booking_seats.cpp ---------------------------------------------------------------------
 
 // A reference code not used yet ("TV-7K3M9Q") and a calendar link key.

@@ -560,7 +560,10 @@ void FlowEngine::finish(Turn& turn, storage::Store& tx, const content::Flow& flo
   turn.outcome = "completed";
   if (!flow.done.empty())
     turn.say(turn.ui(flow.done), {turn.button("explainer.menu", "menu")});
-  if (auto it = complete_.find(flow.id); it != complete_.end())
+  auto it = complete_.find(flow.id);
+  if (it == complete_.end())  // a family of flows built from content ("events_<id>")
+    it = complete_.find(flow.id.substr(0, flow.id.find('_') + 1));
+  if (it != complete_.end())
     it->second(turn, tx, answers);
 }
 

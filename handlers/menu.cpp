@@ -156,23 +156,6 @@ class ReferralHandler final : public Handler {
   }
 };
 
-// Capabilities announced but not open yet (booking, events, news by topic): an honest note on
-// what to do meanwhile, instead of a shrug.
-class InfoHandler final : public Handler {
- public:
-  explicit InfoHandler(std::string_view name) : name_(name) {}
-
-  std::string_view name() const override { return name_; }
-
-  void handle(Turn& turn, storage::Store&, std::string_view) override {
-    turn.handler = std::string(name_);
-    add_main_menu(turn, turn.say(turn.ui("info." + std::string(name_))));
-  }
-
- private:
-  std::string_view name_;
-};
-
 }  // namespace
 
 void add_main_menu(const Turn& turn, OutboundMessage& message) {
@@ -201,6 +184,7 @@ std::unique_ptr<Handler> make_privacy_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_booking_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_subscribe_handler(FlowEngine& flows);
 std::unique_ptr<Handler> make_unsubscribe_handler();
+std::unique_ptr<Handler> make_events_handler(FlowEngine& flows);
 
 std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   std::vector<std::unique_ptr<Handler>> out;
@@ -211,7 +195,6 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<FallbackHandler>());
   out.push_back(std::make_unique<ReferralHandler>());
   out.push_back(std::make_unique<QuestionHandler>());
-  out.push_back(std::make_unique<InfoHandler>(kEvents));
   return out;
 }
 
@@ -223,6 +206,7 @@ std::vector<std::unique_ptr<Handler>> make_standard_handlers(FlowEngine& flows) 
   out.push_back(make_booking_handler(flows));
   out.push_back(make_subscribe_handler(flows));
   out.push_back(make_unsubscribe_handler());
+  out.push_back(make_events_handler(flows));
   return out;
 }
 

@@ -141,6 +141,7 @@ void PeopleRepo::forget(const Person& person) {
       "DELETE FROM handoffs WHERE person_id = :id",  // and their messages (cascade)
       "DELETE FROM subscriptions WHERE person_id = :id",
       "DELETE FROM broadcast_clicks WHERE person_id = :id",
+      "DELETE FROM event_registrations WHERE person_id = :id",  // frees their seats
       "UPDATE people SET display_name = NULL, consent_store_text = 0, consent_broadcast = 0, "
       "shared_name = NULL, shared_phone = NULL, shared_address = NULL, shared_at = NULL WHERE id = "
       ":id",

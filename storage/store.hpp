@@ -8,6 +8,7 @@
 #include "storage/booking_repo.hpp"
 #include "storage/broadcast_repo.hpp"
 #include "storage/conversation_repo.hpp"
+#include "storage/event_repo.hpp"
 #include "storage/handoff_repo.hpp"
 #include "storage/inbox_repo.hpp"
 #include "storage/jobs_repo.hpp"
@@ -34,7 +35,8 @@ struct Store {
         staff(database),
         handoffs(database),
         subscriptions(database),
-        broadcasts(database) {}
+        broadcasts(database),
+        events(database) {}
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -52,6 +54,7 @@ struct Store {
   HandoffRepo handoffs;
   SubscriptionRepo subscriptions;
   BroadcastRepo broadcasts;
+  EventRepo events;
 };
 
 }  // namespace outreach::storage

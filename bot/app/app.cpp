@@ -31,6 +31,7 @@
 #include "bot/sender/sender.hpp"
 #include "bot/server/http_server.hpp"
 #include "handlers/booking.hpp"
+#include "handlers/events.hpp"
 #include "handlers/flow.hpp"
 #include "handlers/handlers.hpp"
 #include "storage/retention.hpp"
@@ -256,6 +257,16 @@ App::App(Config config, AppOptions options)
       [this](storage::Store& s, const handlers::BookingOfferJob& job, std::int64_t now) {
         auto snap = impl_->content.snapshot();
         return snap && handlers::run_offer_expiry(s, *snap, job.wait_id, now);
+      });
+  m.scheduler->on<handlers::EventReminderJob>(
+      [this](storage::Store& s, const handlers::EventReminderJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_event_reminder(s, *snap, job, now);
+      });
+  m.scheduler->on<handlers::EventOfferJob>(
+      [this](storage::Store& s, const handlers::EventOfferJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_event_offer_expiry(s, *snap, job, now);
       });
   m.scheduler->on<handlers::BroadcastJob>(
       [this](storage::Store& s, const handlers::BroadcastJob& job, std::int64_t now) {

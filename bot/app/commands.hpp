@@ -104,6 +104,20 @@ int bookings(const Config& config,
              std::ostream& out,
              std::ostream& err);
 
+struct EventsCommand {
+  std::string action = "list";  // list | export | checkin
+  std::string event;            // export / checkin
+  std::string code;             // checkin
+};
+
+// list: every event with its seats, registrations, waiting line and check-ins; export: the
+// event's registrations as CSV on stdout; checkin: one scan at the door (exit 0 for ok, 3 for
+// every other answer, printed as the admin API's JSON).
+int events(const Config& config,
+           const EventsCommand& command,
+           std::ostream& out,
+           std::ostream& err);
+
 struct StaffCommand {
   std::string action = "list";  // add | list | disable | enable | reset
   std::string email;

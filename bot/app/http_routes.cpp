@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "bot/app/event_routes.hpp"
 #include "bot/core/embedded.hpp"
 #include "bot/core/local_time.hpp"
 #include "bot/core/log.hpp"
@@ -448,6 +449,8 @@ asio::awaitable<Response> admin(
   const std::int64_t now = d.clock.now_ms();
   if (path == "/admin/broadcasts" || path.starts_with("/admin/broadcasts/"))
     co_return co_await admin_broadcasts(d, req, info, path, *snapshot, now);
+  if (path == "/admin/events" || path.starts_with("/admin/events/"))
+    co_return co_await admin_events(d, req, info, path, *snapshot, now);
   if (path == "/admin/bookings" || path == "/admin/bookings.csv") {
     info.route = "admin_bookings";
     if (!get)
@@ -591,6 +594,8 @@ asio::awaitable<Response> route(std::shared_ptr<RouteDeps> d,
       co_return get ? chat_ui(*d, req, query) : method_not_allowed(req, "GET");
     }
   }
+  if (path.starts_with("/t/"))
+    co_return co_await ticket_route(*d, req, info, path);
   if (path.starts_with("/booking/")) {
     if (!get)
       co_return method_not_allowed(req, "GET");

@@ -19,6 +19,7 @@
 #include "bot/core/text.hpp"
 #include "content/store.hpp"
 #include "handlers/booking.hpp"
+#include "handlers/events.hpp"
 #include "storage/database.hpp"
 #include "storage/store.hpp"
 
@@ -436,6 +437,53 @@ int audit(const Config& c, const AuditCommand& cmd, std::ostream& out, std::ostr
         << std::setw(20) << r.action << std::setw(28) << r.object << std::setw(16) << r.address
         << r.detail << "\n";
   return 0;
+}
+
+int events(const Config& c, const EventsCommand& cmd, std::ostream& out, std::ostream& err) {
+  const SystemClock clock;
+  const auto snapshot = load_content(c, err);
+  if (!snapshot)
+    return 1;
+  auto db = open_migrated(c);
+  storage::Store store(db);
+  const std::int64_t now = clock.now_ms();
+  if (cmd.action == "list") {
+    if (snapshot->events.empty()) {
+      out << "No events in " << c.content_dir << "/events.\n";
+      return 0;
+    }
+    out << std::left << std::setw(34) << "event" << std::setw(18) << "starts (local)"
+        << std::setw(11) << "status" << std::setw(9) << "seats" << std::setw(11) << "registered"
+        << std::setw(9) << "waiting"
+        << "checked in\n";
+    for (const auto& [id, e] : snapshot->events) {
+      const auto n = store.events.counts(id);
+      out << std::left << std::setw(34) << id << std::setw(18) << local_time::timestamp(e.starts_at)
+          << std::setw(11) << e.status << std::setw(9) << e.capacity << std::setw(11)
+          << n.registered + n.offered << std::setw(9) << n.waiting << n.checked_in << "\n";
+    }
+    return 0;
+  }
+  const content::Event* e = snapshot->event(cmd.event);
+  if (e == nullptr) {
+    err << "outreach-bot events " << cmd.action << ": no event '" << cmd.event << "' in "
+        << c.content_dir << "/events (see `outreach-bot events list`)\n";
+    return 2;
+  }
+  if (cmd.action == "export") {
+    out << handlers::registrations_csv(store, *snapshot, *e);
+    return 0;
+  }
+  if (cmd.action != "checkin") {
+    err << "outreach-bot events: unknown action '" << cmd.action << "'\n";
+    return 1;
+  }
+  SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto answer = handlers::check_in(store, *snapshot, e->id, cmd.code,
+                                         "cli-" + handlers::new_ticket_code(), "cli", now);
+  t.commit();
+  out << handlers::to_json(answer).dump() << "\n";
+  return answer.result == "ok" ? 0 : 3;
 }
 
 }  // namespace outreach::app

@@ -175,7 +175,7 @@ TEST_F(BrokenContent, AnUnknownKeyIsAnErrorWithItsFileAndLine) {
        "steps[1].optinal: unknown key (use id:, kind:, prompt:, invalid:, optional:, choices:, "
        "min_length:, max_length:, min:, max:, takes_questions: and also:)"},
       {"menu.yaml", "payload: help", "paylod: help",
-       "paylod:", "main[6].paylod: unknown key (use id:, label: and payload:)"},
+       "paylod:", "main[7].paylod: unknown key (use id:, label: and payload:)"},
       {"topics.yaml", "{ id: law, vi:", "{ id: law, vn:", "vn:",
        "groups[0].vn: unknown key (use id:, vi:, en:, also: and news:)"},
       {"explainers/barcode.md", "    date: 2008-12-31", "    dated: 2008-12-31",

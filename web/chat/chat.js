@@ -108,7 +108,9 @@
         el.appendChild(row);
       }
     }
-    if (m && m.image_url && /^https:\/\//.test(m.image_url)) {
+    // Images from https sites, and this server's own (a ticket's QR code, /t/<code>.png).
+    if (m && m.image_url &&
+        (/^https:\/\//.test(m.image_url) || m.image_url.startsWith(location.origin + "/"))) {
       const img = document.createElement("img");
       img.src = m.image_url;
       img.alt = "";

@@ -67,6 +67,8 @@ std::unique_ptr<testing::TestApp> start_app(mock::MockPlatform& mock, int zalo_r
     c.zalo.oauth_base_url = mock.base_url();
     c.zalo.accounts = {{"bench", kOa, kApp, "Bench"}};
     c.zalo.rate_per_minute = zalo_rate;
+    // The seeded access token lasts an hour: no refresh (each App starts from the same pair).
+    c.zalo.refresh_ahead = std::chrono::minutes(1);
     c.broadcast.quiet_hours = "none";
     c.broadcast.weekly_cap = 0;
     c.broadcast.rate_per_minute = 1'000'000;

@@ -220,6 +220,9 @@ class EventsHandler final : public Handler {
       return cancel(turn, tx, std::atoll(id.c_str()), verb == "cancel_yes");
     if (verb == "take" || verb == "pass")
       return offer_answer(turn, tx, std::atoll(id.c_str()), verb == "take");
+    if (verb == "rate")  // events:rate:<registration>:<1–5>
+      return rate(turn, tx, std::atoll(id.c_str()),
+                  std::atoi(std::string(split_payload(rest).second).c_str()));
     list(turn, tx);
   }
 
@@ -508,8 +511,24 @@ class EventsHandler final : public Handler {
     turn.replies.push_back(ticket_message(s, *e, *r, turn.options.public_url, "events.registered"));
   }
 
+  void rate(Turn& turn, storage::Store& tx, std::int64_t id, int rating) {
+    auto r = own(turn, tx, id);
+    if (!r || rating < 1 || rating > 5)
+      return mine(turn, tx);
+    turn.outcome = tx.events.rate(r->id, rating, turn.now_ms) ? "rated" : "rated_before";
+    turn.say(turn.ui("events.survey_thanks"), {turn.button("explainer.menu", "menu")});
+  }
+
   FlowEngine& flows_;
 };
+
+std::string survey_key(std::int64_t registration_id) {
+  return "events.survey:" + std::to_string(registration_id);
+}
+
+std::string place_key(const content::Event& e) {
+  return e.online ? std::string("online") : e.place.vi;
+}
 
 }  // namespace
 
@@ -591,6 +610,73 @@ bool run_event_offer_expiry(storage::Store& tx,
   return true;
 }
 
+bool run_event_survey(storage::Store& tx,
+                      const content::Snapshot& content,
+                      const EventSurveyJob& job,
+                      std::int64_t now_ms) {
+  auto r = tx.events.get(job.registration_id);
+  if (!r || !r->person_id || !r->checked_in_at || r->rating)
+    return false;
+  const content::Event* e = content.event(r->event_id);
+  if (e == nullptr)
+    return false;
+  const Speaker s = speaker_for(tx, content, *r->person_id);
+  OutboundMessage m;
+  m.text = s.ui("events.survey", event_vars(s, *e));
+  for (int n = 1; n <= 5; ++n)
+    m.buttons.push_back(s.button("events.rating." + std::to_string(n),
+                                 "events:rate:" + std::to_string(r->id) + ":" + std::to_string(n)));
+  tx.outbox.enqueue(*r->person_id, MessageKind::kNotice, m, now_ms);
+  return true;
+}
+
+int sync_event_changes(storage::Store& tx, const content::Snapshot& content, std::int64_t now_ms) {
+  int queued = 0;
+  for (const auto& [id, e] : content.events) {
+    if (e.status == "draft")
+      continue;
+    const storage::EventState now_state{id, e.starts_at, e.ends_at, place_key(e), e.status};
+    const auto told = tx.events.state(id);
+    if (told && told->starts_at == e.starts_at && told->ends_at == e.ends_at &&
+        told->place == now_state.place && told->status == e.status)
+      continue;
+    if (told) {
+      const bool cancelled = e.status == "cancelled" && told->status != "cancelled";
+      const bool back = e.status == "published" && told->status == "cancelled";
+      const bool moved = told->starts_at != e.starts_at || told->ends_at != e.ends_at;
+      const bool placed = told->place != now_state.place;
+      for (const auto& r : tx.events.live_of_event(id)) {
+        if (!r.person_id)
+          continue;
+        const Speaker s = speaker_for(tx, content, *r.person_id);
+        Vars vars = event_vars(s, e);
+        vars["old_time"] = booking::long_time(s, told->starts_at);
+        OutboundMessage m;
+        if (cancelled) {
+          m.text = s.ui("events.cancelled_notice", vars);
+          cancel_reminders(tx, e, r.id);
+        } else {
+          m.text = s.ui(back ? "events.back_notice" : "events.changed_notice", vars);
+          if (moved && !back)
+            m.text += "\n" + s.ui("events.changed_time", vars);
+          if (placed && !back)
+            m.text += "\n" + s.ui("events.changed_place", vars);
+          if (r.status == "registered") {
+            schedule_reminders(tx, e, r.id, now_ms);
+            m.buttons.push_back(
+                s.button("events.show_ticket", "events:ticket:" + std::to_string(r.id)));
+          }
+        }
+        m.buttons.push_back(s.button("events.mine", "events:mine"));
+        tx.outbox.enqueue(*r.person_id, MessageKind::kNotice, m, now_ms);
+        ++queued;
+      }
+    }
+    tx.events.put_state(now_state, now_ms);
+  }
+  return queued;
+}
+
 CheckinAnswer check_in(storage::Store& tx,
                        const content::Snapshot& content,
                        std::string_view event_id,
@@ -636,7 +722,8 @@ CheckinAnswer check_in(storage::Store& tx,
     c.result = "already";
   else
     c.result = "ok";
-  tx.events.record_checkin(c);
+  if (tx.events.record_checkin(c) && c.result == "ok")
+    tx.jobs.schedule(EventSurveyJob{r->id}, e->ends_at + 30 * 60'000, survey_key(r->id), now_ms);
   return answer_of(c);
 }
 

@@ -37,7 +37,15 @@ struct EventOfferJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EventOfferJob, registration_id)
 
-// Both write to the outbox (the channel clients apply the platforms' windows and record what
+// The survey after an event, to a person who checked in: one question, 1–5 (Chatwoot's CSAT),
+// sent once, half an hour after the end.
+struct EventSurveyJob {
+  static constexpr std::string_view kKind = "events.survey";
+  std::int64_t registration_id = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EventSurveyJob, registration_id)
+
+// The three write to the outbox (the channel clients apply the platforms' windows and record what
 // could not be sent); they return true when they did.
 bool run_event_reminder(storage::Store& tx,
                         const content::Snapshot& content,
@@ -47,6 +55,17 @@ bool run_event_offer_expiry(storage::Store& tx,
                             const content::Snapshot& content,
                             const EventOfferJob& job,
                             std::int64_t now_ms);
+bool run_event_survey(storage::Store& tx,
+                      const content::Snapshot& content,
+                      const EventSurveyJob& job,
+                      std::int64_t now_ms);
+
+// Compares the events of `content` with what registrants were last told (event_state) and, for
+// an event moved, given another place, cancelled or back on, queues a message to everyone
+// holding a seat or a place in line (reminders follow the new time), then records the event as
+// told. An event seen for the first time is recorded without a message. Run it in one
+// transaction after every content load; returns the number of messages queued.
+int sync_event_changes(storage::Store& tx, const content::Snapshot& content, std::int64_t now_ms);
 
 // A ticket code: 20 characters from abcdefghjkmnpqrstuvwxyz23456789 (no 0/o, 1/i/l), from the
 // system's random source.

@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kColumns =
     "r.id, r.event_id, r.person_id, r.code, r.status, r.seat, r.name, r.phone, r.answers, "
     "r.offer_until, r.created_at, r.updated_at, "
-    "(SELECT MIN(c.at) FROM event_checkins c WHERE c.registration_id = r.id AND c.result = 'ok')";
+    "(SELECT MIN(c.at) FROM event_checkins c WHERE c.registration_id = r.id AND c.result = "
+    "'ok'), r.rating";
 
 std::string select(const std::string& where) {
   return std::string("SELECT ") + kColumns + " FROM event_registrations r " + where;
@@ -47,6 +48,8 @@ std::vector<Registration> EventRepo::read(SQLite::Statement& st) {
     r.updated_at = q.i64(11);
     if (!q.is_null(12))
       r.checked_in_at = q.i64(12);
+    if (!q.is_null(13))
+      r.rating = q.i32(13);
     out.push_back(std::move(r));
   }
   return out;
@@ -245,6 +248,51 @@ int EventRepo::seats_taken(const std::string& event_id) {
                        "seat IS NOT NULL");
   st.bind(":event", event_id);
   return st.executeStep() ? st.getColumn(0).getInt() : 0;
+}
+
+std::vector<Registration> EventRepo::live_of_event(const std::string& event_id) {
+  SQLite::Statement st(db_, select("WHERE r.event_id = :event AND r.status IN ('registered', "
+                                   "'offered', 'waiting') ORDER BY r.id"));
+  st.bind(":event", event_id);
+  return read(st);
+}
+
+bool EventRepo::rate(std::int64_t id, int rating, std::int64_t now_ms) {
+  SQLite::Statement st(db_,
+                       "UPDATE event_registrations SET rating = :rating, rated_at = :now WHERE id "
+                       "= :id AND rating IS NULL");
+  Query q(st);
+  q.bind(":rating", rating).bind(":now", now_ms).bind(":id", id);
+  return q.exec() == 1;
+}
+
+std::optional<EventState> EventRepo::state(const std::string& event_id) {
+  SQLite::Statement st(db_,
+                       "SELECT event_id, starts_at, ends_at, place, status FROM event_state WHERE "
+                       "event_id = :event");
+  st.bind(":event", event_id);
+  if (!st.executeStep())
+    return std::nullopt;
+  return EventState{st.getColumn(0).getString(), st.getColumn(1).getInt64(),
+                    st.getColumn(2).getInt64(), st.getColumn(3).getString(),
+                    st.getColumn(4).getString()};
+}
+
+void EventRepo::put_state(const EventState& s, std::int64_t now_ms) {
+  SQLite::Statement st(db_,
+                       "INSERT INTO event_state (event_id, starts_at, ends_at, place, status, "
+                       "updated_at) VALUES (:event, :starts, :ends, :place, :status, :now) ON "
+                       "CONFLICT (event_id) DO UPDATE SET starts_at = excluded.starts_at, ends_at "
+                       "= excluded.ends_at, place = excluded.place, status = excluded.status, "
+                       "updated_at = excluded.updated_at");
+  Query q(st);
+  q.bind(":event", s.event_id)
+      .bind(":starts", s.starts_at)
+      .bind(":ends", s.ends_at)
+      .bind(":place", s.place)
+      .bind(":status", s.status)
+      .bind(":now", now_ms);
+  q.exec();
 }
 
 bool EventRepo::record_checkin(const Checkin& c) {

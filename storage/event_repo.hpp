@@ -28,6 +28,7 @@ struct Registration {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> checked_in_at;  // the first 'ok' scan (filled by the listings)
+  std::optional<int> rating;                  // the survey's answer
 };
 
 struct Checkin {
@@ -38,6 +39,15 @@ struct Checkin {
   std::string result;
   std::string device;
   std::int64_t at = 0;
+};
+
+// What registrants were last told of an event (event_state).
+struct EventState {
+  std::string event_id;
+  std::int64_t starts_at = 0;
+  std::int64_t ends_at = 0;
+  std::string place;
+  std::string status;
 };
 
 struct EventCounts {
@@ -85,6 +95,14 @@ class EventRepo {
   std::vector<Registration> registered(const std::string& event_id);
   EventCounts counts(const std::string& event_id);
   int seats_taken(const std::string& event_id);
+  // Rows still holding a seat or a place in line (registered, offered, waiting), by id.
+  std::vector<Registration> live_of_event(const std::string& event_id);
+
+  // The survey's answer; false when the row already has one.
+  bool rate(std::int64_t id, int rating, std::int64_t now_ms);
+
+  std::optional<EventState> state(const std::string& event_id);
+  void put_state(const EventState& s, std::int64_t now_ms);
 
   // Check-ins. `record` returns false when the nonce is already recorded (nothing written).
   bool record_checkin(const Checkin& c);

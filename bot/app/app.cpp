@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -171,6 +172,7 @@ struct App::Impl {
 
   void watch_signals();
   content::LoadReport reload_now();  // on the blocking thread: reload, understanding, metrics
+  void sync_events(const std::shared_ptr<const content::Snapshot>& snap);
 };
 
 App::App(Config config, AppOptions options)
@@ -202,6 +204,7 @@ App::App(Config config, AppOptions options)
   } catch (const std::exception& e) {
     throw StartupError(std::string("database: ") + e.what());
   }
+  m.sync_events(report.snapshot);
 
   router::RunnerOptions ro;
   ro.turn.form_expiry_ms = m.config.conversation.form_expiry.count();
@@ -267,6 +270,11 @@ App::App(Config config, AppOptions options)
       [this](storage::Store& s, const handlers::EventOfferJob& job, std::int64_t now) {
         auto snap = impl_->content.snapshot();
         return snap && handlers::run_event_offer_expiry(s, *snap, job, now);
+      });
+  m.scheduler->on<handlers::EventSurveyJob>(
+      [this](storage::Store& s, const handlers::EventSurveyJob& job, std::int64_t now) {
+        auto snap = impl_->content.snapshot();
+        return snap && handlers::run_event_survey(s, *snap, job, now);
       });
   m.scheduler->on<handlers::BroadcastJob>(
       [this](storage::Store& s, const handlers::BroadcastJob& job, std::int64_t now) {
@@ -432,10 +440,31 @@ void App::Impl::keep_tokens_fresh() {
   });
 }
 
+// Registrants of an event moved, cancelled or back on are told (handlers::sync_event_changes),
+// in one writer transaction; the sender is woken for the messages.
+void App::Impl::sync_events(const std::shared_ptr<const content::Snapshot>& snap) {
+  if (!snap || !writer)
+    return;
+  const std::int64_t now = clock.now_ms();
+  const int told = writer->run_sync([&](storage::Store& s) {
+    SQLite::Transaction t(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+    const int n = handlers::sync_event_changes(s, *snap, now);
+    t.commit();
+    return n;
+  });
+  if (told > 0) {
+    log::info("events", "registrants_told", {{"messages", told}});
+    if (sender)
+      sender->kick();
+  }
+}
+
 content::LoadReport App::Impl::reload_now() {
   auto r = content.reload();
-  if (r.ok())
+  if (r.ok()) {
     understanding.get(r.snapshot);  // ready before the next turn needs it
+    sync_events(r.snapshot);
+  }
   metrics.inc("outreach_content_reloads_total", {{"result", r.ok() ? "ok" : "refused"}});
   if (r.ok()) {
     log::info("content", "reloaded", {{"warnings", r.warnings()}});

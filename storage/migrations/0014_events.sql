@@ -17,11 +17,14 @@ CREATE TABLE event_registrations (
   phone TEXT NOT NULL,
   answers TEXT NOT NULL DEFAULT '{}',  -- the event's own questions, JSON
   offer_until INTEGER,                 -- offered: the seat is held until then
+  rating INTEGER,                      -- the survey after the event (1–5), once
+  rated_at INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   CHECK (status IN ('registered', 'waiting', 'offered', 'cancelled', 'passed')),
   CHECK ((seat IS NULL) = (status NOT IN ('registered', 'offered'))),
-  CHECK (seat IS NULL OR seat >= 1)
+  CHECK (seat IS NULL OR seat >= 1),
+  CHECK (rating IS NULL OR rating BETWEEN 1 AND 5)
 );
 CREATE UNIQUE INDEX event_seats ON event_registrations (event_id, seat) WHERE seat IS NOT NULL;
 CREATE UNIQUE INDEX event_registration_person ON event_registrations (event_id, person_id)
@@ -47,3 +50,16 @@ CREATE TRIGGER event_checkins_no_update BEFORE UPDATE ON event_checkins
 BEGIN SELECT RAISE(ABORT, 'event_checkins is append-only'); END;
 CREATE TRIGGER event_checkins_no_delete BEFORE DELETE ON event_checkins
 BEGIN SELECT RAISE(ABORT, 'event_checkins is append-only'); END;
+
+-- What registrants were last told of each event: its time, place and status. Content is
+-- compared with it at every load (start and reload), so a change made in content/events is told
+-- once, whether the bot was reloaded or restarted, and a crash before the messages were queued
+-- leaves the row unchanged, to be told at the next load.
+CREATE TABLE event_state (
+  event_id TEXT PRIMARY KEY,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  place TEXT NOT NULL,
+  status TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -10,6 +10,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/local_time.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_app.hpp"
 #include "tests/support/turn_harness.hpp"
 #include "tools/mock_platform/mock_platform.hpp"
@@ -628,6 +629,112 @@ TEST_F(PlatformsE2E, AMessengerReminderOutsideThe24HourWindowIsRecordedNotSent) 
   ASSERT_TRUE(settled());  // the sender records the send after the mock has answered
   EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'sent'"),
             1);
+}
+
+// An event on both platforms: registering through each, the ticket's QR code sent as an image
+// (the public address is https), the reminders inside and outside each platform's window, then
+// the event moved in content and everyone registered told after the reload.
+TEST_F(PlatformsE2E, AnEventOnBothPlatformsTicketImagesRemindersAndAMove) {
+  testing::TempDir dir;
+  const std::string content = testing::copy_content(dir);
+  const std::string event = "tap-huan-nhan-hieu-2026-12";  // Wed 16/12/2026 08:00–11:30
+  const std::int64_t monday = *local_time::day_from(2026, 12, 14);
+  clock.set(local_time::unix_ms(monday, 9 * 60));
+  start(
+      [&](app::Config& c) {
+        c.http.public_url = "https://bot.example.gov.vn";
+        c.content_dir = content;
+      },
+      &clock);
+  const std::string zuser = "5000000000000000888";
+  const std::string psid = "7100000000000088";
+  int n = 0;
+  auto zalo = [&](bool press, const std::string& what) {
+    clock.advance(5s);
+    const std::string text = press ? "#ob:" + what : what;
+    const auto r =
+        post("/webhooks/zalo",
+             mock::zalo_signed(mock::zalo_user_text(kOa1, zuser, text, "ze-" + std::to_string(++n)),
+                               kApp, kOaSecret1, clock.now_ms()));
+    return r.status == 200 && settled();
+  };
+  auto fb = [&](bool press, const std::string& what) {
+    clock.advance(5s);
+    const std::string mid = "m_ev_" + std::to_string(++n);
+    const auto r = messenger({press ? fb_payload(psid, what, mid) : fb_text(psid, what, mid)});
+    return r.status == 200 && settled();
+  };
+  for (const auto& [press, what] : std::vector<std::pair<bool, std::string>>{
+           {false, "tuần này có lớp tập huấn nào về nhãn hiệu không"},
+           {true, "events:register:" + event},
+           {false, "Đỗ Minh Khang"},
+           {false, "0388 123 456"},
+           {false, "doanh nghiệp"},
+           {true, "flow:skip"},
+           {true, "flow:confirm"}}) {
+    ASSERT_TRUE(zalo(press, what)) << what;
+    ASSERT_TRUE(fb(press, what)) << what;
+  }
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM event_registrations WHERE status = 'registered'"), 2);
+  for (const auto& [user, platform] :
+       {std::pair{zuser, mock::Platform::kZalo}, std::pair{psid, mock::Platform::kMessenger}}) {
+    const auto sent = sends_to(user, platform);
+    EXPECT_TRUE(has_text(sent, "Lớp") || has_text(sent, "Tập huấn")) << user;
+    ASSERT_TRUE(has_text(sent, "Mã vé:")) << user;
+    bool image = false;  // the mock records the image part as its api "image"
+    for (const auto& c : mock.calls(platform, "image"))
+      image = image || (c.user_id == user && c.text.starts_with("https://bot.example.gov.vn/t/") &&
+                        c.text.ends_with(".png") && c.outcome == "ok");
+    EXPECT_TRUE(image) << user;
+  }
+  // Tuesday 08:00, a day before: both last wrote on Monday morning, inside both windows.
+  clock.set(local_time::unix_ms(monday + 1, 8 * 60) + 1000);
+  ASSERT_TRUE(mock.wait_for(
+      [&](const std::vector<mock::Call>& calls) {
+        int k = 0;
+        for (const auto& c : calls) k += c.text.find("Nhắc lịch") != std::string::npos;
+        return k >= 2;
+      },
+      10s));
+  ASSERT_TRUE(settled());
+  // Wednesday 06:00, two hours before: more than 24 hours after the last message, so Messenger
+  // records the reminder as skipped; Zalo (7 days) sends it.
+  clock.set(local_time::unix_ms(monday + 2, 6 * 60) + 1000);
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status IN ('sent', "
+                    "'skipped')") < 4 &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'sent'"),
+            3);
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = "
+                       "'skipped' AND last_error LIKE '%24-hour window%'"),
+            1);
+
+  // The class moves to 14:00 the same day; after the reload both are told (Zalo sends it, and
+  // Messenger is past its window: recorded as skipped, never silently lost).
+  const std::string file = content + "/events/" + event + ".yaml";
+  std::ifstream in(file);
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"starts: 2026-12-16 08:00", "starts: 2026-12-16 14:00"},
+        {"ends: 2026-12-16 11:30", "ends: 2026-12-16 17:00"}}) {
+    ASSERT_NE(yaml.find(from), std::string::npos) << from;
+    yaml.replace(yaml.find(from), from.size(), to);
+  }
+  std::ofstream(file) << yaml;
+  ASSERT_TRUE(app->app().reload_content().ok());
+  ASSERT_TRUE(mock.wait_for(
+      [&](const std::vector<mock::Call>& calls) { return has_text(calls, "Thời gian mới"); }, 10s));
+  ASSERT_TRUE(settled());
+  EXPECT_TRUE(has_text(sends_to(zuser, mock::Platform::kZalo), "14:00"));
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox o JOIN people p ON p.id = o.person_id WHERE "
+                       "p.channel = 'messenger' AND o.kind = 'notice' AND o.status = 'skipped'"),
+            1);
+  // A second reload with nothing changed tells nobody again.
+  ASSERT_TRUE(app->app().reload_content().ok());
+  EXPECT_EQ(app->count("SELECT COUNT(*) FROM outbox WHERE kind = 'notice'"), 2);
+  app->stop();
 }
 
 // Subscribers on both platforms at known times since their last message: the plan gives each

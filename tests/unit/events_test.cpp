@@ -306,6 +306,81 @@ TEST(Events, CheckInAnswersEachScanAndRecordsItOnce) {
   EXPECT_NE(csv.find("\"household\""), std::string::npos) << csv;
 }
 
+TEST(Events, AMovedOrCancelledEventIsToldOnceToEveryoneRegistered) {
+  TempDir dir;
+  const std::string root = content_with(dir, {{"lop-thu.yaml", class_event(1)}});
+  TurnHarness h(root);
+  auto sync = [&](const std::string& yaml) {
+    std::ofstream(root + "/events/lop-thu.yaml") << yaml;
+    const auto report = content::load_content(root, local_time::day_of(kTestNow));
+    EXPECT_TRUE(report.snapshot) << (report.problems.empty() ? "" : report.problems[0].message);
+    SQLite::Transaction t(h.db());
+    const int n = handlers::sync_event_changes(h.store(), *report.snapshot, h.clock().now_ms());
+    t.commit();
+    return n;
+  };
+  EXPECT_EQ(sync(class_event(1)), 0);  // first sight: recorded, nobody to tell
+  register_for(h, "a", "Nguyễn An");
+  register_for(h, "b", "Lê Bình");     // waiting
+  EXPECT_EQ(sync(class_event(1)), 0);  // nothing changed
+  std::string moved = class_event(1);
+  moved.replace(moved.find("08:00"), 5, "14:00");
+  moved.replace(moved.find("11:00"), 5, "17:00");
+  EXPECT_EQ(sync(moved), 2);  // the registered and the one waiting
+  EXPECT_EQ(sync(moved), 0);  // told once
+  SQLite::Statement last(h.db(), "SELECT body FROM outbox WHERE kind = 'notice' ORDER BY id DESC");
+  ASSERT_TRUE(last.executeStep());
+  EXPECT_NE(last.getColumn(0).getString().find("14:00"), std::string::npos);
+  // The reminders follow the new time.
+  SQLite::Statement jobs(h.db(), "SELECT MIN(run_at) FROM jobs WHERE kind = 'events.remind'");
+  ASSERT_TRUE(jobs.executeStep());
+  EXPECT_EQ(jobs.getColumn(0).getInt64(),
+            local_time::unix_ms(*local_time::day_from(2026, 12, 9), 14 * 60));
+  EXPECT_EQ(sync(moved + "status: cancelled\n"), 2);
+  SQLite::Statement cancelled(h.db(),
+                              "SELECT COUNT(*) FROM outbox WHERE kind = 'notice' AND body LIKE "
+                              "'%đã bị hủy%'");
+  ASSERT_TRUE(cancelled.executeStep());
+  EXPECT_EQ(cancelled.getColumn(0).getInt(), 2);
+}
+
+TEST(Events, ThoseWhoCameAreAskedOnceHowItWas) {
+  TempDir dir;
+  TurnHarness h(content_with(dir, {{"lop-thu.yaml", class_event(5)}}));
+  const std::string code = code_in(register_for(h, "a", "Nguyễn An"));
+  const auto snap = h.content().snapshot();
+  const content::Event& e = *snap->event("lop-thu");
+  {
+    SQLite::Transaction t(h.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    ASSERT_EQ(handlers::check_in(h.store(), *snap, "lop-thu", code, "n1", "t", e.starts_at).result,
+              "ok");
+    t.commit();
+  }
+  SQLite::Statement job(h.db(), "SELECT run_at FROM jobs WHERE kind = 'events.survey'");
+  ASSERT_TRUE(job.executeStep());
+  EXPECT_EQ(job.getColumn(0).getInt64(), e.ends_at + 30 * 60'000);
+  const auto reg = h.store().events.by_code(code);
+  {
+    SQLite::Transaction t(h.db());
+    EXPECT_TRUE(handlers::run_event_survey(h.store(), *snap, handlers::EventSurveyJob{reg->id},
+                                           e.ends_at + 30 * 60'000));
+    t.commit();
+  }
+  SQLite::Statement ask(h.db(), "SELECT body FROM outbox WHERE kind = 'notice'");
+  ASSERT_TRUE(ask.executeStep());
+  EXPECT_NE(ask.getColumn(0).getString().find("events:rate:" + std::to_string(reg->id) + ":5"),
+            std::string::npos);
+  h.press("events:rate:" + std::to_string(reg->id) + ":4", "a");
+  EXPECT_EQ(h.store().events.get(reg->id)->rating, 4);
+  h.press("events:rate:" + std::to_string(reg->id) + ":1", "a");  // the first answer stands
+  EXPECT_EQ(h.store().events.get(reg->id)->rating, 4);
+  h.press("events:rate:" + std::to_string(reg->id) + ":3", "someone-else");
+  EXPECT_EQ(h.store().events.get(reg->id)->rating, 4);
+  SQLite::Transaction t(h.db());
+  EXPECT_FALSE(handlers::run_event_survey(h.store(), *snap, handlers::EventSurveyJob{reg->id},
+                                          e.ends_at + 31 * 60'000));
+}
+
 TEST(Events, TicketCodesAreLongRandomAndReadBack) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

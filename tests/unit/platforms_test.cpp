@@ -594,6 +594,26 @@ TEST(ZaloRender, LongTextIsSplitAtSentenceEndsUnderTheLimits) {
   EXPECT_EQ(std::string(text::trim(joined)), std::string(text::trim(text)));
 }
 
+TEST(Render, AnHttpsImageGoesFirstOnBothPlatformsAndALocalOneStaysALink) {
+  OutboundMessage m = with_buttons("Vé của bạn", 2);
+  m.image_url = "https://bot.example.gov.vn/t/abcdefghjkmnpqrstuvw.png";
+  const auto z = channels::zalo::render(m, "u1", true, "");
+  ASSERT_EQ(z.size(), 2u);
+  EXPECT_EQ(z[0]["message"]["attachment"]["payload"]["template_type"], "media");
+  EXPECT_EQ(z[0]["message"]["attachment"]["payload"]["elements"][0]["url"], m.image_url);
+  EXPECT_TRUE(z[1]["message"]["attachment"]["payload"].contains("buttons"));
+  const auto f = channels::messenger::render(m, "psid", "RESPONSE", "", "");
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0]["message"]["attachment"]["type"], "image");
+  EXPECT_EQ(f[0]["message"]["attachment"]["payload"]["url"], m.image_url);
+  EXPECT_FALSE(f[0]["message"].contains("text"));
+  EXPECT_TRUE(f[1]["message"].contains("quick_replies"));
+  // The platforms cannot fetch a local address: only the link in the text.
+  m.image_url = "http://127.0.0.1:8080/t/abcdefghjkmnpqrstuvw.png";
+  EXPECT_EQ(channels::zalo::render(m, "u1", true, "").size(), 1u);
+  EXPECT_EQ(channels::messenger::render(m, "psid", "RESPONSE", "", "").size(), 1u);
+}
+
 TEST(MessengerRender, ChoicesBecomeQuickRepliesWithinLimits) {
   auto parts =
       channels::messenger::render(with_buttons("Chọn", 3), "psid", "RESPONSE", "", "Gõ số");

@@ -228,6 +228,20 @@ struct MockPlatform::Impl {
       co_return answer("-201", zalo_answer(req, -201, "recipient is invalid!"));
     if (text::code_points(call.text) > 2000)
       co_return answer("-201", zalo_answer(req, -201, "text is invalid!"));
+    // The media template: one image by url or by attachment_id, never both; urls are https.
+    if (call.body.value("/message/attachment/payload/template_type"_json_pointer, std::string{}) ==
+        "media") {
+      const Json elements =
+          call.body.value("/message/attachment/payload/elements"_json_pointer, Json::array());
+      const Json first = elements.is_array() && elements.size() == 1 ? elements[0] : Json();
+      const std::string url = first.is_object() ? first.value("url", std::string{}) : "";
+      if (!first.is_object() || first.value("media_type", std::string{}) != "image" ||
+          url.empty() == !first.contains("attachment_id") ||
+          (!url.empty() && !url.starts_with("https://")))
+        co_return answer("-201", zalo_answer(req, -201, "attachment is invalid!"));
+      call.api = "image";
+      call.text = url;
+    }
     call.message_id = new_id("zmsg-");
     const Json data = {{"message_id", call.message_id}, {"user_id", call.user_id}};
     co_return answer("ok", zalo_answer(req, 0, "Success", data));
@@ -428,6 +442,18 @@ struct MockPlatform::Impl {
                          (type == "MESSAGE_TAG" && call.body.contains("tag"));
     if (call.user_id.empty() || !type_ok || !msg.is_object())
       co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
+    // A message is text or one attachment; an image is fetched by URL (https) by the platform.
+    if (msg.contains("attachment")) {
+      const std::string url = msg.value("/attachment/payload/url"_json_pointer, std::string{});
+      if (msg.contains("text") ||
+          msg.value("/attachment/type"_json_pointer, std::string{}) != "image" ||
+          !url.starts_with("https://"))
+        co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
+      call.api = "image";
+      call.text = url;
+    } else if (call.text.empty()) {
+      co_return answer("100", graph_error(req, 100, 0, "Invalid parameter"));
+    }
     if (text::code_points(call.text) > 2000 ||
         (msg.contains("quick_replies") &&
          (!msg["quick_replies"].is_array() || msg["quick_replies"].size() > 13)))

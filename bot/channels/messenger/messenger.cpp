@@ -261,6 +261,10 @@ std::vector<Json> render(const OutboundMessage& m,
     return j;
   };
   std::vector<Json> parts;
+  // An image (a ticket's QR code) goes first, by URL (the platform fetches it: https only).
+  if (m.image_url.starts_with("https://"))
+    parts.push_back(base({{"attachment", {{"type", "image"}, {"payload", {{"url", m.image_url}}}}},
+                          {"metadata", kMetadata}}));
   auto texts = text::split_for_limit(body, kMaxText - 1);
   if (texts.empty())
     texts.emplace_back("…");

@@ -88,6 +88,17 @@ std::vector<Json> render(const OutboundMessage& m,
                          bool templates,
                          const std::string& hint) {
   std::vector<Json> parts;
+  // An image (a ticket's QR code) goes first, as the media template by URL; the platform fetches
+  // it, so only a public https address is sent. Without templates the text carries its link.
+  if (templates && m.image_url.starts_with("https://")) {
+    Json image = {{"recipient", {{"user_id", user_id}}}};
+    image["message"]["attachment"] = {
+        {"type", "template"},
+        {"payload",
+         {{"template_type", "media"},
+          {"elements", Json::array({{{"media_type", "image"}, {"url", m.image_url}}})}}}};
+    parts.push_back(std::move(image));
+  }
   std::size_t buttons = 0;
   for (const auto& b : m.buttons) buttons += (!b.payload.empty() || !b.url.empty()) ? 1 : 0;
   const bool with_template = templates && m.items.empty() && buttons >= 1 && buttons <= kMaxButtons;
@@ -423,7 +434,13 @@ asio::awaitable<SendResult> Client::send(const Delivery& d) {
         if (parts[i]["message"].contains("attachment") && templates.load()) {
           templates.store(false);  // this OA takes no button template: numbered text from now on
           log::warn("zalo", "template_refused", {{"account", account->id}, {"code", a.code}});
+          const bool had_image =
+              parts.front().contains(Json::json_pointer("/message/attachment/payload/elements"));
           parts = render(d.message, d.user_id, false, hint);
+          if (had_image && i > 0) {  // the image went out; the text goes on where it was
+            --i;
+            result.parts_sent = static_cast<int>(i);
+          }
           continue;
         }
         co_return SendResult::give_up(a.described);

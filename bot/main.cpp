@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
     sub->add_option("event", ev.event, "the event's id (its file name in content/events)")
         ->required();
   ev_checkin->add_option("code", ev.code, "the ticket's code, as printed or scanned")->required();
+  ev_export->add_option("--xlsx", ev.xlsx, "write a spreadsheet (.xlsx) to this file instead");
 
   auto* staff_cmd = cli.add_subcommand(
       "staff", "the console's staff accounts: add, list, role, disable, enable, reset");

@@ -734,16 +734,12 @@ nlohmann::json to_json(const CheckinAnswer& a) {
   return j;
 }
 
-std::string registrations_csv(storage::Store& tx,
-                              const content::Snapshot& content,
-                              const content::Event& e) {
-  (void)content;
-  using booking::csv_field;
-  std::string out =
-      "\xEF\xBB\xBF"
-      "code,status,seat,name,phone";
-  for (const auto& q : e.questions) out += "," + csv_field(q.id);
-  out += ",registered_at,checked_in_at\r\n";
+std::vector<std::vector<std::string>> registrations_table(storage::Store& tx,
+                                                          const content::Event& e) {
+  std::vector<std::string> header = {"code", "status", "seat", "name", "phone"};
+  for (const auto& q : e.questions) header.push_back(q.id);
+  for (const char* h : {"registered_at", "checked_in_at", "rating"}) header.emplace_back(h);
+  std::vector<std::vector<std::string>> rows = {std::move(header)};
   for (const auto& r : tx.events.of_event(e.id)) {
     const nlohmann::json answers = nlohmann::json::parse(r.answers, nullptr, false);
     std::vector<std::string> fields = {display_code(r.code), r.status,
@@ -756,7 +752,19 @@ std::string registrations_csv(storage::Store& tx,
     }
     fields.push_back(local_time::timestamp(r.created_at));
     fields.push_back(r.checked_in_at ? local_time::timestamp(*r.checked_in_at) : "");
-    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    fields.push_back(r.rating ? std::to_string(*r.rating) : "");
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+std::string registrations_csv(storage::Store& tx,
+                              const content::Snapshot& content,
+                              const content::Event& e) {
+  (void)content;
+  std::string out = "\xEF\xBB\xBF";
+  for (const auto& row : registrations_table(tx, e)) {
+    for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + booking::csv_field(row[i]);
     out += "\r\n";
   }
   return out;

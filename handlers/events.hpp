@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -96,8 +97,12 @@ CheckinAnswer check_in(storage::Store& tx,
 
 nlohmann::json to_json(const CheckinAnswer& a);
 
-// The event's registrations as CSV (UTF-8 with BOM, for spreadsheets): code, status, name,
-// phone, each question, registered at, checked in at.
+// The event's registrations as rows, the header first: code, status, seat, name, phone, each
+// question, registered at, checked in at, the survey's rating (the CSV and the XLSX files).
+std::vector<std::vector<std::string>> registrations_table(storage::Store& tx,
+                                                          const content::Event& event);
+
+// The same as CSV (UTF-8 with BOM, for spreadsheets).
 std::string registrations_csv(storage::Store& tx,
                               const content::Snapshot& content,
                               const content::Event& event);

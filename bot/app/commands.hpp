@@ -108,11 +108,12 @@ struct EventsCommand {
   std::string action = "list";  // list | export | checkin
   std::string event;            // export / checkin
   std::string code;             // checkin
+  std::string xlsx;             // export: write a spreadsheet to this file instead of CSV
 };
 
 // list: every event with its seats, registrations, waiting line and check-ins; export: the
-// event's registrations as CSV on stdout; checkin: one scan at the door (exit 0 for ok, 3 for
-// every other answer, printed as the admin API's JSON).
+// event's registrations as CSV on stdout (or as a spreadsheet into --xlsx FILE); checkin: one scan
+// at the door (exit 0 for ok, 3 for every other answer, printed as the admin API's JSON).
 int events(const Config& config,
            const EventsCommand& command,
            std::ostream& out,

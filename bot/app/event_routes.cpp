@@ -5,6 +5,7 @@
 
 #include "bot/app/qr.hpp"
 #include "bot/console/page.hpp"
+#include "bot/console/xlsx.hpp"
 #include "bot/core/local_time.hpp"
 #include "bot/core/log.hpp"
 #include "handlers/events.hpp"
@@ -162,6 +163,22 @@ asio::awaitable<Response> admin_events(RouteDeps& d,
   const content::Event* e = snapshot.event(id);
   if (e == nullptr)
     co_return not_found(req, "no such event: " + id);
+  if (verb == "registrations.xlsx") {
+    info.route = "admin_event_xlsx";
+    if (!get)
+      co_return only(req, "GET");
+    auto rows = co_await d.writer->run(
+        [&](storage::Store& s) { return handlers::registrations_table(s, *e); });
+    auto book = console::xlsx_of(rows, "Đăng ký");
+    if (!book)
+      co_return server::json_error(req, 500, "internal", "the spreadsheet could not be written");
+    Response res =
+        server::make_response(req, 200, std::move(*book),
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"" + e->id + "-registrations.xlsx\"");
+    co_return res;
+  }
   if (verb.empty() || verb == "registrations.csv") {
     info.route = verb.empty() ? "admin_event" : "admin_event_csv";
     if (!get)
@@ -184,7 +201,8 @@ asio::awaitable<Response> admin_events(RouteDeps& d,
     co_return server::json_response(req, 200, out.dump());
   }
   if (verb != "checkin")
-    co_return not_found(req, "no such path: /admin/events/ID, /registrations.csv or /checkin");
+    co_return not_found(
+        req, "no such path: /admin/events/ID, /registrations.csv, /registrations.xlsx, /checkin");
   info.route = "admin_event_checkin";
   if (req.method() != http::verb::post)
     co_return only(req, "POST");

@@ -6,7 +6,7 @@
 // and, behind the admin API's bearer token:
 //   GET  /admin/events                         events with their counts
 //   GET  /admin/events/ID                      the event's registrations and check-ins (JSON)
-//   GET  /admin/events/ID/registrations.csv    the same as CSV
+//   GET  /admin/events/ID/registrations.csv    the same as CSV (.xlsx: as a spreadsheet)
 //   POST /admin/events/ID/checkin  {"code", "nonce"[, "device"]}
 //        → {"result": ok | already | unknown | cancelled | wrong_event | not_open, "name",
 //           "checked_in_at"}

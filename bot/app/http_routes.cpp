@@ -19,6 +19,7 @@
 namespace outreach::app {
 
 std::span<const EmbeddedFile> web_assets();  // generated from web/ by cmake/embed.cmake
+std::span<const EmbeddedFile> npm_assets();  // libraries from npm (third_party/npm): jsQR
 
 namespace {
 namespace asio = boost::asio;
@@ -60,7 +61,9 @@ std::string_view content_type_for(std::string_view name) {
 }
 
 Response asset(const Request& req, std::string_view name) {
-  for (const EmbeddedFile& f : web_assets()) {
+  std::vector<EmbeddedFile> files(web_assets().begin(), web_assets().end());
+  files.insert(files.end(), npm_assets().begin(), npm_assets().end());
+  for (const EmbeddedFile& f : files) {
     if (f.name != name)
       continue;
     Response res = server::make_response(req, 200, std::string(f.data), content_type_for(name));

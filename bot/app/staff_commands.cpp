@@ -1,4 +1,5 @@
 #include <ctime>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "bot/app/commands.hpp"
 #include "bot/channels/messenger/messenger.hpp"
 #include "bot/console/accounts.hpp"
+#include "bot/console/xlsx.hpp"
 #include "bot/core/local_time.hpp"
 #include "bot/core/text.hpp"
 #include "content/store.hpp"
@@ -469,6 +471,16 @@ int events(const Config& c, const EventsCommand& cmd, std::ostream& out, std::os
     err << "outreach-bot events " << cmd.action << ": no event '" << cmd.event << "' in "
         << c.content_dir << "/events (see `outreach-bot events list`)\n";
     return 2;
+  }
+  if (cmd.action == "export" && !cmd.xlsx.empty()) {
+    const auto book = console::xlsx_of(handlers::registrations_table(store, *e), "Đăng ký");
+    std::ofstream file(cmd.xlsx, std::ios::binary);
+    if (!book || !(file << *book) || !file.flush()) {
+      err << "outreach-bot events export: could not write " << cmd.xlsx << "\n";
+      return 1;
+    }
+    out << "Wrote " << cmd.xlsx << "\n";
+    return 0;
   }
   if (cmd.action == "export") {
     out << handlers::registrations_csv(store, *snapshot, *e);

@@ -288,12 +288,11 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
       b += "<li><a href=\"/console/staff\">" + page.tr("Tài khoản cán bộ", "Staff accounts") +
            "</a></li><li><a href=\"/console/audit\">" + page.tr("Nhật ký thao tác", "Audit log") +
            "</a></li>";
+    if (s.role != Role::kAdvisor)
+      b += "<li><a href=\"/console/events\">" +
+           page.tr("Sự kiện: đăng ký và điểm danh", "Events: registrations and check-in") +
+           "</a></li>";
     b += "</ul>";
-    if (s.role == Role::kEditor || s.role == Role::kCheckin)
-      b += "<p>" +
-           page.tr("Trang sự kiện và điểm danh đang được xây dựng.",
-                   "The event and check-in pages are being built.") +
-           "</p>";
     co_return page.html(200, page.tr("Bảng điều khiển", "Console"), b, &s);
   }
 
@@ -309,6 +308,8 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     co_return co_await questions_page(c);
   if (path == "/console/broadcasts" || path.starts_with("/console/broadcasts/"))
     co_return co_await broadcasts_page(c);
+  if (path == "/console/events" || path.starts_with("/console/events/"))
+    co_return co_await events_page(c);
   if (path == "/console/audit")
     co_return co_await audit_page(c);
   co_return c.not_found();

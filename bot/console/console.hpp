@@ -15,6 +15,8 @@
 //   GET  /console/staff, POST /console/staff       admin: accounts; add
 //   POST /console/staff/<email>/<disable|enable>   admin
 //   GET  /console/audit?since=YYYY-MM-DD&actor=&action=   admin: the audit log
+//   GET  /console/events[/<id>[/registrations.csv]]  admin, editor: registrations (events_page.cpp)
+//   GET|POST /console/events/<id>/checkin          admin, editor, checkin: the door page
 //   GET  /console/lang?to=vi|en                    the console's language (a cookie)
 // Sessions: a 256-bit random id in an HttpOnly, SameSite=Strict cookie (Secure except plain
 // HTTP to localhost, `console.secure_cookie`), stored as its SHA-256; idle and absolute
@@ -22,10 +24,10 @@
 // Login failures per account: from the third in a row each next attempt waits 1, 2, 4 … 60 s;
 // from the tenth the account is locked for 15 minutes. Per address the same from the eleventh
 // (locked at the fiftieth): many staff share an office's address. Roles: admin everything;
-// editor the unanswered questions (broadcasts and events next); advisor the handoff inbox and
-// bookings; checkin nothing here yet. A page outside the role is 403. Every action writes an audit
-// row. Thread-safety: handle() is called concurrently from io threads; state lives in SQLite (the
-// writer connection) and passwords are hashed on the console's own pool.
+// editor the unanswered questions, broadcasts and events; advisor the handoff inbox and
+// bookings; checkin the events' door pages. A page outside the role is 403. Every action writes an
+// audit row. Thread-safety: handle() is called concurrently from io threads; state lives in SQLite
+// (the writer connection) and passwords are hashed on the console's own pool.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>

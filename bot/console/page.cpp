@@ -111,6 +111,8 @@ Response Page::html(unsigned status,
     if (may_edit_content(s->role))
       nav += "<a href=\"/console/questions\">" + tr("Câu hỏi", "Questions") +
              "</a><a href=\"/console/broadcasts\">" + tr("Thông báo", "Announcements") + "</a>";
+    if (s->role != Role::kAdvisor)
+      nav += "<a href=\"/console/events\">" + tr("Sự kiện", "Events") + "</a>";
     if (s->role == Role::kAdmin)
       nav += "<a href=\"/console/staff\">" + tr("Tài khoản", "Accounts") +
              "</a><a href=\"/console/audit\">" + tr("Nhật ký", "Audit log") + "</a>";

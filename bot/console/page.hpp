@@ -117,5 +117,6 @@ boost::asio::awaitable<server::Response> audit_page(Ctx& c);
 boost::asio::awaitable<server::Response> inbox_page(Ctx& c);
 boost::asio::awaitable<server::Response> questions_page(Ctx& c);
 boost::asio::awaitable<server::Response> broadcasts_page(Ctx& c);
+boost::asio::awaitable<server::Response> events_page(Ctx& c);
 
 }  // namespace outreach::console

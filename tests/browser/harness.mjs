@@ -24,12 +24,14 @@ export function startBot(binary, database, contentDir, extra = []) {
   return { child, port, stderr: () => stderr };
 }
 
-export function launchChromium() {
+// `extraArgs`: more Chromium switches (the check-in test's fake camera).
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ...extraArgs],
   });
 }
 

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 
 #include <gtest/gtest.h>
 
 #include "bot/core/local_time.hpp"
+#include "handlers/events.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_app.hpp"
 #include "tests/support/turn_harness.hpp"
@@ -65,10 +65,11 @@ TEST(EventsE2E, RegisterInTheWebChatThenTheTicketPageQrAndCheckInAtTheDoor) {
   const auto summary = step(true, "flow:skip");
   EXPECT_NE(text_of(summary).find("Hộ kinh doanh"), std::string::npos) << text_of(summary);
   const auto ticket = step(true, "flow:confirm");
-  std::smatch m;
   const std::string text = text_of(ticket);
-  ASSERT_TRUE(std::regex_search(text, m, std::regex("/t/([a-z2-9]{20})"))) << text;
-  const std::string code = m[1];
+  const auto at = text.find("/t/");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::string code = handlers::normalize_code(text.substr(at + 3, 20));
+  ASSERT_EQ(code.size(), 20u) << text;
   EXPECT_NE(ticket.value("image_url", std::string()).find("/t/" + code + ".png"),
             std::string::npos);
 
@@ -135,6 +136,16 @@ TEST(EventsE2E, RegisterInTheWebChatThenTheTicketPageQrAndCheckInAtTheDoor) {
   EXPECT_EQ(csv.status, 200);
   EXPECT_NE(csv.body.find("Võ Thị Hoa"), std::string::npos);
   EXPECT_NE(csv.body.find("2026-12-16 07:40"), std::string::npos) << csv.body;
+  // The same as a spreadsheet: a zip whose shared strings hold the name, the phone as text.
+  auto xlsx = testing::http_request(
+      t.port(), "GET", std::string("/admin/events/") + kEvent + "/registrations.xlsx", {}, auth);
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  const std::string book = t.dir().file("registrations.xlsx");
+  std::ofstream(book, std::ios::binary) << xlsx.body;
+  const std::string strings = run_output("unzip -p " + book + " xl/sharedStrings.xml");
+  EXPECT_NE(strings.find("Võ Thị Hoa"), std::string::npos) << strings;
+  EXPECT_NE(strings.find("+84912345678"), std::string::npos) << strings;
 }
 
 }  // namespace

@@ -254,9 +254,20 @@ void read_segment(Reader& r, const Json& doc, const content::Snapshot& c, Announ
     else
       a.segment.booked_within_days = d.get<int>();
   }
-  if (s.contains("registered_for_event"))
-    r.problem("segment.registered_for_event",
-              "not available yet: event registration is not built (issue 21)");
+  if (s.contains("registered_for_event")) {
+    const Json& e = s["registered_for_event"];
+    if (!e.is_string() || c.event(e.get<std::string>()) == nullptr) {
+      std::string known;
+      for (const auto& [id, ev] : c.events)
+        if (ev.registers())
+          known += (known.empty() ? "" : ", ") + id;
+      r.problem("segment.registered_for_event",
+                "must name an event of content/events that takes registrations (" +
+                    (known.empty() ? std::string("none yet") : known) + ")");
+    } else {
+      a.segment.registered_for_event = e.get<std::string>();
+    }
+  }
 }
 
 // A template parameter's name: snake_case, as Zalo's review asks, up to 30 characters.
@@ -448,6 +459,7 @@ Announcement stored_announcement(const storage::Broadcast& b) {
   a.segment.channels = seg.value("channels", std::vector<std::string>{});
   a.segment.accounts = seg.value("accounts", std::vector<std::string>{});
   a.segment.booked_within_days = seg.value("booked_within_days", 0);
+  a.segment.registered_for_event = seg.value("registered_for_event", std::string());
   a.send_at = b.send_at;
   a.expires_at = b.expires_at;
   a.zalo_paid_budget_vnd = j.value("zalo_paid_budget_vnd", std::int64_t{0});
@@ -606,7 +618,8 @@ Json to_json(const Announcement& a) {
             {"audiences", a.segment.audiences},
             {"channels", a.segment.channels},
             {"accounts", a.segment.accounts},
-            {"booked_within_days", a.segment.booked_within_days}}},
+            {"booked_within_days", a.segment.booked_within_days},
+            {"registered_for_event", a.segment.registered_for_event}}},
           {"send_at", a.send_at == 0 ? Json(nullptr) : Json(local_text(a.send_at))},
           {"expires_at", a.expires_at ? Json(local_text(*a.expires_at)) : Json(nullptr)},
           {"zalo_paid_budget_vnd", a.zalo_paid_budget_vnd},
@@ -669,6 +682,11 @@ Result<BroadcastPlan, Problem> plan_broadcast(storage::Store& tx,
   std::unordered_set<std::int64_t> booked;
   if (a.segment.booked_within_days > 0)
     booked = tx.broadcasts.booked_since(now_ms - a.segment.booked_within_days * kDay);
+  std::unordered_set<std::int64_t> registered;
+  if (!a.segment.registered_for_event.empty())
+    for (const auto& r : tx.events.live_of_event(a.segment.registered_for_event))
+      if (r.person_id)
+        registered.insert(*r.person_id);
   const std::int64_t paid_price = o.zalo_paid_cs_vnd;
   const std::int64_t template_price = o.zalo_template_vnd;
   Allowance left;
@@ -683,7 +701,8 @@ Result<BroadcastPlan, Problem> plan_broadcast(storage::Store& tx,
         !any_of_list(a.segment.audiences, s.audience) ||
         !any_of_list(a.segment.channels, s.channel) ||
         !any_of_list(a.segment.accounts, s.account) ||
-        (a.segment.booked_within_days > 0 && !booked.contains(s.person_id)))
+        (a.segment.booked_within_days > 0 && !booked.contains(s.person_id)) ||
+        (!a.segment.registered_for_event.empty() && !registered.contains(s.person_id)))
       return;
     ++plan.total;
     PathChoice choice;

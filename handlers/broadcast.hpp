@@ -4,7 +4,8 @@
 // The document (YAML for the CLI, the same as JSON for the admin API) says what to send (text in
 // Vietnamese, optionally English for people who chose English; an image; up to three buttons:
 // an explainer, a link, the menu; "Dừng nhận tin" is always added), to whom (a segment over the
-// subscriptions: topics, wards, audiences, channels, accounts, "booked in the last N days"),
+// subscriptions: topics, wards, audiences, channels, accounts, "booked in the last N days",
+// "registered for event X"),
 // when (send_at, expires_at, local time) and what may be used beyond the free windows (paid
 // Zalo consultation messages up to a budget; a named Zalo ZBS template with its field mapping,
 // up to a budget; a named Messenger utility template, when the configuration allows it).
@@ -75,6 +76,7 @@ struct Announcement {
     std::vector<std::string> channels;   // zalo | messenger | web; empty: any
     std::vector<std::string> accounts;   // empty: any
     int booked_within_days = 0;          // 0: not a condition
+    std::string registered_for_event;    // an event id: its live registrations only
   };
 
   std::string title;

@@ -219,6 +219,22 @@ TEST(Broadcast, ThePlanGivesEachRecipientOnePathAndCountsExactly) {
   // A ward in the segment keeps only that ward's subscribers (not those who did not say one).
   Json w = doc({{"wards", Json::array({"an-nhon"})}});
   EXPECT_EQ(f.plan(f.create(w)).total, 1);
+
+  // "Registered for event X": subscribers holding a seat or a place in line for it.
+  storage::Registration r;
+  r.event_id = "tap-huan-nhan-hieu-2026-12";
+  r.person_id = z_free;
+  r.code = "abcdefghjkmnpqrstuvw";
+  r.name = "Nguyễn An";
+  r.phone = "+84901234567";
+  r.created_at = f.now();
+  ASSERT_TRUE(f.s().events.insert_with_seat(r, 50));
+  EXPECT_EQ(f.plan(f.create(doc({{"registered_for_event", r.event_id}}))).total, 1);
+  auto snap = f.h.content().snapshot();
+  const auto refused = handlers::create_broadcast(
+      f.s(), *snap, f.options, doc({{"registered_for_event", "no-such-event"}}), kBy, f.now());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().front().find("segment.registered_for_event"), std::string::npos);
 }
 
 // Beyond the free windows: paid consultation messages first while their budget lasts, then the

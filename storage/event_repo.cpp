@@ -266,6 +266,70 @@ bool EventRepo::rate(std::int64_t id, int rating, std::int64_t now_ms) {
   return q.exec() == 1;
 }
 
+std::int64_t EventRepo::add_link(const std::string& event_id,
+                                 const std::string& token_hash,
+                                 const std::string& by,
+                                 std::int64_t now_ms,
+                                 std::int64_t expires_at) {
+  SQLite::Statement st(db_,
+                       "INSERT INTO event_checkin_links (event_id, token_hash, created_by, "
+                       "created_at, expires_at) VALUES (:event, :hash, :by, :now, :expires)");
+  Query q(st);
+  q.bind(":event", event_id)
+      .bind(":hash", token_hash)
+      .bind(":by", by)
+      .bind(":now", now_ms)
+      .bind(":expires", expires_at);
+  q.exec();
+  return db_.getLastInsertRowid();
+}
+
+namespace {
+
+std::vector<CheckinLink> read_links(SQLite::Statement& st) {
+  std::vector<CheckinLink> out;
+  while (st.executeStep()) {
+    CheckinLink l;
+    l.id = st.getColumn(0).getInt64();
+    l.event_id = st.getColumn(1).getString();
+    l.created_by = st.getColumn(2).getString();
+    l.created_at = st.getColumn(3).getInt64();
+    l.expires_at = st.getColumn(4).getInt64();
+    if (!st.getColumn(5).isNull())
+      l.revoked_at = st.getColumn(5).getInt64();
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+constexpr const char* kLinkColumns =
+    "SELECT id, event_id, created_by, created_at, expires_at, revoked_at FROM "
+    "event_checkin_links ";
+
+}  // namespace
+
+std::optional<CheckinLink> EventRepo::link_by_hash(const std::string& token_hash) {
+  SQLite::Statement st(db_, std::string(kLinkColumns) + "WHERE token_hash = :hash");
+  st.bind(":hash", token_hash);
+  auto rows = read_links(st);
+  return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+}
+
+std::vector<CheckinLink> EventRepo::links_of(const std::string& event_id) {
+  SQLite::Statement st(db_, std::string(kLinkColumns) + "WHERE event_id = :event ORDER BY id");
+  st.bind(":event", event_id);
+  return read_links(st);
+}
+
+bool EventRepo::revoke_link(std::int64_t id, const std::string& event_id, std::int64_t now_ms) {
+  SQLite::Statement st(db_,
+                       "UPDATE event_checkin_links SET revoked_at = COALESCE(revoked_at, :now) "
+                       "WHERE id = :id AND event_id = :event");
+  Query q(st);
+  q.bind(":now", now_ms).bind(":id", id).bind(":event", event_id);
+  return q.exec() == 1;
+}
+
 std::optional<EventState> EventRepo::state(const std::string& event_id) {
   SQLite::Statement st(db_,
                        "SELECT event_id, starts_at, ends_at, place, status FROM event_state WHERE "

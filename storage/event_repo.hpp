@@ -50,6 +50,16 @@ struct EventState {
   std::string status;
 };
 
+// A volunteer's check-in link (its token is never stored, only the hash).
+struct CheckinLink {
+  std::int64_t id = 0;
+  std::string event_id;
+  std::string created_by;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
 struct EventCounts {
   int registered = 0;
   int waiting = 0;
@@ -100,6 +110,16 @@ class EventRepo {
 
   // The survey's answer; false when the row already has one.
   bool rate(std::int64_t id, int rating, std::int64_t now_ms);
+
+  std::int64_t add_link(const std::string& event_id,
+                        const std::string& token_hash,
+                        const std::string& by,
+                        std::int64_t now_ms,
+                        std::int64_t expires_at);
+  std::optional<CheckinLink> link_by_hash(const std::string& token_hash);
+  std::vector<CheckinLink> links_of(const std::string& event_id);
+  // False when there is no such link of the event.
+  bool revoke_link(std::int64_t id, const std::string& event_id, std::int64_t now_ms);
 
   std::optional<EventState> state(const std::string& event_id);
   void put_state(const EventState& s, std::int64_t now_ms);

@@ -121,6 +121,13 @@ asio::awaitable<Response> Console::handle(Request& req, RequestInfo& info) {
     co_return server::json_error(req, 400, "malformed", "the query string is malformed");
   const net::QueryParams& q = *parsed_query;
 
+  // A volunteer's check-in link: the token in the path is the only key (no account).
+  if (path.starts_with("/console/door/")) {
+    const std::string token = path.substr(std::string_view("/console/door/").size());
+    const bool origin_ok = same_origin(req);
+    co_return co_await door_by_link(d_, req, info, page, token, origin_ok, now);
+  }
+
   if (path == "/console/lang") {
     page.set_cookie(kLangCookie, field(q, "to") == "en" ? "en" : "vi", 365LL * 24 * 3600);
     co_return page.redirect("/console/");

@@ -17,6 +17,8 @@
 //   GET  /console/audit?since=YYYY-MM-DD&actor=&action=   admin: the audit log
 //   GET  /console/events[/<id>[/registrations.csv]]  admin, editor: registrations (events_page.cpp)
 //   GET|POST /console/events/<id>/checkin          admin, editor, checkin: the door page
+//   POST /console/events/<id>/links[/<n>/revoke]   admin, editor: volunteers' check-in links
+//   GET|POST /console/door/<token>                 the door page by a volunteer's link
 //   GET  /console/lang?to=vi|en                    the console's language (a cookie)
 // Sessions: a 256-bit random id in an HttpOnly, SameSite=Strict cookie (Secure except plain
 // HTTP to localhost, `console.secure_cookie`), stored as its SHA-256; idle and absolute

@@ -12,11 +12,12 @@
 // Reading: admin, editor; the door: admin, editor, checkin.
 #include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
+#include "bot/console/accounts.hpp"
 #include "bot/console/page.hpp"
 #include "bot/console/xlsx.hpp"
 #include "bot/core/local_time.hpp"
+#include "bot/net/crypto.hpp"
 #include "handlers/events.hpp"
 #include "storage/db_executor.hpp"
 
@@ -30,19 +31,6 @@ namespace {
 
 bool may_check_in(Role r) {
   return r == Role::kAdmin || r == Role::kEditor || r == Role::kCheckin;
-}
-
-std::string random_nonce() {
-  unsigned char bytes[12];
-  if (RAND_bytes(bytes, sizeof bytes) != 1)
-    return std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
 }
 
 // The answer at the door in words, and whether the person may come in.
@@ -176,49 +164,80 @@ asio::awaitable<Response> registrations_page(Ctx& c,
            (r.checked_in_at ? esc(local_time::hhmm(*r.checked_in_at)) : "") + "</td></tr>";
     b += "</tbody></table></div>";
   }
+  b += "<h2>" +
+       page.tr("Đường dẫn điểm danh cho tình nguyện viên", "Check-in links for volunteers") +
+       "</h2>";
+  auto links =
+      co_await c.d.writer.run([&](storage::Store& st) { return st.events.links_of(e.id); });
+  if (!links.empty()) {
+    b += "<ul>";
+    for (const auto& l : links) {
+      b += "<li>" + esc(l.created_by) + ", " + esc(local_time::timestamp(l.created_at)) + " — ";
+      if (l.revoked_at)
+        b += page.tr("đã thu hồi", "revoked");
+      else
+        b += "<form method=\"post\" class=\"inline\" action=\"/console/events/" + esc(e.id) +
+             "/links/" + std::to_string(l.id) + "/revoke\">" + Page::csrf_field(c.s.csrf) +
+             "<button type=\"submit\">" + page.tr("Thu hồi", "Revoke") + "</button></form>";
+      b += "</li>";
+    }
+    b += "</ul>";
+  }
+  b += "<form method=\"post\" action=\"/console/events/" + esc(e.id) + "/links\">" +
+       Page::csrf_field(c.s.csrf) + "<button type=\"submit\">" +
+       page.tr("Tạo đường dẫn mới", "Make a new link") + "</button></form>";
   co_return page.html(200, event_title(page, e), b, &c.s);
 }
 
-asio::awaitable<Response> checkin_page(Ctx& c, const content::Event& e) {
-  Page& page = c.page;
+// The door page, for a signed-in account or a volunteer's link: a POST is one scan (`device`
+// names who scanned), answered as JSON for the script or as the page again; `hidden` are the
+// form's own fields (the CSRF token for an account).
+asio::awaitable<Response> door(const ConsoleDeps& d,
+                               const server::Request& req,
+                               Page& page,
+                               const content::Event& e,
+                               const std::optional<net::QueryParams>& form,
+                               const std::string& action,
+                               const std::string& hidden,
+                               const std::string& device,
+                               const Session* s,
+                               std::int64_t now) {
   std::string result_html;
-  if (c.post()) {
-    const std::string code = c.posted("code").substr(0, 64);
-    std::string nonce = c.posted("nonce").substr(0, 64);
+  if (form) {
+    const std::string code = field(*form, "code").substr(0, 64);
+    std::string nonce = field(*form, "nonce").substr(0, 64);
     if (nonce.empty())
-      nonce = random_nonce();
-    const content::Snapshot& snap = *c.d.content.snapshot();
-    const std::string device = c.s.staff.email;
-    const auto a = co_await c.d.writer.run([&](storage::Store& st) {
+      nonce = random_token(12);
+    const auto snap = d.content.snapshot();
+    const auto a = co_await d.writer.run([&](storage::Store& st) {
       SQLite::Transaction t(st.db, SQLite::TransactionBehavior::IMMEDIATE);
-      auto answer = handlers::check_in(st, snap, e.id, code, nonce, device, c.now);
+      auto answer = handlers::check_in(st, *snap, e.id, code, nonce, device, now);
       t.commit();
       return answer;
     });
     const auto [ok, text] = answer_text(page, a);
-    const auto accept = c.req[http::field::accept];
+    const auto accept = req[http::field::accept];
     if (std::string_view(accept.data(), accept.size()).find("application/json") !=
         std::string_view::npos) {
       nlohmann::json j = handlers::to_json(a);
       j["ok"] = ok;
       j["message"] = text;
-      co_return server::json_response(c.req, 200, j.dump());
+      co_return server::json_response(req, 200, j.dump());
     }
     result_html = "<p id=\"result\" class=\"scan " + std::string(ok ? "scan-ok" : "scan-bad") +
                   "\" role=\"status\">" + esc(text) + "</p>";
   } else {
     result_html = "<p id=\"result\" class=\"scan\" role=\"status\" aria-live=\"assertive\"></p>";
   }
-  const std::string action = "/console/events/" + esc(e.id) + "/checkin";
   std::string b =
       "<p>" + esc(local_time::timestamp(e.starts_at)) + " · " +
       esc(e.online ? std::string("Online") : e.place.vi) + "</p>" + result_html +
-      "<form method=\"post\" action=\"" + action + "\" id=\"checkin\" class=\"checkin\" " +
+      "<form method=\"post\" action=\"" + esc(action) + "\" id=\"checkin\" class=\"checkin\" " +
       "data-offline=\"" +
       esc(page.tr("Mất kết nối: thử lại, hoặc ghi tay mã vé.",
                   "No connection: try again, or write the code down.")) +
-      "\">" + Page::csrf_field(c.s.csrf) + "<input type=\"hidden\" name=\"nonce\" value=\"" +
-      random_nonce() + "\"><label for=\"code\">" + page.tr("Mã vé", "Ticket code") +
+      "\">" + hidden + "<input type=\"hidden\" name=\"nonce\" value=\"" + random_token(12) +
+      "\"><label for=\"code\">" + page.tr("Mã vé", "Ticket code") +
       "</label><input id=\"code\" name=\"code\" autocomplete=\"off\" autocapitalize=\"none\" "
       "spellcheck=\"false\" maxlength=\"64\" required><button type=\"submit\">" +
       page.tr("Điểm danh", "Check in") + "</button></form><p><button type=\"button\" id=\"scan\" " +
@@ -228,7 +247,57 @@ asio::awaitable<Response> checkin_page(Ctx& c, const content::Event& e) {
       "\" hidden>" + page.tr("Quét mã QR bằng camera", "Scan the QR code with the camera") +
       "</button></p><video id=\"camera\" playsinline muted hidden></video>"
       "<script src=\"/console/static/checkin.js\"></script>";
-  co_return page.html(200, page.tr("Điểm danh: ", "Check-in: ") + event_title(page, e), b, &c.s);
+  co_return page.html(200, page.tr("Điểm danh: ", "Check-in: ") + event_title(page, e), b, s);
+}
+
+asio::awaitable<Response> checkin_page(Ctx& c, const content::Event& e) {
+  std::optional<net::QueryParams> form;
+  if (c.post())
+    form = *c.form;
+  // Named, not temporaries: GCC 12 may end a temporary of a co_await expression too early.
+  const std::string action = "/console/events/" + e.id + "/checkin";
+  const std::string hidden = Page::csrf_field(c.s.csrf);
+  co_return co_await door(c.d, c.req, c.page, e, form, action, hidden, c.s.staff.email, &c.s,
+                          c.now);
+}
+
+// A volunteer's check-in links of an event: made by admin or editor, shown once, valid until
+// 12 hours after the end unless revoked; only the token's SHA-256 is stored.
+asio::awaitable<Response> links_action(Ctx& c, const content::Event& e, const std::string& verb) {
+  Page& page = c.page;
+  if (!c.post())
+    co_return c.not_found();
+  if (verb == "links") {
+    const std::string token = random_token(24);
+    const std::int64_t expires = e.ends_at + 12 * 3'600'000LL;
+    co_await c.d.writer.run([&](storage::Store& st) {
+      st.events.add_link(e.id, net::sha256_hex(token), c.s.staff.email, c.now, expires);
+    });
+    co_await c.audit("checkin_link_created", e.id, "");
+    const std::string href = "/console/door/" + token;
+    co_return page.html(
+        201, page.tr("Đường dẫn điểm danh", "Check-in link"),
+        "<p>" +
+            page.tr("Gửi đường dẫn này cho tình nguyện viên ở cửa (chỉ hiện một lần; hết hạn "
+                    "12 giờ sau khi sự kiện kết thúc):",
+                    "Send this link to the volunteers at the door (shown once; it expires 12 "
+                    "hours after the event ends):") +
+            "</p><p><a id=\"door-link\" href=\"" + href + "\">" + esc(href) +
+            "</a></p><p><a href=\"/console/events/" + esc(e.id) + "\">" +
+            page.tr("Quay lại sự kiện", "Back to the event") + "</a></p>",
+        &c.s);
+  }
+  const std::string id = verb.substr(std::string_view("links/").size());
+  const auto slash = id.find('/');
+  if (slash == std::string::npos || id.substr(slash + 1) != "revoke")
+    co_return c.not_found();
+  const std::int64_t link = std::atoll(id.substr(0, slash).c_str());
+  const bool done = co_await c.d.writer.run(
+      [&](storage::Store& st) { return st.events.revoke_link(link, e.id, c.now); });
+  if (!done)
+    co_return c.not_found();
+  co_await c.audit("checkin_link_revoked", e.id, std::to_string(link));
+  co_return page.redirect("/console/events/" + e.id);
 }
 
 }  // namespace
@@ -257,10 +326,53 @@ asio::awaitable<Response> events_page(Ctx& c) {
   }
   if (!may_edit_content(c.s.role))
     co_return c.forbidden();
+  if (verb == "links" || verb.starts_with("links/")) {
+    c.info.route = "console_event_links";
+    co_return co_await links_action(c, *e, verb);
+  }
   if (c.post() || (!verb.empty() && verb != "registrations.csv" && verb != "registrations.xlsx"))
     co_return c.not_found();
   c.info.route = "console_event";
   co_return co_await registrations_page(c, *e, verb);
+}
+
+}  // namespace outreach::console
+
+namespace outreach::console {
+
+asio::awaitable<Response> door_by_link(const ConsoleDeps& d,
+                                       const server::Request& req,
+                                       server::RequestInfo& info,
+                                       Page& page,
+                                       std::string_view token,
+                                       bool origin_ok,
+                                       std::int64_t now) {
+  info.route = "console_door";
+  std::optional<storage::CheckinLink> link;
+  if (token.size() == 48) {
+    const std::string hash = net::sha256_hex(token);
+    link =
+        co_await d.writer.run([&hash](storage::Store& st) { return st.events.link_by_hash(hash); });
+  }
+  auto snap = d.content.snapshot();
+  const content::Event* e = link && snap ? snap->event(link->event_id) : nullptr;
+  if (!link || e == nullptr || link->revoked_at || now >= link->expires_at)
+    co_return page.html(404, page.tr("Đường dẫn không còn dùng được", "This link no longer works"),
+                        "<p>" +
+                            page.tr("Hãy xin ban tổ chức một đường dẫn mới.",
+                                    "Ask the organisers for a new link.") +
+                            "</p>");
+  std::optional<net::QueryParams> form;
+  if (req.method() == http::verb::post) {
+    form = form_of(req);
+    if (!form || !origin_ok)
+      co_return page.html(403, page.tr("Không được phép", "Forbidden"), "");
+  }
+  // Named, not temporaries: GCC 12 may end a temporary of a co_await expression too early.
+  const std::string action = "/console/door/" + std::string(token);
+  const std::string hidden;
+  const std::string device = "link:" + std::to_string(link->id);
+  co_return co_await door(d, req, page, *e, form, action, hidden, device, nullptr, now);
 }
 
 }  // namespace outreach::console

@@ -118,5 +118,13 @@ boost::asio::awaitable<server::Response> inbox_page(Ctx& c);
 boost::asio::awaitable<server::Response> questions_page(Ctx& c);
 boost::asio::awaitable<server::Response> broadcasts_page(Ctx& c);
 boost::asio::awaitable<server::Response> events_page(Ctx& c);
+// The door page reached by a volunteer's check-in link (no session; the token is the key).
+boost::asio::awaitable<server::Response> door_by_link(const ConsoleDeps& d,
+                                                      const server::Request& req,
+                                                      server::RequestInfo& info,
+                                                      Page& page,
+                                                      std::string_view token,
+                                                      bool origin_ok,
+                                                      std::int64_t now);
 
 }  // namespace outreach::console

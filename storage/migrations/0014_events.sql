@@ -63,3 +63,15 @@ CREATE TABLE event_state (
   status TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Check-in links for volunteers without an account: the door page at /console/door/<token>.
+-- Only the token's SHA-256 is kept; a link ends when revoked or at expires_at.
+CREATE TABLE event_checkin_links (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);

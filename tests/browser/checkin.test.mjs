@@ -31,6 +31,9 @@ step("a check-in account from the CLI");
 const added = spawnSync(binary, ["staff", "add", "door@ward.gov.vn", "--role", "checkin",
   "--database", database], { input: PASSWORD + "\n", encoding: "utf8" });
 assert.equal(added.status, 0, added.stderr);
+const admin = spawnSync(binary, ["staff", "add", "chief@ward.gov.vn", "--role", "admin",
+  "--database", database], { input: PASSWORD + "\n", encoding: "utf8" });
+assert.equal(admin.status, 0, admin.stderr);
 
 // An event starting in an hour (local time, UTC+7), so its door is open now.
 const content = join(work, "content");
@@ -161,7 +164,37 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > 391);
   assert.equal(overflow, false, "the door page is no wider than the phone");
 
-  step("each scan is a row: five, two of them ok");
+  step("an admin makes a volunteer's link; it works without an account until revoked");
+  const chief = await (await browser.newContext({ locale: "vi-VN" })).newPage();
+  await chief.goto(base + "/console/login");
+  await chief.getByLabel("Email").fill("chief@ward.gov.vn");
+  await chief.getByLabel("Mật khẩu").fill(PASSWORD);
+  await Promise.all([chief.waitForNavigation(),
+    chief.getByRole("button", { name: "Đăng nhập" }).click()]);
+  await chief.goto(base + "/console/events/cua-vao");
+  assert.match(await chief.locator("#registrations").innerText(), /Nguyễn Thị Lan/);
+  await Promise.all([chief.waitForNavigation(),
+    chief.getByRole("button", { name: "Tạo đường dẫn mới" }).click()]);
+  const link = await chief.locator("#door-link").getAttribute("href");
+  assert.match(link, /^\/console\/door\/[0-9a-f]{48}$/);
+  const volunteer = await (await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, locale: "vi-VN" })).newPage();
+  await volunteer.goto(base + link);
+  await volunteer.getByLabel("Mã vé").fill(typed);
+  await volunteer.getByLabel("Mã vé").press("Enter");
+  await volunteer.waitForFunction(() => /đã điểm danh/.test(
+    document.getElementById("result").textContent), null, { timeout: 10000 }).catch(async (e) => {
+    throw new Error("volunteer page: " + await volunteer.locator("#result").innerText());
+  });
+  await volunteer.screenshot({ path: join(shots, "checkin-link-390.png"), fullPage: true });
+  await chief.goto(base + "/console/events/cua-vao");
+  await Promise.all([chief.waitForNavigation(),
+    chief.getByRole("button", { name: "Thu hồi" }).click()]);
+  const gone = await volunteer.goto(base + link);
+  assert.equal(gone.status(), 404);
+  assert.match(await volunteer.locator("h1").innerText(), /không còn dùng được/);
+
+  step("each scan is a row: two of them ok");
   const list = spawnSync(binary, ["events", "list", "--database", database, "--content", content],
     { encoding: "utf8" });
   assert.equal(list.status, 0, list.stderr);

@@ -1,6 +1,7 @@
 #include "handlers/flow.hpp"
 
 #include <charconv>
+#include <set>
 
 #include "bot/core/text.hpp"
 #include "bot/text/unicode.hpp"
@@ -85,6 +86,24 @@ std::optional<std::string> change_asked(std::string_view typed) {
       rest += words[i] + " ";
   }
   return verb ? std::optional(rest) : std::nullopt;
+}
+
+// "không", "dạ không có gì ạ", "ko", "no": nothing to add, said to an optional text question
+// (stored as no answer, as the skip button does, not as the word "không").
+bool says_nothing(std::string_view typed) {
+  static const std::set<std::string> kPolite = {"da", "a",  "thoi", "nha", "nhe",    "roi",  "oi",
+                                                "ad", "em", "minh", "toi", "thanks", "thank"};
+  static const std::set<std::string> kNothing = {
+      "khong",       "ko",        "k",       "kh",      "khg",          "hong",
+      "hok",         "khong co",  "ko co",   "k co",    "khong co gi",  "ko co gi",
+      "k co gi",     "khong can", "ko can",  "chua co", "het",          "khong co cau hoi",
+      "no",          "none",      "nothing", "nope",    "nothing else", "khong co y kien",
+      "ko co y kien"};
+  std::string rest;
+  for (const auto& w : plain_words(typed))
+    if (!kPolite.contains(w))
+      rest += (rest.empty() ? "" : " ") + w;
+  return kNothing.contains(rest);
 }
 
 // "sửa số điện thoại", "đổi giờ khác", "sai tên": the step named in what follows the word of
@@ -344,7 +363,7 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     value = *name;
   } else {  // text
     const auto length = static_cast<int>(text::code_points(typed));
-    if (typed.empty() && step.optional) {
+    if (step.optional && (typed.empty() || says_nothing(typed))) {
       turn.state.data.erase(step.id);
       return advance(turn, tx, *flow, index + 1);
     }

@@ -167,6 +167,35 @@ TEST(Events, FindRegisterGetATicketAndSeeItAgain) {
   EXPECT_NE(again.find("Trần Thị Bình"), std::string::npos) << again;
 }
 
+// "không" to an optional question is no answer (as the skip button), not the word "không";
+// a real answer is kept.
+TEST(Events, NothingToAddToAnOptionalQuestionIsNoAnswer) {
+  TempDir dir;
+  std::string yaml = class_event(10);
+  yaml = yaml.substr(0, yaml.find("questions:\n")) +
+         "questions:\n"
+         "  - id: ask\n"
+         "    kind: text\n"
+         "    optional: true\n"
+         "    text: { vi: \"Bạn muốn hỏi giảng viên điều gì?\" }\n";
+  TurnHarness h(content_with(dir, {{"lop-thu.yaml", yaml}}));
+  auto register_saying = [&](const std::string& user, const std::string& said) {
+    h.press("events:register:lop-thu", user);
+    h.say("Nguyễn Văn An", user);
+    h.say("0901234567", user);
+    h.say(said, user);
+    return h.store().events.by_code(code_in(h.press("flow:confirm", user)));
+  };
+  for (const char* nothing : {"không", "dạ không có gì ạ", "ko", "No"}) {
+    const auto r = register_saying(std::string("n-") + nothing, nothing);
+    ASSERT_TRUE(r) << nothing;
+    EXPECT_EQ(r->answers, "{}") << nothing;
+  }
+  const auto asked = register_saying("q", "Không biết nhãn hiệu có cần công chứng không?");
+  ASSERT_TRUE(asked);
+  EXPECT_EQ(asked->answers, R"({"ask":"Không biết nhãn hiệu có cần công chứng không?"})");
+}
+
 TEST(Events, CapacityHoldsAndTheRestWaitInLine) {
   TempDir dir;
   TurnHarness h(content_with(dir, {{"lop-thu.yaml", class_event(50)}}));

@@ -212,6 +212,73 @@ void load_referrals(std::vector<Problem>& problems, const fs::path& dir, Snapsho
              });
 }
 
+// lexicon.yaml (optional): the content's terms, each with the everyday phrases that mean it.
+// A term must be words the content uses (in some explainer's title or keywords), or it could
+// not help ranking; a phrase belongs to one term.
+void load_lexicon(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "lexicon.yaml", false);
+  if (!root || root->IsNull())
+    return;
+  YamlChecker c(problems, "lexicon.yaml");
+  if (!root->IsMap())
+    return c.error(*root, "must map the content's terms to lists of everyday phrases");
+  std::map<std::string, int> seen;  // folded phrase → line
+  for (const auto& kv : *root) {
+    const std::string term = kv.first.as<std::string>();
+    c.check_text(kv.first, "term", term, 80);
+    if (!kv.second.IsSequence() || kv.second.size() == 0 || kv.second.size() > 40) {
+      c.error(kv.second, "'" + term + "': give 1 to 40 everyday phrases as a list");
+      continue;
+    }
+    for (const auto& p : kv.second) {
+      if (!p.IsScalar()) {
+        c.error(p, "phrases must be text");
+        continue;
+      }
+      const std::string phrase = p.as<std::string>();
+      c.check_text(p, "phrase", phrase, 80);
+      std::string folded;
+      for (const auto& w : text::words(text::fold(phrase)))
+        folded += (folded.empty() ? "" : " ") + w;
+      if (folded.empty())
+        continue;
+      if (auto [it, fresh] = seen.emplace(folded, c.line_of(p)); !fresh) {
+        c.error(p, "'" + phrase + "' is already listed on line " + std::to_string(it->second) +
+                       " (phrases are compared without case or diacritics)");
+        continue;
+      }
+      s.lexicon.push_back({phrase, term});
+    }
+  }
+}
+
+// wards.yaml (optional): the ward each old ward of Gò Vấp belongs to now.
+void load_wards(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
+  auto root = load_yaml_file(problems, dir, "wards.yaml", false);
+  if (!root || root->IsNull())
+    return;
+  YamlChecker c(problems, "wards.yaml");
+  if (!root->IsMap())
+    return c.error(*root, "must have explainer:, asked_by: and old_wards:");
+  c.known_keys(*root, "wards.yaml", {"explainer", "asked_by", "old_wards"});
+  s.old_wards.explainer = c.text(*root, "explainer", true, 64);
+  s.old_wards.asked_by = c.list(*root, "asked_by", 1, 60);
+  const YAML::Node wards = (*root)["old_wards"];
+  if (!wards.IsMap() || wards.size() == 0)
+    return c.error(wards.IsDefined() ? wards : *root,
+                   "old_wards: must map old ward numbers to the ward each belongs to now");
+  for (const auto& kv : wards) {
+    int number = 0;
+    const std::string key = kv.first.Scalar();
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
+    if (ec != std::errc{} || end != key.data() + key.size() || number < 1 || number > 99) {
+      c.error(kv.first, "'" + key + "': an old ward is a number from 1 to 99");
+      continue;
+    }
+    s.old_wards.now[number] = bilingual(c, wards, key, key.c_str());
+  }
+}
+
 // "08:00" → 480; -1 when malformed.
 int minute_of_day(std::string_view hm) {
   if (hm.size() != 5 || hm[2] != ':')
@@ -480,7 +547,7 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     if (v.IsSequence()) {
       phrases(v, in.id, in.phrases, false);
     } else if (v.IsMap()) {
-      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless", "ranked"});
+      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless", "ranked", "together"});
       if (const auto r = v["ranked"]) {
         const std::string flag = r.IsScalar() ? r.Scalar() : std::string();
         if (flag != "true" && flag != "false")
@@ -492,10 +559,21 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       phrases(v["whole"], in.id, in.phrases, false);
       phrases(v["anywhere"], in.id, in.anywhere, true);
       phrases(v["unless"], in.id, in.unless, false);
-      if (!in.unless.empty() && in.anywhere.empty())
+      if (const auto t = v["together"]) {
+        if (!t.IsSequence() || t.size() < 2 || t.size() > 4)
+          c.error(t, "'" + in.id + "': together: must be a list of 2 to 4 lists of phrases");
+        else
+          for (const auto& group : t) {
+            in.together.emplace_back();
+            phrases(group, in.id, in.together.back(), false);
+            if (in.together.back().empty())
+              c.error(group, "'" + in.id + "': each group of together: needs a phrase");
+          }
+      }
+      if (!in.unless.empty() && in.anywhere.empty() && in.together.empty())
         c.error(v["unless"], "'" + in.id +
-                                 "': unless: rules out phrases found anywhere; this intent has no "
-                                 "anywhere: phrases");
+                                 "': unless: rules out phrases found anywhere or together; this "
+                                 "intent has neither anywhere: nor together: phrases");
     } else {
       c.error(v, "intent '" + in.id + "' must be a list of phrases or have whole: / anywhere:");
       continue;
@@ -547,11 +625,15 @@ void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Sna
   }
 }
 
-void load_neutral(std::vector<Problem>& problems, const fs::path& dir, Snapshot& s) {
-  auto root = load_yaml_file(problems, dir, "neutral.yaml", false);
+// A list of words or phrases (neutral.yaml, chat_words.yaml), each ≤ 80 characters.
+void load_phrases(std::vector<Problem>& problems,
+                  const fs::path& dir,
+                  const char* file,
+                  std::vector<std::string>& out) {
+  auto root = load_yaml_file(problems, dir, file, false);
   if (!root || root->IsNull())
     return;
-  YamlChecker c(problems, "neutral.yaml");
+  YamlChecker c(problems, file);
   if (!root->IsSequence())
     return c.error(*root, "must be a list of words or phrases");
   for (const auto& n : *root) {
@@ -561,7 +643,7 @@ void load_neutral(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
     }
     std::string v = n.as<std::string>();
     c.check_text(n, "phrase", v, 80);
-    s.neutral_words.push_back(std::move(v));
+    out.push_back(std::move(v));
   }
 }
 
@@ -1157,6 +1239,26 @@ void cross_check(std::vector<Problem>& problems, Snapshot& s) {
           problems.push_back({e.file, 0, "related explainer '" + r + "' does not exist", false});
     }
   }
+  {
+    std::set<std::string> used;  // folded words of every title and keyword
+    for (const auto* table : {&s.explainers_vi, &s.explainers_en})
+      for (const auto& [id, e] : *table) {
+        for (const auto& w : text::words(text::fold(e.title))) used.insert(w);
+        for (const auto& k : e.keywords)
+          for (const auto& w : text::words(text::fold(k))) used.insert(w);
+      }
+    std::set<std::string> told;
+    for (const LexiconEntry& l : s.lexicon)
+      for (const auto& w : text::words(text::fold(l.term)))
+        if (!used.contains(w) && told.insert(l.term).second)
+          problems.push_back({"lexicon.yaml", 0,
+                              "term '" + l.term + "': '" + w +
+                                  "' is in no explainer's title or keywords, so it cannot help",
+                              false});
+  }
+  if (!s.old_wards.explainer.empty() && !s.explainers_vi.contains(s.old_wards.explainer))
+    problems.push_back(
+        {"wards.yaml", 0, "explainer '" + s.old_wards.explainer + "' does not exist", false});
   for (const auto& [id, e] : s.explainers_en)
     if (!s.explainers_vi.contains(id))
       problems.push_back(
@@ -1205,7 +1307,10 @@ LoadReport load_content(const std::string& dir_text, std::int64_t today_day) {
     load_menu(pr, dir, *s);
     load_intents(pr, dir, *s);
     load_abbreviations(pr, dir, *s);
-    load_neutral(pr, dir, *s);
+    load_phrases(pr, dir, "neutral.yaml", s->neutral_words);
+    load_phrases(pr, dir, "chat_words.yaml", s->chat_words);
+    load_wards(pr, dir, *s);
+    load_lexicon(pr, dir, *s);
     load_booking(pr, dir, *s);
     for (const auto& rel : files_in(dir, "flows", ".yaml")) load_flow(pr, dir, rel, *s);
     for (const auto& rel : files_in(dir, "explainers", ".md"))

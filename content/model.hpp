@@ -47,6 +47,14 @@ struct Referral {
   std::vector<std::string> examples;
 };
 
+// wards.yaml: the 2025 reorganisation in one line per old ward of the former Gò Vấp district
+// ("phường 7 cũ giờ là phường gì" → Hạnh Thông), with the explainer that tells the whole story.
+struct OldWards {
+  std::string explainer;              // an explainer id (ward-reorganization)
+  std::vector<std::string> asked_by;  // words that ask where an old ward is now ("cũ", "giờ")
+  std::map<int, Bilingual> now;       // old ward number → the ward it belongs to now
+};
+
 struct Topic {
   std::string id;
   std::string kind;   // explainer | intent
@@ -243,6 +251,9 @@ struct Intent {
   // Words or phrases that rule the intent out wherever they appear in the message ("quán cà phê
   // mở nhạc có phải trả tiền bản quyền" is a copyright question, not a request to play music).
   std::vector<std::string> unless;
+  // Groups of words or phrases (`together:`): a phrase of every group anywhere in the message is
+  // the intent ("hội thảo" + "sắp tới": an event asked for; a topic may sit between them).
+  std::vector<std::vector<std::string>> together;
   // false (`ranked: false`): matched by its phrases only, never a document of the ranking index,
   // so that adding one does not move how explainers rank.
   bool ranked = true;
@@ -267,6 +278,14 @@ struct Abbreviation {
   std::string expansion;  // with diacritics
 };
 
+// lexicon.yaml: an everyday way of saying a concept ("logo", "bảng giá", "shopee") and the
+// content's own term for it (nhãn hiệu, niêm yết giá, thương mại điện tử). The term is added to
+// what is ranked, the everyday words kept; the bot says how it read the question.
+struct LexiconEntry {
+  std::string phrase;  // as people say it
+  std::string term;    // the content's term, with diacritics
+};
+
 struct Snapshot {
   std::map<std::string, std::string, std::less<>> ui_vi;  // dotted key → text
   std::map<std::string, std::string, std::less<>> ui_en;
@@ -283,8 +302,11 @@ struct Snapshot {
   std::vector<Intent> intents;
   std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
   std::vector<Abbreviation> abbreviations;
-  std::vector<std::string> neutral_words;            // place names etc., ignored when ranking
-  std::vector<LearnedQuestion> learned;              // learned.yaml, in file order
+  std::vector<std::string> neutral_words;  // place names etc., ignored when ranking
+  OldWards old_wards;
+  std::vector<LexiconEntry> lexicon;
+  std::vector<std::string> chat_words;   // everyday chat (food, love, weather…): not our field
+  std::vector<LearnedQuestion> learned;  // learned.yaml, in file order
   std::map<std::string, Event, std::less<>> events;  // events/*.yaml by id
   std::int64_t loaded_at_ms = 0;
   std::string dir;

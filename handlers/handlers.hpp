@@ -25,6 +25,7 @@ inline constexpr std::string_view kLanguage = "lang";
 inline constexpr std::string_view kHandoff = "handoff";
 inline constexpr std::string_view kFallback = "fallback";
 inline constexpr std::string_view kReferral = "referral";
+inline constexpr std::string_view kOldWard = "ward";         // ward:<old ward number>
 inline constexpr std::string_view kSmalltalk = "smalltalk";  // fallback:smalltalk
 inline constexpr std::string_view kPolicies = "policies";
 inline constexpr std::string_view kExplainer = "ex";

@@ -1,4 +1,7 @@
-// Menu, greeting, help, language, handoff, fallback and referrals to other offices.
+// Menu, greeting, help, language, handoff, fallback, referrals to other offices, and where an
+// old ward is now.
+#include <charconv>
+
 #include "bot/core/local_time.hpp"
 #include "content/store.hpp"
 #include "handlers/handlers.hpp"
@@ -156,6 +159,35 @@ class ReferralHandler final : public Handler {
   }
 };
 
+// "Phường 7 cũ giờ là phường gì": the ward it belongs to now in one line, its legal source,
+// and a button to the whole story (wards.yaml, the reorganisation explainer).
+class OldWardHandler final : public Handler {
+ public:
+  std::string_view name() const override { return kOldWard; }
+
+  void handle(Turn& turn, storage::Store&, std::string_view arg) override {
+    turn.handler = "ward";
+    const content::OldWards& wards = turn.content.old_wards;
+    int number = 0;
+    std::from_chars(arg.data(), arg.data() + arg.size(), number);
+    const auto it = wards.now.find(number);
+    const content::Explainer* e = turn.content.explainer(wards.explainer, turn.lang());
+    if (it == wards.now.end() || e == nullptr) {  // content changed under an old payload
+      turn.outcome = "not_understood";
+      add_main_menu(turn, turn.say(turn.ui("fallback.text")));
+      return;
+    }
+    turn.outcome = "old_ward";
+    std::string text = turn.ui(
+        "old_ward.now", {{"n", std::to_string(number)}, {"now", it->second.in(turn.lang())}});
+    if (!e->sources.empty())
+      text += "\n" + turn.ui("old_ward.source", {{"source", e->sources.front().title}});
+    OutboundMessage& m = turn.say(std::move(text));
+    m.buttons.push_back(turn.button("old_ward.more", "ex:" + wards.explainer));
+    add_main_menu(turn, m);
+  }
+};
+
 }  // namespace
 
 void add_main_menu(const Turn& turn, OutboundMessage& message) {
@@ -194,6 +226,7 @@ std::vector<std::unique_ptr<Handler>> make_menu_handlers() {
   out.push_back(std::make_unique<HandoffHandler>());
   out.push_back(std::make_unique<FallbackHandler>());
   out.push_back(std::make_unique<ReferralHandler>());
+  out.push_back(std::make_unique<OldWardHandler>());
   out.push_back(std::make_unique<QuestionHandler>());
   return out;
 }

@@ -40,10 +40,19 @@ int distance_at_most_one(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-SearchIndex::SearchIndex(std::vector<double> field_weights) : weights_(std::move(field_weights)) {}
+SearchIndex::SearchIndex(std::vector<double> field_weights, StopwordFn extra_stopwords, StemFn stem)
+    : weights_(std::move(field_weights)), extra_stop_(extra_stopwords), stem_(stem) {}
+
+std::vector<std::string> SearchIndex::stemmed(std::vector<std::string> words) const {
+  if (stem_ != nullptr)
+    for (auto& w : words)
+      if (w != "|")
+        w = stem_(w);
+  return words;
+}
 
 std::vector<std::string> SearchIndex::terms_of(const std::vector<std::string>& words,
-                                               const std::vector<std::string>& written) {
+                                               const std::vector<std::string>& written) const {
   auto form = [&](std::size_t i) {
     return i < written.size() ? std::string_view(written[i]) : std::string_view();
   };
@@ -53,11 +62,11 @@ std::vector<std::string> SearchIndex::terms_of(const std::vector<std::string>& w
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (words[i] == "|")
       continue;
-    if (!is_stopword(words[i]))
+    if (!stop(words[i]))
       out.push_back(words[i]);
     // Bigrams of two content words only: "nộp ở", "thì nộp" say nothing about the topic.
     if (i + 1 < words.size() && words[i + 1] != "|" && !breaks_bigram(words[i], form(i)) &&
-        !breaks_bigram(words[i + 1], form(i + 1)))
+        !breaks_bigram(words[i + 1], form(i + 1)) && !stop(words[i]) && !stop(words[i + 1]))
       out.push_back(words[i] + " " + words[i + 1]);
   }
   return out;
@@ -84,7 +93,8 @@ int SearchIndex::add(std::string id,
   std::vector<std::uint32_t> lengths(weights_.size(), 0);
   std::unordered_map<int, std::vector<std::uint16_t>> tf;
   for (std::size_t f = 0; f < fields.size() && f < weights_.size(); ++f) {
-    for (const std::string& t : terms_of(fields[f], f < written.size() ? written[f] : kNone)) {
+    for (const std::string& t :
+         terms_of(stemmed(fields[f]), f < written.size() ? written[f] : kNone)) {
       auto& counts = tf[term_id(t)];
       if (counts.empty())
         counts.assign(weights_.size(), 0);
@@ -103,10 +113,11 @@ void SearchIndex::add_phrase(int doc,
                              std::vector<std::string> folded_words,
                              std::vector<std::string> shown,
                              double weight) {
+  folded_words = stemmed(std::move(folded_words));
   if (folded_words.empty())
     return;
   // A single stopword ("có") or a lone short word is no evidence of a topic.
-  if (folded_words.size() == 1 && is_stopword(folded_words[0]))
+  if (folded_words.size() == 1 && stop(folded_words[0]))
     return;
   std::string first = folded_words.front();
   auto& list = phrases_[first];
@@ -156,10 +167,12 @@ void SearchIndex::finish() {
 }
 
 bool SearchIndex::known(std::string_view word) const {
-  return vocab_.contains(std::string(word));
+  return vocab_.contains(stem_ != nullptr ? stem_(word) : std::string(word));
 }
 
-std::optional<std::string> SearchIndex::correct(std::string_view word) const {
+std::optional<std::string> SearchIndex::correct(std::string_view typed) const {
+  const std::string own = stem_ != nullptr ? stem_(typed) : std::string(typed);
+  const std::string_view word = own;
   if (word.size() < 3)
     return std::nullopt;
   std::vector<std::string> variants{std::string(word)};
@@ -189,14 +202,16 @@ std::optional<std::string> SearchIndex::correct(std::string_view word) const {
   return texts_[static_cast<std::size_t>(best)];
 }
 
-std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>& words,
+std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>& asked,
                                                   const std::vector<std::string>& shown,
                                                   std::size_t limit) const {
+  const std::vector<std::string> words = stemmed(asked);
   std::vector<Hit> hits;
   if (ids_.empty())
     return hits;
   std::vector<double> score(ids_.size(), 0);
   std::vector<double> covered(ids_.size(), 0);
+  std::vector<int> key_words(ids_.size(), 0);
   double total = 0;
   std::unordered_set<std::string> unique;
   for (const std::string& t : terms_of(words, shown)) {
@@ -237,11 +252,14 @@ std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>
       if (!same_marks)
         continue;
       score[static_cast<std::size_t>(p.doc)] += p.weight * static_cast<double>(p.words.size());
+      int& key = key_words[static_cast<std::size_t>(p.doc)];
+      key = std::max(key, static_cast<int>(p.words.size()));
     }
   }
   for (std::size_t d = 0; d < score.size(); ++d)
     if (score[d] > 0)
-      hits.push_back({static_cast<int>(d), score[d], total > 0 ? covered[d] / total : 0});
+      hits.push_back(
+          {static_cast<int>(d), score[d], total > 0 ? covered[d] / total : 0, key_words[d]});
   const std::size_t k = std::min(limit, hits.size());
   std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(k), hits.end(),
                     [](const Hit& a, const Hit& b) { return a.score > b.score; });

@@ -14,11 +14,21 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bot/router/vi_text.hpp"
+
 namespace outreach::router {
 
 class SearchIndex {
  public:
-  explicit SearchIndex(std::vector<double> field_weights);
+  // `extra_stopwords`: function words of the index's language beyond the Vietnamese ones
+  // (is_stopword), e.g. is_english_stopword for the English index; null for none.
+  // `stem`: maps every word of the documents, key phrases and questions to its stem (e.g.
+  // english_stem for the English index); null to keep words as they are.
+  using StopwordFn = bool (*)(std::string_view);
+  using StemFn = std::string (*)(std::string_view);
+  explicit SearchIndex(std::vector<double> field_weights,
+                       StopwordFn extra_stopwords = nullptr,
+                       StemFn stem = nullptr);
 
   // `fields[i]` is the folded word sequence of field i (stopwords included: they join bigrams),
   // `written[i]` the same words as written (with diacritics; may be empty strings).
@@ -43,6 +53,9 @@ class SearchIndex {
     int doc = 0;
     double score = 0;
     double coverage = 0;  // 0..1
+    // Words of the longest key phrase of the document (a keyword, an intent's phrase) found
+    // whole in the question: the question names one of the document's concepts.
+    int key_words = 0;
   };
 
   // Best first; at most `limit`. `shown[i]` is word i as typed with diacritics, or empty.
@@ -73,11 +86,18 @@ class SearchIndex {
     bool bigram = false;
   };
 
-  static std::vector<std::string> terms_of(const std::vector<std::string>& words,
-                                           const std::vector<std::string>& written);
+  std::vector<std::string> terms_of(const std::vector<std::string>& words,
+                                    const std::vector<std::string>& written) const;
+
+  bool stop(std::string_view w) const { return is_stopword(w) || (extra_stop_ && extra_stop_(w)); }
+
   int term_id(const std::string& t);
 
   std::vector<double> weights_;
+  std::vector<std::string> stemmed(std::vector<std::string> words) const;
+
+  StopwordFn extra_stop_ = nullptr;
+  StemFn stem_ = nullptr;
   std::vector<std::string> ids_;
   std::vector<std::vector<std::uint32_t>> lengths_;  // doc → field → terms
   std::vector<bool> counted_;                        // doc → counts in the statistics

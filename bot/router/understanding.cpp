@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "bot/router/en_text.hpp"
 #include "bot/router/vi_text.hpp"
 #include "bot/text/unicode.hpp"
 
@@ -20,6 +21,10 @@ constexpr double kIntentPhraseWeight = 4.0;   // per word of an intent's phrase 
 // Decision thresholds, calibrated on ../shared/eval/questions-dev.tsv and on our own
 // tests/fixtures/questions-own.tsv (bench/understanding prints both).
 constexpr double kAnswerCoverage = 0.55;  // share of the question an answer must cover
+// English questions spend more words around the subject ("do I need…", "is there any…"), and
+// the English index has fewer documents in full, so an English answer may cover a smaller share
+// (calibrated on tests/fixtures/questions-en.tsv).
+constexpr double kAnswerCoverageEn = 0.45;
 constexpr double kAnswerScore = 6.0;
 constexpr double kAnswerMargin = 1.15;  // best / best of another topic…
 constexpr double kThinScore = 20.0;     // …and when the evidence is thin (a lower score),
@@ -30,6 +35,8 @@ constexpr double kClarifyCoverage = 0.30;
 constexpr double kReferralCoverage = kClarifyCoverage;
 constexpr double kClarifyScore = 20.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
+constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
+constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
 
 std::vector<std::string> folded_words(std::string_view text) {
   return text::words(text::fold(text));
@@ -123,12 +130,34 @@ void Understanding::learn_forms(std::string_view text) {
   }
 }
 
-Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldWeights) {
+Understanding::Ranker::Ranker(SearchIndex::StopwordFn stop, SearchIndex::StemFn stem)
+    : index(kFieldWeights, stop, stem) {}
+
+Understanding::Understanding(const content::Snapshot& snapshot)
+    : vi_(nullptr, nullptr), en_(is_english_stopword, english_stem) {
   for (const auto& phrase : snapshot.neutral_words) {
     auto w = folded_words(phrase);
     if (!w.empty())
       neutral_.push_back(std::move(w));
   }
+  for (const content::LexiconEntry& l : snapshot.lexicon) {
+    Synonym syn{folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term))};
+    if (syn.phrase.empty() || syn.term.empty())
+      continue;
+    lexicon_words_.insert(syn.phrase.begin(), syn.phrase.end());
+    lexicon_.push_back(std::move(syn));
+  }
+  std::stable_sort(lexicon_.begin(), lexicon_.end(), [](const Synonym& a, const Synonym& b) {
+    return a.phrase.size() > b.phrase.size();
+  });
+  for (const auto& [number, now] : snapshot.old_wards.now) old_wards_.push_back(number);
+  for (const auto& phrase : snapshot.old_wards.asked_by)
+    if (const std::string w = normalize(phrase); !w.empty())
+      ward_asked_by_.push_back(" " + w + " ");
+  ward_explainer_ = snapshot.old_wards.explainer;
+  for (const auto& phrase : snapshot.chat_words)
+    if (const std::string w = normalize(phrase); !w.empty())
+      chat_.push_back(" " + w + " ");
   for (const content::Abbreviation& a : snapshot.abbreviations) {
     const auto key = folded_words(a.key);
     Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion))};
@@ -136,51 +165,65 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
     abbreviations_.emplace(join(key), std::move(e));
   }
 
-  // Explainers: the Vietnamese and English versions of one id are one document.
+  // Explainers: one document per language. Each carries the other language's title and
+  // keywords too ("đăng ký trademark", "how to register nhãn hiệu"); the bodies stay apart.
   for (const auto& [id, vi] : snapshot.explainers_vi) {
-    FieldWords fields(kFieldWeights.size());
-    for (const content::Explainer* e : {&vi, snapshot.explainer(id, content::kEn)}) {
-      if (e != &vi && e->lang != content::kEn)
-        continue;
-      fields.append(kTitle, e->title);
+    const content::Explainer* en = snapshot.explainer(id, content::kEn);
+    if (en->lang != content::kEn)
+      en = nullptr;
+    learn_forms(vi.title);
+    for (const auto& k : vi.keywords) learn_forms(k);
+    for (const auto& x : vi.examples) learn_forms(x);
+    learn_forms(vi.summary);
+    for (const auto& p : vi.pages) learn_forms(p.body);
+    for (const bool english : {false, true}) {
+      Ranker& rk = english ? en_ : vi_;
+      // The document's own language in full; without an English version, the English index
+      // gets the Vietnamese one (so every explainer can be found from either language).
+      const content::Explainer& own = english && en ? *en : vi;
+      const content::Explainer* other = english ? (en ? &vi : nullptr) : en;
+      FieldWords fields(kFieldWeights.size());
+      fields.append(kTitle, own.title);
       fields.separate(kTitle);
-      for (const auto& k : e->keywords) {
-        fields.append(kKeywords, k);
-        fields.separate(kKeywords);  // no bigram across keywords
+      for (const content::Explainer* e : {&own, other}) {
+        if (e == nullptr)
+          continue;
+        for (const auto& k : e->keywords) {
+          fields.append(kKeywords, k);
+          fields.separate(kKeywords);  // no bigram across keywords
+        }
       }
-      for (const auto& x : e->examples) {
+      if (other) {
+        fields.append(kTitle, other->title);
+        fields.separate(kTitle);
+      }
+      for (const auto& x : own.examples) {
         fields.append(kExamples, x);
         fields.separate(kExamples);
       }
-      fields.append(kSummary, e->summary);
-      for (const auto& p : e->pages) {
+      fields.append(kSummary, own.summary);
+      for (const auto& p : own.pages) {
         fields.append(kBody, p.heading);
         fields.append(kBody, p.body);
       }
-      if (e->lang == content::kVi) {
-        learn_forms(e->title);
-        for (const auto& k : e->keywords) learn_forms(k);
-        for (const auto& x : e->examples) learn_forms(x);
-        learn_forms(e->summary);
-        for (const auto& p : e->pages) learn_forms(p.body);
+      for (const std::string& t : vi.topics) {  // the topic's own names help short questions
+        if (auto it = snapshot.topics.find(t); it != snapshot.topics.end()) {
+          fields.append(kTitle, it->second.title.en);
+          fields.separate(kTitle);
+        }
       }
+      const int doc = rk.index.add("ex:" + id, fields.folded, fields.written);
+      for (const content::Explainer* e : {&vi, en})
+        if (e)
+          for (const auto& k : e->keywords)
+            rk.index.add_phrase(doc, folded_words(k), text::words(text::lower(k)),
+                                kKeywordPhraseWeight);
+      rk.payload.push_back("ex:" + id);
+      rk.topics.push_back(vi.topics);
     }
-    for (const std::string& t :
-         vi.topics) {  // the topic's own names help short and English questions
-      if (auto it = snapshot.topics.find(t); it != snapshot.topics.end()) {
-        fields.append(kTitle, it->second.title.en);
-        fields.separate(kTitle);
-      }
-    }
-    const int doc = index_.add("ex:" + id, fields.folded, fields.written);
-    for (const content::Explainer* e : {&vi, snapshot.explainer(id, content::kEn)})
-      for (const auto& k : e->keywords)
-        index_.add_phrase(doc, folded_words(k), text::words(text::lower(k)), kKeywordPhraseWeight);
-    doc_payload_.push_back("ex:" + id);
-    doc_topics_.push_back(vi.topics);
     exact_.emplace(normalize(vi.title), "ex:" + id);
     for (const auto& k : vi.keywords) exact_.emplace(normalize(k), "ex:" + id);
-    if (const content::Explainer* en = snapshot.explainer(id, content::kEn); en != &vi) {
+    if (en) {
       exact_.emplace(normalize(en->title), "ex:" + id);
       for (const auto& k : en->keywords) exact_.emplace(normalize(k), "ex:" + id);
     }
@@ -207,13 +250,15 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
       fields.separate(kExamples);
     }
     // Not counted: the explainers score, and meet their calibrated thresholds, as without them.
-    const int doc = index_.add(payload, fields.folded, fields.written, false);
-    for (const auto& k : ref.keywords) {
-      index_.add_phrase(doc, folded_words(k), text::words(text::lower(k)), kKeywordPhraseWeight);
-      exact_.emplace(normalize(k), payload);
+    for (Ranker* rk : {&vi_, &en_}) {
+      const int doc = rk->index.add(payload, fields.folded, fields.written, false);
+      for (const auto& k : ref.keywords)
+        rk->index.add_phrase(doc, folded_words(k), text::words(text::lower(k)),
+                             kKeywordPhraseWeight);
+      rk->payload.push_back(payload);
+      rk->topics.push_back({payload});
     }
-    doc_payload_.push_back(payload);
-    doc_topics_.push_back({payload});
+    for (const auto& k : ref.keywords) exact_.emplace(normalize(k), payload);
   }
 
   // Intents: their phrases are matched whole, and indexed as example questions so that longer
@@ -242,6 +287,16 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
       exact_.insert_or_assign(folded, intent.id);  // a fixed reply wins over a keyword
       index_phrase(phrase);
     }
+    if (!intent.together.empty()) {
+      Together t{intent.id, {}};
+      for (const auto& group : intent.together) {
+        t.groups.emplace_back();
+        for (const std::string& phrase : group)
+          if (const std::string folded = normalize(phrase); !folded.empty())
+            t.groups.back().push_back(" " + folded + " ");
+      }
+      together_.push_back(std::move(t));
+    }
     for (const std::string& phrase : intent.unless)
       if (const std::string folded = normalize(phrase); !folded.empty())
         unless_[intent.id].push_back(" " + folded + " ");
@@ -257,14 +312,16 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
       index_phrase(phrase);
     }
     if (!form_command && !phrases_only && !fields.empty(kExamples)) {
-      const int doc = index_.add(intent.id, fields.folded, fields.written);
-      for (const std::string& phrase : intent.anywhere)
-        index_.add_phrase(doc, folded_words(phrase), text::words(text::lower(phrase)),
-                          kIntentPhraseWeight);
-      doc_payload_.push_back(intent.id);
-      doc_unless_.resize(doc_payload_.size());
-      doc_unless_.back() = !intent.unless.empty();
-      doc_topics_.emplace_back();
+      for (Ranker* rk : {&vi_, &en_}) {
+        const int doc = rk->index.add(intent.id, fields.folded, fields.written);
+        for (const std::string& phrase : intent.anywhere)
+          rk->index.add_phrase(doc, folded_words(phrase), text::words(text::lower(phrase)),
+                               kIntentPhraseWeight);
+        rk->payload.push_back(intent.id);
+        rk->unless.resize(rk->payload.size());
+        rk->unless.back() = !intent.unless.empty();
+        rk->topics.emplace_back();
+      }
     }
   }
   for (const auto& [key, e] : abbreviations_) {
@@ -277,7 +334,8 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
   for (const auto& n : snapshot.negations)
     if (auto w = normalize(n); !w.empty())
       negations_.push_back(w);
-  index_.finish();
+  vi_.index.finish();
+  en_.index.finish();
   // Questions staff attached to their answers (learned.yaml): matched as the whole message,
   // read the way every message is read (abbreviations, Telex, typos), and folded only. They
   // are not ranking documents, so attaching one moves no other question's answer; a phrase
@@ -294,6 +352,8 @@ Understanding::Understanding(const content::Snapshot& snapshot) : index_(kFieldW
 Understanding::Reading Understanding::read(std::string_view text) const {
   Reading r;
   const auto typed = text::words(text::lower(text));
+  r.english = looks_english(typed);
+  const SearchIndex& index = ranker(r.english).index;
   std::vector<std::string> words;
   words.reserve(typed.size());
   for (const auto& w : typed) words.push_back(text::fold(w));
@@ -322,10 +382,12 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     std::string w = words[i];
     std::string shown = typed[i] != w ? typed[i] : std::string{};  // typed with diacritics
     ++i;
-    if (!all_digits(w) && !index_.known(w)) {
-      std::string fixed = repair_telex(w);
+    if (!all_digits(w) && !index.known(w) && !lexicon_words_.contains(w)) {
+      std::string fixed = r.english ? w : repair_telex(w);
       if (fixed == w && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
-        if (auto c = index_.correct(w))
+        // In Vietnamese a typo is mended into a Vietnamese syllable, never into a word of the
+        // English text the index also holds ("cafe" is not "safe").
+        if (auto c = index.correct(w); c && (r.english || is_syllable(*c)))
           fixed = *c;
       }
       if (fixed != w) {
@@ -434,6 +496,20 @@ Interpretation Understanding::interpret(std::string_view text) const {
       break;
     }
   }
+  // A phrase of each group anywhere ("lớp tập huấn" … "tháng sau"): asked for in so many words.
+  for (const Together& t : together_) {
+    if (r.kind != Interpretation::Kind::kNothing)
+      break;
+    const bool all = std::all_of(t.groups.begin(), t.groups.end(), [&](const auto& group) {
+      return std::any_of(group.begin(), group.end(), has);
+    });
+    if (all && !ruled_out(t.payload, has)) {
+      r.kind = Interpretation::Kind::kIntent;
+      r.payload = t.payload;
+      r.score = 40;
+      r.coverage = 1;
+    }
+  }
 
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
@@ -453,58 +529,128 @@ Interpretation Understanding::interpret(std::string_view text) const {
     search_shown.push_back(reading.shown[i]);
     ++i;
   }
-  auto hits = index_.search(search_words, search_shown, 10);
+  // Everyday words for a concept (lexicon.yaml): the content's term joins what is ranked, and
+  // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
+  std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
+  for (std::size_t i = 0; i < words.size();) {
+    const Synonym* found = nullptr;
+    for (const Synonym& syn : lexicon_) {
+      const std::size_t end = i + syn.phrase.size();
+      if (end > words.size() ||
+          !std::equal(syn.phrase.begin(), syn.phrase.end(), words.begin() + static_cast<long>(i)))
+        continue;
+      // A phrase whose edge word pairs with its neighbour as in the content means that pair:
+      // "cần điều kiện" is not "cân điêu" followed by "kiện" (a word alone keeps its meaning).
+      if (syn.phrase.size() > 1 &&
+          ((i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+           (end < words.size() && content_pairs_.contains(words[end - 1] + " " + words[end]))))
+        continue;
+      found = &syn;
+      break;
+    }
+    if (found == nullptr) {
+      ++i;
+      continue;
+    }
+    search_words.push_back("|");
+    search_shown.emplace_back();
+    search_words.insert(search_words.end(), found->term.begin(), found->term.end());
+    search_shown.insert(search_shown.end(), found->term_shown.begin(), found->term_shown.end());
+    i += found->phrase.size();
+    glosses.push_back({i - 1, "(" + join(found->term_shown) + ")"});
+  }
+  const Ranker& rk = ranker(reading.english);
+  auto hits = rk.index.search(search_words, search_shown, 10);
   std::erase_if(hits, [&](const auto& h) {
     const auto doc = static_cast<std::size_t>(h.doc);
-    return doc < doc_unless_.size() && doc_unless_[doc] && ruled_out(doc_payload_[doc], has);
+    return doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has);
   });
   // Candidates: distinct explainers, best first.
   for (const auto& h : hits) {
-    const std::string& p = doc_payload_[static_cast<std::size_t>(h.doc)];
+    const std::string& p = rk.payload[static_cast<std::size_t>(h.doc)];
     if (!p.starts_with("ex:") || r.candidates.size() >= 3)
       continue;
-    r.candidates.push_back({p.substr(3), doc_topics_[static_cast<std::size_t>(h.doc)], h.score});
+    r.candidates.push_back({p.substr(3), rk.topics[static_cast<std::size_t>(h.doc)], h.score});
   }
   if (r.kind == Interpretation::Kind::kExplainer)
     r.explainer = r.payload.substr(3);
 
   if (r.kind == Interpretation::Kind::kNothing && !hits.empty()) {
     const auto& best = hits.front();
-    const std::string& payload = doc_payload_[static_cast<std::size_t>(best.doc)];
-    const auto& topics = doc_topics_[static_cast<std::size_t>(best.doc)];
+    const std::string& payload = rk.payload[static_cast<std::size_t>(best.doc)];
+    const auto& topics = rk.topics[static_cast<std::size_t>(best.doc)];
     // The runner-up that would be a different answer (another intent, or another topic).
     double rival = 0;
+    std::string rival_payload;
     for (std::size_t i = 1; i < hits.size(); ++i) {
-      const auto& other_topics = doc_topics_[static_cast<std::size_t>(hits[i].doc)];
-      const std::string& other = doc_payload_[static_cast<std::size_t>(hits[i].doc)];
+      const auto& other_topics = rk.topics[static_cast<std::size_t>(hits[i].doc)];
+      const std::string& other = rk.payload[static_cast<std::size_t>(hits[i].doc)];
       if (other == payload || (!topics.empty() && share_topic(topics, other_topics)))
         continue;
       rival = hits[i].score;
+      rival_payload = other;
       break;
     }
     r.score = best.score;
     r.coverage = best.coverage;
     r.rival = rival;
+    r.key_words = best.key_words;
+    r.rival_payload = rival_payload;
     r.best_payload = payload;
     // A referral may cover less of the question than an answer (people wrap "sổ hồng" in a
     // long story), with the evidence a "did you mean" needs; but an explainer close behind it
     // means the question may well be ours, so it must stand out as thin evidence must.
     const bool referral = payload.starts_with("referral:");
+    // A key phrase of three words or more found whole, with strong evidence, is an answer even
+    // when the rest of the question is words the content does not have ("mã số mã vạch cho
+    // bánh tráng").
     const bool covers =
-        (best.coverage >= kAnswerCoverage && best.score >= kAnswerScore) ||
+        (best.coverage >= (reading.english ? kAnswerCoverageEn : kAnswerCoverage) &&
+         best.score >= kAnswerScore) ||
+        (best.key_words >= 3 && best.score >= kClarifyStrongScore &&
+         best.coverage >= kClarifyCoverage) ||
         (referral && best.coverage >= kReferralCoverage && best.score >= kClarifyScore);
     const bool clear =
         rival == 0 ||
         best.score >= rival * (best.score >= kThinScore && !referral ? kAnswerMargin : kThinMargin);
-    if (covers && clear) {
+    // Everyday chat ("nấu ăn ngon", "người yêu") that one of our words happens to match: only a
+    // question our content covers as an answer does is ours; the rest is the honest fallback.
+    const bool chat = std::any_of(chat_.begin(), chat_.end(), [&](const std::string& c) {
+      return padded.find(c) != std::string::npos || typed_has(c);
+    });
+    // A referral close behind an explainer: the question may be the other office's ("bán hàng
+    // trên shopee thì đóng thuế thế nào"), so no explainer is offered on thin evidence.
+    const bool referral_close =
+        !referral && rival_payload.starts_with("referral:") && best.score < rival * kAnswerMargin;
+    // The question names one of the explainer's key phrases of two words or more ("bảng giá",
+    // "chuyển đổi số"): enough for a "did you mean", even when the rest of a long question is
+    // words the content does not have.
+    const bool names_concept = best.key_words >= 2 && best.score >= kConceptScore;
+    // Another office's subject named in so many words ("đóng thuế", "sổ hồng") with evidence
+    // near the explainer's: the question is likely that office's, whatever it is about besides
+    // ("bán trên shopee thì đóng thuế thế nào"). Name the office, do not explain our topic.
+    const SearchIndex::Hit* named_referral = nullptr;
+    if (!referral)
+      for (const auto& h : hits)
+        if (rk.payload[static_cast<std::size_t>(h.doc)].starts_with("referral:") &&
+            h.key_words >= 2 && h.score >= best.score * kNamedReferralShare) {
+          named_referral = &h;
+          break;
+        }
+    if (chat && best.coverage < kAnswerCoverage) {
+      r.kind = Interpretation::Kind::kFallback;
+    } else if (named_referral && payload.starts_with("ex:") && best.key_words < 3) {
+      r.kind = Interpretation::Kind::kIntent;
+      r.payload = rk.payload[static_cast<std::size_t>(named_referral->doc)];
+    } else if (covers && clear) {
       r.kind = payload.starts_with("ex:") ? Interpretation::Kind::kExplainer
                                           : Interpretation::Kind::kIntent;
       r.payload = payload;
       if (payload.starts_with("ex:"))
         r.explainer = payload.substr(3);
-    } else if (payload.starts_with("ex:") &&
+    } else if (payload.starts_with("ex:") && !referral_close &&
                ((best.coverage >= kClarifyCoverage && best.score >= kClarifyScore) ||
-                best.score >= kClarifyStrongScore)) {
+                best.score >= kClarifyStrongScore || names_concept)) {
       r.kind = Interpretation::Kind::kClarify;
       r.explainer = payload.substr(3);
     } else if (!payload.starts_with("ex:") && !referral && covers) {
@@ -516,15 +662,58 @@ Interpretation Understanding::interpret(std::string_view text) const {
   }
   if (r.kind == Interpretation::Kind::kNothing)
     r.kind = Interpretation::Kind::kFallback;
+  // An old ward named with a word that asks where it is now ("phường 7 cũ giờ là phường gì"):
+  // the one line for that ward, unless the question is clearly about something else ("tôi ở
+  // phường 10 cũ, muốn đăng ký nhãn hiệu" is a trademark question with an address).
+  if (const int ward = old_ward_in(words);
+      ward > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), has) &&
+      (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kClarify ||
+       r.explainer == ward_explainer_)) {
+    r.kind = Interpretation::Kind::kIntent;
+    r.payload = "ward:" + std::to_string(ward);
+    r.explainer.clear();
+  }
   if (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kIntent)
     r.candidates.clear();
-  if ((typed_without_diacritics || rewritten) &&
+  const bool show_reading = reading.english
+                                ? !glosses.empty()
+                                : typed_without_diacritics || rewritten || !glosses.empty();
+  if (show_reading &&
       (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
-    std::string restored = restore(words);
+    // English is shown as typed (restoring diacritics is for Vietnamese), with its glosses.
+    std::vector<std::string> shown = reading.english ? words : text::words(restore(words));
+    if (shown.size() != words.size())  // a written form split differently: no glosses then
+      glosses.clear();
+    std::string restored;
+    std::size_t g = 0;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      restored += (i ? " " : "") + shown[i];
+      for (; g < glosses.size() && glosses[g].first == i; ++g) restored += " " + glosses[g].second;
+    }
     if (restored != text::lower(text))
       r.reading = std::move(restored);
   }
   return r;
+}
+
+int Understanding::old_ward_in(const std::vector<std::string>& words) const {
+  auto known = [&](std::string_view digits) {
+    int n = 0;
+    if (!all_digits(digits) || digits.size() > 2)
+      return 0;
+    for (char c : digits) n = n * 10 + (c - '0');
+    return std::find(old_wards_.begin(), old_wards_.end(), n) != old_wards_.end() ? n : 0;
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if ((w == "phuong" || w == "p" || w == "ward" || w == "f") && i + 1 < words.size())
+      if (const int n = known(words[i + 1]))
+        return n;
+    if (w.size() >= 2 && (w[0] == 'p' || w[0] == 'f'))  // "p7", "f10"
+      if (const int n = known(std::string_view(w).substr(1)))
+        return n;
+  }
+  return 0;
 }
 
 bool Understanding::ruled_out(const std::string& payload,
@@ -718,6 +907,9 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
     if (name == "privacy") {  // "my data" / "delete my data" answer the privacy topic
       intent = "explainer";
       explainer = snapshot.explainer("privacy", content::kVi) ? "privacy" : "";
+    } else if (name == "ward") {  // an old ward's one line stands for the whole explainer
+      intent = "explainer";
+      explainer = snapshot.old_wards.explainer;
     } else if (name == "referral") {  // not answered here: the office that does is named
       referral = std::string(p.substr(name.size() + 1));
     } else if (name == "menu" || name == "help" || name == "lang" || name == "policies") {
@@ -736,6 +928,8 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
       {"score", meant.score},
       {"coverage", meant.coverage},
       {"rival", meant.rival},
+      {"key_words", meant.key_words},
+      {"rival_best", meant.rival_payload},
       {"best", meant.best_payload},
       {"confident", meant.kind != Kind::kClarify},
       {"kind", to_string(meant.kind)},

@@ -57,6 +57,8 @@ struct Interpretation {
   double score = 0;
   double coverage = 0;
   double rival = 0;                   // score of the best hit that would be a different answer
+  int key_words = 0;                  // the best hit's longest key phrase found whole
+  std::string rival_payload;          // what that rival would be
   std::string best_payload;           // what the ranking put first (an explainer or an intent)
   std::vector<Candidate> candidates;  // best first, at most 3 (kExplainer, kClarify)
   std::string reading;  // the message as read, with diacritics, when that differs from the input
@@ -95,12 +97,13 @@ class Understanding {
     // abbreviation's meaning); empty when only the folded form is known.
     std::vector<std::string> shown;
     bool rewritten = false;  // anything beyond folding happened
+    bool english = false;    // written in English (ranked in the English index)
     std::string typed;       // the message folded, words as typed (set only when rewritten)
   };
 
   Reading read(std::string_view text) const;
 
-  std::size_t documents() const { return index_.size(); }
+  std::size_t documents() const { return vi_.index.size(); }
 
  private:
   struct Expansion {
@@ -118,10 +121,23 @@ class Understanding {
   std::string restore(const std::vector<std::string>& words) const;
   void learn_forms(std::string_view text);
 
-  SearchIndex index_;
-  std::vector<std::string> doc_payload_;  // index doc → "ex:<id>", "referral:<id>" or an intent
-  std::vector<std::vector<std::string>> doc_topics_;  // index doc → topics (explainers)
-  std::vector<bool> doc_unless_;                      // index doc → its intent has unless: words
+  // One index per language: explainers in that language (with the other language's titles and
+  // keywords, for mixed messages), and the same referrals and intents in both. A message is
+  // ranked in the index of the language it is written in (looks_english), so English text
+  // does not dilute Vietnamese ranking, nor the reverse.
+  struct Ranker {
+    Ranker(SearchIndex::StopwordFn stop, SearchIndex::StemFn stem);
+    SearchIndex index;
+    std::vector<std::string> payload;  // index doc → "ex:<id>", "referral:<id>" or an intent
+    std::vector<std::vector<std::string>> topics;  // index doc → topics (explainers)
+    std::vector<bool> unless;                      // index doc → its intent has unless: words
+  };
+
+  Ranker vi_;
+  Ranker en_;
+
+  const Ranker& ranker(bool english) const { return english ? en_ : vi_; }
+
   std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
 
   struct Contained {
@@ -138,7 +154,32 @@ class Understanding {
   bool ruled_out(const std::string& payload,
                  const std::function<bool(const std::string&)>& in_message) const;
 
-  std::vector<Contained> contained_;                                  // longest first
+  std::vector<Contained> contained_;  // longest first
+
+  // Intents said by a phrase of each group (content::Intent::together), each " folded ".
+  struct Together {
+    std::string payload;
+    std::vector<std::vector<std::string>> groups;
+  };
+
+  std::vector<Together> together_;
+
+  // The lexicon (content::LexiconEntry), longest phrase first: folded phrase → the term's
+  // folded and written words. Its phrases' words are never "corrected" into content words.
+  struct Synonym {
+    std::vector<std::string> phrase;
+    std::vector<std::string> term;
+    std::vector<std::string> term_shown;
+  };
+
+  std::vector<Synonym> lexicon_;
+  std::unordered_set<std::string> lexicon_words_;
+  // Old wards (content::OldWards): their numbers, and " folded " words that ask where one is now.
+  std::vector<int> old_wards_;
+  std::vector<std::string> ward_asked_by_;
+  std::string ward_explainer_;
+  // "phường 7", "p7", "P.7", "ward 7": the number of an old ward named in `words`, or 0.
+  int old_ward_in(const std::vector<std::string>& words) const;
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;
@@ -151,6 +192,7 @@ class Understanding {
   std::vector<std::pair<std::string, std::string>> flow_anywhere_;  // " phrase " → payload
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
+  std::vector<std::string> chat_;                             // " folded phrase " of chat_words
   std::size_t longest_abbreviation_ = 1;
   // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
   // them is the content's word, not teencode ("sổ hồng" is not "sổ không").

@@ -117,18 +117,62 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesAnUnknownKeyOrABadRankedIsAnEr
   in +=
       "\n\"fallback:weather\":\n  whole: [thời tiết]\n  unless: [dự báo]\n"
       "\"fallback:games\":\n  anywhere: [chơi game]\n  except: [trò chơi điện tử]\n"
-      "\"fallback:songs\":\n  ranked: maybe\n  anywhere: [hát một bài]\n";
+      "\"fallback:songs\":\n  ranked: maybe\n  anywhere: [hát một bài]\n"
+      "\"fallback:dance\":\n  together: [[nhảy]]\n"
+      "\"fallback:sing\":\n  together: [[hát], []]\n";
   write(path("intents.yaml"), in);
   const auto r = load();
   EXPECT_FALSE(r.ok());
-  EXPECT_TRUE(has_problem(r, "intents.yaml",
-                          "'fallback:weather': unless: rules out phrases found anywhere"))
-      << dump(r);
   EXPECT_TRUE(
-      has_problem(r, "intents.yaml", "use whole:, anywhere:, negated:, unless: and ranked:"))
+      has_problem(r, "intents.yaml",
+                  "'fallback:weather': unless: rules out phrases found anywhere or together"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "intents.yaml",
+                          "use whole:, anywhere:, negated:, unless:, ranked: and together:"))
       << dump(r);
   EXPECT_TRUE(has_problem(r, "intents.yaml", "'fallback:songs': ranked: must be true or false"))
       << dump(r);
+  EXPECT_TRUE(has_problem(r, "intents.yaml",
+                          "'fallback:dance': together: must be a list of 2 to 4 lists of phrases"))
+      << dump(r);
+  EXPECT_TRUE(
+      has_problem(r, "intents.yaml", "'fallback:sing': each group of together: needs a phrase"))
+      << dump(r);
+}
+
+// The lexicon's terms are the content's words, each phrase belongs to one term; wards.yaml names
+// an explainer that exists and old wards by number.
+TEST_F(BrokenContent, ALexiconTermTheContentDoesNotUseOrAPhraseListedTwiceIsAnError) {
+  write(path("lexicon.yaml"),
+        "nhãn hiệu: [logo, Thương hiệu]\n"
+        "ống hút tre: [ống hút]\n"
+        "mã số mã vạch: [barcode, LOGO]\n"
+        "sáng chế: phát minh\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml",
+                          "term 'ống hút tre': 'ong' is in no explainer's title or keywords"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'LOGO' is already listed on line 1")) << dump(r);
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'sáng chế': give 1 to 40 everyday phrases"))
+      << dump(r);
+}
+
+TEST_F(BrokenContent, AWardsFileWithAnUnknownExplainerOrAWardThatIsNoNumberIsAnError) {
+  write(path("wards.yaml"),
+        "explainer: no-such-explainer\n"
+        "asked_by: [cũ]\n"
+        "old_wards:\n"
+        "  \"5\": { vi: phường An Nhơn, en: An Nhơn ward }\n"
+        "  \"năm\": { vi: phường An Nhơn, en: An Nhơn ward }\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "wards.yaml", "explainer 'no-such-explainer' does not exist"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "wards.yaml", "'năm': an old ward is a number from 1 to 99"))
+      << dump(r);
+  write(path("wards.yaml"), "explainer: ward-reorganization\nasked_by: [cũ]\n");
+  EXPECT_TRUE(has_problem(load(), "wards.yaml", "old_wards: must map old ward numbers"));
 }
 
 // An advisor's console accounts are emails.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/router/en_text.hpp"
 #include "bot/router/search_index.hpp"
 #include "bot/router/vi_text.hpp"
 #include "bot/text/unicode.hpp"
@@ -256,12 +257,31 @@ TEST(Understanding, OwnQuestionSetStaysAboveItsFloor) {
 }
 
 // English, the second language (tests/fixtures/questions-en.tsv, written from topics.tsv
-// alone): far below Vietnamese for now (10 of 40 explainers in English), but no lower.
+// alone), ranked on the English explainers (all 40 have one).
 TEST(Understanding, EnglishQuestionSetStaysAboveItsFloor) {
   const SetScore s = score_set("questions-en.tsv");
   ASSERT_GT(s.total, 90);
-  EXPECT_GE(s.right * 100, s.total * 50) << s.right << "/" << s.total;
+  EXPECT_GE(s.right * 100, s.total * 85) << s.right << "/" << s.total;
   EXPECT_EQ(s.off_topic_answered, 0);
+}
+
+// Sets written blind (tests/fixtures/blind-questions-brief.md: by helpers who saw only
+// topics.tsv): blind-1 was tuned on; blind-2 and en-blind-1 were frozen before the change and
+// first scored after it (148/160, 5 off-topic answered; 107/120, 3). The floors hold those
+// figures; bench/run understanding prints all four typing forms.
+TEST(Understanding, BlindSetsStayAboveTheirFloors) {
+  SetScore s = score_set("questions-blind-1.tsv");
+  ASSERT_EQ(s.total, 160);
+  EXPECT_GE(s.right * 100, s.total * 96) << s.right << "/" << s.total;
+  EXPECT_EQ(s.off_topic_answered, 0);
+  s = score_set("questions-blind-2.tsv");
+  ASSERT_EQ(s.total, 160);
+  EXPECT_GE(s.right * 100, s.total * 91) << s.right << "/" << s.total;
+  EXPECT_LE(s.off_topic_answered, 5);
+  s = score_set("questions-en-blind-1.tsv");
+  ASSERT_EQ(s.total, 120);
+  EXPECT_GE(s.right * 100, s.total * 87) << s.right << "/" << s.total;
+  EXPECT_LE(s.off_topic_answered, 3);
 }
 
 // Other offices' subjects (content/referrals.yaml) name the office instead of guessing.
@@ -378,6 +398,109 @@ TEST(Understanding, ReferralSetsStayAboveTheirFloor) {
 
 // --- In the conversation ---
 
+// The explainer answers, or is the first of a "did you mean".
+bool answers_first(const Interpretation& r, const std::string& explainer) {
+  return (r.kind == Kind::kExplainer || r.kind == Kind::kClarify) && r.explainer == explainer;
+}
+
+TEST(EnText, TellsEnglishFromVietnameseTypedWithoutDiacritics) {
+  auto english = [](const char* s) {
+    return looks_english(text::words(text::lower(s)));
+  };
+  EXPECT_TRUE(english("How do I register a trademark for my bakery?"));
+  EXPECT_TRUE(english("where can I get my scale checked"));
+  EXPECT_TRUE(english("Is there an event on May 18"));
+  EXPECT_FALSE(english("dang ky nhan hieu cho tiem banh"));
+  EXPECT_FALSE(english("can dien tu o cho co phai kiem dinh ko"));
+  EXPECT_FALSE(english("Đăng ký nhãn hiệu cho tiệm bánh"));
+  EXPECT_FALSE(english("dangd kys nhaan hieeuj"));  // Telex leftovers are Vietnamese
+  EXPECT_TRUE(is_english_stopword("the"));
+  EXPECT_FALSE(is_english_stopword("trademark"));
+  EXPECT_EQ(english_stem("startups"), "startup");
+  EXPECT_EQ(english_stem("registered"), "register");
+  EXPECT_EQ(english_stem("labelling"), "label");
+  EXPECT_EQ(english_stem("verified"), "verify");
+  EXPECT_EQ(english_stem("companies"), "company");
+  EXPECT_EQ(english_stem("business"), "business");
+  EXPECT_EQ(english_stem("does"), "does");    // a function word stays one
+  EXPECT_EQ(english_stem("nhieu"), "nhieu");  // Vietnamese syllables never end so
+}
+
+// English questions are ranked on the English explainers; the answer is the same explainer.
+TEST(Understanding, EnglishQuestionsAreReadInEnglish) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"how do I register a trademark for my shop", "ip-trademark"},
+      {"does my market scale need to be verified", "measuring-verification"},
+      {"what support is there for startups", "startup-support"},
+  };
+  for (const auto& [q, topic] : cases) {
+    const auto j = describe(understanding().interpret(q), shipped());
+    EXPECT_EQ(j["intent"], "explainer") << q;
+    ASSERT_FALSE(j["topics"].empty()) << q;
+    EXPECT_EQ(j["topics"][0], topic) << q;
+  }
+  EXPECT_EQ(understanding().interpret("what is the price of gold today").kind, Kind::kFallback);
+}
+
+// Everyday words (content/lexicon.yaml) rank as the content's term and show in the reading; a
+// phrase whose edge word pairs with its neighbour as in the content is that pair.
+TEST(Understanding, EverydayWordsStandForTheContentsTermAndTheReadingSaysSo) {
+  auto r = understanding().interpret("dang ky logo cho quan cafe");
+  EXPECT_TRUE(answers_first(r, "ip-trademark"));
+  EXPECT_EQ(r.reading, "đăng ký logo (nhãn hiệu) cho quán cafe");  // "cafe" is not "safe"
+  r = understanding().interpret("cân điêu ở chợ báo ai");
+  EXPECT_NE(r.reading.find("cân điêu (kiểm định)"), std::string::npos) << r.reading;
+  r = understanding().interpret("ghi made in Vietnam tren bao bi thi can dieu kien gi");
+  EXPECT_EQ(r.reading.find("kiểm định"), std::string::npos) << r.reading;
+  EXPECT_EQ(r.explainer, "labelling");
+}
+
+// A message with a word of everyday chat (content/chat_words.yaml) that no explainer answers
+// well is the honest fallback, not a "did you mean" on a shared word; a real question keeps
+// its answer.
+TEST(Understanding, ChatAboutFoodOrLoveIsNotAQuestionForUs) {
+  for (const char* q :
+       {"sáng kiến nấu ăn ngon", "thương hiệu trà sữa nào ngon nhất", "người yêu bỏ thì làm sao"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kFallback) << q << " → " << r.payload;
+    EXPECT_TRUE(r.candidates.empty()) << q;
+  }
+  const auto shop = understanding().interpret("quán trà sữa của mình muốn đăng ký thương hiệu");
+  EXPECT_TRUE(answers_first(shop, "ip-trademark"));
+}
+
+// Events are asked with an event word and a time or a sign-up word together; what a contest
+// is, or its rules, is the explainer.
+TEST(Understanding, AnEventWithATimeIsTheEventsListAndWhatItIsIsTheExplainer) {
+  for (const char* q : {"tháng sau có lớp tập huấn về nhãn hiệu không",
+                        "ngay 18/5 nam nay phuong co to chuc gi ko, cho dang ky tham gia",
+                        "hội thảo chuyển đổi số cho tiểu thương sắp tới khi nào"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kIntent) << q;
+    EXPECT_EQ(r.payload, "events") << q;
+  }
+  for (const char* q : {"WHISE là sự kiện gì", "giải I-Star xét tiêu chí gì"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_TRUE(answers_first(r, "whise-istar")) << q;
+  }
+}
+
+// "Phường 5 cũ giờ là phường nào" is answered in one line (content/wards.yaml); an old ward
+// inside another question is only an address.
+TEST(Understanding, AnOldWardIsAnsweredWithTheWardItBelongsToNow) {
+  auto r = understanding().interpret("phường 5 cũ giờ là phường nào");
+  EXPECT_EQ(r.kind, Kind::kIntent);
+  EXPECT_EQ(r.payload, "ward:5");
+  EXPECT_EQ(understanding().interpret("phuong 13 cu nay thuoc phuong nao").payload, "ward:13");
+  EXPECT_EQ(understanding().interpret("which ward is old ward 7 now").payload, "ward:7");
+  r = understanding().interpret("tôi ở phường 10 muốn đăng ký nhãn hiệu");
+  EXPECT_TRUE(answers_first(r, "ip-trademark"));
+  // For the evaluation script it is the reorganisation explainer's topic.
+  const auto j = describe(understanding().interpret("phường 5 cũ giờ là phường nào"), shipped());
+  EXPECT_EQ(j["intent"], "explainer");
+  EXPECT_EQ(j["topics"][0], "ward-reorganization");
+}
+
 // Says `text` and expects the turn to end with `handler` / `outcome` and one reply with the main
 // menu's buttons under it; returns that reply's text.
 std::string one_reply_with_menu(testing::TurnHarness& h,
@@ -459,6 +582,22 @@ TEST(UnderstandingInTurns, ASongRequestIsToldPlainlyWhatTheBotIsForAndNotListedF
   h.say("giá vàng hôm nay bao nhiêu");
   EXPECT_EQ(h.last().outcome, "not_understood");
   EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 1);
+}
+
+TEST(UnderstandingInTurns, AnOldWardGetsOneLineWithItsSourceAndAButtonToTheWholeStory) {
+  testing::TurnHarness h;
+  const auto r = h.say("phường 5 cũ giờ là phường gì vậy ad");
+  EXPECT_EQ(h.last().outcome, "old_ward");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0].text.find("An Nhơn"), std::string::npos) << r[0].text;
+  EXPECT_NE(r[0].text.find("1685/NQ-UBTVQH15"), std::string::npos) << r[0].text;
+  ASSERT_FALSE(r[0].buttons.empty());
+  EXPECT_EQ(r[0].buttons.front().payload, "ex:ward-reorganization");
+  h.press("ex:ward-reorganization");
+  EXPECT_EQ(h.last().outcome, "ward-reorganization");
+  // A ward that never was (Gò Vấp had no Phường 2) is the whole story, not an invented answer.
+  h.say("phường 2 cũ giờ là phường nào");
+  EXPECT_NE(h.last().outcome, "old_ward");
 }
 
 TEST(UnderstandingInTurns, BookingStartsTheFormAndEventsGetAnHonestNoteForNow) {

@@ -43,7 +43,7 @@ VALUES (:person, :inbox, :seq, :kind, :body, :now, :now,
 )sql"),
       claim_(db, R"sql(
 UPDATE outbox SET status = 'sending', attempts = attempts + 1
-WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due_kind
              WHERE status = 'pending' AND head = 1 AND next_attempt_at <= :now
                AND (kind = 'broadcast') = :bulk
              ORDER BY next_attempt_at, id LIMIT :limit)

@@ -675,12 +675,15 @@ Interpretation Understanding::interpret(std::string_view text) const {
   }
   if (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kIntent)
     r.candidates.clear();
-  const bool show_reading = reading.english
-                                ? !glosses.empty()
-                                : typed_without_diacritics || rewritten || !glosses.empty();
+  // The glosses are the content's Vietnamese terms: they help a Vietnamese reader only. An
+  // English question is shown back only when a typo in it was mended.
+  if (reading.english)
+    glosses.clear();
+  const bool show_reading =
+      reading.english ? rewritten : typed_without_diacritics || rewritten || !glosses.empty();
   if (show_reading &&
       (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
-    // English is shown as typed (restoring diacritics is for Vietnamese), with its glosses.
+    // English is shown as typed (restoring diacritics is for Vietnamese).
     std::vector<std::string> shown = reading.english ? words : text::words(restore(words));
     if (shown.size() != words.size())  // a written form split differently: no glosses then
       glosses.clear();

@@ -440,6 +440,11 @@ TEST(Understanding, EnglishQuestionsAreReadInEnglish) {
     EXPECT_EQ(j["topics"][0], topic) << q;
   }
   EXPECT_EQ(understanding().interpret("what is the price of gold today").kind, Kind::kFallback);
+  // The lexicon still ranks "brand" as nhãn hiệu, but a Vietnamese gloss is no help to an
+  // English reader: nothing to show back.
+  const auto brand = understanding().interpret("how do I register my brand");
+  EXPECT_TRUE(answers_first(brand, "ip-trademark"));
+  EXPECT_EQ(brand.reading, "");
 }
 
 // Everyday words (content/lexicon.yaml) rank as the content's term and show in the reading; a

@@ -5,8 +5,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -31,6 +33,11 @@ constexpr std::string_view kHeader =
     "#   added:    the date it was attached (YYYY-MM-DD)\n"
     "# check-content checks this file; `systemctl reload outreach-bot` (or the console) loads "
     "it.\n";
+
+constexpr std::string_view kLexiconHeader =
+    "# Everyday words for what the content names formally. Each key is the content's own term\n"
+    "# (words of some explainer's title or keywords); under it, the ways people say it in chats.\n"
+    "# Staff add phrases here by hand or from the console (/console/questions).\n";
 
 std::mutex& file_mutex() {
   static std::mutex mu;
@@ -89,23 +96,25 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
-std::string read_learned(const std::string& dir) {
-  std::ifstream in(fs::path(dir) / kLearnedFile, std::ios::binary);
+std::string read_content_file(const std::string& dir, std::string_view file) {
+  std::ifstream in(fs::path(dir) / file, std::ios::binary);
   std::ostringstream s;
   if (in)
     s << in.rdbuf();
   return s.str();
 }
 
-Result<void, outreach::Problem> write_learned(const std::string& dir, const std::string& text) {
+Result<void, outreach::Problem> write_content_file(const std::string& dir,
+                                                   std::string_view file,
+                                                   const std::string& text) {
   std::lock_guard lock(file_mutex());
-  return replace_file(fs::path(dir) / kLearnedFile, text);
+  return replace_file(fs::path(dir) / file, text);
 }
 
 Result<void, outreach::Problem> append_learned(const std::string& dir, const LearnedEntry& e) {
   std::lock_guard lock(file_mutex());
   const fs::path path = fs::path(dir) / kLearnedFile;
-  std::string text = read_learned(dir);
+  std::string text = read_content_file(dir, kLearnedFile);
   if (text.empty())
     text = kHeader;
   if (!text.ends_with('\n'))
@@ -129,6 +138,121 @@ Result<void, outreach::Problem> append_learned(const std::string& dir, const Lea
                                                       "): fix it by hand, then attach again"};
   }
   return replace_file(path, text);
+}
+
+namespace {
+
+// term → its phrases, as the file reads; nullopt when it is not a plain mapping of lists.
+std::optional<std::map<std::string, std::vector<std::string>>> lexicon_lists(
+    const std::string& text) {
+  const YAML::Node root = YAML::Load(text);
+  std::map<std::string, std::vector<std::string>> out;
+  if (root.IsNull())
+    return out;
+  if (!root.IsMap())
+    return std::nullopt;
+  for (const auto& kv : root) {
+    if (!kv.first.IsScalar() || !kv.second.IsSequence())
+      return std::nullopt;
+    auto& list = out[kv.first.as<std::string>()];
+    for (const auto& p : kv.second) {
+      if (!p.IsScalar())
+        return std::nullopt;
+      list.push_back(p.as<std::string>());
+    }
+  }
+  return out;
+}
+
+// The line that opens `term`'s entry (the key at column 0, plain or quoted); npos when none.
+std::size_t term_line(const std::vector<std::string>& lines, const std::string& term) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    for (const std::string& key : {term, quoted(term), "'" + term + "'"})
+      if (l.starts_with(key) && l.size() > key.size() && l[key.size()] == ':')
+        return i;
+  }
+  return std::string::npos;
+}
+
+// `text` with `phrase` added to the list of the term opened on line `at`.
+std::string with_phrase(std::vector<std::string> lines, std::size_t at, const std::string& phrase) {
+  const std::string item = quoted(phrase);
+  if (lines[at].find('[') != std::string::npos) {
+    // A flow list: before its closing bracket, on this line or a later one.
+    for (std::size_t i = at; i < lines.size(); ++i) {
+      const auto close = lines[i].rfind(']');
+      if (close == std::string::npos)
+        continue;
+      const auto last = lines[i].find_last_not_of(" \t", close == 0 ? 0 : close - 1);
+      const bool empty = last != std::string::npos && lines[i][last] == '[';
+      lines[i].insert(close, (empty ? "" : ", ") + item);
+      break;
+    }
+  } else {
+    // A block list: after its last `- ` line, indented as the others.
+    std::size_t last = at;
+    std::string indent = "  ";
+    for (std::size_t i = at + 1; i < lines.size(); ++i) {
+      const std::string& l = lines[i];
+      const auto first = l.find_first_not_of(' ');
+      if (first == std::string::npos || l[first] == '#')
+        continue;
+      if (first == 0 && l[0] != '-')
+        break;
+      if (l[first] == '-') {
+        last = i;
+        indent = l.substr(0, first);
+      }
+    }
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(last) + 1, indent + "- " + item);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out += lines[i] + (i + 1 < lines.size() ? "\n" : "");
+  return out;
+}
+
+}  // namespace
+
+Result<void, outreach::Problem> add_lexicon_phrase(const std::string& dir,
+                                                   const std::string& term,
+                                                   const std::string& phrase) {
+  std::lock_guard lock(file_mutex());
+  const fs::path path = fs::path(dir) / kLexiconFile;
+  std::string text = read_content_file(dir, kLexiconFile);
+  if (text.empty())
+    text = kLexiconHeader;
+  const auto refuse = [&](const std::string& why) {
+    return outreach::Problem{Errc::kInvalidInput, path.string() + " " + why + ": add '" + phrase +
+                                                      "' under '" + term + "' by hand"};
+  };
+  try {
+    const auto before = lexicon_lists(text);
+    if (!before)
+      return refuse("is not a plain mapping of terms to lists of phrases");
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    const std::size_t at = term_line(lines, term);
+    std::string next;
+    if (at == std::string::npos || !before->contains(term)) {
+      next =
+          text + (text.ends_with('\n') ? "" : "\n") + quoted(term) + ": [" + quoted(phrase) + "]\n";
+    } else {
+      next = with_phrase(std::move(lines), at, phrase) + "\n";
+    }
+    // The whole file must read back as before, plus this phrase under this term.
+    auto expected = *before;
+    expected[term].push_back(phrase);
+    const auto after = lexicon_lists(next);
+    if (!after || *after != expected)
+      return refuse("is laid out in a way this edit cannot follow");
+    return replace_file(path, next);
+  } catch (const YAML::Exception& ex) {
+    return refuse("cannot be read as YAML (line " + std::to_string(ex.mark.line + 1) + ": " +
+                  ex.msg + ")");
+  }
 }
 
 std::optional<std::string> personal_detail(std::string_view question) {

@@ -1,10 +1,11 @@
 #pragma once
-// Writing content/learned.yaml: the questions staff attach to their answers in the console
-// (/console/questions). The file is ordinary content (loaded by load_content, checked by
-// check-content, versioned with the rest); this adds one entry without touching the rest of
-// it, comments and hand edits included.
-// Thread-safety: append_learned() is safe from any thread (one writer at a time); it does file
-// I/O, so call it off the io threads.
+// Writing the content files staff teach the bot with from the console (/console/questions):
+// learned.yaml (a whole question attached to its answer) and lexicon.yaml (an everyday phrase
+// for one of the content's terms). Both are ordinary content (loaded by load_content, checked
+// by check-content, versioned with the rest); these add one entry without touching the rest of
+// the file, comments and hand edits included.
+// Thread-safety: every function here is safe from any thread (one writer at a time); they do
+// file I/O, so call them off the io threads.
 
 #include <cstdint>
 #include <optional>
@@ -29,11 +30,24 @@ struct LearnedEntry {
 // message names the path and the OS error).
 Result<void, outreach::Problem> append_learned(const std::string& dir, const LearnedEntry& e);
 
-// Puts back `text` as the whole file (used when a reload refuses what was appended).
-Result<void, outreach::Problem> write_learned(const std::string& dir, const std::string& text);
+// Adds `phrase` to `term`'s list in `dir`/lexicon.yaml: into the term's existing list (a flow
+// list `[a, b]` or a block list of `- a` lines) when the file has the term, as a new line
+// `term: [phrase]` at the end when not (the file is created with its header when missing). The
+// new text must read back as the old mapping plus exactly this phrase under this term, or
+// nothing is written. Written as append_learned() writes.
+// Errors: kInvalidInput (the file is not a plain mapping, or the edit would not read back as
+// meant: the message says to add it by hand), kStorageFailed.
+Result<void, outreach::Problem> add_lexicon_phrase(const std::string& dir,
+                                                   const std::string& term,
+                                                   const std::string& phrase);
 
-// The file's current text ('' when it does not exist).
-std::string read_learned(const std::string& dir);
+// Puts back `text` as the whole of `dir`/`file` (used when a reload refuses what was added).
+Result<void, outreach::Problem> write_content_file(const std::string& dir,
+                                                   std::string_view file,
+                                                   const std::string& text);
+
+// The current text of `dir`/`file` ('' when it does not exist).
+std::string read_content_file(const std::string& dir, std::string_view file);
 
 // A personal detail that must not become content: a run of 8 or more digits (a phone or an ID
 // number, spaces and dots between the digits included) or an email address. What was found,

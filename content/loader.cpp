@@ -1240,17 +1240,10 @@ void cross_check(std::vector<Problem>& problems, Snapshot& s) {
     }
   }
   {
-    std::set<std::string> used;  // folded words of every title and keyword
-    for (const auto* table : {&s.explainers_vi, &s.explainers_en})
-      for (const auto& [id, e] : *table) {
-        for (const auto& w : text::words(text::fold(e.title))) used.insert(w);
-        for (const auto& k : e.keywords)
-          for (const auto& w : text::words(text::fold(k))) used.insert(w);
-      }
     std::set<std::string> told;
     for (const LexiconEntry& l : s.lexicon)
-      for (const auto& w : text::words(text::fold(l.term)))
-        if (!used.contains(w) && told.insert(l.term).second)
+      if (told.insert(l.term).second)
+        if (const std::string w = s.word_not_in_content(l.term); !w.empty())
           problems.push_back({"lexicon.yaml", 0,
                               "term '" + l.term + "': '" + w +
                                   "' is in no explainer's title or keywords, so it cannot help",

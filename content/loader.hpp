@@ -18,6 +18,8 @@ namespace outreach::content {
 
 // The file of questions staff attached to their answers (content/learned.yaml).
 inline constexpr std::string_view kLearnedFile = "learned.yaml";
+// Everyday phrases for the content's terms (content/lexicon.yaml).
+inline constexpr std::string_view kLexiconFile = "lexicon.yaml";
 inline constexpr std::size_t kMaxLearnedQuestion = 500;  // code points
 
 struct LoadReport {

@@ -321,6 +321,10 @@ struct Snapshot {
   const Office* office(std::string_view id) const;
   const Referral* referral(std::string_view id) const;
   const Event* event(std::string_view id) const;
+
+  // A word of `term` that is in no explainer's title or keywords (so a lexicon phrase mapped to
+  // it could not help ranking); '' when every word is.
+  std::string word_not_in_content(std::string_view term) const;
 };
 
 // Days since 1970-01-01 for a YYYY-MM-DD date; nullopt when malformed or impossible (the

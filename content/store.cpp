@@ -1,5 +1,9 @@
 #include "content/store.hpp"
 
+#include <set>
+
+#include "bot/text/unicode.hpp"
+
 namespace outreach::content {
 
 const FlowStep* Flow::step(std::string_view step_id) const {
@@ -74,6 +78,20 @@ const Event* Snapshot::event(std::string_view id) const {
 const Referral* Snapshot::referral(std::string_view id) const {
   auto it = referrals.find(id);
   return it == referrals.end() ? nullptr : &it->second;
+}
+
+std::string Snapshot::word_not_in_content(std::string_view term) const {
+  std::set<std::string, std::less<>> used;  // folded words of every title and keyword
+  for (const auto* table : {&explainers_vi, &explainers_en})
+    for (const auto& [id, e] : *table) {
+      for (auto& w : text::words(text::fold(e.title))) used.insert(std::move(w));
+      for (const auto& k : e.keywords)
+        for (auto& w : text::words(text::fold(k))) used.insert(std::move(w));
+    }
+  for (const auto& w : text::words(text::fold(term)))
+    if (!used.contains(w))
+      return w;
+  return {};
 }
 
 std::string learned_answer_payload(std::string_view answer) {

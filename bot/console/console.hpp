@@ -11,7 +11,8 @@
 //   POST /console/bookings/<ref>/<confirm|cancel|attended|no_show>   (cancel: a reason)
 //   GET  /console/bookings.csv?day=…&days=…        the same as CSV
 //   GET  /console/questions                        editor, admin: unanswered questions sent to
-//   staff POST /console/questions/<id>/<attach|dismiss>  (attach: question, answer) → learned.yaml
+//   staff POST /console/questions/<id>/<attach|dismiss|teach>  (attach: question, answer) →
+//         learned.yaml; (teach: phrase, term) → lexicon.yaml
 //   GET  /console/staff, POST /console/staff       admin: accounts; add
 //   POST /console/staff/<email>/<disable|enable>   admin
 //   GET  /console/audit?since=YYYY-MM-DD&actor=&action=   admin: the audit log

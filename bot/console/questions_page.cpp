@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <set>
 
 #include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
@@ -79,6 +81,108 @@ std::string answer_select(const Page& p,
   return b;
 }
 
+// `edit` on the content folder, then a reload, on the App's reload thread: a reload that refuses
+// what `edit` wrote to `file` puts the file back as it was.
+asio::awaitable<Written> edit_and_reload(
+    Ctx& c,
+    std::string_view file,
+    std::function<Result<void, outreach::Problem>(const std::string& dir)> edit) {
+  const std::string dir = c.d.content.dir();
+  co_return co_await storage::async_completion<Written>([&](std::function<void(Written)> complete) {
+    asio::post(c.d.blocking, [&dir, file, &edit, reload = c.d.reload_content, complete] {
+      Written out;
+      const std::string before = content::read_content_file(dir, file);
+      if (auto r = edit(dir); !r) {
+        out.refused = r.error();
+        return complete(std::move(out));
+      }
+      const content::LoadReport report = reload();
+      if (!report.ok()) {
+        const auto mine = std::find_if(
+            report.problems.begin(), report.problems.end(),
+            [file](const content::Problem& p) { return !p.warning && p.file == file; });
+        const auto first = std::find_if(report.problems.begin(), report.problems.end(),
+                                        [](const content::Problem& p) { return !p.warning; });
+        if (mine != report.problems.end()) {
+          (void)content::write_content_file(dir, file, before);
+          out.refused = Problem{Errc::kInvalidInput, mine->to_string()};
+        } else if (first != report.problems.end()) {
+          out.not_loaded = first->to_string();
+        }
+      }
+      complete(std::move(out));
+    });
+  });
+}
+
+// Saved to `file`, but another content file stops the reload (its first problem: `note`).
+Response saved_not_loaded(const Ctx& c,
+                          std::string_view file,
+                          const std::string& note,
+                          const std::string& back_label) {
+  const std::string path = "content/" + std::string(file);
+  return c.page.html(
+      200, c.page.tr("Đã lưu, chưa nạp", "Saved, not loaded yet"),
+      "<p class=\"problem\" role=\"alert\">" +
+          c.page.tr("Đã ghi vào " + path +
+                        ", nhưng một tệp nội dung khác đang có lỗi nên trợ lý vẫn dùng nội dung "
+                        "cũ cho đến khi lỗi được sửa: ",
+                    "Written to " + path +
+                        ", but another content file has an error, so the bot keeps the content "
+                        "it has until that is fixed: ") +
+          esc(note) + "</p><p><a href=\"/console/questions\">" + esc(back_label) + "</a></p>",
+      &c.s);
+}
+
+// Words of `s` without case or diacritics, one space between them ("Bảng  giá" → "bang gia").
+std::string folded_words(std::string_view s) {
+  std::string out;
+  for (const auto& w : text::words(text::fold(s))) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// The staff's refusal of an everyday phrase for `term`; '' when it may go into lexicon.yaml.
+std::string lexicon_refusal(const Page& page,
+                            const content::Snapshot& s,
+                            const std::string& phrase,
+                            const std::string& term) {
+  if (folded_words(phrase).empty() || folded_words(term).empty())
+    return page.tr("Hãy điền cả cách nói thường ngày và thuật ngữ của nội dung.",
+                   "Give both the everyday phrase and the content's term.");
+  if (auto found = content::personal_detail(phrase))
+    return page.tr("Cách nói còn thông tin cá nhân (số điện thoại, số giấy tờ hoặc email).",
+                   "The phrase holds a personal detail (" + *found + ").");
+  if (folded_words(phrase) == folded_words(term))
+    return page.tr("Cách nói và thuật ngữ là một: không cần thêm.",
+                   "The phrase is the term itself: nothing to add.");
+  if (const std::string w = s.word_not_in_content(term); !w.empty())
+    return page.tr("Từ '" + w +
+                       "' của thuật ngữ không có trong tiêu đề hay từ khoá của bài giải thích "
+                       "nào, nên không giúp trợ lý tìm bài: hãy chọn một thuật ngữ trong danh "
+                       "sách gợi ý.",
+                   "The term's word '" + w +
+                       "' is in no explainer's title or keywords, so it cannot help the bot "
+                       "find an explainer: choose a term from the suggestions.");
+  for (const content::LexiconEntry& l : s.lexicon)
+    if (folded_words(l.phrase) == folded_words(phrase))
+      return page.tr("'" + l.phrase + "' đã có trong từ điển, nghĩa là '" + l.term + "'.",
+                     "'" + l.phrase + "' is already in the lexicon, meaning '" + l.term + "'.");
+  return {};
+}
+
+// The terms staff may choose for a phrase: the lexicon's own, then explainers' keywords.
+std::string term_suggestions(const content::Snapshot& s) {
+  std::set<std::string> terms;
+  for (const auto& l : s.lexicon) terms.insert(l.term);
+  for (const auto& [id, e] : s.explainers_vi)
+    for (const auto& k : e.keywords)
+      if (k.size() >= 3)
+        terms.insert(k);
+  std::string b = "<datalist id=\"terms\">";
+  for (const auto& t : terms) b += "<option value=\"" + esc(t) + "\">";
+  return b + "</datalist>";
+}
+
 }  // namespace
 
 // Unanswered questions (editor, admin): the ones people sent to staff, grouped by the closest
@@ -102,7 +206,7 @@ asio::awaitable<Response> questions_page(Ctx& c) {
     const auto slash = rest.find('/');
     const std::int64_t id = std::atoll(rest.substr(0, slash).c_str());
     const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    if (verb != "attach" && verb != "dismiss")
+    if (verb != "attach" && verb != "dismiss" && verb != "teach")
       co_return c.not_found();
     const auto open =
         co_await c.d.writer.run([&](storage::Store& st) { return st.records.open_question(id); });
@@ -111,6 +215,35 @@ asio::awaitable<Response> questions_page(Ctx& c) {
                           page.tr("Câu hỏi không còn trong danh sách (đã được xử lý hoặc đã xoá).",
                                   "The question is no longer listed (handled or deleted)."),
                           "/console/questions", back_label);
+    if (verb == "teach") {
+      // An everyday phrase for one of the content's terms (lexicon.yaml): the question stays
+      // listed, to be attached or set aside as well.
+      auto field_of = [&](const char* name) {
+        std::string v = text::clean_input(c.posted(name), 80);
+        std::replace_if(
+            v.begin(), v.end(), [](char ch) { return ch == '\n' || ch == '\t'; }, ' ');
+        return text::nfc(v);
+      };
+      const std::string phrase = field_of("phrase");
+      const std::string term = field_of("term");
+      const std::string refusal = lexicon_refusal(page, *snapshot, phrase, term);
+      const std::string here = "/console/questions#q" + std::to_string(id);
+      if (!refusal.empty())
+        co_return c.problem(400, page.tr("Chưa thêm", "Not added"), refusal, here, back_label);
+      const Written w = co_await edit_and_reload(
+          c, content::kLexiconFile,
+          [&](const std::string& dir) { return content::add_lexicon_phrase(dir, term, phrase); });
+      if (w.refused) {
+        log::warn("console", "lexicon_refused", {{"why", w.refused->message}});
+        co_return c.problem(w.refused->code == Errc::kStorageFailed ? 500 : 400,
+                            page.tr("Chưa thêm", "Not added"), w.refused->message, here,
+                            back_label);
+      }
+      co_await c.audit("lexicon_add", std::to_string(id), term);
+      if (!w.not_loaded.empty())
+        co_return saved_not_loaded(c, content::kLexiconFile, w.not_loaded, back_label);
+      co_return page.redirect("/console/questions?done=taught#q" + std::to_string(id));
+    }
     std::string how = "dismissed";
     std::string note;
     if (verb == "attach") {
@@ -135,38 +268,10 @@ asio::awaitable<Response> questions_page(Ctx& c) {
       if (!refusal.empty())
         co_return c.problem(400, page.tr("Chưa gắn", "Not attached"), refusal,
                             "/console/questions#q" + std::to_string(id), back_label);
-      // The file, then a reload, on the App's reload thread: a reload that refuses the new
-      // entry puts the file back as it was.
-      const std::string dir = c.d.content.dir();
       const content::LearnedEntry entry{question, how, local_time::day_of(c.now)};
-      const Written w =
-          co_await storage::async_completion<Written>([&](std::function<void(Written)> complete) {
-            asio::post(c.d.blocking, [&dir, &entry, reload = c.d.reload_content, complete] {
-              Written out;
-              const std::string before = content::read_learned(dir);
-              if (auto r = content::append_learned(dir, entry); !r) {
-                out.refused = r.error();
-                return complete(std::move(out));
-              }
-              const content::LoadReport report = reload();
-              if (!report.ok()) {
-                const auto mine = std::find_if(
-                    report.problems.begin(), report.problems.end(), [](const content::Problem& p) {
-                      return !p.warning && p.file == content::kLearnedFile;
-                    });
-                const auto first =
-                    std::find_if(report.problems.begin(), report.problems.end(),
-                                 [](const content::Problem& p) { return !p.warning; });
-                if (mine != report.problems.end()) {
-                  (void)content::write_learned(dir, before);
-                  out.refused = Problem{Errc::kInvalidInput, mine->to_string()};
-                } else if (first != report.problems.end()) {
-                  out.not_loaded = first->to_string();
-                }
-              }
-              complete(std::move(out));
-            });
-          });
+      const Written w = co_await edit_and_reload(
+          c, content::kLearnedFile,
+          [&entry](const std::string& dir) { return content::append_learned(dir, entry); });
       if (w.refused) {
         log::warn("console", "learned_refused", {{"why", w.refused->message}});
         co_return c.problem(w.refused->code == Errc::kStorageFailed ? 500 : 400,
@@ -184,15 +289,7 @@ asio::awaitable<Response> questions_page(Ctx& c) {
       t.commit();
     });
     if (!note.empty())
-      co_return page.html(
-          200, page.tr("Đã lưu, chưa nạp", "Saved, not loaded yet"),
-          "<p class=\"problem\" role=\"alert\">" +
-              page.tr("Câu hỏi đã được ghi vào content/learned.yaml, nhưng một tệp nội dung khác "
-                      "đang có lỗi nên trợ lý vẫn dùng nội dung cũ cho đến khi lỗi được sửa: ",
-                      "The question is in content/learned.yaml, but another content file has an "
-                      "error, so the bot keeps the content it has until that is fixed: ") +
-              esc(note) + "</p><p><a href=\"/console/questions\">" + esc(back_label) + "</a></p>",
-          &s);
+      co_return saved_not_loaded(c, content::kLearnedFile, note, back_label);
     co_return page.redirect("/console/questions?done=" +
                             std::string(verb == "attach" ? "attached" : "dismissed"));
   }
@@ -208,6 +305,14 @@ asio::awaitable<Response> questions_page(Ctx& c) {
          "</p>";
   else if (done == "dismissed")
     b += "<p class=\"done\" role=\"status\">" + page.tr("Đã bỏ qua.", "Set aside.") + "</p>";
+  else if (done == "taught")
+    b += "<p class=\"done\" role=\"status\">" +
+         page.tr(
+             "Đã thêm vào từ điển. Từ bây giờ cách nói này được hiểu như thuật ngữ đã chọn, "
+             "trong mọi câu hỏi.",
+             "Added to the lexicon. From now on this phrase is read as the chosen term, in "
+             "every question.") +
+         "</p>";
   b += "<p>" +
        page.tr(
            "Những câu trợ lý chưa trả lời chắc chắn mà người hỏi đã đồng ý gửi cho cán bộ, "
@@ -216,6 +321,15 @@ asio::awaitable<Response> questions_page(Ctx& c) {
            "Questions the bot could not answer with confidence, sent to staff by the person "
            "who asked, grouped by the closest explainer. Attach one to its right answer: it "
            "is written to content/learned.yaml and the bot answers it from the next time.") +
+       "</p><p>" +
+       page.tr(
+           "Khi câu hỏi dùng một cách nói thường ngày cho điều nội dung gọi bằng thuật ngữ "
+           "(\"logo\" là nhãn hiệu, \"cân điêu\" là kiểm định), hãy dạy cách nói đó: nó "
+           "vào content/lexicon.yaml và giúp mọi câu hỏi dùng nó, không chỉ câu này.",
+           "When a question uses an everyday phrase for what the content calls by a term "
+           "(\"logo\" is nhãn hiệu, \"cân điêu\" is kiểm định), teach the phrase: it goes "
+           "into content/lexicon.yaml and helps every question that uses it, not only this "
+           "one.") +
        "</p>";
   if (rows.empty()) {
     b += "<p>" + page.tr("Không có câu hỏi nào đang chờ.", "No questions are waiting.") + "</p>";
@@ -254,10 +368,21 @@ asio::awaitable<Response> questions_page(Ctx& c) {
            "dismiss\" class=\"inline\">" + Page::csrf_field(s.csrf) +
            "<button type=\"submit\" class=\"secondary\">" +
            page.tr("Bỏ qua (không cần trả lời)", "Set aside (needs no answer)") +
-           "</button></form></li>";
+           "</button></form><details class=\"teach\"><summary>" +
+           page.tr("Dạy một cách nói (từ điển)", "Teach a phrase (lexicon)") +
+           "</summary><form method=\"post\" action=\"" + act + "teach\" class=\"card\">" +
+           Page::csrf_field(s.csrf) + "<label for=\"phrase-" + id + "\">" +
+           page.tr("Cách nói thường ngày trong câu hỏi", "The everyday phrase in the question") +
+           "</label><input id=\"phrase-" + id +
+           "\" name=\"phrase\" maxlength=\"80\" required><label for=\"term-" + id + "\">" +
+           page.tr("nghĩa là thuật ngữ của nội dung", "means the content's term") +
+           "</label><input id=\"term-" + id +
+           "\" name=\"term\" list=\"terms\" maxlength=\"80\" required><button type=\"submit\">" +
+           page.tr("Thêm vào từ điển", "Add to the lexicon") + "</button></form></details></li>";
     }
     b += "</ul></section>";
   }
+  b += term_suggestions(*snapshot);
   co_return page.html(200, page.tr("Câu hỏi chưa trả lời", "Unanswered questions"), b, &s);
 }
 

@@ -541,9 +541,12 @@ Interpretation Understanding::interpret(std::string_view text) const {
         continue;
       // A phrase whose edge word pairs with its neighbour as in the content means that pair:
       // "cần điều kiện" is not "cân điêu" followed by "kiện" (a word alone keeps its meaning).
+      // A small word beside it ("ở", "cho", "thì") pairs with anything: it takes no edge word.
       if (syn.phrase.size() > 1 &&
-          ((i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
-           (end < words.size() && content_pairs_.contains(words[end - 1] + " " + words[end]))))
+          ((i > 0 && !breaks_bigram(words[i - 1], reading.shown[i - 1]) &&
+            content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+           (end < words.size() && !breaks_bigram(words[end], reading.shown[end]) &&
+            content_pairs_.contains(words[end - 1] + " " + words[end]))))
         continue;
       found = &syn;
       break;
@@ -687,6 +690,10 @@ Interpretation Understanding::interpret(std::string_view text) const {
     std::vector<std::string> shown = reading.english ? words : text::words(restore(words));
     if (shown.size() != words.size())  // a written form split differently: no glosses then
       glosses.clear();
+    else  // a word typed with its diacritics is shown as typed ("hũ", never restored "hư")
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        if (!reading.shown[i].empty())
+          shown[i] = reading.shown[i];
     std::string restored;
     std::size_t g = 0;
     for (std::size_t i = 0; i < shown.size(); ++i) {

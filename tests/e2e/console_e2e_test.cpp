@@ -579,5 +579,77 @@ TEST_F(ConsoleQuestionsE2E, AnAttachedQuestionIsAnsweredNextTime) {
   EXPECT_EQ(b.post("/console/questions/" + other + "/dismiss", {{"csrf", b.token()}}).status, 409);
 }
 
+// Teaching a phrase from a question: staff say what an everyday phrase means in the content's
+// terms; it goes into lexicon.yaml and helps every question that uses it, while the question
+// itself stays listed to be attached or set aside.
+TEST_F(ConsoleQuestionsE2E, APhraseTaughtFromAQuestionHelpsOtherQuestions) {
+  add_account(app, "editor@ward.gov.vn", console::Role::kEditor);
+  testing::WebVisitor v(app.port(), "questions-visitor-000003");
+  ASSERT_EQ(v.start().status, 202);
+  v.receive(1);
+  ASSERT_EQ(v.text("mình cần mã sản phẩm in trên hũ mắm").status, 202);
+  EXPECT_EQ(testing::buttons_of(v.receive(1).at(0)).front(), "Gửi cho cán bộ");
+  ASSERT_EQ(v.press("question:share").status, 202);
+  v.receive(1);
+  const auto id = std::to_string(app.count("SELECT id FROM questions WHERE text IS NOT NULL"));
+  const std::string teach = "/console/questions/" + id + "/teach";
+
+  Browser b(app.port());
+  ASSERT_EQ(b.login("editor@ward.gov.vn", kPassword).status, 303);
+  const HttpResult list = b.get("/console/questions");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_TRUE(has(list.body, "action=\"" + teach + "\"")) << list.body;
+  EXPECT_TRUE(has(list.body, "<option value=\"mã số mã vạch\">")) << "the terms are suggested";
+  const std::string lexicon = app.config().content_dir + "/lexicon.yaml";
+  const auto file = [&] {
+    std::ifstream in(lexicon);
+    return std::string{std::istreambuf_iterator<char>(in), {}};
+  };
+  const std::string shipped = file();
+  // Refused, each with its reason, the file untouched: a term the content does not use, a
+  // phrase the lexicon already has, a personal detail.
+  const HttpResult unknown =
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "hũ mắm"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_TRUE(has(unknown.body, "không có trong tiêu đề hay từ khoá")) << unknown.body;
+  b.get("/console/questions");
+  const HttpResult listed =
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "LOGO"}, {"term", "mã số mã vạch"}});
+  EXPECT_EQ(listed.status, 400);
+  EXPECT_TRUE(has(listed.body, "đã có trong từ điển, nghĩa là &#39;nhãn hiệu&#39;") ||
+              has(listed.body, "đã có trong từ điển, nghĩa là 'nhãn hiệu'"))
+      << listed.body;
+  b.get("/console/questions");
+  EXPECT_EQ(
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã 0909123456"}, {"term", "mã số mã vạch"}})
+          .status,
+      400);
+  EXPECT_EQ(file(), shipped);
+
+  b.get("/console/questions");
+  const HttpResult taught =
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "mã số mã vạch"}});
+  ASSERT_EQ(taught.status, 303) << taught.body;
+  EXPECT_TRUE(has(file(), "\"mã sản phẩm\"")) << file();
+  const std::string back = taught.headers.at("location");
+  EXPECT_EQ(back, "/console/questions?done=taught#q" + id) << "back to the same question";
+  const HttpResult after = b.get(back.substr(0, back.find('#')));
+  EXPECT_TRUE(has(after.body, "Đã thêm vào từ điển")) << after.body;
+  EXPECT_TRUE(has(after.body, "hũ mắm")) << "the question stays listed";
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'lexicon_add' AND "
+                      "actor = 'editor@ward.gov.vn' AND object = '" +
+                      id + "' AND detail = 'mã số mã vạch'"),
+            1);
+
+  // Another question with the phrase, from someone else, without diacritics: answered.
+  testing::WebVisitor w(app.port(), "questions-visitor-000004");
+  ASSERT_EQ(w.start().status, 202);
+  w.receive(1);
+  ASSERT_EQ(w.text("xin ma san pham cho chai nuoc mam o dau").status, 202);
+  const std::string answered = texts_of(w, 2);  // how it was read, then the answer
+  EXPECT_TRUE(has(answered, "(mã số mã vạch)")) << answered;
+  EXPECT_TRUE(has(answered, "Mã số mã vạch")) << answered;
+}
+
 }  // namespace
 }  // namespace outreach

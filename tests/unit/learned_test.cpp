@@ -104,13 +104,13 @@ TEST(Learned, AppendingKeepsTheFileAndQuotesWhateverWasAsked) {
   const std::string dir = tmp.path().string();
   const std::string tricky = "Giá: \"50%\" # có đúng ko? - [a] {b} & 'c' \\ ở Gò Vấp";
   ASSERT_TRUE(append_learned(dir, {tricky, "off-topic", kToday}));
-  const std::string first = read_learned(dir);
+  const std::string first = read_content_file(dir, kLearnedFile);
   EXPECT_TRUE(first.starts_with("# Questions people asked")) << first;
   EXPECT_NE(first.find("Gò Vấp"), std::string::npos) << "written as UTF-8, not escaped";
   // A staff member's hand edit in between stays as it was.
   write(dir + "/learned.yaml", first + "# kept by hand\n");
   ASSERT_TRUE(append_learned(dir, {"hai", "explainer:smart-city", kToday}));
-  const std::string text = read_learned(dir);
+  const std::string text = read_content_file(dir, kLearnedFile);
   EXPECT_NE(text.find("# kept by hand\n"), std::string::npos);
   const YAML::Node root = YAML::Load(text);
   ASSERT_TRUE(root.IsSequence());
@@ -129,7 +129,7 @@ TEST(Learned, AFileThatIsNotAPlainListIsNotTouched) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::kInvalidInput);
   EXPECT_NE(r.error().message.find("learned.yaml"), std::string::npos) << r.error().message;
-  EXPECT_EQ(read_learned(dir), "[]\n");
+  EXPECT_EQ(read_content_file(dir, kLearnedFile), "[]\n");
 }
 
 TEST(Learned, AFolderTheBotCannotWriteIsNamed) {
@@ -150,6 +150,79 @@ TEST(Learned, PersonalDetailsAreFoundBeforeAQuestionBecomesContent) {
   for (const char* s : {"luật năm 2013 và nghị định 13/2023", "quy trình ISO 9001:2015",
                         "cân 30 kg ở chợ Hạnh Thông", "phường 17 cũ giờ là phường nào"})
     EXPECT_FALSE(personal_detail(s)) << s;
+}
+
+// lexicon.yaml, as the console's "teach a phrase" writes it: into the term's own list whatever its
+// layout, comments kept, read back by the loader and used by the understanding.
+TEST(Lexicon, APhraseGoesIntoItsTermsListAndIsReadAsTheTerm) {
+  TempDir tmp;
+  const std::string dir = testing::copy_content(tmp);
+  const std::string asked = "mình cần mã sản phẩm in trên hũ mắm";
+  {
+    const auto before = load_content(dir, kToday);
+    ASSERT_TRUE(before.ok()) << dump(before);
+    EXPECT_NE(router::Understanding(*before.snapshot).interpret(asked).explainer, "barcode");
+  }
+  const std::string shipped = read_content_file(dir, kLexiconFile);
+  ASSERT_NE(shipped.find("mã số mã vạch: ["), std::string::npos) << "a flow list to extend";
+  ASSERT_TRUE(add_lexicon_phrase(dir, "mã số mã vạch", "mã sản phẩm"));
+  const std::string text = read_content_file(dir, kLexiconFile);
+  EXPECT_EQ(text.size(), shipped.size() + std::string(", \"mã sản phẩm\"").size())
+      << "one list grew, nothing else moved:\n"
+      << text;
+  EXPECT_TRUE(text.starts_with(shipped.substr(0, shipped.find('\n'))));  // the header comment
+  const auto after = load_content(dir, kToday);
+  ASSERT_TRUE(after.ok()) << dump(after);
+  const auto meant = router::Understanding(*after.snapshot).interpret(asked);
+  EXPECT_EQ(meant.explainer, "barcode");
+  // Shown with the term after the phrase, every word as the person typed it.
+  EXPECT_EQ(meant.reading, "mình cần mã sản phẩm (mã số mã vạch) in trên hũ mắm");
+}
+
+TEST(Lexicon, BlockListsNewTermsAndAnEmptyFileAreWrittenAsTheirLayoutWants) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  // No file yet: created with its header.
+  ASSERT_TRUE(add_lexicon_phrase(dir, "nhãn hiệu", "logo"));
+  std::string text = read_content_file(dir, kLexiconFile);
+  EXPECT_TRUE(text.starts_with("# Everyday words")) << text;
+  write(dir + "/lexicon.yaml",
+        "# kept\nkiểm định:\n  - cân điêu   # a comment\n\n  - cân gian\n"
+        "nhãn hiệu: []\n\"tiết kiệm điện\": [tốn điện]\n");
+  ASSERT_TRUE(add_lexicon_phrase(dir, "kiểm định", "cân thiếu"));
+  ASSERT_TRUE(add_lexicon_phrase(dir, "nhãn hiệu", "logo"));
+  ASSERT_TRUE(add_lexicon_phrase(dir, "tiết kiệm điện", "hao điện"));
+  const std::string tricky = "giá \"sỉ\" # [x], {y}: 'z'";
+  ASSERT_TRUE(add_lexicon_phrase(dir, "niêm yết giá", tricky));
+  text = read_content_file(dir, kLexiconFile);
+  EXPECT_NE(text.find("# kept\n"), std::string::npos);
+  EXPECT_NE(text.find("# a comment"), std::string::npos);
+  const YAML::Node root = YAML::Load(text);
+  const auto list = [&](const char* term) {
+    std::vector<std::string> out;
+    for (const auto& p : root[term]) out.push_back(p.as<std::string>());
+    return out;
+  };
+  EXPECT_EQ(list("kiểm định"), (std::vector<std::string>{"cân điêu", "cân gian", "cân thiếu"}));
+  EXPECT_EQ(list("nhãn hiệu"), (std::vector<std::string>{"logo"}));
+  EXPECT_EQ(list("tiết kiệm điện"), (std::vector<std::string>{"tốn điện", "hao điện"}));
+  EXPECT_EQ(list("niêm yết giá"), (std::vector<std::string>{tricky}));
+  EXPECT_EQ(root.size(), 4u);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/lexicon.yaml.tmp"));
+}
+
+TEST(Lexicon, AFileThisEditCannotFollowIsNotTouched) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  for (const std::string& odd : {std::string("- a list\n"), std::string("nhãn hiệu: [logo\n"),
+                                 std::string("nhãn hiệu: [logo]  # see [x]\n")}) {
+    write(dir + "/lexicon.yaml", odd);
+    auto r = add_lexicon_phrase(dir, "nhãn hiệu", "thương hiệu");
+    ASSERT_FALSE(r) << odd;
+    EXPECT_EQ(r.error().code, Errc::kInvalidInput);
+    EXPECT_NE(r.error().message.find("by hand"), std::string::npos) << r.error().message;
+    EXPECT_EQ(read_content_file(dir, kLexiconFile), odd);
+  }
 }
 
 }  // namespace

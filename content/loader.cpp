@@ -201,13 +201,14 @@ void load_referrals(std::vector<Problem>& problems, const fs::path& dir, Snapsho
              [&](YamlChecker& c, const std::string& id, const YAML::Node& n) {
                Referral r;
                r.id = id;
-               c.known_keys(n, id, {"subject", "office", "keywords", "examples"});
+               c.known_keys(n, id, {"subject", "office", "keywords", "examples", "unless"});
                r.subject = bilingual(c, n, id, "subject");
                r.office = c.text(n, "office", true, 64);
                if (!r.office.empty() && !s.offices.contains(r.office))
                  c.error(n["office"], "unknown office '" + r.office + "' (see offices.yaml)");
                r.keywords = c.list(n, "keywords", 2, 40);
                r.examples = c.list(n, "examples", 0, 40, false);
+               r.unless = c.list(n, "unless", 0, 40, false);
                s.referrals[r.id] = std::move(r);
              });
 }

@@ -45,6 +45,9 @@ struct Referral {
   std::string office;  // offices.yaml id
   std::vector<std::string> keywords;
   std::vector<std::string> examples;
+  // Words that make a question ours even with the subject's words in it ("hộ kinh doanh …
+  // thành lập công ty" is turning a household business into a company, not a new company).
+  std::vector<std::string> unless;
 };
 
 // wards.yaml: the 2025 reorganisation in one line per old ward of the former Gò Vấp district

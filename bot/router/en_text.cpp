@@ -69,6 +69,10 @@ std::string english_stem(std::string_view w) {
         s.pop_back();
     }
   }
+  // A silent final "e" goes, so that a word and its -ed/-ing/-s forms meet: "double", "doubled"
+  // and "doubles" are all "doubl" ("scale", "scales", "licensed", "prices" alike).
+  if (s.size() >= 5 && s.back() == 'e' && !vowel(s[s.size() - 2]))
+    s.pop_back();
   return s;
 }
 

@@ -105,6 +105,23 @@ bool share_topic(const std::vector<std::string>& a, const std::vector<std::strin
   return false;
 }
 
+// Where the asked part of "X thì Y" begins (the word after "thì"); 0 when the message is not
+// so built. Without diacritics "thi" is also an exam ("cuộc thi", "dự thi", "kỳ thi"), and a
+// "thì" in the first two words or at the end opens no question.
+std::size_t asked_after(const std::vector<std::string>& words,
+                        const std::vector<std::string>& shown) {
+  static const std::unordered_set<std::string_view> kExam = {"cuoc", "du",   "ky",   "bai", "de",
+                                                             "hoi",  "phan", "vong", "giai"};
+  std::size_t at = 0;
+  for (std::size_t k = 2; k + 1 < words.size(); ++k) {
+    if (words[k] != "thi")
+      continue;
+    if (!shown[k].empty() ? shown[k] == "thì" : !kExam.contains(words[k - 1]))
+      at = k + 1;
+  }
+  return at;
+}
+
 }  // namespace
 
 std::string_view to_string(Interpretation::Kind k) {
@@ -399,7 +416,10 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     std::string w = words[i];
     std::string shown = typed[i] != w ? typed[i] : std::string{};  // typed with diacritics
     ++i;
-    if (!all_digits(w) && !index.known(w) && !lexicon_words_.contains(w)) {
+    // A small English word ("where", "the") is never mended into a word of the content (the
+    // index knows English words by their stems).
+    const bool known = r.english ? is_english_stopword(w) || index.known(w) : index.known(w);
+    if (!all_digits(w) && !known && !lexicon_words_.contains(w)) {
       std::string fixed = r.english ? w : repair_telex(w);
       // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a
       // slip for "tiêu"), nor a short English word ("want" is no typo of "wait").
@@ -515,6 +535,20 @@ Interpretation Understanding::interpret(std::string_view text) const {
     return padded.find(phrase) != std::string::npos || typed_has(phrase);
   };
   const bool typed_without_diacritics = text::fold(text) == text::lower(text);
+  // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
+  // question about a brand-new company one about a household business.
+  const auto has_plainly = [&](const std::string& phrase) {
+    for (auto at = padded.find(phrase); at != std::string::npos; at = padded.find(phrase, at + 1)) {
+      const std::vector<std::string> before = text::words(padded.substr(0, at + 1));
+      const std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
+      if (std::none_of(
+              before.begin() + static_cast<long>(from), before.end(), [&](const std::string& w) {
+                return std::find(negations_.begin(), negations_.end(), w) != negations_.end();
+              }))
+        return true;
+    }
+    return false;
+  };
 
   const bool greeting =
       words.size() <= 4 && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
@@ -574,6 +608,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
   std::vector<std::string> search_shown;
+  std::vector<bool> neutral_at(words.size(), false);  // a word of a place name or an idiom
   for (std::size_t i = 0; i < words.size();) {
     std::size_t skip = 0;
     for (const auto& phrase : neutral_) {
@@ -582,6 +617,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
         skip = phrase.size();
     }
     if (skip > 0) {
+      std::fill_n(neutral_at.begin() + static_cast<long>(i), skip, true);
       i += skip;
       continue;
     }
@@ -598,7 +634,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
     for (const Synonym& syn : lexicon_) {
       const std::size_t end = i + syn.phrase.size();
       if (end > words.size() ||
-          !std::equal(syn.phrase.begin(), syn.phrase.end(), words.begin() + static_cast<long>(i)))
+          !std::equal(syn.phrase.begin(), syn.phrase.end(), words.begin() + static_cast<long>(i)) ||
+          std::any_of(neutral_at.begin() + static_cast<long>(i),
+                      neutral_at.begin() + static_cast<long>(end), [](bool n) { return n; }))
         continue;
       // A phrase whose edge word pairs with its neighbour as in the content means that pair:
       // "cần điều kiện" is not "cân điêu" followed by "kiện" (a word alone keeps its meaning).
@@ -637,7 +675,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   auto hits = rk.index.search(search_words, search_shown, 10);
   std::erase_if(hits, [&](const auto& h) {
     const auto doc = static_cast<std::size_t>(h.doc);
-    return doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has);
+    return doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly);
   });
   // Candidates: distinct explainers, best first.
   for (const auto& h : hits) {
@@ -738,6 +776,30 @@ Interpretation Understanding::interpret(std::string_view text) const {
   }
   if (r.kind == Interpretation::Kind::kNothing)
     r.kind = Interpretation::Kind::kFallback;
+  // "X thì Y": Y is what is asked, X the situation. When Y alone names another office's subject
+  // in so many words ("bán hàng online trên shopee thì đóng thuế thế nào"), the question is that
+  // office's, however strongly X matched one of our explainers.
+  if (!reading.english && !search_words.empty() &&
+      (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
+    if (const std::size_t k = asked_after(search_words, search_shown); k > 0) {
+      const std::vector<std::string> asked(search_words.begin() + static_cast<long>(k),
+                                           search_words.end());
+      const std::vector<std::string> asked_shown(search_shown.begin() + static_cast<long>(k),
+                                                 search_shown.end());
+      for (const auto& h : rk.index.search(asked, asked_shown, 3)) {
+        const auto doc = static_cast<std::size_t>(h.doc);
+        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly))
+          continue;
+        if (rk.payload[doc].starts_with("referral:") && h.key_words >= 2 &&
+            h.score >= kClarifyScore) {
+          r.kind = Interpretation::Kind::kIntent;
+          r.payload = rk.payload[doc];
+          r.explainer.clear();
+        }
+        break;  // only the best of what is asked
+      }
+    }
+  }
   // An old ward named with a word that asks where it is now ("phường 7 cũ giờ là phường gì"):
   // the one line for that ward, unless the question is clearly about something else ("tôi ở
   // phường 10 cũ, muốn đăng ký nhãn hiệu" is a trademark question with an address).

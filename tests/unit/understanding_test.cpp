@@ -420,6 +420,26 @@ TEST(Understanding, NeighbouringSubjectsGoToTheirOfficeAndOursStayOurs) {
       {"đổi bằng lái xe hết hạn ở đâu", "referral:traffic"}};
   for (const auto& [q, payload] : cases)
     EXPECT_EQ(understanding().interpret(q).payload, payload) << q;
+  // What is asked after "thì" decides, and a subject said after a negation rules nothing out.
+  for (const auto& [q, payload] :
+       {std::pair{"bán hàng online trên shopee với tiktok thì đóng thuế thế nào, sàn có khấu trừ "
+                  "luôn ko",
+                  "referral:tax"},
+        std::pair{"tôi muốn thành lập công ty mới hoàn toàn chứ ko phải từ hộ kinh doanh, đăng ký "
+                  "ở đâu",
+                  ""},
+        std::pair{"first time open a brand new company in vietnam, where do I submit the "
+                  "business registration?",
+                  ""}}) {
+    // No explainer; the office named when the evidence stands out, else the honest fallback.
+    const auto r = understanding().interpret(q);
+    EXPECT_TRUE(r.kind == Kind::kIntent || r.kind == Kind::kFallback) << q;
+    EXPECT_EQ(r.explainer, "") << q;
+    if (*payload)
+      EXPECT_EQ(r.payload, payload) << q;
+    else
+      EXPECT_TRUE(r.payload.empty() || r.payload == "referral:company-registration") << q;
+  }
   for (const char* q : {"Tiệm tạp hóa nhà tôi muốn thành lập công ty thì ai hướng dẫn?",
                         "Hộ kinh doanh của tôi chuyển lên công ty thì có được miễn thuế môn "
                         "bài mấy năm đầu không?"})
@@ -447,6 +467,10 @@ TEST(Understanding, TheReadingKeepsWhatWasTypedAndRestoresWholePhrases) {
   EXPECT_EQ(r.reading.find("tiêu"), std::string::npos) << r.reading;
   EXPECT_TRUE(answers_first(r, "market-scales") || answers_first(r, "measuring-verification"))
       << r.reading;
+  // An English word is known by its stem and small words stay as typed ("where" is no "here").
+  r = understanding().interpret("my EVN bill double this month, where do I complain");
+  EXPECT_EQ(r.reading.find("doubl "), std::string::npos) << r.reading;
+  EXPECT_EQ(r.reading.find(" here "), std::string::npos) << r.reading;
   r = understanding().interpret("i want to register my brand");
   EXPECT_TRUE(answers_first(r, "ip-trademark"));
   EXPECT_EQ(r.reading, "") << "nothing was mended";
@@ -473,6 +497,7 @@ TEST(EnText, TellsEnglishFromVietnameseTypedWithoutDiacritics) {
   EXPECT_EQ(english_stem("verified"), "verify");
   EXPECT_EQ(english_stem("companies"), "company");
   EXPECT_EQ(english_stem("business"), "business");
+  for (const char* w : {"double", "doubled", "doubles"}) EXPECT_EQ(english_stem(w), "doubl") << w;
   EXPECT_EQ(english_stem("does"), "does");    // a function word stays one
   EXPECT_EQ(english_stem("nhieu"), "nhieu");  // Vietnamese syllables never end so
 }

@@ -3,7 +3,8 @@
 // throttled with one message, a POST without the CSRF token refused, a check-in account refused
 // the bookings and accounts pages, every field labelled, the keyboard reaching the forms, the
 // handoff round trip with a web chat visitor (live inbox, reply, the bot quiet, resolve), an
-// unanswered question sent to staff and attached by an editor, answered the next time, an
+// unanswered question sent to staff and attached by an editor, answered the next time, a phrase
+// taught from another one into the lexicon, helping a question worded differently, an
 // announcement composed, planned and sent by the editor to a visitor who subscribed, signing
 // out. Screenshots are kept when OUTREACH_SCREENSHOTS names a folder.
 //
@@ -223,6 +224,31 @@ try {
   await askerBox.press("Enter");
   await asker.getByText(/Chính quyền số, đô thị thông minh/).last().waitFor({ timeout: 15000 });
   await asker.screenshot({ path: join(shots, "webchat-learned-390.png"), fullPage: true });
+
+  step("a phrase taught from an unanswered question helps another question that uses it");
+  // The earlier fallback is still on the page: wait for a second one, then send that.
+  const shareButtons = asker.getByRole("button", { name: "Gửi cho cán bộ" });
+  const sentNotes = asker.getByText(/câu hỏi đã được gửi/);
+  const sharesBefore = await shareButtons.count();
+  const sentBefore = await sentNotes.count();
+  await askerBox.fill("mình cần mã sản phẩm in trên hũ mắm");
+  await askerBox.press("Enter");
+  await shareButtons.nth(sharesBefore).waitFor({ timeout: 15000 });
+  await shareButtons.nth(sharesBefore).click();
+  await sentNotes.nth(sentBefore).waitFor({ timeout: 15000 });
+  await submits(editor, editor.getByRole("link", { name: "Câu hỏi", exact: true }).click());
+  const jar = editor.locator(".questions li").filter({ hasText: "hũ mắm" });
+  await jar.getByText("Dạy một cách nói (từ điển)").click();
+  await jar.getByLabel("Cách nói thường ngày trong câu hỏi").fill("mã sản phẩm");
+  await jar.getByLabel("nghĩa là thuật ngữ của nội dung").fill("mã số mã vạch");
+  await editor.screenshot({ path: join(shots, "console-teach-390.png"), fullPage: true });
+  assert.equal(await editor.evaluate((w) => document.documentElement.scrollWidth > w + 1,
+    editor.viewportSize().width), false, "the open teaching form is no wider than the phone");
+  await submits(editor, jar.getByRole("button", { name: "Thêm vào từ điển" }).click());
+  assert.match(await editor.getByRole("status").innerText(), /Đã thêm vào từ điển/);
+  await askerBox.fill("xin ma san pham o dau vay");
+  await askerBox.press("Enter");
+  await asker.getByText(/\(mã số mã vạch\)/).last().waitFor({ timeout: 15000 });
 
   step("an announcement: the visitor subscribes, the editor composes, plans and sends it");
   await askerBox.fill("nhận tin về sở hữu trí tuệ");

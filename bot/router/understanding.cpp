@@ -42,9 +42,8 @@ constexpr double kClarifyScoreEn = 12.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
 constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
-constexpr double kConceptScore = 12.0;
-constexpr std::string_view kGreetingIntent =
-    "menu";  // a named concept (key phrase of 2+ words) with this
+constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
+constexpr std::string_view kGreetingIntent = "menu";  // its short greetings mix freely
 
 std::vector<std::string> folded_words(std::string_view text) {
   return text::words(text::fold(text));
@@ -625,6 +624,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
     search_shown.push_back(reading.shown[i]);
     ++i;
   }
+  // The message's own words end here; the lexicon's terms follow.
+  const std::size_t message_words = search_words.size();
   // Everyday words for a concept (lexicon.yaml): the content's term joins what is ranked, and
   // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
   std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
@@ -659,8 +660,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     // A term is ranked once, however many of its phrases the message has ("bán online trên
     // shopee" is one concept, not twice the evidence for it).
-    if (std::find(terms_added.begin(), terms_added.end(), found) == terms_added.end() &&
-        std::none_of(terms_added.begin(), terms_added.end(),
+    if (std::none_of(terms_added.begin(), terms_added.end(),
                      [&](const Synonym* t) { return t->term == found->term; })) {
       terms_added.push_back(found);
       search_words.push_back("|");
@@ -781,11 +781,15 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // office's, however strongly X matched one of our explainers.
   if (!reading.english && !search_words.empty() &&
       (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
-    if (const std::size_t k = asked_after(search_words, search_shown); k > 0) {
-      const std::vector<std::string> asked(search_words.begin() + static_cast<long>(k),
-                                           search_words.end());
-      const std::vector<std::string> asked_shown(search_shown.begin() + static_cast<long>(k),
-                                                 search_shown.end());
+    // Only the message's own words after "thì": the terms the lexicon added stand for words
+    // anywhere in it, the situation's included.
+    const std::vector<std::string> said(search_words.begin(),
+                                        search_words.begin() + static_cast<long>(message_words));
+    if (const std::size_t k = asked_after(said, search_shown); k > 0) {
+      const std::vector<std::string> asked(said.begin() + static_cast<long>(k), said.end());
+      const std::vector<std::string> asked_shown(
+          search_shown.begin() + static_cast<long>(k),
+          search_shown.begin() + static_cast<long>(message_words));
       for (const auto& h : rk.index.search(asked, asked_shown, 3)) {
         const auto doc = static_cast<std::size_t>(h.doc);
         if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly))

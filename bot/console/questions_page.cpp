@@ -352,33 +352,33 @@ asio::awaitable<Response> questions_page(Ctx& c) {
     for (const storage::OpenQuestion* q : list) {
       const std::string id = std::to_string(q->id);
       const std::string act = "/console/questions/" + id + "/";
-      b += "<li id=\"q" + id + "\"><p class=\"asked\">" + esc(q->text) + "</p><p class=\"meta\">" +
-           std::to_string(q->times) + page.tr(" lần", q->times == 1 ? " time" : " times") + " · " +
-           esc(q->channel) + " · " + esc(local_time::timestamp(q->at)) +
-           "</p><form method=\"post\" action=\"" + act + "attach\" class=\"card\">" +
-           Page::csrf_field(s.csrf) + "<label for=\"question-" + id + "\">" +
-           page.tr("Câu hỏi (xoá tên, số điện thoại, địa chỉ trước khi gắn)",
-                   "Question (remove names, phone numbers, addresses before attaching)") +
-           "</label><textarea id=\"question-" + id +
-           "\" name=\"question\" rows=\"2\" maxlength=\"" +
-           std::to_string(content::kMaxLearnedQuestion) + "\" required>" + esc(q->text) +
-           "</textarea><label for=\"answer-" + id + "\">" + page.tr("Trả lời bằng", "Answer with") +
-           "</label>" + answer_select(page, *snapshot, id, closest) + "<button type=\"submit\">" +
-           page.tr("Gắn", "Attach") + "</button></form><form method=\"post\" action=\"" + act +
-           "dismiss\" class=\"inline\">" + Page::csrf_field(s.csrf) +
-           "<button type=\"submit\" class=\"secondary\">" +
-           page.tr("Bỏ qua (không cần trả lời)", "Set aside (needs no answer)") +
-           "</button></form><details class=\"teach\"><summary>" +
-           page.tr("Dạy một cách nói (từ điển)", "Teach a phrase (lexicon)") +
-           "</summary><form method=\"post\" action=\"" + act + "teach\" class=\"card\">" +
-           Page::csrf_field(s.csrf) + "<label for=\"phrase-" + id + "\">" +
-           page.tr("Cách nói thường ngày trong câu hỏi", "The everyday phrase in the question") +
-           "</label><input id=\"phrase-" + id +
-           "\" name=\"phrase\" maxlength=\"80\" required><label for=\"term-" + id + "\">" +
-           page.tr("nghĩa là thuật ngữ của nội dung", "means the content's term") +
-           "</label><input id=\"term-" + id +
-           "\" name=\"term\" list=\"terms\" maxlength=\"80\" required><button type=\"submit\">" +
-           page.tr("Thêm vào từ điển", "Add to the lexicon") + "</button></form></details></li>";
+      b +=
+          "<li id=\"q" + id + "\"><p class=\"asked\">" + esc(q->text) + "</p><p class=\"meta\">" +
+          std::to_string(q->times) + page.tr(" lần", q->times == 1 ? " time" : " times") + " · " +
+          esc(q->channel) + " · " + esc(local_time::timestamp(q->at)) +
+          "</p><form method=\"post\" action=\"" + act + "attach\" class=\"card\">" +
+          Page::csrf_field(s.csrf) + "<label for=\"question-" + id + "\">" +
+          page.tr("Câu hỏi (xoá tên, số điện thoại, địa chỉ trước khi gắn)",
+                  "Question (remove names, phone numbers, addresses before attaching)") +
+          "</label><textarea id=\"question-" + id + "\" name=\"question\" rows=\"2\" maxlength=\"" +
+          std::to_string(content::kMaxLearnedQuestion) + "\" required>" + esc(q->text) +
+          "</textarea><label for=\"answer-" + id + "\">" + page.tr("Trả lời bằng", "Answer with") +
+          "</label>" + answer_select(page, *snapshot, id, closest) + "<button type=\"submit\">" +
+          page.tr("Gắn", "Attach") + "</button></form><form method=\"post\" action=\"" + act +
+          "dismiss\" class=\"inline\">" + Page::csrf_field(s.csrf) +
+          "<button type=\"submit\" class=\"secondary\">" +
+          page.tr("Bỏ qua (không cần trả lời)", "Set aside (needs no answer)") +
+          "</button></form><details class=\"teach\"><summary>" +
+          page.tr("Dạy một cách nói (từ điển)", "Teach a phrase (lexicon)") +
+          "</summary><form method=\"post\" action=\"" + act + "teach\" class=\"card\">" +
+          Page::csrf_field(s.csrf) + "<label for=\"phrase-" + id + "\">" +
+          page.tr("Cách nói thường ngày trong câu hỏi", "The everyday phrase in the question") +
+          "</label><input id=\"phrase-" + id +
+          "\" name=\"phrase\" maxlength=\"80\" required><label for=\"term-" + id + "\">" +
+          page.tr("Thuật ngữ của nội dung mà cách nói ấy chỉ", "The content's term it stands for") +
+          "</label><input id=\"term-" + id +
+          "\" name=\"term\" list=\"terms\" maxlength=\"80\" required><button type=\"submit\">" +
+          page.tr("Thêm vào từ điển", "Add to the lexicon") + "</button></form></details></li>";
     }
     b += "</ul></section>";
   }

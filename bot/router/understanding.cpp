@@ -139,6 +139,13 @@ std::string_view to_string(Interpretation::Kind k) {
   return "nothing";
 }
 
+Understanding::Marked Understanding::marked(const std::string& phrase, std::string folded) {
+  Marked m{" " + folded + " ", text::words(text::lower(phrase))};
+  if (m.written.size() != text::words(folded).size())
+    m.written.clear();
+  return m;
+}
+
 std::string Understanding::normalize(std::string_view text) {
   return join(folded_words(text));
 }
@@ -165,7 +172,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       neutral_.push_back(std::move(w));
   }
   for (const content::LexiconEntry& l : snapshot.lexicon) {
-    Synonym syn{folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term))};
+    Synonym syn{folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term)), {}};
+    for (const std::string& w : syn.phrase) syn.stems.push_back(english_stem(w));
     if (syn.phrase.empty() || syn.term.empty())
       continue;
     lexicon_words_.insert(syn.phrase.begin(), syn.phrase.end());
@@ -181,7 +189,7 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   ward_explainer_ = snapshot.old_wards.explainer;
   for (const auto& phrase : snapshot.chat_words)
     if (const std::string w = normalize(phrase); !w.empty())
-      chat_.push_back(" " + w + " ");
+      chat_.push_back(marked(phrase, w));
   for (const content::Abbreviation& a : snapshot.abbreviations) {
     const auto key = folded_words(a.key);
     Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion))};
@@ -341,7 +349,7 @@ Understanding::Understanding(const content::Snapshot& snapshot)
         continue;
       }
       exact_.insert_or_assign(folded, intent.id);
-      contained_.push_back({" " + folded + " ", intent.id, intent.negated, phrases_only});
+      contained_.push_back({marked(phrase, folded), intent.id, intent.negated, phrases_only});
       index_phrase(phrase);
     }
     if (!form_command && !phrases_only && !fields.empty(kExamples)) {
@@ -422,7 +430,7 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       std::string fixed = r.english ? w : repair_telex(w);
       // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a
       // slip for "tiêu"), nor a short English word ("want" is no typo of "wait").
-      const bool meant = r.english ? w.size() <= 4 : !shown.empty() && is_syllable(w);
+      const bool meant = r.english ? w.size() <= 5 : !shown.empty() && is_syllable(w);
       if (fixed == w && !meant && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
         // In Vietnamese a typo is mended into a Vietnamese syllable, never into a word of the
         // English text the index also holds ("cafe" is not "safe").
@@ -549,6 +557,44 @@ Interpretation Understanding::interpret(std::string_view text) const {
     return false;
   };
 
+  // A phrase at words [i, end) whose edge word pairs with its neighbour as in the content means
+  // that pair: "cần điều kiện" is not "cân điêu" followed by "kiện", "về sở hữu trí tuệ" not "vé
+  // số" (a word alone keeps its meaning). A small word or a number beside it ("ở", "cho", "thì",
+  // "7") pairs with anything: it takes no edge word.
+  const auto edge_taken = [&](std::size_t i, std::size_t end) {
+    const auto pairs_freely = [&](std::size_t k) {
+      return all_digits(words[k]) || breaks_bigram(words[k], reading.shown[k]);
+    };
+    return (i > 0 && !pairs_freely(i - 1) &&
+            content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+           (end < words.size() && !pairs_freely(end) &&
+            content_pairs_.contains(words[end - 1] + " " + words[end]));
+  };
+  // Where a phrase sits in the message as read, at a place where every word typed with
+  // diacritics has the phrase's own ("nhắn tin" is not "nhận tin"); npos when nowhere. With
+  // `whole_meaning`, also not where its edge word belongs to a pair of the content's.
+  const auto contained_at = [&](const Marked& c, bool whole_meaning = false) {
+    for (auto at = padded.find(c.padded); at != std::string::npos;
+         at = padded.find(c.padded, at + 1)) {
+      const auto first = static_cast<std::size_t>(
+          std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
+      const std::size_t end = first + text::words(c.padded).size();
+      bool same = !whole_meaning || end == first + 1 || !edge_taken(first, end);
+      for (std::size_t k = 0; k < c.written.size() && same; ++k) {
+        const std::size_t i = first + k;
+        same = i >= reading.shown.size() || reading.shown[i].empty() ||
+               text::marks(reading.shown[i]) == text::marks(c.written[k]);
+      }
+      if (same)
+        return at;
+    }
+    return std::string::npos;
+  };
+  // Everyday chat ("nấu ăn ngon", "người yêu"): no request to the service ("người yêu cũ nhắn tin
+  // lại" asks for no news), and only a question our content covers as an answer does is ours.
+  const bool chat = std::any_of(chat_.begin(), chat_.end(), [&](const Marked& c) {
+    return contained_at(c, true) != std::string::npos;
+  });
   const bool greeting =
       words.size() <= 4 && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
         return greeting_words_.contains(w);
@@ -568,11 +614,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // An intent's phrase of two or more words, whole, anywhere in the message: a request to
     // do something ("đặt lịch tư vấn", "nhận tin", "gặp cán bộ"). The longest one wins.
     for (const Contained& c : contained_) {
-      const bool as_read = padded.find(c.padded) != std::string::npos;
-      if ((!as_read && !(c.as_typed_too && typed_has(c.padded))) || ruled_out(c.payload, has))
+      const auto at_read = contained_at(c);
+      const bool as_read = at_read != std::string::npos;
+      // Everyday chat asks nothing of the service; its own "not for us" replies stand.
+      if ((!as_read && !(c.as_typed_too && typed_has(c.padded))) || ruled_out(c.payload, has) ||
+          (chat && !c.payload.starts_with("fallback:")))
         continue;
       const std::string& message = as_read ? padded : padded_typed;
-      const auto at = message.find(c.padded);
+      const auto at = as_read ? at_read : message.find(c.padded);
       r.kind = Interpretation::Kind::kIntent;
       r.payload = c.payload;
       r.score = 50;
@@ -630,26 +679,23 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
   std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
   std::vector<const Synonym*> terms_added;
+  // English is matched by stems ("show price" says "show prices").
+  std::vector<std::string> stems;
+  if (reading.english)
+    for (const std::string& w : words) stems.push_back(english_stem(w));
   for (std::size_t i = 0; i < words.size();) {
     const Synonym* found = nullptr;
     for (const Synonym& syn : lexicon_) {
       const std::size_t end = i + syn.phrase.size();
       if (end > words.size() ||
-          !std::equal(syn.phrase.begin(), syn.phrase.end(), words.begin() + static_cast<long>(i)) ||
+          !(reading.english ? std::equal(syn.stems.begin(), syn.stems.end(),
+                                         stems.begin() + static_cast<long>(i))
+                            : std::equal(syn.phrase.begin(), syn.phrase.end(),
+                                         words.begin() + static_cast<long>(i))) ||
           std::any_of(neutral_at.begin() + static_cast<long>(i),
                       neutral_at.begin() + static_cast<long>(end), [](bool n) { return n; }))
         continue;
-      // A phrase whose edge word pairs with its neighbour as in the content means that pair:
-      // "cần điều kiện" is not "cân điêu" followed by "kiện" (a word alone keeps its meaning).
-      // A small word or a number beside it ("ở", "cho", "thì", "7") pairs with anything: it
-      // takes no edge word.
-      const auto pairs_freely = [&](std::size_t k) {
-        return all_digits(words[k]) || breaks_bigram(words[k], reading.shown[k]);
-      };
-      if (syn.phrase.size() > 1 && ((i > 0 && !pairs_freely(i - 1) &&
-                                     content_pairs_.contains(words[i - 1] + " " + words[i])) ||
-                                    (end < words.size() && !pairs_freely(end) &&
-                                     content_pairs_.contains(words[end - 1] + " " + words[end]))))
+      if (syn.phrase.size() > 1 && edge_taken(i, end))
         continue;
       found = &syn;
       break;
@@ -669,7 +715,13 @@ Interpretation Understanding::interpret(std::string_view text) const {
       search_shown.insert(search_shown.end(), found->term_shown.begin(), found->term_shown.end());
     }
     i += found->phrase.size();
-    glosses.push_back({i - 1, "(" + join(found->term_shown) + ")"});
+    // A message that already says most of the term needs no gloss ("có làm việc không" is not
+    // shown with "(giờ làm việc)", nor "tem kiểm định cân ở chợ" with "(kiểm định)").
+    const auto said = std::count_if(found->term.begin(), found->term.end(), [&](const auto& w) {
+      return std::find(words.begin(), words.end(), w) != words.end();
+    });
+    if (2 * static_cast<std::size_t>(said) <= found->term.size())
+      glosses.push_back({i - 1, "(" + join(found->term_shown) + ")"});
   }
   const Ranker& rk = ranker(reading.english);
   auto hits = rk.index.search(search_words, search_shown, 10);
@@ -725,11 +777,6 @@ Interpretation Understanding::interpret(std::string_view text) const {
     const bool clear =
         rival == 0 ||
         best.score >= rival * (best.score >= kThinScore && !referral ? kAnswerMargin : kThinMargin);
-    // Everyday chat ("nấu ăn ngon", "người yêu") that one of our words happens to match: only a
-    // question our content covers as an answer does is ours; the rest is the honest fallback.
-    const bool chat = std::any_of(chat_.begin(), chat_.end(), [&](const std::string& c) {
-      return padded.find(c) != std::string::npos || typed_has(c);
-    });
     // A referral close behind an explainer: the question may be the other office's ("bán hàng
     // trên shopee thì đóng thuế thế nào"), so no explainer is offered on thin evidence.
     const bool referral_close =

@@ -140,8 +140,17 @@ class Understanding {
 
   std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
 
-  struct Contained {
-    std::string padded;  // " phrase "
+  // A phrase looked for in the message as read (" folded words "), with its words as written
+  // (lower case) when they are as many: a word typed with diacritics must have the phrase's own
+  // ("nhắn tin" is not "nhận tin", "về sở" is not "vé số").
+  struct Marked {
+    std::string padded;
+    std::vector<std::string> written;
+  };
+
+  static Marked marked(const std::string& phrase, std::string folded);
+
+  struct Contained : Marked {
     std::string payload;
     std::string negated;  // payload when a negation precedes the phrase
     // Also looked for in the message as typed: the phrase's words are not in the index, so the
@@ -170,6 +179,7 @@ class Understanding {
     std::vector<std::string> phrase;
     std::vector<std::string> term;
     std::vector<std::string> term_shown;
+    std::vector<std::string> stems;  // the phrase's English stems ("show prices" = "show price")
   };
 
   std::vector<Synonym> lexicon_;
@@ -193,7 +203,7 @@ class Understanding {
   std::vector<std::pair<std::string, std::string>> flow_anywhere_;  // " phrase " → payload
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
-  std::vector<std::string> chat_;                             // " folded phrase " of chat_words
+  std::vector<Marked> chat_;                                  // chat_words
   std::size_t longest_abbreviation_ = 1;
   // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
   // them is the content's word, not teencode ("sổ hồng" is not "sổ không").

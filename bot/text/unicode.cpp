@@ -1,6 +1,8 @@
 #include "bot/text/unicode.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
@@ -76,6 +78,21 @@ std::string fold(std::string_view s) {
       out.append(buf, static_cast<std::size_t>(n));
   }
   return out;
+}
+
+std::string marks(std::string_view s) {
+  const icu::UnicodeString decomposed = normalize(s, true);
+  std::vector<UChar32> found;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK || u_tolower(c) == 0x0111)
+      found.push_back(u_tolower(c));
+  }
+  std::sort(found.begin(), found.end());
+  icu::UnicodeString out;
+  for (const UChar32 c : found) out.append(c);
+  return to_utf8(out);
 }
 
 std::string capitalize_words(std::string_view s) {

@@ -21,6 +21,9 @@ std::string lower(std::string_view s);
 // Lower case without diacritics, đ → d; other characters kept as they are.
 std::string fold(std::string_view s);
 
+// The diacritics of a word, wherever they sit: its combining marks (and đ) in a fixed order, so
+// that "hủy" and "huỷ" have the same marks and "nhắn" and "nhận" do not. Empty without any.
+std::string marks(std::string_view s);
 // Each word with its first letter upper case and the rest lower ("nguyễn văn AN" → "Nguyễn Văn
 // An"), NFC; separators kept as they are.
 std::string capitalize_words(std::string_view s);

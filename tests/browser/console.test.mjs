@@ -240,7 +240,7 @@ try {
   const jar = editor.locator(".questions li").filter({ hasText: "hũ mắm" });
   await jar.getByText("Dạy một cách nói (từ điển)").click();
   await jar.getByLabel("Cách nói thường ngày trong câu hỏi").fill("mã sản phẩm");
-  await jar.getByLabel("nghĩa là thuật ngữ của nội dung").fill("mã số mã vạch");
+  await jar.getByLabel("Thuật ngữ của nội dung mà cách nói ấy chỉ").fill("mã số mã vạch");
   await editor.screenshot({ path: join(shots, "console-teach-390.png"), fullPage: true });
   assert.equal(await editor.evaluate((w) => document.documentElement.scrollWidth > w + 1,
     editor.viewportSize().width), false, "the open teaching form is no wider than the phone");

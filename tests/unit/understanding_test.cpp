@@ -281,7 +281,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
   for (const Floor& f :
        {Floor{"questions-blind-1.tsv", 160, 96, 0}, Floor{"questions-blind-2.tsv", 160, 96, 0},
         Floor{"questions-en-blind-1.tsv", 120, 92, 1}, Floor{"questions-blind-3.tsv", 160, 95, 1},
-        Floor{"questions-en-blind-2.tsv", 120, 92, 1}}) {
+        Floor{"questions-en-blind-2.tsv", 120, 92, 1}, Floor{"questions-blind-4.tsv", 160, 96, 0},
+        Floor{"questions-en-blind-3.tsv", 120, 91, 2}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -297,7 +298,11 @@ TEST(Understanding, QuestionsForOtherOfficesAreReferredThere) {
       {"lam so hong mat bao lau", "referral:land"},
       {"quyết toán thuế thu nhập cá nhân ở đâu", "referral:tax"},
       {"the bhyt cua con het han gia han o dau", "referral:social-insurance"},
-      {"nhà bị trộm xe máy thì trình báo ở đâu", "referral:police"}};
+      {"nhà bị trộm xe máy thì trình báo ở đâu", "referral:police"},
+      {"tra cứu phạt nguội xe máy ở đâu", "referral:traffic"},
+      {"hộ kinh doanh muốn vay vốn ưu đãi ở ngân hàng chính sách xã hội, lãi suất bao nhiêu",
+       "referral:banking"},
+      {"how to register a brand new company in HCMC", "referral:company-registration"}};
   for (const auto& [q, payload] : cases) {
     const auto r = understanding().interpret(q);
     EXPECT_EQ(r.kind, Kind::kIntent) << q;
@@ -311,6 +316,11 @@ TEST(Understanding, QuestionsForOtherOfficesAreReferredThere) {
   EXPECT_EQ(understanding().interpret("kiểm định cân điện tử ở chợ").kind, Kind::kExplainer);
   EXPECT_EQ(understanding().interpret("hộ kinh doanh lên doanh nghiệp được hỗ trợ gì").kind,
             Kind::kExplainer);
+  // A traffic fine paid online is no question about online public services.
+  const auto fine = understanding().interpret(
+      "tra cứu phạt nguội xe máy ở đâu, bị phạt thì nộp online được không");
+  EXPECT_NE(fine.kind, Kind::kExplainer);
+  EXPECT_NE(fine.kind, Kind::kClarify);
 }
 
 // A request the bot is not for (a song, a joke) is told so plainly — as it is typed, without
@@ -540,6 +550,10 @@ TEST(Understanding, EverydayWordsStandForTheContentsTermAndTheReadingSaysSo) {
   r = understanding().interpret("ghi made in Vietnam tren bao bi thi can dieu kien gi");
   EXPECT_EQ(r.reading.find("kiểm định"), std::string::npos) << r.reading;
   EXPECT_EQ(r.explainer, "labelling");
+  // A message that already says the term is shown without it.
+  r = understanding().interpret("thứ 7 có làm việc ko ad");
+  EXPECT_TRUE(answers_first(r, "contact"));
+  EXPECT_EQ(r.reading.find("(giờ làm việc)"), std::string::npos) << r.reading;
 }
 
 // A message with a word of everyday chat (content/chat_words.yaml) that no explainer answers
@@ -554,6 +568,40 @@ TEST(Understanding, ChatAboutFoodOrLoveIsNotAQuestionForUs) {
   }
   const auto shop = understanding().interpret("quán trà sữa của mình muốn đăng ký thương hiệu");
   EXPECT_TRUE(answers_first(shop, "ip-trademark"));
+}
+
+// A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"
+// is not "nhận tin"), and a message of everyday chat asks nothing of the service even typed
+// without them; a chat phrase whose edge word belongs to one of the content's pairs is that
+// pair ("về sở hữu trí tuệ" is not "vé số").
+TEST(Understanding, ChatAndTypedDiacriticsDecideWhetherAPhraseIsARequest) {
+  for (const char* q : {"người yêu cũ nhắn tin lại có nên trả lời ko bot",
+                        "nguoi yeu cu nhan tin lai co nen tra loi ko bot"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kFallback) << q << " → " << r.payload;
+  }
+  for (const char* q :
+       {"Tôi muốn nhận tin về sở hữu trí tuệ", "toi muon nhan tin ve so huu tri tue",
+        "nhắn tin cho tôi mỗi khi phường có thông báo mới"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kIntent) << q;
+    EXPECT_EQ(r.payload, "subscribe") << q;
+  }
+  const auto stop = understanding().interpret("ngung gui tin ve so huu tri tue cho toi");
+  EXPECT_EQ(stop.payload, "unsubscribe");
+  // Its own "not for us" reply still stands for chat.
+  EXPECT_EQ(understanding().interpret("mở bài hát cho tôi nghe").payload, "fallback:smalltalk");
+}
+
+// English everyday phrases of the lexicon match by stem ("show price" is "show prices"), and
+// "sign me up for the <event>" is a registration, not announcements.
+TEST(Understanding, EnglishLexiconByStemAndSigningUpForAnEvent) {
+  auto r = understanding().interpret("Must I show price on every item in my small grocery store?");
+  EXPECT_TRUE(answers_first(r, "price-listing")) << r.payload << r.explainer;
+  r = understanding().interpret("sign me up for the innovation week");
+  EXPECT_EQ(r.payload, "events");
+  r = understanding().interpret("sign me up for the newsletter");
+  EXPECT_EQ(r.payload, "subscribe");
 }
 
 // Events are asked with an event word and a time or a sign-up word together; what a contest

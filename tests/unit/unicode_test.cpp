@@ -25,6 +25,16 @@ TEST(Unicode, LowerCasesKeepingDiacritics) {
   EXPECT_EQ(text::lower("HỘ KINH DOANH"), "hộ kinh doanh");
 }
 
+TEST(Unicode, MarksAreTheDiacriticsWhereverTheySit) {
+  EXPECT_EQ(text::marks("hủy"), text::marks("huỷ"));  // the tone on either vowel
+  EXPECT_EQ(text::marks("HỦY"), text::marks("huỷ"));
+  EXPECT_NE(text::marks("nhắn"), text::marks("nhận"));
+  EXPECT_NE(text::marks("về"), text::marks("vé"));
+  EXPECT_NE(text::marks("đi"), text::marks("di"));
+  EXPECT_EQ(text::marks("tin"), "");
+  EXPECT_EQ(text::marks("Đa\xCC\x86ng"), text::marks("đăng"));  // NFD as sent by some phones
+}
+
 TEST(Unicode, SplitsWordsOnPunctuation) {
   const auto w = text::words("đk nhãn-hiệu, ở đâu?");
   ASSERT_EQ(w.size(), 5u);

@@ -745,6 +745,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
     const auto& topics = rk.topics[static_cast<std::size_t>(best.doc)];
     // The runner-up that would be a different answer (another intent, or another topic).
     double rival = 0;
+    int rival_key_words = 0;
     std::string rival_payload;
     for (std::size_t i = 1; i < hits.size(); ++i) {
       const auto& other_topics = rk.topics[static_cast<std::size_t>(hits[i].doc)];
@@ -753,6 +754,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
         continue;
       rival = hits[i].score;
       rival_payload = other;
+      rival_key_words = hits[i].key_words;
       break;
     }
     r.score = best.score;
@@ -778,9 +780,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
         rival == 0 ||
         best.score >= rival * (best.score >= kThinScore && !referral ? kAnswerMargin : kThinMargin);
     // A referral close behind an explainer: the question may be the other office's ("bán hàng
-    // trên shopee thì đóng thuế thế nào"), so no explainer is offered on thin evidence.
-    const bool referral_close =
-        !referral && rival_payload.starts_with("referral:") && best.score < rival * kAnswerMargin;
+    // trên shopee thì đóng thuế thế nào"), so no explainer is offered on thin evidence. Only when
+    // the question names its subject: words its examples share with any procedure ("cần giấy
+    // tờ gì") say nothing of whose it is.
+    const bool referral_close = !referral && rival_payload.starts_with("referral:") &&
+                                rival_key_words > 0 && best.score < rival * kAnswerMargin;
     // The question names one of the explainer's key phrases of two words or more ("bảng giá",
     // "chuyển đổi số"): enough for a "did you mean", even when the rest of a long question is
     // words the content does not have.

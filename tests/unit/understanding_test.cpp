@@ -460,6 +460,12 @@ TEST(Understanding, NeighbouringSubjectsGoToTheirOfficeAndOursStayOurs) {
                         "Hộ kinh doanh của tôi chuyển lên công ty thì có được miễn thuế môn "
                         "bài mấy năm đầu không?"})
     EXPECT_TRUE(answers_first(understanding().interpret(q), "household-to-enterprise")) << q;
+  // A referral whose subject the question does not name (it shares only words any procedure has,
+  // "cần giấy tờ gì") does not hold our answer back.
+  EXPECT_TRUE(answers_first(understanding().interpret("giờ muốn đăng ký cái tên riêng cho nước mắm "
+                                                      "nhà làm sợ người ta nhái thì cần giấy tờ gì "
+                                                      "vậy em"),
+                            "ip-trademark"));
 }
 
 // Greetings in any mix of their words are the menu; a greeting with a question is the question.

@@ -545,16 +545,22 @@ void load_intents(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       phrases(v, in.id, s.negations, false);
       continue;
     }
+    if (in.id == "_not_this") {
+      phrases(v, in.id, s.not_this, true);
+      continue;
+    }
     if (v.IsSequence()) {
       phrases(v, in.id, in.phrases, false);
     } else if (v.IsMap()) {
-      c.known_keys(v, in.id, {"whole", "anywhere", "negated", "unless", "ranked", "together"});
-      if (const auto r = v["ranked"]) {
-        const std::string flag = r.IsScalar() ? r.Scalar() : std::string();
-        if (flag != "true" && flag != "false")
-          c.error(r, "'" + in.id + "': ranked: must be true or false");
-        in.ranked = flag != "false";
-      }
+      c.known_keys(v, in.id,
+                   {"whole", "anywhere", "negated", "unless", "ranked", "together", "in_chat"});
+      for (const auto& [key, flag] : {std::pair{"ranked", &in.ranked}, {"in_chat", &in.in_chat}})
+        if (const auto r = v[key]) {
+          const std::string value = r.IsScalar() ? r.Scalar() : std::string();
+          if (value != "true" && value != "false")
+            c.error(r, "'" + in.id + "': " + key + ": must be true or false");
+          *flag = value != "false";
+        }
       if (v["negated"])
         in.negated = c.text(v, "negated", false, 40);
       phrases(v["whole"], in.id, in.phrases, false);

@@ -260,6 +260,9 @@ struct Intent {
   // false (`ranked: false`): matched by its phrases only, never a document of the ranking index,
   // so that adding one does not move how explainers rank.
   bool ranked = true;
+  // false (`in_chat: false`): not asked in a message of everyday chat (chat_words.yaml): "người
+  // yêu cũ nhắn tin lại" asks for no announcements.
+  bool in_chat = true;
 };
 
 // A question people asked that staff attached to its answer (learned.yaml, written by the
@@ -304,6 +307,9 @@ struct Snapshot {
   BookingSetup booking;
   std::vector<Intent> intents;
   std::vector<std::string> negations;  // "không", "đừng"… (intents.yaml _negations)
+  // "chứ không phải", "not the"… (intents.yaml _not_this): the words right after say what the
+  // question is not about, so they do not rank it.
+  std::vector<std::string> not_this;
   std::vector<Abbreviation> abbreviations;
   std::vector<std::string> neutral_words;  // place names etc., ignored when ranking
   OldWards old_wards;

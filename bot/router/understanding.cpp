@@ -43,6 +43,7 @@ constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
 constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
 constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
+constexpr std::size_t kNotThisWords = 4;      // words after "chứ không phải" that are left out
 constexpr std::string_view kGreetingIntent = "menu";  // its short greetings mix freely
 
 std::vector<std::string> folded_words(std::string_view text) {
@@ -349,7 +350,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
         continue;
       }
       exact_.insert_or_assign(folded, intent.id);
-      contained_.push_back({marked(phrase, folded), intent.id, intent.negated, phrases_only});
+      contained_.push_back(
+          {marked(phrase, folded), intent.id, intent.negated, phrases_only, intent.in_chat});
       index_phrase(phrase);
     }
     if (!form_command && !phrases_only && !fields.empty(kExamples)) {
@@ -372,6 +374,9 @@ Understanding::Understanding(const content::Snapshot& snapshot)
                    [](const auto& a, const auto& b) { return a.padded.size() > b.padded.size(); });
   std::stable_sort(flow_anywhere_.begin(), flow_anywhere_.end(),
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& phrase : snapshot.not_this)
+    if (auto w = folded_words(phrase); !w.empty())
+      not_this_.push_back(std::move(w));
   for (const auto& n : snapshot.negations)
     if (auto w = normalize(n); !w.empty())
       negations_.push_back(w);
@@ -590,8 +595,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     return std::string::npos;
   };
-  // Everyday chat ("nấu ăn ngon", "người yêu"): no request to the service ("người yêu cũ nhắn tin
-  // lại" asks for no news), and only a question our content covers as an answer does is ours.
+  // Everyday chat ("nấu ăn ngon", "người yêu"): no announcements asked for ("người yêu cũ nhắn tin
+  // lại"), and only a question our content covers as an answer does is ours.
   const bool chat = std::any_of(chat_.begin(), chat_.end(), [&](const Marked& c) {
     return contained_at(c, true) != std::string::npos;
   });
@@ -616,9 +621,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
     for (const Contained& c : contained_) {
       const auto at_read = contained_at(c);
       const bool as_read = at_read != std::string::npos;
-      // Everyday chat asks nothing of the service; its own "not for us" replies stand.
       if ((!as_read && !(c.as_typed_too && typed_has(c.padded))) || ruled_out(c.payload, has) ||
-          (chat && !c.payload.starts_with("fallback:")))
+          (chat && !c.in_chat))
         continue;
       const std::string& message = as_read ? padded : padded_typed;
       const auto at = as_read ? at_read : message.find(c.padded);
@@ -659,6 +663,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
   std::vector<bool> neutral_at(words.size(), false);  // a word of a place name or an idiom
   for (std::size_t i = 0; i < words.size();) {
     std::size_t skip = 0;
+    // What the question is not about ("not the brand name"): the marker and a few words after.
+    for (const auto& phrase : not_this_)
+      if (i + phrase.size() <= words.size() &&
+          std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<long>(i)))
+        skip = std::min(words.size() - i, phrase.size() + kNotThisWords);
     for (const auto& phrase : neutral_) {
       if (phrase.size() > skip && i + phrase.size() <= words.size() &&
           std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<long>(i)))

@@ -156,6 +156,7 @@ class Understanding {
     // Also looked for in the message as typed: the phrase's words are not in the index, so the
     // typo corrector may have read them as content words ("play a song").
     bool as_typed_too = false;
+    bool in_chat = true;  // content::Intent::in_chat
   };
 
   // Whether the intent `payload` is ruled out in a message: one of its unless: phrases
@@ -193,6 +194,7 @@ class Understanding {
   std::unordered_set<std::string> greeting_words_;  // words of the menu's short greetings
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded
+  std::vector<std::vector<std::string>> not_this_;                    // folded words
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;
   // A command phrase anywhere in a short message (flow_anywhere_), as typed or as read.
   std::optional<std::string> anywhere_in(std::string_view text) const;

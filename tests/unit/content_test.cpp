@@ -127,8 +127,9 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesAnUnknownKeyOrABadRankedIsAnEr
       has_problem(r, "intents.yaml",
                   "'fallback:weather': unless: rules out phrases found anywhere or together"))
       << dump(r);
-  EXPECT_TRUE(has_problem(r, "intents.yaml",
-                          "use whole:, anywhere:, negated:, unless:, ranked: and together:"))
+  EXPECT_TRUE(
+      has_problem(r, "intents.yaml",
+                  "use whole:, anywhere:, negated:, unless:, ranked:, together: and in_chat:"))
       << dump(r);
   EXPECT_TRUE(has_problem(r, "intents.yaml", "'fallback:songs': ranked: must be true or false"))
       << dump(r);

@@ -595,8 +595,24 @@ TEST(Understanding, ChatAndTypedDiacriticsDecideWhetherAPhraseIsARequest) {
   }
   const auto stop = understanding().interpret("ngung gui tin ve so huu tri tue cho toi");
   EXPECT_EQ(stop.payload, "unsubscribe");
-  // Its own "not for us" reply still stands for chat.
+  // Its own "not for us" reply still stands for chat, and so do requests other than
+  // announcements (in_chat: false is the subscription's own).
   EXPECT_EQ(understanding().interpret("mở bài hát cho tôi nghe").payload, "fallback:smalltalk");
+  EXPECT_EQ(understanding().interpret("tôi muốn đặt lịch hỏi về bản quyền bài hát").payload,
+            "booking");
+}
+
+// What a question is not about (intents.yaml _not_this) does not rank it.
+TEST(Understanding, WhatAQuestionIsNotAboutDoesNotRankIt) {
+  auto r = understanding().interpret(
+      "i designed a new shape for a bottle, how do i protect the shape itself not the brand name");
+  EXPECT_TRUE(answers_first(r, "ip-industrial-design")) << r.payload << r.explainer;
+  r = understanding().interpret(
+      "how to register a brand new company in HCMC, I never had hộ kinh doanh before");
+  EXPECT_EQ(r.payload, "referral:company-registration");
+  // "không phải" alone is no marker: this asks exactly about registering a trademark.
+  r = understanding().interpret("tiệm nhỏ không phải đăng ký nhãn hiệu à");
+  EXPECT_TRUE(answers_first(r, "ip-trademark")) << r.payload << r.explainer;
 }
 
 // English everyday phrases of the lexicon match by stem ("show price" is "show prices"), and

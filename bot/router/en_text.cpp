@@ -73,6 +73,12 @@ std::string english_stem(std::string_view w) {
   // and "doubles" are all "doubl" ("scale", "scales", "licensed", "prices" alike).
   if (s.size() >= 5 && s.back() == 'e' && !vowel(s[s.size() - 2]))
     s.pop_back();
+  // British and American spellings meet: "recognise", "recognised" and "recognized" are all
+  // "recogniz" ("digitalise", "organisation" alike).
+  if (s.size() >= 6 && ends("is"))
+    s.back() = 'z';
+  else if (s.size() >= 9 && ends("isation"))
+    s.replace(s.size() - 7, 7, "ization");
   return s;
 }
 

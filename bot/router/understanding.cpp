@@ -350,8 +350,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
         continue;
       }
       exact_.insert_or_assign(folded, intent.id);
-      contained_.push_back(
-          {marked(phrase, folded), intent.id, intent.negated, phrases_only, intent.in_chat});
+      std::string stemmed = " ";
+      for (const std::string& w : text::words(folded)) stemmed += english_stem(w) + " ";
+      contained_.push_back({marked(phrase, folded), intent.id, intent.negated, phrases_only,
+                            intent.in_chat, std::move(stemmed)});
       index_phrase(phrase);
     }
     if (!form_command && !phrases_only && !fields.empty(kExamples)) {
@@ -547,6 +549,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     return padded.find(phrase) != std::string::npos || typed_has(phrase);
   };
   const bool typed_without_diacritics = text::fold(text) == text::lower(text);
+  // English is matched by stems too ("receive announcement" says "receive announcements"; a
+  // mended typo is read as the index's stem).
+  std::vector<std::string> stems;
+  std::string padded_stems;
+  if (reading.english) {
+    for (const std::string& w : words) stems.push_back(english_stem(w));
+    padded_stems = " " + join(stems) + " ";
+  }
   // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
   // question about a brand-new company one about a household business.
   const auto has_plainly = [&](const std::string& phrase) {
@@ -620,12 +630,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // do something ("đặt lịch tư vấn", "nhận tin", "gặp cán bộ"). The longest one wins.
     for (const Contained& c : contained_) {
       const auto at_read = contained_at(c);
+      const auto at_stem = reading.english ? padded_stems.find(c.stemmed) : std::string::npos;
       const bool as_read = at_read != std::string::npos;
-      if ((!as_read && !(c.as_typed_too && typed_has(c.padded))) || ruled_out(c.payload, has) ||
-          (chat && !c.in_chat))
+      const bool as_stems = !as_read && at_stem != std::string::npos;
+      if ((!as_read && !as_stems && !(c.as_typed_too && typed_has(c.padded))) ||
+          ruled_out(c.payload, has) || (chat && !c.in_chat))
         continue;
-      const std::string& message = as_read ? padded : padded_typed;
-      const auto at = as_read ? at_read : message.find(c.padded);
+      const std::string& message = as_read ? padded : as_stems ? padded_stems : padded_typed;
+      const auto at = as_read ? at_read : as_stems ? at_stem : message.find(c.padded);
       r.kind = Interpretation::Kind::kIntent;
       r.payload = c.payload;
       r.score = 50;
@@ -688,10 +700,6 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
   std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
   std::vector<const Synonym*> terms_added;
-  // English is matched by stems ("show price" says "show prices").
-  std::vector<std::string> stems;
-  if (reading.english)
-    for (const std::string& w : words) stems.push_back(english_stem(w));
   for (std::size_t i = 0; i < words.size();) {
     const Synonym* found = nullptr;
     for (const Synonym& syn : lexicon_) {

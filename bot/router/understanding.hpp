@@ -157,6 +157,7 @@ class Understanding {
     // typo corrector may have read them as content words ("play a song").
     bool as_typed_too = false;
     bool in_chat = true;  // content::Intent::in_chat
+    std::string stemmed;  // " english stems ": an English message is matched by stems too
   };
 
   // Whether the intent `payload` is ruled out in a message: one of its unless: phrases

@@ -207,13 +207,13 @@ TEST(Cli, QuestionsListsWhatTheBotCouldNotAnswer) {
   const std::string db = dir.file("q.sqlite3");
   auto r = run_bot({"chat", "--database", db, "--content", testing::source_content_dir()},
                    dir.path().string(),
-                   "giá vàng hôm nay bao nhiêu\nhồ sơ xin sáng chế gồm những gì ạ\n/quit\n");
+                   "giá vàng hôm nay bao nhiêu\nhồ sơ xin bảo hộ gồm những gì ạ\n/quit\n");
   ASSERT_EQ(r.code, 0) << r.err;
   r = run_bot({"questions", "--database", db}, dir.path().string());
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("not understood (fallback): 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(clarify): 1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ip-patent: 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ip-overview: 1"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("giá vàng"), std::string::npos);  // no text kept without consent
 }
 

@@ -520,6 +520,9 @@ TEST(EnText, TellsEnglishFromVietnameseTypedWithoutDiacritics) {
   EXPECT_EQ(english_stem("companies"), "company");
   EXPECT_EQ(english_stem("business"), "business");
   for (const char* w : {"double", "doubled", "doubles"}) EXPECT_EQ(english_stem(w), "doubl") << w;
+  for (const char* w : {"recognise", "recognised", "recognized", "recognizing"})
+    EXPECT_EQ(english_stem(w), "recogniz") << w;
+  EXPECT_EQ(english_stem("organisation"), english_stem("organization"));
   EXPECT_EQ(english_stem("does"), "does");    // a function word stays one
   EXPECT_EQ(english_stem("nhieu"), "nhieu");  // Vietnamese syllables never end so
 }
@@ -624,6 +627,9 @@ TEST(Understanding, EnglishLexiconByStemAndSigningUpForAnEvent) {
   EXPECT_EQ(r.payload, "events");
   r = understanding().interpret("sign me up for the newsletter");
   EXPECT_EQ(r.payload, "subscribe");
+  // A request's phrase matches by stems, typos mended ("recieve announcments").
+  r = understanding().interpret("i want recieve announcments about events, english if possible");
+  EXPECT_EQ(r.payload, "subscribe");
 }
 
 // Events are asked with an event word and a time or a sign-up word together; what a contest
@@ -685,18 +691,19 @@ TEST(UnderstandingInTurns, ShowsTheReadingThenTheAnswer) {
 
 TEST(UnderstandingInTurns, AsksDidYouMeanWithButtonsAndListsItForStaff) {
   testing::TurnHarness h;
-  const auto r = h.say("hồ sơ xin sáng chế gồm những gì ạ");
+  // Protection of what? A trademark, a design, a patent: the bot asks.
+  const auto r = h.say("hồ sơ xin bảo hộ gồm những gì ạ");
   ASSERT_EQ(h.last().handler, "clarify");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_NE(r[0].text.find(h.ui("understanding.did_you_mean")), std::string::npos);
   ASSERT_FALSE(r[0].items.empty());
-  EXPECT_EQ(r[0].items[0].payload, "ex:ip-patent");
+  EXPECT_EQ(r[0].items[0].payload, "ex:ip-overview");
   EXPECT_EQ(r[0].buttons.front().payload, "fallback");  // "none of these"
   EXPECT_EQ(h.store().db.execAndGet("SELECT outcome || ' ' || best FROM questions").getString(),
-            "clarify ip-patent");
+            "clarify ip-overview");
   // Pressing the first choice opens that explainer.
   h.say("1");
-  EXPECT_EQ(h.last().outcome, "ip-patent");
+  EXPECT_EQ(h.last().outcome, "ip-overview");
 }
 
 TEST(UnderstandingInTurns, FallbacksAreListedForStaffWithoutTheirText) {

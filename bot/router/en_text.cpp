@@ -53,8 +53,9 @@ std::string english_stem(std::string_view w) {
     s.replace(s.size() - 3, 3, "y");  // "companies", "verified" below
   } else if (ends("sses")) {
     s.erase(s.size() - 2);  // "businesses"
-  } else if (s.size() >= 4 && ends("s") && !ends("ss") && !ends("us") && !ends("is")) {
-    s.pop_back();  // "startups", "scales"
+  } else if (s.size() >= 4 && ends("s") && !ends("ss") && !ends("us") && !ends("is") &&
+             s != "news") {  // "news" is not "new" ("get new one" asks for no news)
+    s.pop_back();            // "startups", "scales"
   } else if (s.size() >= 6 && (ends("ing") || ends("ied") || ends("ed"))) {
     const bool ied = ends("ied");
     const std::size_t cut = ends("ing") ? 3 : 2;

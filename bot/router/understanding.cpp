@@ -805,7 +805,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // The question names one of the explainer's key phrases of two words or more ("bảng giá",
     // "chuyển đổi số"): enough for a "did you mean", even when the rest of a long question is
     // words the content does not have.
-    const bool names_concept = best.key_words >= 2 && best.score >= kConceptScore;
+    // In English one word can name it ("patent", "trademark"), when nothing else comes close: an
+    // English question is often a long story around it ("I made a new jig … can I get a patent").
+    const bool names_concept =
+        (best.key_words >= 2 || (reading.english && best.key_words >= 1 && clear)) &&
+        best.score >= kConceptScore;
     // Another office's subject named in so many words ("đóng thuế", "sổ hồng") with evidence
     // near the explainer's: the question is likely that office's, whatever it is about besides
     // ("bán trên shopee thì đóng thuế thế nào"). Name the office, do not explain our topic.
@@ -817,7 +821,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
           named_referral = &h;
           break;
         }
-    if (chat && best.coverage < kAnswerCoverage) {
+    if (chat && (best.coverage < kAnswerCoverage || best.score < kThinScore)) {
       r.kind = Interpretation::Kind::kFallback;
     } else if (named_referral && payload.starts_with("ex:") &&
                (best.key_words < 3 || named_referral->score >= best.score * kNamedReferralClose)) {

@@ -280,9 +280,12 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
 
   for (const Floor& f :
        {Floor{"questions-blind-1.tsv", 160, 96, 0}, Floor{"questions-blind-2.tsv", 160, 96, 0},
-        Floor{"questions-en-blind-1.tsv", 120, 92, 1}, Floor{"questions-blind-3.tsv", 160, 95, 1},
-        Floor{"questions-en-blind-2.tsv", 120, 92, 1}, Floor{"questions-blind-4.tsv", 160, 96, 0},
-        Floor{"questions-en-blind-3.tsv", 120, 91, 2}}) {
+        Floor{"questions-en-blind-1.tsv", 120, 94, 1}, Floor{"questions-blind-3.tsv", 160, 96, 1},
+        Floor{"questions-en-blind-2.tsv", 120, 95, 0}, Floor{"questions-blind-4.tsv", 160, 97, 0},
+        Floor{"questions-en-blind-3.tsv", 120, 93, 1}, Floor{"questions-blind-5.tsv", 160, 97, 0},
+        Floor{"questions-en-blind-4.tsv", 120, 96, 0}, Floor{"questions-blind-6.tsv", 160, 97, 0},
+        Floor{"questions-en-blind-5.tsv", 120, 95, 0}, Floor{"questions-blind-7.tsv", 160, 96, 0},
+        Floor{"questions-en-blind-6.tsv", 120, 95, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -523,6 +526,7 @@ TEST(EnText, TellsEnglishFromVietnameseTypedWithoutDiacritics) {
   for (const char* w : {"recognise", "recognised", "recognized", "recognizing"})
     EXPECT_EQ(english_stem(w), "recogniz") << w;
   EXPECT_EQ(english_stem("organisation"), english_stem("organization"));
+  EXPECT_EQ(english_stem("news"), "news");    // not "new": "get a new one" asks for no news
   EXPECT_EQ(english_stem("does"), "does");    // a function word stays one
   EXPECT_EQ(english_stem("nhieu"), "nhieu");  // Vietnamese syllables never end so
 }
@@ -603,6 +607,31 @@ TEST(Understanding, ChatAndTypedDiacriticsDecideWhetherAPhraseIsARequest) {
   EXPECT_EQ(understanding().interpret("mở bài hát cho tôi nghe").payload, "fallback:smalltalk");
   EXPECT_EQ(understanding().interpret("tôi muốn đặt lịch hỏi về bản quyền bài hát").payload,
             "booking");
+}
+
+// Requests and their look-alikes: a booking app is a topic, news about a class is a
+// subscription, a person who speaks English is staff, a new book is no news.
+TEST(Understanding, RequestsAreToldFromTheirLookAlikes) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"đăng ký nhận tin về lớp tập huấn chuyển đổi số", "subscribe"},
+      {"need human staff who speak english", "handoff"},
+      {"unsubscribe pls too many msg", "unsubscribe"},
+      {"cho e hen gap to tu van khoi nghiep thu 5 tuan sau nha", "booking:new"}};
+  for (const auto& [q, payload] : cases)
+    EXPECT_EQ(understanding().interpret(q).payload, payload) << q;
+  for (const char* q : {"startup ve app dat lich sua dien thoai co duoc thanh pho ho tro von ko",
+                        "lost my social insurance book BHXH, how to get new one"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_NE(r.payload, "booking") << q;
+    EXPECT_NE(r.payload, "subscribe") << q;
+  }
+  // Chat with one weak match of ours is the honest fallback ("robot" is a club's word).
+  EXPECT_EQ(understanding().interpret("robot có biết yêu không").kind, Kind::kFallback);
+  // In English one key word can name the subject of a long story, when nothing comes close.
+  const auto patent = understanding().interpret(
+      "I'm engineer in factory at An Nhon, I made new jig that improve the machine a lot, can I "
+      "get patent for it?");
+  EXPECT_TRUE(answers_first(patent, "ip-patent")) << patent.payload;
 }
 
 // What a question is not about (intents.yaml _not_this) does not rank it.

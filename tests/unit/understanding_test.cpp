@@ -287,7 +287,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-5.tsv", 120, 95, 0}, Floor{"questions-blind-7.tsv", 160, 96, 0},
         Floor{"questions-en-blind-6.tsv", 120, 96, 0}, Floor{"questions-blind-8.tsv", 160, 97, 0},
         Floor{"questions-en-blind-7.tsv", 120, 96, 0}, Floor{"questions-blind-9.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-8.tsv", 120, 97, 0}}) {
+        Floor{"questions-en-blind-8.tsv", 120, 97, 0}, Floor{"questions-blind-10.tsv", 160, 97, 0},
+        Floor{"questions-en-blind-9.tsv", 120, 96, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;

@@ -1,6 +1,7 @@
 #include "bot/router/en_text.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <unordered_set>
 
 #include "bot/router/vi_text.hpp"
@@ -22,7 +23,23 @@ const std::unordered_set<std::string_view>& english_only() {
   return k;
 }
 
+constexpr const char* kEnglishWords = "/usr/share/dict/cracklib-small";
+constexpr std::size_t kMaxEnglishWords = 200000;  // the list has about 55,000
+
 }  // namespace
+
+bool is_english_word(std::string_view w) {
+  static const std::unordered_set<std::string> words = [] {
+    std::unordered_set<std::string> out;
+    std::ifstream in(kEnglishWords);
+    for (std::string line; out.size() < kMaxEnglishWords && std::getline(in, line);)
+      if (line.size() >= 2 &&
+          std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        out.insert(line);
+    return out;
+  }();
+  return words.contains(std::string(w));
+}
 
 bool is_english_stopword(std::string_view w) {
   static const std::unordered_set<std::string_view> kStop = {

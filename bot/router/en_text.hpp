@@ -7,8 +7,12 @@
 //     ("startups", "registered", "labelling" → "startup", "register", "label"); Vietnamese
 //     folded syllables never end that way, so they pass through unchanged;
 //   - looks_english(): whether a message is written in English, which picks the index that
-//     ranks it. Vietnamese typed without diacritics stays Vietnamese ("dang ky nhan hieu").
-// Thread-safety: pure functions.
+//     ranks it. Vietnamese typed without diacritics stays Vietnamese ("dang ky nhan hieu");
+//   - is_english_word(): whether a word is in Debian's English word list (cracklib-runtime's
+//     /usr/share/dict/cracklib-small, already installed for the console's password check): such
+//     a word is meant as typed, never a typo of one of the content's ("parent" is not "patent").
+//     Without the list, no word is known and typos are mended as before.
+// Thread-safety: pure functions; the word list is read once, on first use.
 
 #include <string>
 #include <string_view>
@@ -19,6 +23,8 @@ namespace outreach::router {
 bool is_english_stopword(std::string_view folded);
 
 std::string english_stem(std::string_view folded);
+
+bool is_english_word(std::string_view folded);
 
 // `typed` are the message's words in lower case as typed (diacritics kept).
 bool looks_english(const std::vector<std::string>& typed);

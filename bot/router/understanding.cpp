@@ -432,7 +432,9 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     ++i;
     // A small English word ("where", "the") is never mended into a word of the content (the
     // index knows English words by their stems).
-    const bool known = r.english ? is_english_stopword(w) || index.known(w) : index.known(w);
+    // Nor is a word of the English word list ("parent" is not "patent").
+    const bool known =
+        r.english ? is_english_stopword(w) || index.known(w) || is_english_word(w) : index.known(w);
     if (!all_digits(w) && !known && !lexicon_words_.contains(w)) {
       std::string fixed = r.english ? w : repair_telex(w);
       // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a

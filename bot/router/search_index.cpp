@@ -38,6 +38,10 @@ int distance_at_most_one(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1) ? 1 : 2;
 }
 
+bool is_article(std::string_view w) {
+  return w == "a" || w == "an" || w == "the";
+}
+
 }  // namespace
 
 SearchIndex::SearchIndex(std::vector<double> field_weights, StopwordFn extra_stopwords, StemFn stem)
@@ -114,6 +118,13 @@ void SearchIndex::add_phrase(int doc,
                              std::vector<std::string> shown,
                              double weight) {
   folded_words = stemmed(std::move(folded_words));
+  if (stem_ != nullptr)  // English key phrases match with or without articles
+    for (std::size_t i = folded_words.size(); i-- > 0;)
+      if (is_article(folded_words[i])) {
+        folded_words.erase(folded_words.begin() + static_cast<long>(i));
+        if (i < shown.size())
+          shown.erase(shown.begin() + static_cast<long>(i));
+      }
   if (folded_words.empty())
     return;
   // A single stopword ("có") or a lone short word is no evidence of a topic.
@@ -234,19 +245,27 @@ std::vector<SearchIndex::Hit> SearchIndex::search(const std::vector<std::string>
         covered[static_cast<std::size_t>(p.doc)] += term.idf * std::min(1.0, tf / kCoverTf);
     }
   }
-  // Key phrases found whole in the question.
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    auto it = phrases_.find(words[i]);
+  // Key phrases found whole in the question (in English with or without articles: "register
+  // trademark" is "register a trademark").
+  std::vector<std::string> phrase_words;
+  std::vector<std::string> phrase_shown;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (stem_ == nullptr || !is_article(words[i])) {
+      phrase_words.push_back(words[i]);
+      phrase_shown.push_back(i < shown.size() ? shown[i] : std::string());
+    }
+  for (std::size_t i = 0; i < phrase_words.size(); ++i) {
+    auto it = phrases_.find(phrase_words[i]);
     if (it == phrases_.end())
       continue;
     for (const Phrase& p : it->second) {
-      if (i + p.words.size() > words.size())
+      if (i + p.words.size() > phrase_words.size())
         continue;
-      if (!std::equal(p.words.begin(), p.words.end(), words.begin() + static_cast<long>(i)))
+      if (!std::equal(p.words.begin(), p.words.end(), phrase_words.begin() + static_cast<long>(i)))
         continue;
       bool same_marks = true;  // words typed with diacritics must be the phrase's own
       for (std::size_t k = 0; k < p.words.size() && same_marks; ++k) {
-        const std::string& typed = i + k < shown.size() ? shown[i + k] : std::string();
+        const std::string& typed = phrase_shown[i + k];
         same_marks = typed.empty() || p.shown[k].empty() || typed == p.shown[k];
       }
       if (!same_marks)

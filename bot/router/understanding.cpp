@@ -399,12 +399,23 @@ Understanding::Understanding(const content::Snapshot& snapshot)
 
 Understanding::Reading Understanding::read(std::string_view text) const {
   Reading r;
-  const auto typed = text::words(text::lower(text));
+  const std::string lowered = text::lower(text);
+  const auto typed = text::words(lowered);
   r.english = looks_english(typed);
   const SearchIndex& index = ranker(r.english).index;
   std::vector<std::string> words;
   words.reserve(typed.size());
   for (const auto& w : typed) words.push_back(text::fold(w));
+  // A word joined to the next by a hyphen is part of a compound ("e-bike", "e-invoice"), not
+  // teencode ("e" alone is "em").
+  std::vector<bool> hyphened(typed.size(), false);
+  for (std::size_t i = 0, at = 0; i < typed.size(); ++i) {
+    at = lowered.find(typed[i], at);
+    if (at == std::string::npos)
+      break;
+    at += typed[i].size();
+    hyphened[i] = at + 1 < lowered.size() && lowered[at] == '-' && lowered[at + 1] != ' ';
+  }
   for (std::size_t i = 0; i < words.size();) {
     bool expanded = false;
     for (std::size_t n = std::min(longest_abbreviation_, words.size() - i); n >= 1 && !expanded;
@@ -417,7 +428,7 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
       // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
       if (n == 1 &&
-          ((i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
+          (hyphened[i] || (i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
            (i + 1 < words.size() && content_pairs_.contains(words[i] + " " + words[i + 1]))))
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());

@@ -574,6 +574,11 @@ TEST(Understanding, EverydayWordsStandForTheContentsTermAndTheReadingSaysSo) {
   r = understanding().interpret("ghi made in Vietnam tren bao bi thi can dieu kien gi");
   EXPECT_EQ(r.reading.find("kiểm định"), std::string::npos) << r.reading;
   EXPECT_EQ(r.explainer, "labelling");
+  // A letter joined by a hyphen is part of a compound, not teencode ("e" alone is "em").
+  r = understanding().interpret("tiet kiem dien khi sac e-bike");
+  EXPECT_EQ(r.reading.find("em bike"), std::string::npos) << r.reading;
+  r = understanding().interpret("e muon hoi ve nhan hieu");
+  EXPECT_EQ(r.reading.rfind("em muốn", 0), 0u) << r.reading;
   // A message that already says the term is shown without it.
   r = understanding().interpret("thứ 7 có làm việc ko ad");
   EXPECT_TRUE(answers_first(r, "contact"));

@@ -141,9 +141,10 @@ std::string_view to_string(Interpretation::Kind k) {
 }
 
 Understanding::Marked Understanding::marked(const std::string& phrase, std::string folded) {
-  Marked m{" " + folded + " ", text::words(text::lower(phrase))};
-  if (m.written.size() != text::words(folded).size())
-    m.written.clear();
+  Marked m{" " + folded + " ", text::words(folded).size(), {}};
+  const std::vector<std::string> written = text::words(text::lower(phrase));
+  if (written.size() == m.words)
+    for (const std::string& w : written) m.marks.push_back(text::marks(w));
   return m;
 }
 
@@ -384,6 +385,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       negations_.push_back(w);
   vi_.index.finish();
   en_.index.finish();
+  // Debian's English word list is read now, once, not on a resident's first English message.
+  is_english_word("");
   // Questions staff attached to their answers (learned.yaml): matched as the whole message,
   // read the way every message is read (abbreviations, Telex, typos), and folded only. They
   // are not ranking documents, so attaching one moves no other question's answer; a phrase
@@ -601,17 +604,23 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // Where a phrase sits in the message as read, at a place where every word typed with
   // diacritics has the phrase's own ("nhắn tin" is not "nhận tin"); npos when nowhere. With
   // `whole_meaning`, also not where its edge word belongs to a pair of the content's.
+  // The diacritics of each word typed with them, worked out once and only when asked.
+  std::vector<std::optional<std::string>> shown_marks(reading.shown.size());
+  const auto marks_at = [&](std::size_t i) -> const std::string& {
+    if (!shown_marks[i])
+      shown_marks[i] = text::marks(reading.shown[i]);
+    return *shown_marks[i];
+  };
   const auto contained_at = [&](const Marked& c, bool whole_meaning = false) {
     for (auto at = padded.find(c.padded); at != std::string::npos;
          at = padded.find(c.padded, at + 1)) {
       const auto first = static_cast<std::size_t>(
           std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
-      const std::size_t end = first + text::words(c.padded).size();
-      bool same = !whole_meaning || end == first + 1 || !edge_taken(first, end);
-      for (std::size_t k = 0; k < c.written.size() && same; ++k) {
+      const std::size_t end = first + c.words;
+      bool same = !whole_meaning || c.words == 1 || !edge_taken(first, end);
+      for (std::size_t k = 0; k < c.marks.size() && same; ++k) {
         const std::size_t i = first + k;
-        same = i >= reading.shown.size() || reading.shown[i].empty() ||
-               text::marks(reading.shown[i]) == text::marks(c.written[k]);
+        same = i >= reading.shown.size() || reading.shown[i].empty() || marks_at(i) == c.marks[k];
       }
       if (same)
         return at;

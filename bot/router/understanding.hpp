@@ -140,12 +140,13 @@ class Understanding {
 
   std::unordered_map<std::string, std::string> exact_;  // folded phrase → payload
 
-  // A phrase looked for in the message as read (" folded words "), with its words as written
-  // (lower case) when they are as many: a word typed with diacritics must have the phrase's own
-  // ("nhắn tin" is not "nhận tin", "về sở" is not "vé số").
+  // A phrase looked for in the message as read (" folded words "), with the diacritics of its
+  // words as written when they are as many: a word typed with diacritics must have the phrase's
+  // own ("nhắn tin" is not "nhận tin", "về sở" is not "vé số").
   struct Marked {
     std::string padded;
-    std::vector<std::string> written;
+    std::size_t words = 0;
+    std::vector<std::string> marks;  // text::marks of each word as written; empty: not checked
   };
 
   static Marked marked(const std::string& phrase, std::string folded);

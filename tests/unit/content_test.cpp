@@ -119,7 +119,9 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesAnUnknownKeyOrABadRankedIsAnEr
       "\"fallback:games\":\n  anywhere: [chơi game]\n  except: [trò chơi điện tử]\n"
       "\"fallback:songs\":\n  ranked: maybe\n  anywhere: [hát một bài]\n"
       "\"fallback:dance\":\n  together: [[nhảy]]\n"
-      "\"fallback:sing\":\n  together: [[hát], []]\n";
+      "\"fallback:sing\":\n  together: [[hát], []]\n"
+      "\"fallback:jokes\":\n  in_chat: sometimes\n  anywhere: [kể chuyện vui]\n"
+      "_not_this: [khác]\n";
   write(path("intents.yaml"), in);
   const auto r = load();
   EXPECT_FALSE(r.ok());
@@ -132,6 +134,11 @@ TEST_F(BrokenContent, UnlessWithoutAnywherePhrasesAnUnknownKeyOrABadRankedIsAnEr
                   "use whole:, anywhere:, negated:, unless:, ranked:, together: and in_chat:"))
       << dump(r);
   EXPECT_TRUE(has_problem(r, "intents.yaml", "'fallback:songs': ranked: must be true or false"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "intents.yaml", "'fallback:jokes': in_chat: must be true or false"))
+      << dump(r);
+  // A marker of what a question is not about is a phrase, like any anywhere: phrase.
+  EXPECT_TRUE(has_problem(r, "intents.yaml", "'khác': a phrase matched anywhere needs two words"))
       << dump(r);
   EXPECT_TRUE(has_problem(r, "intents.yaml",
                           "'fallback:dance': together: must be a list of 2 to 4 lists of phrases"))

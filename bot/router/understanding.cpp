@@ -184,6 +184,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   std::stable_sort(lexicon_.begin(), lexicon_.end(), [](const Synonym& a, const Synonym& b) {
     return a.phrase.size() > b.phrase.size();
   });
+  for (std::size_t k = 0; k < lexicon_.size(); ++k) {
+    lexicon_by_first_word_[lexicon_[k].phrase.front()].push_back(k);
+    lexicon_by_first_stem_[lexicon_[k].stems.front()].push_back(k);
+  }
   for (const auto& [number, now] : snapshot.old_wards.now) old_wards_.push_back(number);
   for (const auto& phrase : snapshot.old_wards.asked_by)
     if (const std::string w = normalize(phrase); !w.empty())
@@ -428,6 +432,10 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       auto it = abbreviations_.find(key);
       if (it == abbreviations_.end())
         continue;
+      // In English, teencode for one Vietnamese word ("vs" for "với", "k" for "không") is the
+      // English word it spells ("trademark vs patent"); an acronym of a term still reads as it.
+      if (r.english && it->second.folded.size() == 1)
+        continue;
       // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
       // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
       if (n == 1 &&
@@ -629,9 +637,20 @@ Interpretation Understanding::interpret(std::string_view text) const {
   };
   // Everyday chat ("nấu ăn ngon", "người yêu"): no announcements asked for ("người yêu cũ nhắn tin
   // lại"), and only a question our content covers as an answer does is ours.
-  const bool chat = std::any_of(chat_.begin(), chat_.end(), [&](const Marked& c) {
-    return contained_at(c, true) != std::string::npos;
-  });
+  // Where: a chat phrase's words are no evidence for an explainer ("tiết kiệm tiền mua nhà").
+  std::vector<bool> chat_at(words.size(), false);
+  bool chat = false;
+  for (const Marked& c : chat_) {
+    // A phrase of three words or more is chat wherever it sits ("tiết kiệm tiền mua nhà").
+    const auto at = contained_at(c, c.words < 3);
+    if (at == std::string::npos)
+      continue;
+    chat = true;
+    const auto first = static_cast<std::size_t>(
+        std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
+    std::fill_n(chat_at.begin() + static_cast<long>(std::min(first, words.size())),
+                std::min(c.words, words.size() - std::min(first, words.size())), true);
+  }
   const bool greeting =
       words.size() <= 4 && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
         return greeting_words_.contains(w);
@@ -694,6 +713,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
   std::vector<std::string> search_shown;
+  std::vector<bool> said_in_chat;  // per word of search_words: part of a chat phrase
   std::vector<bool> neutral_at(words.size(), false);  // a word of a place name or an idiom
   for (std::size_t i = 0; i < words.size();) {
     std::size_t skip = 0;
@@ -714,6 +734,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     search_words.push_back(words[i]);
     search_shown.push_back(reading.shown[i]);
+    said_in_chat.push_back(chat_at[i]);
     ++i;
   }
   // The message's own words end here; the lexicon's terms follow.
@@ -724,7 +745,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
   std::vector<const Synonym*> terms_added;
   for (std::size_t i = 0; i < words.size();) {
     const Synonym* found = nullptr;
-    for (const Synonym& syn : lexicon_) {
+    const auto& by_first = reading.english ? lexicon_by_first_stem_ : lexicon_by_first_word_;
+    const auto starting = by_first.find(reading.english ? stems[i] : words[i]);
+    if (starting == by_first.end()) {
+      ++i;
+      continue;
+    }
+    for (const std::size_t k : starting->second) {
+      const Synonym& syn = lexicon_[k];
       const std::size_t end = i + syn.phrase.size();
       if (end > words.size() ||
           !(reading.english ? std::equal(syn.stems.begin(), syn.stems.end(),
@@ -748,10 +776,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     if (std::none_of(terms_added.begin(), terms_added.end(),
                      [&](const Synonym* t) { return t->term == found->term; })) {
       terms_added.push_back(found);
+      const bool from_chat = std::any_of(
+          chat_at.begin() + static_cast<long>(i),
+          chat_at.begin() + static_cast<long>(i + found->phrase.size()), [](bool c) { return c; });
       search_words.push_back("|");
       search_shown.emplace_back();
       search_words.insert(search_words.end(), found->term.begin(), found->term.end());
       search_shown.insert(search_shown.end(), found->term_shown.begin(), found->term_shown.end());
+      said_in_chat.resize(search_words.size(), from_chat);
     }
     i += found->phrase.size();
     // A message that already says most of the term needs no gloss ("có làm việc không" is not
@@ -843,7 +875,28 @@ Interpretation Understanding::interpret(std::string_view text) const {
           named_referral = &h;
           break;
         }
-    if (chat && (best.coverage < kAnswerCoverage || best.score < kThinScore)) {
+    // Everyday chat is ours only when the words around it make an answer by themselves.
+    const auto apart_from_chat = [&] {
+      std::vector<std::string> rest;
+      std::vector<std::string> rest_shown;
+      for (std::size_t k = 0; k < search_words.size(); ++k)
+        if (!said_in_chat[k]) {
+          rest.push_back(search_words[k]);
+          rest_shown.push_back(search_shown[k]);
+        }
+      for (const auto& h : rk.index.search(rest, rest_shown, 3)) {
+        const auto doc = static_cast<std::size_t>(h.doc);
+        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly))
+          continue;
+        return rk.payload[doc] == payload &&
+               ((h.score >= kThinScore &&
+                 h.coverage >= (reading.english ? kAnswerCoverageEn : kAnswerCoverage)) ||
+                (h.key_words >= 2 && h.score >= kClarifyStrongScore));
+      }
+      return false;
+    };
+    if (chat &&
+        (best.coverage < kAnswerCoverage || best.score < kThinScore || !apart_from_chat())) {
       r.kind = Interpretation::Kind::kFallback;
     } else if (named_referral && payload.starts_with("ex:") &&
                (best.key_words < 3 || named_referral->score >= best.score * kNamedReferralClose)) {

@@ -185,7 +185,10 @@ class Understanding {
     std::vector<std::string> stems;  // the phrase's English stems ("show prices" = "show price")
   };
 
-  std::vector<Synonym> lexicon_;
+  std::vector<Synonym> lexicon_;  // longest phrases first
+  // Positions in lexicon_ by a phrase's first word, and by its first English stem (in order).
+  std::unordered_map<std::string, std::vector<std::size_t>> lexicon_by_first_word_;
+  std::unordered_map<std::string, std::vector<std::size_t>> lexicon_by_first_stem_;
   std::unordered_set<std::string> lexicon_words_;
   // Old wards (content::OldWards): their numbers, and " folded " words that ask where one is now.
   std::vector<int> old_wards_;

@@ -290,7 +290,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-8.tsv", 120, 97, 0},  Floor{"questions-blind-10.tsv", 160, 97, 0},
         Floor{"questions-en-blind-9.tsv", 120, 96, 0},  Floor{"questions-blind-11.tsv", 160, 97, 1},
         Floor{"questions-en-blind-10.tsv", 120, 97, 1}, Floor{"questions-blind-12.tsv", 160, 96, 1},
-        Floor{"questions-en-blind-11.tsv", 120, 96, 0}}) {
+        Floor{"questions-en-blind-11.tsv", 120, 96, 0}, Floor{"questions-blind-13.tsv", 166, 98, 0},
+        Floor{"questions-en-blind-12.tsv", 128, 94, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -597,6 +598,37 @@ TEST(Understanding, ChatAboutFoodOrLoveIsNotAQuestionForUs) {
   }
   const auto shop = understanding().interpret("quán trà sữa của mình muốn đăng ký thương hiệu");
   EXPECT_TRUE(answers_first(shop, "ip-trademark"));
+}
+
+// The words of a chat phrase are no evidence: what is left must make the answer by itself, and
+// a chat phrase of three words is chat wherever it sits (its last word may pair with the next
+// as in the content: "tiền mua").
+TEST(Understanding, ChatWordsAreNoEvidenceForAnExplainer) {
+  for (const char* q :
+       {"lương 10 triệu thì tiết kiệm tiền mua nhà kiểu gì", "tiết kiệm tiền mua nhà thế nào",
+        "luong 10 trieu tiet kiem tien mua nha"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kFallback) << q << " → " << r.explainer;
+  }
+  // A chat word inside a real question leaves the question ours.
+  EXPECT_TRUE(
+      answers_first(understanding().interpret(
+                        "đăng ký quyền tác giả cho bài hát tự sáng tác mất bao lâu, phí bn"),
+                    "ip-copyright"));
+  EXPECT_TRUE(
+      answers_first(understanding().interpret(
+                        "cách tiết kiệm điện cho quán cà phê, tiền điện tháng nào cũng cao"),
+                    "energy-saving-business"));
+}
+
+// In English, teencode for one Vietnamese word is the English word it spells ("vs" is
+// "versus", not "với"); an acronym of one of the content's terms still reads as the term.
+TEST(Understanding, EnglishKeepsItsOwnShortWords) {
+  const auto vs = understanding().interpret("trademark vs patent, which one protects my logo");
+  EXPECT_EQ(vs.reading.find("với"), std::string::npos) << vs.reading;
+  const auto hkd = understanding().interpret("HKD to company conversion steps");
+  EXPECT_NE(hkd.reading.find("hộ kinh doanh"), std::string::npos) << hkd.reading;
+  EXPECT_TRUE(answers_first(hkd, "household-to-enterprise"));
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

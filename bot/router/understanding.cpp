@@ -43,7 +43,9 @@ constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
 constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
 constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
-constexpr std::size_t kNotThisWords = 4;      // words after "chứ không phải" that are left out
+constexpr double kNamedCloseShare = 0.9;      // an explainer naming its concept this close
+constexpr std::size_t kShortQuestionWords = 8;  // "WHISE là sự kiện gì vậy ad"
+constexpr std::size_t kNotThisWords = 4;  // words after "chứ không phải" that are left out
 constexpr std::string_view kGreetingIntent = "menu";  // its short greetings mix freely
 
 std::vector<std::string> folded_words(std::string_view text) {
@@ -179,6 +181,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
     if (syn.phrase.empty() || syn.term.empty())
       continue;
     lexicon_words_.insert(syn.phrase.begin(), syn.phrase.end());
+    for (std::size_t i = 0; i + 1 < syn.phrase.size(); ++i)
+      lexicon_pairs_.insert(syn.phrase[i] + " " + syn.phrase[i + 1]);
     lexicon_.push_back(std::move(syn));
   }
   std::stable_sort(lexicon_.begin(), lexicon_.end(), [](const Synonym& a, const Synonym& b) {
@@ -408,7 +412,13 @@ Understanding::Reading Understanding::read(std::string_view text) const {
   Reading r;
   const std::string lowered = text::lower(text);
   const auto typed = text::words(lowered);
-  r.english = looks_english(typed);
+  // Teencode is Vietnamese, whatever its letters ("dc r ạ" is "được rồi ạ").
+  std::vector<std::string> for_language = typed;
+  for (std::string& w : for_language)
+    if (auto it = abbreviations_.find(text::fold(w));
+        it != abbreviations_.end() && !it->second.shown.empty())
+      w = it->second.shown.front();
+  r.english = looks_english(for_language);
   const SearchIndex& index = ranker(r.english).index;
   std::vector<std::string> words;
   words.reserve(typed.size());
@@ -438,9 +448,11 @@ Understanding::Reading Understanding::read(std::string_view text) const {
         continue;
       // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
       // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
-      if (n == 1 &&
-          (hyphened[i] || (i > 0 && content_pairs_.contains(words[i - 1] + " " + words[i])) ||
-           (i + 1 < words.size() && content_pairs_.contains(words[i] + " " + words[i + 1]))))
+      const auto pairs = [&](const std::string& pair) {
+        return content_pairs_.contains(pair) || lexicon_pairs_.contains(pair);
+      };
+      if (n == 1 && (hyphened[i] || (i > 0 && pairs(words[i - 1] + " " + words[i])) ||
+                     (i + 1 < words.size() && pairs(words[i] + " " + words[i + 1]))))
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
       r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());
@@ -861,8 +873,15 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // words the content does not have.
     // In English one word can name it ("patent", "trademark"), when nothing else comes close: an
     // English question is often a long story around it ("I made a new jig … can I get a patent").
+    // A key phrase of another explainer of the same topic counts ("nhãn hiệu bị từ chối": the
+    // steps explainer ranks first, the trademark explainer has the phrase).
+    int topic_key_words = best.key_words;
+    for (const auto& h : hits)
+      if (!topics.empty() && share_topic(topics, rk.topics[static_cast<std::size_t>(h.doc)]))
+        topic_key_words = std::max(topic_key_words, h.key_words);
     const bool names_concept =
-        (best.key_words >= 2 || (reading.english && best.key_words >= 1 && clear)) &&
+        (topic_key_words >= 2 || ((reading.english || words.size() <= kShortQuestionWords) &&
+                                  best.key_words >= 1 && clear)) &&
         best.score >= kConceptScore;
     // Another office's subject named in so many words ("đóng thuế", "sổ hồng") with evidence
     // near the explainer's: the question is likely that office's, whatever it is about besides
@@ -895,6 +914,19 @@ Interpretation Understanding::interpret(std::string_view text) const {
       }
       return false;
     };
+    // An explainer close behind the best that names one of its key phrases of three words or
+    // more ("sạp rau muốn chuyển đổi số"): worth a "did you mean" when the best is not.
+    const auto names_close_behind = [&]() -> const SearchIndex::Hit* {
+      if (!payload.starts_with("ex:"))
+        return nullptr;
+      for (std::size_t i = 1; i < hits.size() && i < 3; ++i) {
+        const std::string& p = rk.payload[static_cast<std::size_t>(hits[i].doc)];
+        if (p.starts_with("ex:") && hits[i].key_words >= 3 && hits[i].score >= kClarifyScore &&
+            hits[i].score >= best.score * kNamedCloseShare)
+          return &hits[i];
+      }
+      return nullptr;
+    };
     if (chat &&
         (best.coverage < kAnswerCoverage || best.score < kThinScore || !apart_from_chat())) {
       r.kind = Interpretation::Kind::kFallback;
@@ -917,6 +949,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
     } else if (!payload.starts_with("ex:") && !referral && covers) {
       r.kind = Interpretation::Kind::kIntent;
       r.payload = payload;
+    } else if (const SearchIndex::Hit* named = names_close_behind(); named && !referral_close) {
+      r.kind = Interpretation::Kind::kClarify;
+      r.explainer = rk.payload[static_cast<std::size_t>(named->doc)].substr(3);
     } else {
       r.kind = Interpretation::Kind::kFallback;
     }

@@ -215,6 +215,9 @@ class Understanding {
   // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
   // them is the content's word, not teencode ("sổ hồng" is not "sổ không").
   std::unordered_set<std::string> content_pairs_;
+  // Neighbouring words of the lexicon's phrases, folded ("tem kd"): an abbreviation there is the
+  // phrase's word ("tem kđ" is a verification sticker, not "tem kinh doanh").
+  std::unordered_set<std::string> lexicon_pairs_;
   Forms forms_;
 };
 

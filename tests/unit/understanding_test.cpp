@@ -291,7 +291,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-9.tsv", 120, 96, 0},  Floor{"questions-blind-11.tsv", 160, 97, 1},
         Floor{"questions-en-blind-10.tsv", 120, 97, 1}, Floor{"questions-blind-12.tsv", 160, 96, 1},
         Floor{"questions-en-blind-11.tsv", 120, 96, 0}, Floor{"questions-blind-13.tsv", 166, 98, 0},
-        Floor{"questions-en-blind-12.tsv", 128, 94, 0}}) {
+        Floor{"questions-en-blind-12.tsv", 128, 94, 0}, Floor{"questions-blind-14.tsv", 160, 98, 0},
+        Floor{"questions-en-blind-13.tsv", 121, 97, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -723,10 +724,49 @@ TEST(Understanding, AnEventWithATimeIsTheEventsListAndWhatItIsIsTheExplainer) {
     EXPECT_EQ(r.kind, Kind::kIntent) << q;
     EXPECT_EQ(r.payload, "events") << q;
   }
-  for (const char* q : {"WHISE là sự kiện gì", "giải I-Star xét tiêu chí gì"}) {
+  for (const char* q :
+       {"WHISE là sự kiện gì", "giải I-Star xét tiêu chí gì", "WHISE là sự kiện gì vậy ad"}) {
     const auto r = understanding().interpret(q);
     EXPECT_TRUE(answers_first(r, "whise-istar")) << q;
   }
+  // Asking what is coming is the list, even ending in "là gì"; a class's opening day is an event.
+  for (const char* q : {"sự kiện sắp tới của phường là gì vậy",
+                        "có khóa học về mã vạch cho doanh nghiệp ko, khi nào khai giảng"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_EQ(r.kind, Kind::kIntent) << q;
+    EXPECT_TRUE(r.payload.starts_with("events")) << q << " → " << r.payload;
+  }
+}
+
+// Weaker evidence still earns a "did you mean" when the question names a concept: a key phrase
+// of another explainer of the same topic, one key word in a short question, or a key phrase of
+// three words of an explainer close behind the best.
+TEST(Understanding, ANamedConceptEarnsADidYouMean) {
+  const auto refused = understanding().interpret("nhãn hiệu bị từ chối thì làm sao ad");
+  EXPECT_EQ(refused.kind, Kind::kClarify);
+  EXPECT_TRUE(answers_first(refused, "ip-trademark-steps") ||
+              answers_first(refused, "ip-trademark"))
+      << refused.explainer;
+  const auto stall = understanding().interpret(
+      "sạp rau của tôi muốn chuyển đổi số thì làm gì trước, tôi lớn tuổi rồi ko rành");
+  EXPECT_NE(stall.kind, Kind::kFallback);
+  EXPECT_TRUE(std::any_of(stall.candidates.begin(), stall.candidates.end(), [](const auto& c) {
+    return c.explainer == "digital-transformation-sme";
+  }));
+}
+
+// An abbreviation inside one of the lexicon's phrases is the phrase's word ("tem kđ" is a
+// verification sticker, not "tem kinh doanh"); teencode makes a message Vietnamese ("dc r ạ").
+TEST(Understanding, AbbreviationsInsideLexiconPhrasesAndTeencodeLanguage) {
+  for (const char* q : {"tem kđ trên cân bị rách mất thì s ad", "tem kd tren can bi rach"}) {
+    const auto r = understanding().interpret(q);
+    EXPECT_NE(r.reading.find("(kiểm định)"), std::string::npos) << r.reading;
+    EXPECT_TRUE(answers_first(r, "measuring-verification")) << q;
+  }
+  const auto ok = understanding().read("dc r ạ");
+  EXPECT_FALSE(ok.english);
+  EXPECT_EQ(ok.folded, (std::vector<std::string>{"duoc", "roi", "a"}));
+  EXPECT_TRUE(understanding().read("trademark vs patent").english);
 }
 
 // "Phường 5 cũ giờ là phường nào" is answered in one line (content/wards.yaml); an old ward

@@ -610,16 +610,28 @@ void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Sna
     return c.error(*root, "must map abbreviations to what they mean");
   std::map<std::string, int> seen;  // folded key → line
   for (const auto& kv : *root) {
-    if (!kv.second.IsScalar()) {
-      c.error(kv.second, "the meaning must be text");
+    // "dk: đăng ký", or with the English meaning: "cds: {vi: chuyển đổi số, en: digital
+    // transformation}".
+    const bool both = kv.second.IsMap();
+    const YAML::Node vi = both ? kv.second["vi"] : kv.second;
+    const YAML::Node en = both ? kv.second["en"] : YAML::Node();
+    const auto text_at = [](const YAML::Node& n) {
+      return n.IsDefined() && n.IsScalar();
+    };
+    if (!text_at(vi) || (both && (!text_at(en) || kv.second.size() != 2))) {
+      c.error(kv.second, "the meaning must be text, or 'vi:' and 'en:' texts");
       continue;
     }
-    Abbreviation a{kv.first.as<std::string>(), kv.second.as<std::string>()};
+    Abbreviation a{kv.first.as<std::string>(), vi.as<std::string>(),
+                   both ? en.as<std::string>() : std::string{}};
     c.check_text(kv.first, "abbreviation", a.key, 40);
-    c.check_text(kv.second, "meaning", a.expansion, 120);
+    c.check_text(vi, "meaning", a.expansion, 120);
+    if (both)
+      c.check_text(en, "English meaning", a.english, 120);
     std::string folded;
     for (const auto& w : text::words(text::fold(a.key))) folded += (folded.empty() ? "" : " ") + w;
-    if (folded.empty() || text::words(text::fold(a.expansion)).empty()) {
+    if (folded.empty() || text::words(text::fold(a.expansion)).empty() ||
+        (both && text::words(text::fold(a.english)).empty())) {
       c.error(kv.first, "'" + a.key + "': both the abbreviation and its meaning need letters");
       continue;
     }

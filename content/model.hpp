@@ -282,6 +282,8 @@ std::string learned_answer_payload(std::string_view answer);  // '' when not one
 struct Abbreviation {
   std::string key;        // as written in the file
   std::string expansion;  // with diacritics
+  std::string english;    // what it means in an English message ("cds": digital transformation);
+                          // empty: an English message reads it as the Vietnamese meaning
 };
 
 // lexicon.yaml: an everyday way of saying a concept ("logo", "bảng giá", "shopee") and the

@@ -205,6 +205,26 @@ void Dispatcher::dispatch(handlers::Turn& turn,
   run(turn, tx, payload);
 }
 
+void Dispatcher::follow_language(handlers::Turn& turn,
+                                 storage::Store& tx,
+                                 const Interpretation& meant) {
+  // A sentence, not a word ("ok", "menu", "startup" are typed in either language).
+  const std::string& text = turn.event.text;
+  if (meant.kind == Interpretation::Kind::kNothing || meant.payload.starts_with("lang:") ||
+      handlers::plain_words(text).size() < kLanguageWords)
+    return;
+  // English as the bot reads it, Vietnamese when typed with its marks (without them, a
+  // Vietnamese sentence may also be an English speaker's place names).
+  const bool marked = text::fold(text) != text::lower(text);
+  const std::string_view lang = meant.english ? content::kEn
+                                : marked      ? content::kVi
+                                              : std::string_view(turn.person.language);
+  if (lang == turn.person.language)
+    return;
+  turn.person.language = std::string(lang);
+  tx.people.set_language(turn.person.id, turn.person.language);
+}
+
 void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
   const InboundEvent& ev = turn.event;
   turn.handler = fact_name(ev.fact);
@@ -254,6 +274,7 @@ void Dispatcher::platform_event(handlers::Turn& turn, storage::Store& tx) {
 
 void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant) {
   using Kind = Interpretation::Kind;
+  follow_language(turn, tx, meant);
   if (meant.kind == Kind::kIntent || meant.kind == Kind::kExplainer) {
     if (!turn.state.in_flow())
       turn.state.data.erase(handlers::kMisses);  // understood: the count of misses starts again

@@ -37,6 +37,12 @@ class Dispatcher {
   void in_form(handlers::Turn& turn, storage::Store& tx, const Understanding& understanding);
 
  private:
+  // A question typed in the other language than the person's is answered in its language from
+  // then on (a phone set to Vietnamese whose owner writes English); the language button and
+  // "English" / "tiếng Việt" still switch.
+  static constexpr std::size_t kLanguageWords = 4;  // fewer words switch nothing ("ok", "menu")
+  void follow_language(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant);
+
   std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;
   handlers::FlowEngine& flows_;
 };

@@ -202,7 +202,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       chat_.push_back(marked(phrase, w));
   for (const content::Abbreviation& a : snapshot.abbreviations) {
     const auto key = folded_words(a.key);
-    Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion))};
+    Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion)),
+                folded_words(a.english)};
     longest_abbreviation_ = std::max(longest_abbreviation_, key.size());
     abbreviations_.emplace(join(key), std::move(e));
   }
@@ -443,8 +444,13 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       if (it == abbreviations_.end())
         continue;
       // In English, teencode for one Vietnamese word ("vs" for "với", "k" for "không") is the
-      // English word it spells ("trademark vs patent"); an acronym of a term still reads as it.
-      if (r.english && it->second.folded.size() == 1)
+      // English word it spells ("trademark vs patent"); an acronym of a term still reads as it,
+      // but an English word stays English ("startup consultation" is not "khởi nghiệp …").
+      // An acronym with an English meaning reads as that as well ("CĐS support" is digital
+      // transformation support).
+      const bool in_english = r.english && !it->second.english.empty();
+      if (r.english && !in_english &&
+          (it->second.folded.size() == 1 || (n == 1 && is_english_word(key))))
         continue;
       // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
       // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
@@ -456,6 +462,11 @@ Understanding::Reading Understanding::read(std::string_view text) const {
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
       r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());
+      if (in_english) {  // and in Vietnamese too: the English documents carry both terms
+        const auto& meaning = it->second.english;
+        r.folded.insert(r.folded.end(), meaning.begin(), meaning.end());
+        r.shown.insert(r.shown.end(), meaning.size(), std::string{});
+      }
       i += n;
       expanded = r.rewritten = true;
     }
@@ -572,6 +583,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   const bool rewritten = reading.rewritten;
   if (words.empty())
     return r;
+  r.english = reading.english;
   const std::string folded = join(words);
   // Intent phrases are looked for in the message as read (telex typos repaired, words the
   // content knows corrected); those of intents that are not indexed also as typed, since the
@@ -955,6 +967,26 @@ Interpretation Understanding::interpret(std::string_view text) const {
     } else {
       r.kind = Interpretation::Kind::kFallback;
     }
+    // An English "did you mean" whose first explainer names none of its key phrases offers
+    // first one close behind that does ("register a trademark for my coffee shop": the coffee
+    // shop is where, the trademark is what). The English documents are short, so one example's
+    // setting weighs more there; in Vietnamese a broad explainer ranked first by many words
+    // ("cái nào bảo hộ được hết") is usually right.
+    if (reading.english && r.kind == Interpretation::Kind::kClarify && best.key_words == 0) {
+      for (std::size_t i = 1; i < hits.size() && i < 3; ++i) {
+        const std::string& p = rk.payload[static_cast<std::size_t>(hits[i].doc)];
+        if (!p.starts_with("ex:") || hits[i].key_words < 2 ||
+            hits[i].score < best.score * kNamedCloseShare)
+          continue;
+        r.explainer = p.substr(3);
+        const auto named =
+            std::find_if(r.candidates.begin(), r.candidates.end(),
+                         [&](const Candidate& c) { return c.explainer == r.explainer; });
+        if (named != r.candidates.end())
+          std::rotate(r.candidates.begin(), named, named + 1);
+        break;
+      }
+    }
   }
   if (r.kind == Interpretation::Kind::kNothing)
     r.kind = Interpretation::Kind::kFallback;
@@ -1267,6 +1299,8 @@ nlohmann::json describe(const Interpretation& meant, const content::Snapshot& sn
       {"candidates", candidates}};
   if (!meant.reading.empty())
     out["reading"] = meant.reading;
+  if (meant.english)
+    out["english"] = true;
   if (!referral.empty())
     out["referral"] = referral;
   return out;

@@ -61,7 +61,8 @@ struct Interpretation {
   std::string rival_payload;          // what that rival would be
   std::string best_payload;           // what the ranking put first (an explainer or an intent)
   std::vector<Candidate> candidates;  // best first, at most 3 (kExplainer, kClarify)
-  std::string reading;  // the message as read, with diacritics, when that differs from the input
+  std::string reading;   // the message as read, with diacritics, when that differs from the input
+  bool english = false;  // written in English
 };
 
 std::string_view to_string(Interpretation::Kind k);
@@ -108,7 +109,8 @@ class Understanding {
  private:
   struct Expansion {
     std::vector<std::string> folded;
-    std::vector<std::string> shown;  // with diacritics
+    std::vector<std::string> shown;    // with diacritics
+    std::vector<std::string> english;  // its meaning in an English message; empty: none given
   };
 
   // How folded words are written in the content, to put diacritics back for `reading`.

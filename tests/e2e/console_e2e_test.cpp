@@ -377,6 +377,24 @@ std::string texts_of(testing::WebVisitor& v, std::size_t at_least) {
   return out;
 }
 
+// A web chat visitor, greeted, asks `text`: how it was read, then the answer.
+std::string first_question(testing::WebVisitor& w, const std::string& text) {
+  EXPECT_EQ(w.start().status, 202);
+  w.receive(1);
+  EXPECT_EQ(w.text(text).status, 202);
+  return texts_of(w, 2);
+}
+
+// The audit-log rows that say the editor did `action` to `object`, with `detail`.
+auto edits(TestApp& app,
+           const std::string& action,
+           const std::string& object,
+           const std::string& detail) {
+  return app.count("SELECT COUNT(*) FROM audit_log WHERE action = '" + action +
+                   "' AND actor = 'editor@ward.gov.vn' AND object = '" + object +
+                   "' AND detail = '" + detail + "'");
+}
+
 // The whole handoff, over HTTP: a web chat visitor asks for a person, the conversation is in the
 // inbox with what they wrote, the bot stays quiet, an advisor replies from the console and the
 // visitor gets it, resolving gives the visitor back to the bot; every step is in the audit log.
@@ -551,17 +569,12 @@ TEST_F(ConsoleQuestionsE2E, AnAttachedQuestionIsAnsweredNextTime) {
   std::ifstream learned(app.config().content_dir + "/learned.yaml");
   const std::string file{std::istreambuf_iterator<char>(learned), {}};
   EXPECT_TRUE(has(file, "answer: explainer:smart-city")) << file;
-  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'question_attach' AND "
-                      "actor = 'editor@ward.gov.vn' AND object = '" +
-                      id + "' AND detail = 'explainer:smart-city'"),
-            1);
+  EXPECT_EQ(edits(app, "question_attach", id, "explainer:smart-city"), 1);
 
   // The same question, typed another way, is now answered with that explainer.
   testing::WebVisitor w(app.port(), "questions-visitor-000002");
-  ASSERT_EQ(w.start().status, 202);
-  w.receive(1);
-  ASSERT_EQ(w.text("xuong cua toi muon muon may in 3d cua phuong thi hoi ai").status, 202);
-  const std::string answered = texts_of(w, 2);  // how it was read, then the answer
+  const std::string answered =
+      first_question(w, "xuong cua toi muon muon may in 3d cua phuong thi hoi ai");
   EXPECT_TRUE(has(answered, "muốn mượn máy in")) << answered;
   EXPECT_TRUE(has(answered, "Chính quyền số, đô thị thông minh")) << answered;
 
@@ -636,17 +649,11 @@ TEST_F(ConsoleQuestionsE2E, APhraseTaughtFromAQuestionHelpsOtherQuestions) {
   const HttpResult after = b.get(back.substr(0, back.find('#')));
   EXPECT_TRUE(has(after.body, "Đã thêm vào từ điển")) << after.body;
   EXPECT_TRUE(has(after.body, "hũ mắm")) << "the question stays listed";
-  EXPECT_EQ(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'lexicon_add' AND "
-                      "actor = 'editor@ward.gov.vn' AND object = '" +
-                      id + "' AND detail = 'mã số mã vạch'"),
-            1);
+  EXPECT_EQ(edits(app, "lexicon_add", id, "mã số mã vạch"), 1);
 
   // Another question with the phrase, from someone else, without diacritics: answered.
   testing::WebVisitor w(app.port(), "questions-visitor-000004");
-  ASSERT_EQ(w.start().status, 202);
-  w.receive(1);
-  ASSERT_EQ(w.text("xin ma san pham cho chai nuoc mam o dau").status, 202);
-  const std::string answered = texts_of(w, 2);  // how it was read, then the answer
+  const std::string answered = first_question(w, "xin ma san pham cho chai nuoc mam o dau");
   EXPECT_TRUE(has(answered, "(mã số mã vạch)")) << answered;
   EXPECT_TRUE(has(answered, "Mã số mã vạch")) << answered;
 }

@@ -166,6 +166,25 @@ TEST_F(BrokenContent, ALexiconTermTheContentDoesNotUseOrAPhraseListedTwiceIsAnEr
       << dump(r);
 }
 
+// An abbreviation means a text, or a Vietnamese and an English text.
+TEST_F(BrokenContent, AnAbbreviationMeansATextOrAVietnameseAndAnEnglishText) {
+  write(path("abbreviations.yaml"),
+        "cds: {vi: chuyển đổi số, en: digital transformation}\n"
+        "hkd: {vi: hộ kinh doanh}\n"
+        "dn: {vi: doanh nghiệp, en: enterprise, fr: entreprise}\n"
+        "tm: [thương mại]\n"
+        "dk: đăng ký\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  for (int line = 2; line <= 4; ++line)
+    EXPECT_TRUE(has_problem(r, "abbreviations.yaml",
+                            "the meaning must be text, or 'vi:' and 'en:' texts", line))
+        << line << "\n"
+        << dump(r);
+  EXPECT_FALSE(has_problem(r, "abbreviations.yaml", "", 1)) << dump(r);
+  EXPECT_FALSE(has_problem(r, "abbreviations.yaml", "", 5)) << dump(r);
+}
+
 TEST_F(BrokenContent, AWardsFileWithAnUnknownExplainerOrAWardThatIsNoNumberIsAnError) {
   write(path("wards.yaml"),
         "explainer: no-such-explainer\n"

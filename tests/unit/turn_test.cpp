@@ -67,6 +67,34 @@ TEST(Turn, LanguageSwitchPersistsAndChangesEveryLaterReply) {
   EXPECT_EQ(h.person().language, "vi");
 }
 
+TEST(Turn, AQuestionInTheOtherLanguageIsAnsweredInIt) {
+  TurnHarness h;
+  h.follow();
+  ASSERT_EQ(h.person().language, "vi");  // a phone set to Vietnamese
+  auto r = h.say("how do I register a trademark for my products");
+  EXPECT_EQ(h.person().language, "en");
+  ASSERT_EQ(h.last().handler, "explainer");
+  const auto* en = h.content().snapshot()->explainer(h.last().outcome, "en");
+  ASSERT_NE(en, nullptr);
+  ASSERT_EQ(en->lang, "en");
+  ASSERT_FALSE(r.empty());
+  EXPECT_EQ(r.back().text.rfind(en->title, 0), 0u) << r.back().text;
+  // A word or two switches nothing; a Vietnamese sentence with its marks switches back.
+  h.say("menu");
+  h.say("ok");
+  EXPECT_EQ(h.person().language, "en");
+  r = h.say("cách đăng ký nhãn hiệu cho quán cà phê");
+  EXPECT_EQ(h.person().language, "vi");
+  ASSERT_EQ(h.last().handler, "explainer");
+  const auto* vi = h.content().snapshot()->explainer(h.last().outcome, "vi");
+  ASSERT_NE(vi, nullptr);
+  EXPECT_NE(r.back().text.find(vi->title), std::string::npos) << r.back().text;
+  // Vietnamese typed without its marks does not switch an English reader.
+  h.press("lang:en");
+  h.say("cach dang ky nhan hieu cho quan ca phe");
+  EXPECT_EQ(h.person().language, "en");
+}
+
 TEST(Turn, TypedNumberPressesTheButtonOfTheLastReply) {
   TurnHarness h;
   const auto menu = h.follow();

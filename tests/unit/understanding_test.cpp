@@ -292,7 +292,9 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-10.tsv", 120, 97, 1}, Floor{"questions-blind-12.tsv", 160, 96, 1},
         Floor{"questions-en-blind-11.tsv", 120, 96, 0}, Floor{"questions-blind-13.tsv", 166, 98, 0},
         Floor{"questions-en-blind-12.tsv", 128, 94, 0}, Floor{"questions-blind-14.tsv", 160, 98, 0},
-        Floor{"questions-en-blind-13.tsv", 121, 97, 0}}) {
+        Floor{"questions-en-blind-13.tsv", 121, 97, 0}, Floor{"questions-blind-15.tsv", 160, 98, 0},
+        Floor{"questions-en-blind-14.tsv", 122, 97, 0}, Floor{"questions-blind-16.tsv", 168, 96, 1},
+        Floor{"questions-en-blind-15.tsv", 131, 95, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -630,6 +632,27 @@ TEST(Understanding, EnglishKeepsItsOwnShortWords) {
   const auto hkd = understanding().interpret("HKD to company conversion steps");
   EXPECT_NE(hkd.reading.find("hộ kinh doanh"), std::string::npos) << hkd.reading;
   EXPECT_TRUE(answers_first(hkd, "household-to-enterprise"));
+}
+
+// In English an acronym with an English meaning reads as it as well ("CĐS" is digital
+// transformation), an English word stays English ("startup" is not "khởi nghiệp"), a "did you
+// mean" offers first the explainer the question names, and "my workshop" is a place.
+TEST(Understanding, EnglishReadsAcronymsAndKeepsItsWords) {
+  const auto cds = understanding().interpret("CĐS support program for household businesses?");
+  EXPECT_TRUE(cds.english);
+  EXPECT_TRUE(answers_first(cds, "digital-transformation-sme")) << cds.explainer;
+  const auto startup =
+      understanding().interpret("can i get a 1-on-1 startup consultation tuesday afternoon?");
+  EXPECT_EQ(startup.reading.find("khởi nghiệp"), std::string::npos) << startup.reading;
+  EXPECT_TRUE(startup.payload.starts_with("booking")) << startup.payload;
+  const auto shop = understanding().interpret("how do I register a trademark for my coffee shop");
+  ASSERT_FALSE(shop.candidates.empty());
+  EXPECT_EQ(shop.candidates.front().explainer, shop.explainer);
+  EXPECT_TRUE(shop.explainer.starts_with("ip-trademark")) << shop.explainer;
+  const auto workshop = understanding().interpret(
+      "how to register industrial design for furniture i make in my workshop");
+  EXPECT_TRUE(answers_first(workshop, "ip-industrial-design")) << workshop.payload;
+  EXPECT_FALSE(understanding().interpret("đăng ký dự hội thảo chuyển đổi số").english);
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

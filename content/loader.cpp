@@ -223,10 +223,16 @@ void load_lexicon(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
   YamlChecker c(problems, "lexicon.yaml");
   if (!root->IsMap())
     return c.error(*root, "must map the content's terms to lists of everyday phrases");
-  std::map<std::string, int> seen;  // folded phrase → line
+  std::map<std::string, int> seen;   // folded phrase → line
+  std::map<std::string, int> terms;  // folded term → line (YAML itself lets a key repeat)
   for (const auto& kv : *root) {
     const std::string term = kv.first.as<std::string>();
     c.check_text(kv.first, "term", term, 80);
+    if (auto [it, fresh] = terms.emplace(text::fold(term), c.line_of(kv.first)); !fresh) {
+      c.error(kv.first, "term '" + term + "' is already listed on line " +
+                            std::to_string(it->second) + ": add the phrases there");
+      continue;
+    }
     if (!kv.second.IsSequence() || kv.second.size() == 0 || kv.second.size() > 40) {
       c.error(kv.second, "'" + term + "': give 1 to 40 everyday phrases as a list");
       continue;

@@ -155,7 +155,8 @@ TEST_F(BrokenContent, ALexiconTermTheContentDoesNotUseOrAPhraseListedTwiceIsAnEr
         "nhãn hiệu: [logo, Thương hiệu]\n"
         "ống hút tre: [ống hút]\n"
         "mã số mã vạch: [barcode, LOGO]\n"
-        "sáng chế: phát minh\n");
+        "sáng chế: phát minh\n"
+        "Nhãn hiệu: [mác]\n");
   const auto r = load();
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(has_problem(r, "lexicon.yaml",
@@ -163,6 +164,9 @@ TEST_F(BrokenContent, ALexiconTermTheContentDoesNotUseOrAPhraseListedTwiceIsAnEr
       << dump(r);
   EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'LOGO' is already listed on line 1")) << dump(r);
   EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'sáng chế': give 1 to 40 everyday phrases"))
+      << dump(r);
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml",
+                          "term 'Nhãn hiệu' is already listed on line 1: add the phrases there", 5))
       << dump(r);
 }
 

@@ -634,6 +634,7 @@ void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Sna
     c.check_text(vi, "meaning", a.expansion, 120);
     if (both)
       c.check_text(en, "English meaning", a.english, 120);
+    a.capitals = text::lower(a.key) != a.key;
     std::string folded;
     for (const auto& w : text::words(text::fold(a.key))) folded += (folded.empty() ? "" : " ") + w;
     if (folded.empty() || text::words(text::fold(a.expansion)).empty() ||

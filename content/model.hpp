@@ -284,6 +284,8 @@ struct Abbreviation {
   std::string expansion;  // with diacritics
   std::string english;    // what it means in an English message ("cds": digital transformation);
                           // empty: an English message reads it as the Vietnamese meaning
+  bool capitals = false;  // the key is written in capitals: it means this only when typed so, in
+                          // a message not all in capitals ("AI" is trí tuệ nhân tạo, "ai" who)
 };
 
 // lexicon.yaml: an everyday way of saying a concept ("logo", "bảng giá", "shopee") and the

@@ -113,8 +113,9 @@ bool looks_english(const std::vector<std::string>& typed) {
       english += 2;
     else if (!is_syllable(folded) && !is_syllable(repair_telex(folded)))
       ++english;  // "trademark", "registr", "electricity"; not Telex leftovers ("nhaan", "kys")
-    else
+    else if (!is_english_word(folded))
       ++vietnamese;
+    // else: both ("the", "cut", "tips", "day"): it says nothing of the language
   }
   return english > vietnamese;
 }

@@ -203,7 +203,7 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   for (const content::Abbreviation& a : snapshot.abbreviations) {
     const auto key = folded_words(a.key);
     Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion)),
-                folded_words(a.english)};
+                folded_words(a.english), a.capitals ? join(text::words(a.key)) : std::string{}};
     longest_abbreviation_ = std::max(longest_abbreviation_, key.size());
     abbreviations_.emplace(join(key), std::move(e));
   }
@@ -417,7 +417,7 @@ Understanding::Reading Understanding::read(std::string_view text) const {
   std::vector<std::string> for_language = typed;
   for (std::string& w : for_language)
     if (auto it = abbreviations_.find(text::fold(w));
-        it != abbreviations_.end() && !it->second.shown.empty())
+        it != abbreviations_.end() && !it->second.shown.empty() && it->second.capitals.empty())
       w = it->second.shown.front();
   r.english = looks_english(for_language);
   const SearchIndex& index = ranker(r.english).index;
@@ -434,6 +434,13 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     at += typed[i].size();
     hyphened[i] = at + 1 < lowered.size() && lowered[at] == '-' && lowered[at + 1] != ' ';
   }
+  // The words as typed, capitals kept, for the abbreviations that need them ("AI"); none in a
+  // message typed all in capitals.
+  const std::vector<std::string> cased = text::words(text);
+  const bool in_capitals =
+      cased.size() != typed.size() || std::none_of(cased.begin(), cased.end(), [](const auto& w) {
+        return std::any_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      });
   for (std::size_t i = 0; i < words.size();) {
     bool expanded = false;
     for (std::size_t n = std::min(longest_abbreviation_, words.size() - i); n >= 1 && !expanded;
@@ -443,6 +450,16 @@ Understanding::Reading Understanding::read(std::string_view text) const {
       auto it = abbreviations_.find(key);
       if (it == abbreviations_.end())
         continue;
+      // English reads "AI" as it is.
+      if (const std::string& exact = it->second.capitals; !exact.empty()) {
+        if (r.english)
+          continue;
+        std::string as_typed;
+        for (std::size_t k = 0; k < n && !in_capitals; ++k)
+          as_typed += (k ? " " : "") + cased[i + k];
+        if (in_capitals || as_typed != exact)
+          continue;
+      }
       // In English, teencode for one Vietnamese word ("vs" for "với", "k" for "không") is the
       // English word it spells ("trademark vs patent"); an acronym of a term still reads as it,
       // but an English word stays English ("startup consultation" is not "khởi nghiệp …").

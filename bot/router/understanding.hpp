@@ -111,6 +111,7 @@ class Understanding {
     std::vector<std::string> folded;
     std::vector<std::string> shown;    // with diacritics
     std::vector<std::string> english;  // its meaning in an English message; empty: none given
+    std::string capitals;  // non-empty: only typed exactly so ("AI"), words joined by spaces
   };
 
   // How folded words are written in the content, to put diacritics back for `reading`.

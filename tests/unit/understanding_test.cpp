@@ -296,7 +296,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-14.tsv", 122, 97, 0}, Floor{"questions-blind-16.tsv", 168, 98, 0},
         Floor{"questions-en-blind-15.tsv", 131, 97, 0}, Floor{"questions-blind-17.tsv", 163, 98, 0},
         Floor{"questions-en-blind-16.tsv", 137, 97, 0}, Floor{"questions-blind-18.tsv", 164, 97, 1},
-        Floor{"questions-en-blind-17.tsv", 131, 96, 0}}) {
+        Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 97, 2},
+        Floor{"questions-en-blind-18.tsv", 133, 95, 2}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -680,6 +681,36 @@ TEST(Understanding, EligibilityOwnDataAndNewCompaniesGoWhereTheyBelong) {
   EXPECT_EQ(understanding().interpret("cancel my meeting tomorrow pls").payload, "booking:mine");
   EXPECT_EQ(understanding().interpret("máy lạnh nhà em chạy kêu to là bị gì vậy").kind,
             Kind::kFallback);
+}
+
+// "AI" typed in capitals is artificial intelligence, "ai" is "who", and a message all in
+// capitals says nothing by its capitals. A word that is both English and a Vietnamese syllable
+// ("the", "cut", "day") says nothing of the language. Bringing the power bill down is ours, a
+// power cut's damage is the power company's.
+TEST(Understanding, CapitalsLanguageAndThePowerBill) {
+  EXPECT_TRUE(answers_first(
+      understanding().interpret("phường có đưa AI vào giải quyết thủ tục hay trả lời dân ko"),
+      "smart-city"));
+  const auto who = understanding().interpret("ai phụ trách đăng ký nhãn hiệu");
+  EXPECT_EQ(who.reading.find("trí tuệ"), std::string::npos) << who.reading;
+  EXPECT_NE(understanding().interpret("AI PHỤ TRÁCH ĐĂNG KÝ NHÃN HIỆU").explainer, "smart-city");
+  const auto tips = understanding().interpret(
+      "tips to cut the electricity bill in my restaurant, aircon runs all day");
+  EXPECT_TRUE(tips.english);
+  EXPECT_TRUE(tips.explainer.starts_with("energy-saving")) << tips.payload;
+  EXPECT_FALSE(understanding().interpret("cho toi hoi the nao la nhan hieu").english);
+  EXPECT_EQ(understanding()
+                .interpret("điện bị cúp ko báo trước làm hư tủ lạnh, EVN có bồi thường ko")
+                .payload,
+            "referral:electricity-billing");
+  EXPECT_EQ(understanding()
+                .interpret("electricity bill doubled this month although we save power, where "
+                           "to complain")
+                .payload,
+            "referral:electricity-billing");
+  EXPECT_EQ(
+      understanding().interpret("i want to get notified about new events and training").payload,
+      "subscribe");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

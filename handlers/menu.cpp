@@ -53,6 +53,8 @@ class LanguageHandler final : public Handler {
       turn.person.language = lang;
       tx.people.set_language(turn.person.id, lang);
     }
+    if (!turn.state.in_flow())
+      turn.state.data[kLanguageChosen] = true;
     turn.outcome = lang;
     add_main_menu(turn, turn.say(turn.ui("language.switched")));
   }

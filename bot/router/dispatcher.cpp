@@ -213,12 +213,14 @@ void Dispatcher::follow_language(handlers::Turn& turn,
   if (meant.kind == Interpretation::Kind::kNothing || meant.payload.starts_with("lang:") ||
       handlers::plain_words(text).size() < kLanguageWords)
     return;
-  // English as the bot reads it, Vietnamese when typed with its marks (without them, a
-  // Vietnamese sentence may also be an English speaker's place names).
+  // The language the bot read the message in. Most people type Vietnamese without its marks,
+  // so that is Vietnamese too, unless the person chose English themselves: then only marks
+  // switch back (unmarked words may be an English speaker's place names).
   const bool marked = text::fold(text) != text::lower(text);
-  const std::string_view lang = meant.english ? content::kEn
-                                : marked      ? content::kVi
-                                              : std::string_view(turn.person.language);
+  const bool chosen = turn.state.data.value(handlers::kLanguageChosen, false);
+  const std::string_view lang = meant.english       ? content::kEn
+                                : marked || !chosen ? content::kVi
+                                                    : std::string_view(turn.person.language);
   if (lang == turn.person.language)
     return;
   turn.person.language = std::string(lang);

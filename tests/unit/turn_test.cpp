@@ -89,7 +89,13 @@ TEST(Turn, AQuestionInTheOtherLanguageIsAnsweredInIt) {
   const auto* vi = h.content().snapshot()->explainer(h.last().outcome, "vi");
   ASSERT_NE(vi, nullptr);
   EXPECT_NE(r.back().text.find(vi->title), std::string::npos) << r.back().text;
-  // Vietnamese typed without its marks does not switch an English reader.
+  // Most people type Vietnamese without its marks: that switches back too, unless the person
+  // chose English themselves.
+  h.say("how do I register a trademark for my products");
+  EXPECT_EQ(h.person().language, "en");
+  h.say("cach dang ky nhan hieu cho quan ca phe");
+  EXPECT_EQ(h.person().language, "vi");
+  // Vietnamese typed without its marks does not switch a reader who chose English.
   h.press("lang:en");
   h.say("cach dang ky nhan hieu cho quan ca phe");
   EXPECT_EQ(h.person().language, "en");

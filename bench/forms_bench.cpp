@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   outreach::log::set_level(outreach::log::Level::kOff);
-  const std::string content = argv[1];
+  std::unique_ptr<outreach::testing::SharedContent> loaded;
+  try {
+    loaded = std::make_unique<outreach::testing::SharedContent>(argv[1]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "forms_bench: %s\n", e.what());
+    return 1;
+  }
+  auto& content = *loaded;
   std::vector<std::string> files;
   bool show = false;
   std::string only;

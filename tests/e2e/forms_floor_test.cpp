@@ -23,10 +23,11 @@ void expect_floor(const std::string& name, double floor) {
     GTEST_SKIP() << name << " is not in this tree";
   const auto scripts = load_scripts(path);
   ASSERT_GE(scripts.size(), 60u) << name;
+  SharedContent content(std::string(OUTREACH_SOURCE_DIR) + "/content");
   int done = 0;
   std::string misses;
   for (const auto& s : scripts) {
-    const auto r = play(s, std::string(OUTREACH_SOURCE_DIR) + "/content");
+    const auto r = play(s, content);
     if (r.completed)
       ++done;
     else

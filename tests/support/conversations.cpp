@@ -122,9 +122,9 @@ std::vector<ConversationScript> load_scripts(const std::string& path) {
 }
 
 ConversationOutcome play(const ConversationScript& script,
-                         const std::string& content_dir,
+                         SharedContent& content,
                          std::vector<std::string>* transcript) {
-  TurnHarness h(content_dir);
+  TurnHarness h(content);
   h.clock().set(kScriptNow);
   const std::string user = script.id;
   ConversationOutcome out;

@@ -39,10 +39,11 @@ struct ConversationOutcome {
   std::string why;         // for a miss: what went wrong, and the bot's last words
 };
 
-// Plays one script on a fresh harness with the clock at kScriptNow.
+// Plays one script on a fresh harness (its own database, the clock at kScriptNow) reading
+// `content`, loaded once for all the scripts of a run.
 // `transcript`, when given, receives every message of the conversation ("> typed", "< said").
 ConversationOutcome play(const ConversationScript& script,
-                         const std::string& content_dir = {},
+                         SharedContent& content,
                          std::vector<std::string>* transcript = nullptr);
 
 }  // namespace outreach::testing

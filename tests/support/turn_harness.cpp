@@ -8,12 +8,35 @@
 
 namespace outreach::testing {
 
-TurnHarness::TurnHarness(const std::string& content_dir, handlers::TurnOptions options) {
-  content_ = std::make_unique<content::ContentStore>(
-      content_dir.empty() ? source_content_dir() : content_dir, clock_);
-  const auto report = content_->reload();
+namespace {
+
+void load(content::ContentStore& store) {
+  const auto report = store.reload();
   if (!report.ok())
     throw std::runtime_error("test content has errors: " + report.problems.front().to_string());
+}
+
+}  // namespace
+
+SharedContent::SharedContent(const std::string& content_dir)
+    : store(content_dir.empty() ? source_content_dir() : content_dir, clock) {
+  load(store);
+}
+
+TurnHarness::TurnHarness(const std::string& content_dir, handlers::TurnOptions options) {
+  own_content_ = std::make_unique<content::ContentStore>(
+      content_dir.empty() ? source_content_dir() : content_dir, clock_);
+  load(*own_content_);
+  content_ = own_content_.get();
+  start(options);
+}
+
+TurnHarness::TurnHarness(SharedContent& shared, handlers::TurnOptions options)
+    : content_(&shared.store), understanding_(&shared.understanding) {
+  start(options);
+}
+
+void TurnHarness::start(handlers::TurnOptions options) {
   storage::DbOptions o;
   o.path = ":memory:";
   db_ = std::make_unique<SQLite::Database>(storage::open_database(o));
@@ -23,7 +46,7 @@ TurnHarness::TurnHarness(const std::string& content_dir, handlers::TurnOptions o
       std::make_unique<router::Dispatcher>(handlers::make_standard_handlers(flows_), flows_);
   router::RunnerOptions ro;
   ro.turn = options;
-  runner_ = std::make_unique<router::TurnRunner>(*content_, *dispatcher_, understanding_, clock_,
+  runner_ = std::make_unique<router::TurnRunner>(*content_, *dispatcher_, *understanding_, clock_,
                                                  metrics_, ro);
 }
 

@@ -24,9 +24,21 @@ namespace outreach::testing {
 // 2026-11-28 09:00 Asia/Ho_Chi_Minh
 inline constexpr std::int64_t kTestNow = 1'795'831'200'000;
 
+// Content loaded once, with its understanding index, for harnesses that only read it: replaying
+// hundreds of conversation scripts then costs one load, not one per script. Its clock stays at
+// kTestNow, the time every harness loads its own content at.
+struct SharedContent {
+  explicit SharedContent(const std::string& content_dir);
+  FakeClock clock{kTestNow};
+  content::ContentStore store;
+  router::UnderstandingCache understanding;
+};
+
 class TurnHarness {
  public:
   explicit TurnHarness(const std::string& content_dir = {}, handlers::TurnOptions options = {});
+  // Reads `shared` (which must outlive the harness) instead of loading content of its own.
+  explicit TurnHarness(SharedContent& shared, handlers::TurnOptions options = {});
 
   std::vector<OutboundMessage> say(const std::string& text, const std::string& user = "u1");
   std::vector<OutboundMessage> press(const std::string& payload, const std::string& user = "u1");
@@ -54,11 +66,15 @@ class TurnHarness {
  private:
   FakeClock clock_{kTestNow};
   Metrics metrics_;
-  std::unique_ptr<content::ContentStore> content_;
+  void start(handlers::TurnOptions options);
+
+  std::unique_ptr<content::ContentStore> own_content_;  // unless the content is shared
+  router::UnderstandingCache own_understanding_;
+  content::ContentStore* content_ = nullptr;
+  router::UnderstandingCache* understanding_ = &own_understanding_;
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<storage::Store> store_;
   handlers::FlowEngine flows_;
-  router::UnderstandingCache understanding_;
   std::unique_ptr<router::Dispatcher> dispatcher_;
   std::unique_ptr<router::TurnRunner> runner_;
   router::TurnResult last_;

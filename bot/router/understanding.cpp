@@ -751,13 +751,38 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
   }
 
+  // An old ward named ("old ward 12", "phường 10 cũ") asks where it is now only with words apart
+  // from its name; otherwise it is an address ("we make helmets in old ward 12, which QCVN
+  // applies"), and its words, with the "old"/"cũ" next to them, rank nothing.
+  const OldWardNamed old_ward = old_ward_in(words);
+  const auto asked_by_word = [&](const std::string& w) {
+    return std::find(ward_asked_by_.begin(), ward_asked_by_.end(), " " + w + " ") !=
+           ward_asked_by_.end();
+  };
+  std::size_t address_from = old_ward.from;
+  std::size_t address_to = old_ward.to;
+  if (address_from > 0 && asked_by_word(words[address_from - 1]))
+    --address_from;
+  if (address_to < words.size() && asked_by_word(words[address_to]))
+    ++address_to;
+  const bool asks_apart_from_the_name = [&] {
+    std::string rest = " ";
+    for (std::size_t k = 0; k < words.size(); ++k)
+      if (k < address_from || k >= address_to)
+        rest += words[k] + " ";
+    return std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(),
+                       [&](const std::string& w) { return rest.find(w) != std::string::npos; });
+  }();
+  if (old_ward.number == 0 || asks_apart_from_the_name)
+    address_from = address_to = 0;
+
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
   std::vector<std::string> search_shown;
   std::vector<bool> said_in_chat;  // per word of search_words: part of a chat phrase
   std::vector<bool> neutral_at(words.size(), false);  // a word of a place name or an idiom
   for (std::size_t i = 0; i < words.size();) {
-    std::size_t skip = 0;
+    std::size_t skip = i >= address_from && i < address_to ? address_to - i : 0;
     // What the question is not about ("not the brand name"): the marker and a few words after.
     for (const auto& phrase : not_this_)
       if (i + phrase.size() <= words.size() &&
@@ -989,11 +1014,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // shop is where, the trademark is what). The English documents are short, so one example's
     // setting weighs more there; in Vietnamese a broad explainer ranked first by many words
     // ("cái nào bảo hộ được hết") is usually right.
+    // An old ward's name ("old ward 12") is where, not what: it does not make the reorganisation
+    // the subject.
     if (reading.english && r.kind == Interpretation::Kind::kClarify && best.key_words == 0) {
       for (std::size_t i = 1; i < hits.size() && i < 3; ++i) {
         const std::string& p = rk.payload[static_cast<std::size_t>(hits[i].doc)];
         if (!p.starts_with("ex:") || hits[i].key_words < 2 ||
-            hits[i].score < best.score * kNamedCloseShare)
+            hits[i].score < best.score * kNamedCloseShare ||
+            (old_ward.number > 0 && p.substr(3) == ward_explainer_))
           continue;
         r.explainer = p.substr(3);
         const auto named =
@@ -1038,12 +1066,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // An old ward named with a word that asks where it is now ("phường 7 cũ giờ là phường gì"):
   // the one line for that ward, unless the question is clearly about something else ("tôi ở
   // phường 10 cũ, muốn đăng ký nhãn hiệu" is a trademark question with an address).
-  if (const int ward = old_ward_in(words);
-      ward > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), has) &&
-      (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kClarify ||
-       r.explainer == ward_explainer_)) {
+  if (old_ward.number > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), has) &&
+      (r.kind == Interpretation::Kind::kFallback || r.explainer == ward_explainer_ ||
+       (r.kind == Interpretation::Kind::kClarify && asks_apart_from_the_name))) {
     r.kind = Interpretation::Kind::kIntent;
-    r.payload = "ward:" + std::to_string(ward);
+    r.payload = "ward:" + std::to_string(old_ward.number);
     r.explainer.clear();
   }
   if (r.kind == Interpretation::Kind::kFallback || r.kind == Interpretation::Kind::kIntent)
@@ -1076,7 +1103,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
   return r;
 }
 
-int Understanding::old_ward_in(const std::vector<std::string>& words) const {
+Understanding::OldWardNamed Understanding::old_ward_in(
+    const std::vector<std::string>& words) const {
   auto known = [&](std::string_view digits) {
     int n = 0;
     if (!all_digits(digits) || digits.size() > 2)
@@ -1088,12 +1116,12 @@ int Understanding::old_ward_in(const std::vector<std::string>& words) const {
     const std::string& w = words[i];
     if ((w == "phuong" || w == "p" || w == "ward" || w == "f") && i + 1 < words.size())
       if (const int n = known(words[i + 1]))
-        return n;
+        return {n, i, i + 2};
     if (w.size() >= 2 && (w[0] == 'p' || w[0] == 'f'))  // "p7", "f10"
       if (const int n = known(std::string_view(w).substr(1)))
-        return n;
+        return {n, i, i + 1};
   }
-  return 0;
+  return {};
 }
 
 bool Understanding::ruled_out(const std::string& payload,

@@ -197,8 +197,16 @@ class Understanding {
   std::vector<int> old_wards_;
   std::vector<std::string> ward_asked_by_;
   std::string ward_explainer_;
-  // "phường 7", "p7", "P.7", "ward 7": the number of an old ward named in `words`, or 0.
-  int old_ward_in(const std::vector<std::string>& words) const;
+
+  // "phường 7", "p7", "P.7", "ward 7": an old ward named in `words` (number 0 when none), and
+  // the words that name it, [from, to).
+  struct OldWardNamed {
+    int number = 0;
+    std::size_t from = 0;
+    std::size_t to = 0;
+  };
+
+  OldWardNamed old_ward_in(const std::vector<std::string>& words) const;
   std::unordered_set<std::string> greeting_words_;  // words of the menu's short greetings
   std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
   std::vector<std::string> negations_;                                // folded

@@ -296,8 +296,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-14.tsv", 122, 97, 0}, Floor{"questions-blind-16.tsv", 168, 98, 0},
         Floor{"questions-en-blind-15.tsv", 131, 97, 0}, Floor{"questions-blind-17.tsv", 163, 98, 0},
         Floor{"questions-en-blind-16.tsv", 137, 97, 0}, Floor{"questions-blind-18.tsv", 164, 97, 1},
-        Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 97, 2},
-        Floor{"questions-en-blind-18.tsv", 133, 95, 2}}) {
+        Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 99, 0},
+        Floor{"questions-en-blind-18.tsv", 133, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -713,6 +713,27 @@ TEST(Understanding, CapitalsLanguageAndThePowerBill) {
       "subscribe");
 }
 
+// Round 19: a new meter is the power company's, checking one is ours; what the service keeps
+// about me is the data explainer; a breakfast idea is chat; software to manage sales is
+// digital transformation; a scale "verified" is a scale verification.
+TEST(Understanding, MetersKeptDataBreakfastSalesSoftwareAndVerifiedScales) {
+  EXPECT_EQ(understanding().interpret("xin lắp công tơ điện riêng cho phòng trọ").payload,
+            "referral:electricity-billing");
+  EXPECT_EQ(understanding().interpret("kiểm định công tơ điện ở đâu").explainer,
+            "meters-water-power");
+  EXPECT_EQ(understanding().interpret("hệ thống lưu những thông tin gì về tôi vậy").explainer,
+            "privacy");
+  EXPECT_EQ(understanding().interpret("sáng kiến nấu bữa tối cho cả nhà").kind, Kind::kFallback);
+  EXPECT_EQ(understanding()
+                .interpret("we need sales software to manage stock for our family shop")
+                .explainer,
+            "digital-transformation-sme");
+  EXPECT_EQ(understanding().interpret("where do I get the scale at my stall verified").explainer,
+            "market-scales");
+  EXPECT_EQ(understanding().interpret("how do I get a birth registration for my son").payload,
+            "referral:civil-status");
+}
+
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"
 // is not "nhận tin"), and a message of everyday chat asks nothing of the service even typed
 // without them; a chat phrase whose edge word belongs to one of the content's pairs is that
@@ -860,6 +881,22 @@ TEST(Understanding, AnOldWardIsAnsweredWithTheWardItBelongsToNow) {
   EXPECT_EQ(understanding().interpret("which ward is old ward 7 now").payload, "ward:7");
   r = understanding().interpret("tôi ở phường 10 muốn đăng ký nhãn hiệu");
   EXPECT_TRUE(answers_first(r, "ip-trademark"));
+  // "Old ward 12" / "phường 10 cũ" with no other word that asks is an address: its words rank
+  // nothing, and the question goes where its other words say.
+  for (const char* q : {"phường 7 cũ", "old ward 7", "what happened to old ward 7"})
+    EXPECT_EQ(understanding().interpret(q).payload, "ward:7") << q;
+  r = understanding().interpret(
+      "We produce bicycle helmets in old ward 12, which QCVN do we follow?");
+  EXPECT_NE(r.kind, Kind::kIntent) << r.payload;
+  EXPECT_EQ(r.explainer, "standards-regulations");
+  EXPECT_EQ(understanding()
+                .interpret("I rent a room in old ward 5 and the landlord asks me to register "
+                           "temporary residence")
+                .payload,
+            "referral:identity-residence");
+  EXPECT_EQ(
+      understanding().interpret("tôi ở phường 10 cũ, muốn công bố hợp quy mũ bảo hiểm").explainer,
+      "conformity-declaration");
   // For the evaluation script it is the reorganisation explainer's topic.
   const auto j = describe(understanding().interpret("phường 5 cũ giờ là phường nào"), shipped());
   EXPECT_EQ(j["intent"], "explainer");

@@ -751,9 +751,10 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
   }
 
-  // An old ward named ("old ward 12", "phường 10 cũ") asks where it is now only with words apart
-  // from its name; otherwise it is an address ("we make helmets in old ward 12, which QCVN
-  // applies"), and its words, with the "old"/"cũ" next to them, rank nothing.
+  // An old ward's name ("old ward 12", "phường 10 cũ", with the "old"/"cũ" next to it) says
+  // where, not what: its words rank nothing ("we make helmets in old ward 12, which QCVN
+  // applies"; "nhà ở phường 12 cũ, giờ muốn làm sổ hồng"). Whether the message asks where the
+  // ward is now is decided after ranking, by words apart from the name.
   const OldWardNamed old_ward = old_ward_in(words);
   const auto asked_by_word = [&](const std::string& w) {
     return std::find(ward_asked_by_.begin(), ward_asked_by_.end(), " " + w + " ") !=
@@ -773,8 +774,6 @@ Interpretation Understanding::interpret(std::string_view text) const {
     return std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(),
                        [&](const std::string& w) { return rest.find(w) != std::string::npos; });
   }();
-  if (old_ward.number == 0 || asks_apart_from_the_name)
-    address_from = address_to = 0;
 
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;

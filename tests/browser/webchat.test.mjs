@@ -71,6 +71,15 @@ try {
   assert.ok((await lastBot().innerText()).startsWith(title), "the explainer opens with its title");
   assert.equal(await page.getByRole("button", { name: "Hỏi về chính sách" }).last().isDisabled(), true,
     "buttons of older messages are no longer live");
+  // A long answer is shown from its beginning, not scrolled to its last line.
+  // (Taller than the pane: its top at the pane's top; shorter: all of it in view.)
+  await page.waitForFunction(() => {
+    const pane = document.querySelector('[data-testid="log"]').getBoundingClientRect();
+    const answers = document.querySelectorAll('[data-testid="bot-message"]');
+    const answer = answers[answers.length - 1].getBoundingClientRect();
+    if (answer.height > pane.height) return answer.top >= pane.top - 1 && answer.top < pane.top + 40;
+    return answer.top >= pane.top - 1 && answer.bottom <= pane.bottom + 1;
+  }, null, { timeout: 5000 });
   await page.screenshot({ path: join(shots, "2-explainer.png") });
 
   step("give feedback: type, click a rating, skip, confirm");

@@ -118,7 +118,14 @@
       el.appendChild(img);
     }
     log.appendChild(el);
-    log.scrollTop = log.scrollHeight;
+    return el;
+  }
+
+  // A reply taller than the conversation pane is read from its beginning (an explainer opens
+  // with its title and ends with its source); anything shorter keeps the newest line in view.
+  function reveal(el, fromBot) {
+    if (fromBot && el.offsetHeight > log.clientHeight) el.scrollIntoView({ block: "start" });
+    else log.scrollTop = log.scrollHeight;
   }
 
   function choiceButton(title, payload, live) {
@@ -144,7 +151,7 @@
     disableOldChoices();
     state.transcript.push(entry);
     persist();
-    renderEntry(entry, entry.from !== "me");
+    reveal(renderEntry(entry, entry.from !== "me"), entry.from !== "me");
   }
 
   function applyStrings(s) {
@@ -289,6 +296,7 @@
   (async function start() {
     await loadStrings();
     state.transcript.forEach((e, i) => renderEntry(e, e.from !== "me" && i === state.transcript.length - 1));
+    log.scrollTop = log.scrollHeight;
     persist();
     if (state.transcript.length === 0) send({ type: "start" });
     else poll();

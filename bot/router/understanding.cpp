@@ -766,7 +766,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
     --address_from;
   if (address_to < words.size() && asked_by_word(words[address_to]))
     ++address_to;
-  const bool asks_apart_from_the_name = [&] {
+  const bool asks_apart_from_the_name = old_ward.number > 0 && [&] {
     std::string rest = " ";
     for (std::size_t k = 0; k < words.size(); ++k)
       if (k < address_from || k >= address_to)
@@ -795,6 +795,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
     if (skip > 0) {
       std::fill_n(neutral_at.begin() + static_cast<long>(i), skip, true);
       i += skip;
+      continue;
+    }
+    // "phí bao nhiêu vậy", "phi bao nhieu vay": the particle "vậy", not "vay" (a loan).
+    if (is_written_particle(reading.shown[i]) || is_closing_particle(words, i)) {
+      ++i;
       continue;
     }
     search_words.push_back(words[i]);
@@ -1013,14 +1018,11 @@ Interpretation Understanding::interpret(std::string_view text) const {
     // shop is where, the trademark is what). The English documents are short, so one example's
     // setting weighs more there; in Vietnamese a broad explainer ranked first by many words
     // ("cái nào bảo hộ được hết") is usually right.
-    // An old ward's name ("old ward 12") is where, not what: it does not make the reorganisation
-    // the subject.
     if (reading.english && r.kind == Interpretation::Kind::kClarify && best.key_words == 0) {
       for (std::size_t i = 1; i < hits.size() && i < 3; ++i) {
         const std::string& p = rk.payload[static_cast<std::size_t>(hits[i].doc)];
         if (!p.starts_with("ex:") || hits[i].key_words < 2 ||
-            hits[i].score < best.score * kNamedCloseShare ||
-            (old_ward.number > 0 && p.substr(3) == ward_explainer_))
+            hits[i].score < best.score * kNamedCloseShare)
           continue;
         r.explainer = p.substr(3);
         const auto named =

@@ -113,4 +113,14 @@ bool breaks_bigram(std::string_view w, std::string_view written) {
   return written.empty() ? kGlue.contains(w) : kGlueWritten.contains(written);
 }
 
+bool is_written_particle(std::string_view written) {
+  return written == "vậy";
+}
+
+bool is_closing_particle(const std::vector<std::string>& folded, std::size_t i) {
+  static const std::unordered_set<std::string_view> kAsking = {
+      "nhieu", "sao", "gi", "j", "nao", "dau", "khong", "ko", "k", "hong", "hok", "chua"};
+  return i > 0 && i + 1 == folded.size() && folded[i] == "vay" && kAsking.contains(folded[i - 1]);
+}
+
 }  // namespace outreach::router

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace outreach::router {
 
@@ -23,5 +24,13 @@ bool is_stopword(std::string_view folded);
 // as a word but joins no bigram. `written` is the word with its diacritics when known (then
 // "chợ" is not the function word "cho"); empty when only the folded form is known.
 bool breaks_bigram(std::string_view folded, std::string_view written = {});
+
+// A particle closing a question, written with its diacritics ("vậy"), whose folded form is also
+// a content word ("vay", a loan): it ranks nothing.
+bool is_written_particle(std::string_view written);
+
+// The same particle typed without diacritics where only the particle fits: the message's last
+// word, right after a question word ("phi bao nhieu vay").
+bool is_closing_particle(const std::vector<std::string>& folded, std::size_t i);
 
 }  // namespace outreach::router

@@ -744,7 +744,13 @@ TEST(Understanding, WhatRoundsNineteenAndTwentyLearned) {
       {"phường 7 cũ giờ là phường gì", "ward:7"},
       {"how do I get a birth registration for my son", "referral:civil-status"},
       {"connect me to an officer please", "handoff"},
-      {"where do I declare tax for my shop", "referral:tax"}};
+      {"where do I declare tax for my shop", "referral:tax"},
+      // Booking about data security is still a booking; "vậy" closing a question is not a loan.
+      {"cho mình đặt lịch tư vấn về bảo mật dữ liệu cho startup", "booking"},
+      {"I want to book a session to share my startup idea", "booking"},
+      {"phí bao nhiêu vậy", "fallback"},
+      {"phi bao nhieu vay", "fallback"},
+      {"toi muon vay von", "referral:banking"}};
   for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
 }
 

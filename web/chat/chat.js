@@ -121,10 +121,12 @@
     return el;
   }
 
-  // A reply taller than the conversation pane is read from its beginning (an explainer opens
-  // with its title and ends with its source); anything shorter keeps the newest line in view.
-  function reveal(el, fromBot) {
-    if (fromBot && el.offsetHeight > log.clientHeight) el.scrollIntoView({ block: "start" });
+  // Replies that arrive together (a reading line, an explainer, a question after it) and are
+  // taller than the conversation pane are read from the first one's beginning: an explainer
+  // opens with its title and ends with its source. Anything shorter keeps the newest line in view.
+  function reveal(first) {
+    const height = log.lastElementChild.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    if (height > log.clientHeight) first.scrollIntoView({ block: "start" });
     else log.scrollTop = log.scrollHeight;
   }
 
@@ -151,7 +153,9 @@
     disableOldChoices();
     state.transcript.push(entry);
     persist();
-    reveal(renderEntry(entry, entry.from !== "me"), entry.from !== "me");
+    const el = renderEntry(entry, entry.from !== "me");
+    if (entry.from === "me") log.scrollTop = log.scrollHeight;
+    return el;
   }
 
   function applyStrings(s) {
@@ -222,7 +226,7 @@
       }
     }
     const ok = await post(body);
-    if (!ok) add({ from: "bot", text: state.strings.offline || "Mất kết nối, đang thử lại…" });
+    if (!ok) reveal(add({ from: "bot", text: state.strings.offline || "Mất kết nối, đang thử lại…" }));
     poll();
   }
 
@@ -251,11 +255,14 @@
         failures = 0;
         offline.hidden = true;
         const data = await r.json();
+        let first = null;
         for (const m of data.messages || []) {
           if (m.id <= state.cursor) continue;
           state.cursor = m.id;
-          add({ from: "bot", text: m.text || "", message: m });
+          const el = add({ from: "bot", text: m.text || "", message: m });
+          first = first || el;
         }
+        if (first) reveal(first);
         state.cursor = Math.max(state.cursor, data.cursor || 0);
         persist();
       }

@@ -33,8 +33,12 @@ bool may_check_in(Role r) {
   return r == Role::kAdmin || r == Role::kEditor || r == Role::kCheckin;
 }
 
-// The answer at the door in words, and whether the person may come in.
-std::pair<bool, std::string> answer_text(const Page& p, const handlers::CheckinAnswer& a) {
+// The answer at the door in words, and whether the person may come in. An unknown code is
+// shown back as typed, with the letters no ticket code has: a volunteer reading a printed code
+// aloud sees what went wrong.
+std::pair<bool, std::string> answer_text(const Page& p,
+                                         const handlers::CheckinAnswer& a,
+                                         std::string_view typed) {
   const std::string at = a.checked_in_at ? local_time::hhmm(*a.checked_in_at) : "";
   if (a.result == "ok")
     return {true, p.tr("Mời vào: ", "Welcome: ") + a.name};
@@ -47,7 +51,11 @@ std::pair<bool, std::string> answer_text(const Page& p, const handlers::CheckinA
   if (a.result == "not_open")
     return {false, p.tr("Chưa đến giờ điểm danh, hoặc sự kiện đã kết thúc.",
                         "Check-in is not open (too early, or the event is over).")};
-  return {false, p.tr("Không tìm thấy vé này.", "No such ticket.")};
+  const std::string shown = "«" + std::string(typed) + "»";
+  return {false, p.tr("Không tìm thấy vé " + shown +
+                          ". Mã vé không có chữ I, L, O và số 0, 1: kiểm tra lại từng ký tự.",
+                      "No ticket " + shown +
+                          ". Ticket codes have no I, L, O, 0 or 1: check each character.")};
 }
 
 std::string status_label(const Page& p, const std::string& status) {
@@ -215,7 +223,7 @@ asio::awaitable<Response> door(const ConsoleDeps& d,
       t.commit();
       return answer;
     });
-    const auto [ok, text] = answer_text(page, a);
+    const auto [ok, text] = answer_text(page, a, code);
     const auto accept = req[http::field::accept];
     if (std::string_view(accept.data(), accept.size()).find("application/json") !=
         std::string_view::npos) {

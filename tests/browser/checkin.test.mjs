@@ -152,6 +152,9 @@ try {
   await code.fill("abcdefghjkmnpqrstuvw");
   await code.press("Enter");
   await page.waitForFunction(() => /Không tìm thấy/.test(document.getElementById("result").textContent));
+  assert.match(await result.innerText(), /«abcdefghjkmnpqrstuvw»/, "the unknown code is shown back as typed");
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > 391), false,
+    "a long unknown code wraps inside the phone's width");
   await page.screenshot({ path: join(shots, "checkin-unknown-390.png"), fullPage: true });
 
   step("the camera reads the second ticket: ok, then already while it stays in view");

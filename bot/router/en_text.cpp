@@ -43,15 +43,15 @@ bool is_english_word(std::string_view w) {
 
 bool is_english_stopword(std::string_view w) {
   static const std::unordered_set<std::string_view> kStop = {
-      "the",   "a",    "an",    "is",    "are",   "was",    "were",  "be",     "been", "am",
-      "do",    "does", "did",   "how",   "what",  "where",  "when",  "which",  "who",  "why",
-      "i",     "im",   "my",    "me",    "you",   "your",   "we",    "our",    "us",   "they",
-      "their", "it",   "its",   "this",  "that",  "these",  "those", "to",     "of",   "in",
-      "on",    "at",   "for",   "with",  "about", "from",   "by",    "and",    "or",   "if",
-      "so",    "can",  "could", "would", "will",  "should", "shall", "there",  "any",  "some",
-      "have",  "has",  "had",   "get",   "got",   "need",   "want",  "please", "just", "also",
-      "than",  "then", "as",    "into",  "out",   "up",     "all",   "much",   "many", "more",
-      "q",     "hi",   "hey",   "ok",    "s",     "t",      "d",     "ll",     "ve",   "re"};
+      "the", "a", "an", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "how",
+      "what", "where", "when", "which", "who", "why", "i", "im", "my", "me", "you", "your", "we",
+      "our", "us", "they", "their", "it", "its", "this", "that", "these", "those", "to", "of", "in",
+      "on", "at", "for", "with", "about", "from", "by", "and", "or", "if", "so", "can", "could",
+      "would", "will", "should", "shall", "there", "any", "some", "have", "has", "had", "get",
+      "got", "need", "want", "please", "just", "also", "than", "then", "as", "into", "out", "up",
+      "all", "much", "many", "more", "q", "hi", "hey", "ok", "s", "t", "d", "ll", "ve", "re",
+      // as chats spell them
+      "wat", "wut", "pls", "plz", "u", "ur"};
   return kStop.contains(w);
 }
 

@@ -298,7 +298,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-16.tsv", 137, 97, 0}, Floor{"questions-blind-18.tsv", 164, 97, 1},
         Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 99, 0},
         Floor{"questions-en-blind-18.tsv", 133, 99, 0}, Floor{"questions-blind-20.tsv", 165, 97, 0},
-        Floor{"questions-en-blind-19.tsv", 138, 96, 0}}) {
+        Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
+        Floor{"questions-en-blind-20.tsv", 139, 97, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -751,6 +752,31 @@ TEST(Understanding, WhatRoundsNineteenAndTwentyLearned) {
       {"phí bao nhiêu vậy", "fallback"},
       {"phi bao nhieu vay", "fallback"},
       {"toi muon vay von", "referral:banking"}};
+  for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
+}
+
+// Round 21 (README "Understanding"): saving energy is saving electricity; creative startups are
+// supported by the startup explainer unless Resolution 98 is named; online procedures that need
+// VNeID level 2 are ours (getting the account is the police's); going in person is contact; a
+// contest for students is the school contests'; someone bored asking for a chat is not asking
+// for staff; English as chats spell it ("wat", "pls", "phone no.").
+TEST(Understanding, WhatRoundTwentyOneLearned) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"xưởng may nhỏ muốn tiết kiệm năng lượng có chương trình hỗ trợ không",
+       "energy-saving-home"},
+      {"khởi nghiệp sáng tạo được hỗ trợ gì", "startup-support"},
+      {"ngân sách thành phố hỗ trợ khởi nghiệp sáng tạo theo nghị quyết 98 thế nào",
+       "resolution-98-hcmc"},
+      {"làm thủ tục online có cần VNeID mức 2 không", "public-services-online"},
+      {"làm vneid mức 2 ở đâu", "referral:identity-residence"},
+      {"muốn đến trực tiếp văn phòng tư vấn khởi nghiệp thì đi đâu", "contact"},
+      {"có ý tưởng khởi nghiệp, có cuộc thi nào dành riêng cho sinh viên không",
+       "youth-innovation"},
+      {"em có ý tưởng khởi nghiệp app cho sinh viên, phường hỗ trợ gì", "startup-support"},
+      {"buồn quá, nói chuyện với mình chút đi", "fallback"},
+      {"cho mình nói chuyện với cán bộ", "handoff"},
+      {"wat is WHISE", "whise-istar"},
+      {"phone no. of the startup office pls", "contact"}};
   for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
 }
 

@@ -470,12 +470,15 @@ Understanding::Reading Understanding::read(std::string_view text) const {
           (it->second.folded.size() == 1 || (n == 1 && is_english_word(key))))
         continue;
       // A word that pairs with a neighbour as in the content means itself ("sổ hồng", "so hong"
-      // are not "sổ không"; teencode is typed with diacritics too, so those do not decide).
+      // are not "sổ không"; teencode is typed with diacritics too, so those do not decide). An
+      // acronym typed in capitals is the acronym wherever it sits ("dùng AI để trả lời": "ai"
+      // is also "who", as in the content's "hỏi ai").
       const auto pairs = [&](const std::string& pair) {
         return content_pairs_.contains(pair) || lexicon_pairs_.contains(pair);
       };
-      if (n == 1 && (hyphened[i] || (i > 0 && pairs(words[i - 1] + " " + words[i])) ||
-                     (i + 1 < words.size() && pairs(words[i] + " " + words[i + 1]))))
+      if (n == 1 && it->second.capitals.empty() &&
+          (hyphened[i] || (i > 0 && pairs(words[i - 1] + " " + words[i])) ||
+           (i + 1 < words.size() && pairs(words[i] + " " + words[i + 1]))))
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
       r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());

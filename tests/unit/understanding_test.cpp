@@ -299,7 +299,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 99, 0},
         Floor{"questions-en-blind-18.tsv", 133, 99, 0}, Floor{"questions-blind-20.tsv", 165, 97, 0},
         Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
-        Floor{"questions-en-blind-20.tsv", 139, 97, 0}}) {
+        Floor{"questions-en-blind-20.tsv", 139, 97, 0}, Floor{"questions-blind-22.tsv", 170, 99, 0},
+        Floor{"questions-en-blind-21.tsv", 148, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -777,6 +778,31 @@ TEST(Understanding, WhatRoundTwentyOneLearned) {
       {"cho mình nói chuyện với cán bộ", "handoff"},
       {"wat is WHISE", "whise-istar"},
       {"phone no. of the startup office pls", "contact"}};
+  for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
+}
+
+// Round 22: "AI" typed in capitals is the acronym beside any word; hanging up a price list and
+// an inspector dropping by are the content's terms; "làm được gì" is the bot's help only when
+// the bot is asked; a hairstyle is chat; a patent agent is not our staff; English for data
+// kept, going digital, a standards declaration and an inspection notice.
+TEST(Understanding, WhatRoundTwentyTwoLearned) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"phường có dùng AI để trả lời người dân ko", "smart-city"},
+      {"tiệm tóc có phải treo bảng giá không ạ", "price-listing"},
+      {"tiệm cắt tóc có phải niêm yết giá không", "price-listing"},
+      {"thanh tra ghé tiệm kiểm tra cân với bảng giá thì cần chuẩn bị gì", "inspection"},
+      {"tiệm sửa xe nhỏ như em thì chuyển đổi số làm được gì", "digital-transformation-sme"},
+      {"bạn làm được gì", "help"},
+      {"bot này làm được những gì vậy", "help"},
+      {"đổi mới sáng tạo kiểu tóc cho mặt tròn", "fallback"},
+      {"sinh viên muốn khởi nghiệp thì bắt đầu từ đâu", "startup-support"},
+      {"đăng ký khai sinh cho con ở đâu vậy ad", "referral:civil-status"},
+      {"do i need an agent to file a patent", "ip-patent"},
+      {"i need an agent", "handoff"},
+      {"what data do u keep abt me", "privacy:show"},
+      {"any support for shops going digital", "digital-transformation-sme"},
+      {"supermarket asks for a standards declaration for my sauce", "conformity-declaration"},
+      {"we got an inspection notice, what do they check", "inspection"}};
   for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
 }
 

@@ -81,6 +81,8 @@ class ExplainerHandler final : public Handler {
       return;
     }
     turn.outcome = std::string(e->id);
+    if (!turn.state.in_flow())
+      turn.state.data[kLastExplainer] = {{"id", e->id}, {"at", turn.now_ms}};
     std::size_t page = 0;
     std::from_chars(page_text.data(), page_text.data() + page_text.size(), page);
     if (page > e->pages.size())

@@ -152,7 +152,7 @@ void FlowEngine::start(Turn& turn,
   }
   turn.state.clear_flow();
   turn.state.flow = flow->id;
-  turn.state.data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
+  turn.state.set_form_data(std::move(answers));
   int first = 0;
   while (first + 1 < static_cast<int>(flow->steps.size()) &&
          turn.state.data.contains(flow->steps[static_cast<std::size_t>(first)].id))
@@ -171,7 +171,7 @@ void FlowEngine::reopen(Turn& turn,
     return start(turn, tx, flow_id, std::move(answers));
   turn.state.clear_flow();
   turn.state.flow = flow->id;
-  turn.state.data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
+  turn.state.set_form_data(std::move(answers));
   turn.state.data[std::string(kResume)] = true;  // after this step, back to the summary
   ask(turn, tx, *flow, flow->index_of(step_id), std::move(note));
 }
@@ -250,7 +250,7 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
     return;
   }
   if (payload == "flow:restart") {
-    turn.state.data = nlohmann::json::object();
+    turn.state.set_form_data(nlohmann::json::object());
     return ask(turn, tx, *flow, 0);
   }
   const int last = static_cast<int>(flow->steps.size()) - 1;
@@ -279,7 +279,7 @@ void FlowEngine::handle(Turn& turn, storage::Store& tx, std::string_view payload
   }
   int index = flow->index_of(turn.state.step);
   if (index < 0) {
-    turn.state.data = nlohmann::json::object();
+    turn.state.set_form_data(nlohmann::json::object());
     return ask(turn, tx, *flow, 0);
   }
   const content::FlowStep& step = flow->steps[static_cast<std::size_t>(index)];
@@ -574,7 +574,7 @@ void FlowEngine::show_confirm(Turn& turn, storage::Store& tx, const content::Flo
 }
 
 void FlowEngine::finish(Turn& turn, storage::Store& tx, const content::Flow& flow) {
-  const nlohmann::json answers = turn.state.data;
+  const nlohmann::json answers = turn.state.form_answers();
   abandon(turn, tx);
   turn.outcome = "completed";
   if (!flow.done.empty())

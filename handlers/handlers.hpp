@@ -27,8 +27,12 @@ inline constexpr std::string_view kFallback = "fallback";
 inline constexpr std::string_view kReferral = "referral";
 inline constexpr std::string_view kOldWard = "ward";         // ward:<old ward number>
 inline constexpr std::string_view kSmalltalk = "smalltalk";  // fallback:smalltalk
+inline constexpr std::string_view kThanks = "thanks";        // fallback:thanks
 inline constexpr std::string_view kPolicies = "policies";
 inline constexpr std::string_view kExplainer = "ex";
+// Where the explainer last shown is kept ({"id", "at"}, the conversation's data outside a form):
+// a short question soon after it ("phí bao nhiêu vậy") may be about it.
+inline constexpr const char* kLastExplainer = "_last_explainer";
 inline constexpr std::string_view kFeedback = "feedback";
 inline constexpr std::string_view kPrivacy = "privacy";
 inline constexpr std::string_view kBooking = "booking";

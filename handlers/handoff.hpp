@@ -14,7 +14,7 @@ namespace outreach::handlers {
 inline constexpr const char* kMisses = "_misses";
 // Set when the person chose the language themselves (the button, "English", "tiếng Việt"): a
 // question without Vietnamese marks then keeps it (the conversation's data, outside a form).
-inline constexpr const char* kLanguageChosen = "_language_chosen";
+inline constexpr const char* kLanguageChosen = storage::ConversationState::kLanguageChosen;
 
 // Opens (or keeps) the person's conversation with staff, records what they typed and tells
 // them when staff answer. `reason`: "asked" or "not_understood".

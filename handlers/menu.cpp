@@ -53,8 +53,7 @@ class LanguageHandler final : public Handler {
       turn.person.language = lang;
       tx.people.set_language(turn.person.id, lang);
     }
-    if (!turn.state.in_flow())
-      turn.state.data[kLanguageChosen] = true;
+    turn.state.data[kLanguageChosen] = true;  // kept by forms, never one of their answers
     turn.outcome = lang;
     add_main_menu(turn, turn.say(turn.ui("language.switched")));
   }
@@ -92,6 +91,12 @@ class FallbackHandler final : public Handler {
     if (arg == kSmalltalk) {
       turn.outcome = "smalltalk";
       add_main_menu(turn, turn.say(turn.ui("fallback.smalltalk")));
+      return;
+    }
+    // "cảm ơn", "ok": a friendly word back (understood, so no miss), not listed for staff.
+    if (arg == kThanks) {
+      turn.outcome = "thanks";
+      add_main_menu(turn, turn.say(turn.ui("fallback.thanks")));
       return;
     }
     // Not understood twice in a row (outside a form): a person takes over.

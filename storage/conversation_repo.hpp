@@ -24,11 +24,30 @@ struct ConversationState {
 
   bool in_flow() const { return !flow.empty(); }
 
+  // Set in `data` when the person chose the language themselves. It is the conversation's, not
+  // a form's: a form starting or ending keeps it, and a form's answers never include it.
+  static constexpr const char* kLanguageChosen = "_language_chosen";
+
   void clear_flow() {
     flow.clear();
     step.clear();
-    data = nlohmann::json::object();
+    set_form_data(nlohmann::json::object());
     expires_at = 0;
+  }
+
+  // Replaces `data` with a form's answers (an object, or nothing), keeping kLanguageChosen.
+  void set_form_data(nlohmann::json answers) {
+    const bool chosen = data.is_object() && data.value(kLanguageChosen, false);
+    data = answers.is_object() ? std::move(answers) : nlohmann::json::object();
+    if (chosen)
+      data[kLanguageChosen] = true;
+  }
+
+  // The form's answers: `data` without the conversation's own keys.
+  nlohmann::json form_answers() const {
+    nlohmann::json answers = data.is_object() ? data : nlohmann::json::object();
+    answers.erase(kLanguageChosen);
+    return answers;
   }
 };
 

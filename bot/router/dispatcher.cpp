@@ -200,9 +200,38 @@ void Dispatcher::dispatch(handlers::Turn& turn,
       handlers::add_main_menu(turn, turn.say(turn.ui("flow.expired")));
     return;
   }
-  if (payload.empty())
-    return answer(turn, tx, understanding.interpret(ev.text));
+  if (payload.empty()) {
+    const Interpretation meant = understanding.interpret(ev.text);
+    if (meant.kind == Interpretation::Kind::kFallback && !meant.chat &&
+        follow_up(turn, tx, understanding, meant))
+      return;
+    return answer(turn, tx, meant);
+  }
   run(turn, tx, payload);
+}
+
+bool Dispatcher::follow_up(handlers::Turn& turn,
+                           storage::Store& tx,
+                           const Understanding& understanding,
+                           const Interpretation& meant) {
+  const auto& last = turn.state.data.find(handlers::kLastExplainer);
+  if (last == turn.state.data.end() || !last->is_object())
+    return false;
+  const std::string id = last->value("id", "");
+  const std::int64_t at = last->value("at", std::int64_t{0});
+  if (id.empty() || turn.now_ms - at > kFollowUpWithinMs || turn.now_ms < at)
+    return false;
+  const auto found = understanding.follow_up(turn.event.text, id);
+  if (!found)
+    return false;
+  const content::Explainer* e = turn.content.explainer(found->explainer, turn.lang());
+  if (e == nullptr)
+    return false;
+  follow_language(turn, tx, meant);
+  turn.state.data.erase(handlers::kMisses);  // understood: the count of misses starts again
+  turn.say(turn.ui("understanding.follow_up", {{"title", e->title}}));
+  run(turn, tx, "ex:" + found->explainer + ":" + std::to_string(found->page));
+  return true;
 }
 
 void Dispatcher::follow_language(handlers::Turn& turn,

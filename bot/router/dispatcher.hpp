@@ -43,6 +43,15 @@ class Dispatcher {
   static constexpr std::size_t kLanguageWords = 4;  // fewer words switch nothing ("ok", "menu")
   void follow_language(handlers::Turn& turn, storage::Store& tx, const Interpretation& meant);
 
+  // A short question not understood alone, soon after an explainer ("phí bao nhiêu vậy"): the
+  // page it asks about (Understanding::follow_up), with a line naming the explainer. False when
+  // it is none, and the fallback answers.
+  static constexpr std::int64_t kFollowUpWithinMs = 30 * 60 * 1000;
+  bool follow_up(handlers::Turn& turn,
+                 storage::Store& tx,
+                 const Understanding& understanding,
+                 const Interpretation& meant);
+
   std::map<std::string, std::unique_ptr<handlers::Handler>, std::less<>> handlers_;
   handlers::FlowEngine& flows_;
 };

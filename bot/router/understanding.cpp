@@ -16,6 +16,16 @@ const std::vector<double> kFieldWeights = {2.5, 3.0, 2.0, 1.0, 0.4};
 
 enum Field { kTitle = 0, kKeywords = 1, kExamples = 2, kSummary = 3, kBody = 4 };
 
+// Field weights of the pages index (follow-up questions): heading, body.
+const std::vector<double> kPageFieldWeights = {3.0, 1.0};
+// A follow-up is a short question ("phí bao nhiêu", "how long does it take") that asks an aspect
+// of the explainer just shown; a page answers it with this much evidence (calibrated on the
+// follow-ups of tests/unit/understanding_test.cpp, chat and thanks checked to stay out).
+constexpr std::size_t kFollowUpWords = 10;
+constexpr double kFollowUpCoverage = 0.2;
+constexpr double kFollowUpScore = 3.0;
+constexpr double kFollowUpOwnPage = 1.1;  // the explainer shown outweighs its neighbours
+
 constexpr double kKeywordPhraseWeight = 3.0;  // per word of a keyword found whole
 constexpr double kIntentPhraseWeight = 4.0;   // per word of an intent's phrase found whole
 
@@ -168,8 +178,14 @@ void Understanding::learn_forms(std::string_view text) {
 Understanding::Ranker::Ranker(SearchIndex::StopwordFn stop, SearchIndex::StemFn stem)
     : index(kFieldWeights, stop, stem) {}
 
+Understanding::Pages::Pages(SearchIndex::StopwordFn stop, SearchIndex::StemFn stem)
+    : index(kPageFieldWeights, stop, stem) {}
+
 Understanding::Understanding(const content::Snapshot& snapshot)
-    : vi_(nullptr, nullptr), en_(is_english_stopword, english_stem) {
+    : vi_(nullptr, nullptr),
+      en_(is_english_stopword, english_stem),
+      pages_vi_(nullptr, nullptr),
+      pages_en_(is_english_stopword, english_stem) {
   for (const auto& phrase : snapshot.neutral_words) {
     auto w = folded_words(phrase);
     if (!w.empty())
@@ -394,6 +410,39 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       negations_.push_back(w);
   vi_.index.finish();
   en_.index.finish();
+
+  // Pages, for follow-up questions; an explainer may be followed up by a page of its own, of
+  // another explainer of its first topic, or of one it lists as related.
+  for (const auto& [id, vi] : snapshot.explainers_vi) {
+    if (!vi.keywords.empty())
+      subject_vi_[id] = vi.keywords.front();
+    if (const content::Explainer* en = snapshot.explainer(id, content::kEn);
+        en && en->lang == content::kEn && !en->keywords.empty())
+      subject_en_[id] = en->keywords.front();
+    auto& near = near_[id];
+    near.push_back(id);
+    for (const auto& [other, e] : snapshot.explainers_vi)
+      if (other != id && e.topics.front() == vi.topics.front())
+        near.push_back(other);
+    for (const auto& r : vi.related)
+      if (std::find(near.begin(), near.end(), r) == near.end())
+        near.push_back(r);
+    for (const bool english : {false, true}) {
+      const content::Explainer* own = english ? snapshot.explainer(id, content::kEn) : &vi;
+      if (own == nullptr || (english && own->lang != content::kEn))
+        continue;
+      Pages& pages = english ? pages_en_ : pages_vi_;
+      for (std::size_t k = 0; k < own->pages.size(); ++k) {
+        FieldWords fields(kPageFieldWeights.size());
+        fields.append(0, own->pages[k].heading);
+        fields.append(1, own->pages[k].body);
+        pages.index.add(id + ":" + std::to_string(k + 1), fields.folded, fields.written);
+        pages.page.push_back({id, k + 1});
+      }
+    }
+  }
+  pages_vi_.index.finish();
+  pages_en_.index.finish();
   // Debian's English word list is read now, once, not on a resident's first English message.
   is_english_word("");
   // Questions staff attached to their answers (learned.yaml): matched as the whole message,
@@ -689,7 +738,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
     const auto at = contained_at(c, c.words < 3);
     if (at == std::string::npos)
       continue;
-    chat = true;
+    chat = r.chat = true;
     const auto first = static_cast<std::size_t>(
         std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
     std::fill_n(chat_at.begin() + static_cast<long>(std::min(first, words.size())),
@@ -1373,6 +1422,112 @@ std::shared_ptr<const Understanding> UnderstandingCache::get(
     value_ = built;
   }
   return value_;
+}
+
+namespace {
+
+// What a follow-up asks about an explainer just shown, in the words people ask it with (folded),
+// and the words a page about it has, per language: a follow-up names one of these.
+struct Aspect {
+  std::vector<std::string_view> asked;
+  std::string_view vi;
+  std::string_view en;
+};
+
+const std::vector<Aspect>& aspects() {
+  static const std::vector<Aspect> k = {
+      {{"phi", "le phi", "chi phi", "bao nhieu tien", "ton bao nhieu", "het bao nhieu",
+        "mat bao nhieu", "gia bao nhieu", "ton tien", "mat tien", "cost", "costs", "fee", "fees",
+        "how much"},
+       "phí lệ phí chi phí",
+       "fee fees cost costs"},
+      {{"bao lau", "may ngay", "may thang", "bao nhieu ngay", "bao nhieu thang", "thoi gian",
+        "how long", "how many days", "how many months"},
+       "thời gian tháng ngày",
+       "time months days weeks"},
+      {{"hieu luc", "bao nhieu nam", "may nam", "gia han", "het han", "valid", "renew", "expire",
+        "expires"},
+       "hiệu lực thời hạn gia hạn năm",
+       "valid validity renew years"},
+      {{"ho so", "giay to", "can gi", "can nhung gi", "chuan bi gi", "documents", "paperwork",
+        "papers"},
+       "hồ sơ giấy tờ chuẩn bị",
+       "documents papers prepare"},
+      {{"o dau", "cho nao", "noi nao", "where"}, "ở đâu nơi nộp", "where submit office"},
+      {{"thu tuc", "cac buoc", "lam sao", "lam the nao", "nhu the nao", "how to", "steps",
+        "procedure"},
+       "các bước thủ tục quy trình",
+       "steps procedure process"},
+      {{"phat", "xu phat", "bi phat", "fine", "fined", "penalty", "penalties"},
+       "phạt xử phạt",
+       "fine fines penalties"},
+      {{"online", "truc tuyen", "qua mang"}, "trực tuyến online", "online"},
+      {{"dieu kien", "doi tuong", "eligible", "requirements", "conditions"},
+       "điều kiện đối tượng",
+       "conditions eligible requirements"}};
+  return k;
+}
+
+}  // namespace
+
+std::optional<Understanding::FollowUp> Understanding::follow_up(std::string_view text,
+                                                                std::string_view previous) const {
+  const auto near = near_.find(std::string(previous));
+  if (near == near_.end())
+    return std::nullopt;
+  const Interpretation alone = interpret(text);
+  if (alone.kind != Interpretation::Kind::kFallback || alone.chat)
+    return std::nullopt;
+  const Reading reading = read(text);
+  std::vector<std::string> words;
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < reading.folded.size(); ++i)
+    if (reading.english ||
+        !(is_written_particle(reading.shown[i]) || is_closing_particle(reading.folded, i))) {
+      words.push_back(reading.folded[i]);
+      shown.push_back(reading.shown[i]);
+    }
+  if (words.empty() || words.size() > kFollowUpWords)
+    return std::nullopt;
+  // Only a question that asks one of the aspects ("phí", "bao lâu", "ở đâu"…): "ok cảm ơn" or
+  // "mấy giờ rồi" is no follow-up. The aspect's page words join the question's.
+  const std::string padded = " " + join(words) + " ";
+  bool asks = false;
+  for (const Aspect& a : aspects()) {
+    if (std::none_of(a.asked.begin(), a.asked.end(), [&](std::string_view phrase) {
+          return padded.find(" " + std::string(phrase) + " ") != std::string::npos;
+        }))
+      continue;
+    asks = true;
+    words.push_back("|");
+    shown.emplace_back();
+    for (auto& w : text::words(std::string(reading.english ? a.en : a.vi))) {
+      words.push_back(text::fold(w));
+      shown.push_back(std::move(w));
+    }
+  }
+  if (!asks)
+    return std::nullopt;
+  // The best page of the explainers near the one shown, that one's own pages first when close.
+  const Pages& pages = reading.english ? pages_en_ : pages_vi_;
+  const auto hits = pages.index.search(words, shown, 40);
+  const SearchIndex::Hit* best = nullptr;
+  double best_score = 0;
+  for (const auto& h : hits) {
+    const FollowUp& f = pages.page[static_cast<std::size_t>(h.doc)];
+    if (std::find(near->second.begin(), near->second.end(), f.explainer) == near->second.end())
+      continue;
+    if (h.score < kFollowUpScore || h.coverage < kFollowUpCoverage)
+      continue;
+    const double score = h.score * (f.explainer == previous ? kFollowUpOwnPage : 1.0);
+    if (score > best_score) {
+      best = &h;
+      best_score = score;
+    }
+  }
+  if (best == nullptr)
+    return std::nullopt;
+  return pages.page[static_cast<std::size_t>(best->doc)];
 }
 
 std::vector<std::string> Understanding::explainers_for(std::string_view text) const {

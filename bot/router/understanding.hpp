@@ -63,6 +63,7 @@ struct Interpretation {
   std::vector<Candidate> candidates;  // best first, at most 3 (kExplainer, kClarify)
   std::string reading;   // the message as read, with diacritics, when that differs from the input
   bool english = false;  // written in English
+  bool chat = false;     // holds words of everyday chat (chat_words.yaml)
 };
 
 std::string_view to_string(Interpretation::Kind k);
@@ -78,6 +79,19 @@ class Understanding {
   explicit Understanding(const content::Snapshot& snapshot);
 
   Interpretation interpret(std::string_view text) const;
+
+  // A short question asked soon after the explainer `previous` was shown, that names no subject
+  // of its own ("phí bao nhiêu vậy", "nộp ở đâu", "how long does it take"): read as if it named
+  // that explainer's subject, it finds that explainer or another of its topic or of its related
+  // ones. Another is answered from its summary; the one already shown from the page the question
+  // points to. None when the question is long, is chat, is understood alone, or finds nothing
+  // near.
+  struct FollowUp {
+    std::string explainer;
+    std::size_t page = 0;  // 1-based, as in "ex:<id>:<page>"
+  };
+
+  std::optional<FollowUp> follow_up(std::string_view text, std::string_view previous) const;
 
   // The explainers `text` asks about: the one a confident answer gives, or the candidates of a
   // "did you mean"; none when the text is not about an explainer (Turn::find_explainer).
@@ -138,6 +152,21 @@ class Understanding {
 
   Ranker vi_;
   Ranker en_;
+
+  // The explainers' pages, one document each (heading, body), per language: what a follow-up
+  // question is matched against; `near_` lists, per explainer, those a follow-up may move to.
+  struct Pages {
+    Pages(SearchIndex::StopwordFn stop, SearchIndex::StemFn stem);
+    SearchIndex index;
+    std::vector<FollowUp> page;  // index doc → explainer and page
+  };
+
+  Pages pages_vi_;
+  Pages pages_en_;
+  std::unordered_map<std::string, std::vector<std::string>> near_;
+  // Per explainer, its subject in a word or two (its first keyword), per language.
+  std::unordered_map<std::string, std::string> subject_vi_;
+  std::unordered_map<std::string, std::string> subject_en_;
 
   const Ranker& ranker(bool english) const { return english ? en_ : vi_; }
 

@@ -99,6 +99,23 @@ TEST(Turn, AQuestionInTheOtherLanguageIsAnsweredInIt) {
   h.press("lang:en");
   h.say("cach dang ky nhan hieu cho quan ca phe");
   EXPECT_EQ(h.person().language, "en");
+  // Nor after a form: the choice is the conversation's, kept when a form starts and ends, and
+  // never one of the form's answers.
+  h.press("feedback");
+  h.press("flow:cancel");
+  h.say("cach dang ky nhan hieu cho quan ca phe");
+  EXPECT_EQ(h.person().language, "en");
+  h.press("feedback");
+  h.press("flow:choice:5");
+  h.press("flow:skip");
+  h.press("flow:confirm");
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM feedback").getInt(), 1);
+  h.say("cach dang ky nhan hieu cho quan ca phe");
+  EXPECT_EQ(h.person().language, "en");
+  // Choosing Vietnamese with the button holds the same way.
+  h.press("lang:vi");
+  h.say("how do I register a trademark for my products");
+  EXPECT_EQ(h.person().language, "en");  // a sentence in English still switches
 }
 
 TEST(Turn, TypedNumberPressesTheButtonOfTheLastReply) {

@@ -975,6 +975,38 @@ TEST(Understanding, AnOldWardIsAnsweredWithTheWardItBelongsToNow) {
   EXPECT_EQ(j["topics"][0], "ward-reorganization");
 }
 
+// A short question right after an explainer, that names no subject of its own, is matched to
+// the page of that explainer (or of its topic, or of one it lists as related) that it asks
+// about; chat, thanks and a question understood alone are not follow-ups.
+TEST(Understanding, AShortQuestionAfterAnExplainerFindsThePageItAsksAbout) {
+  const auto page = [](const std::string& previous, const std::string& q) -> std::string {
+    const auto f = understanding().follow_up(q, previous);
+    return f ? f->explainer + ":" + std::to_string(f->page) : "none";
+  };
+  // The fees page of the steps explainer (ip-trademark lists it as related).
+  const content::Explainer* steps = shipped().explainer("ip-trademark-steps", "vi");
+  ASSERT_NE(steps, nullptr);
+  ASSERT_EQ(steps->pages.size(), 4u);
+  EXPECT_EQ(steps->pages[3].heading, "Phí, lệ phí");
+  EXPECT_EQ(page("ip-trademark", "phí bao nhiêu vậy"), "ip-trademark-steps:4");
+  EXPECT_EQ(page("ip-trademark", "phi bao nhieu vay"), "ip-trademark-steps:4");
+  EXPECT_EQ(page("ip-trademark", "hồ sơ gồm những gì"), "ip-trademark-steps:2");
+  EXPECT_EQ(page("ip-trademark", "nộp ở đâu"), "ip-trademark-steps:3");
+  EXPECT_EQ(page("ip-trademark", "how much does it cost"), "ip-trademark-steps:4");
+  // The explainer shown comes first when its own page answers about as well.
+  EXPECT_EQ(page("household-to-enterprise", "cần giấy tờ gì"), "household-to-enterprise:2");
+  EXPECT_EQ(page("measuring-verification", "làm ở đâu"), "measuring-verification:3");
+  // Not follow-ups: chat, thanks, the time of day, another office's subject, a question that
+  // is understood alone, an unknown explainer, a long message.
+  for (const char* q : {"thời tiết hôm nay thế nào", "giá vàng hôm nay", "ok cảm ơn", "mấy giờ rồi",
+                        "thuế thì sao", "bảo hộ bao nhiêu năm"})
+    EXPECT_EQ(page("ip-trademark", q), "none") << q;
+  EXPECT_EQ(page("no-such-explainer", "phí bao nhiêu"), "none");
+  EXPECT_EQ(page("ip-trademark",
+                 "cho em hỏi là phí bao nhiêu vậy ạ vì em đang tính mở thêm một quán nữa"),
+            "none");
+}
+
 // Says `text` and expects the turn to end with `handler` / `outcome` and one reply with the main
 // menu's buttons under it; returns that reply's text.
 std::string one_reply_with_menu(testing::TurnHarness& h,
@@ -998,6 +1030,31 @@ TEST(UnderstandingInTurns, ShowsTheReadingThenTheAnswer) {
   EXPECT_EQ(r[0].text, "Mình hiểu câu hỏi là: “đăng ký nhãn hiệu cho quán ăn”");
   EXPECT_EQ(h.last().handler, "explainer");
   EXPECT_EQ(h.last().outcome, "ip-trademark");
+}
+
+TEST(UnderstandingInTurns, AFollowUpQuestionIsAnsweredFromThePageItAsksAbout) {
+  testing::TurnHarness h;
+  h.say("dk nhan hieu cho quan an");
+  ASSERT_EQ(h.last().outcome, "ip-trademark");
+  const auto r = h.say("phí bao nhiêu vậy");
+  EXPECT_EQ(h.last().handler, "explainer");
+  EXPECT_EQ(h.last().outcome, "ip-trademark-steps");
+  ASSERT_EQ(r.size(), 2u);
+  const content::Explainer* steps = h.content().snapshot()->explainer("ip-trademark-steps", "vi");
+  ASSERT_NE(steps, nullptr);
+  EXPECT_EQ(r[0].text, "Về “" + steps->title + "”, phần bạn hỏi:");
+  EXPECT_TRUE(r[1].text.starts_with("Phí, lệ phí")) << r[1].text;
+  // Not listed for staff as a question the bot could not answer.
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 0);
+  // Half an hour later the same words are no follow-up: the fallback, listed for staff.
+  h.clock().advance(std::chrono::minutes(31));
+  h.say("phí bao nhiêu vậy");
+  EXPECT_EQ(h.last().handler, "fallback");
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 1);
+  // Without an explainer shown first, nothing to follow.
+  testing::TurnHarness fresh;
+  fresh.say("phí bao nhiêu vậy");
+  EXPECT_EQ(fresh.last().handler, "fallback");
 }
 
 TEST(UnderstandingInTurns, AsksDidYouMeanWithButtonsAndListsItForStaff) {
@@ -1045,6 +1102,23 @@ TEST(UnderstandingInTurns, AQuestionForAnotherOfficeNamesItAndIsListedForStaff) 
   EXPECT_EQ(h.last().outcome, "not_understood");
   ASSERT_EQ(stale.size(), 1u);
   EXPECT_EQ(stale[0].text, h.ui("fallback.text"));
+}
+
+// "cảm ơn" or a plain "ok" after an answer gets a friendly word back, is not listed for staff,
+// and is no miss: after a question the bot did not understand it does not call staff (two
+// misses in a row would).
+TEST(UnderstandingInTurns, ThanksGetAFriendlyWordAndCallNoStaff) {
+  testing::TurnHarness h;
+  h.say("giá vàng hôm nay bao nhiêu");
+  EXPECT_EQ(h.last().outcome, "not_understood");
+  for (const char* q : {"ok cảm ơn", "cam on ad nhe", "thank you", "ok"}) {
+    EXPECT_EQ(one_reply_with_menu(h, q, "fallback", "thanks"), h.ui("fallback.thanks")) << q;
+  }
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 1);
+  EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM handoffs").getInt(), 0);
+  // Thanks with a question is the question.
+  h.say("cảm ơn, cho hỏi phí đăng ký nhãn hiệu");
+  EXPECT_EQ(h.last().handler, "explainer");
 }
 
 TEST(UnderstandingInTurns, ASongRequestIsToldPlainlyWhatTheBotIsForAndNotListedForStaff) {

@@ -106,8 +106,9 @@ bool breaks_bigram(std::string_view w, std::string_view written) {
       "cho", "toi", "minh", "anh", "thi", "co", "ve",  "nao", "sao", "hay", "nha",
       "roi", "vao", "rat",  "nua", "se",  "oi", "nhe", "u",   "ha",  "vay", "the"};
   static const std::unordered_set<std::string_view> kGlueWritten = {
-      "cho", "tôi", "mình", "anh", "thì", "có", "về", "nào", "sao", "hay", "nha", "nhé",
-      "rồi", "vào", "rất",  "nữa", "sẽ",  "ơi", "u",  "hả",  "vậy", "thế", "ừ"};
+      "cho", "tôi", "mình", "anh", "thì", "có",  "về",    "nào", "sao",
+      "hay", "nha", "nhé",  "rồi", "vào", "rất", "nữa",   "sẽ",  "ơi",
+      "u",   "hả",  "vậy",  "thế", "ừ",   "mà",  "nhưng", "vì",  "hoặc"};
   if (is_stopword(w))
     return true;
   return written.empty() ? kGlue.contains(w) : kGlueWritten.contains(written);

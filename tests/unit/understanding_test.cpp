@@ -300,7 +300,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-18.tsv", 133, 99, 0}, Floor{"questions-blind-20.tsv", 165, 97, 0},
         Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
         Floor{"questions-en-blind-20.tsv", 139, 97, 0}, Floor{"questions-blind-22.tsv", 170, 99, 0},
-        Floor{"questions-en-blind-21.tsv", 148, 99, 0}}) {
+        Floor{"questions-en-blind-21.tsv", 148, 99, 0}, Floor{"questions-blind-23.tsv", 175, 98, 0},
+        Floor{"questions-en-blind-22.tsv", 143, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -803,6 +804,24 @@ TEST(Understanding, WhatRoundTwentyTwoLearned) {
       {"any support for shops going digital", "digital-transformation-sme"},
       {"supermarket asks for a standards declaration for my sauce", "conformity-declaration"},
       {"we got an inspection notice, what do they check", "inspection"}};
+  for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
+}
+
+// Round 23: selling "lên mạng" is e-commerce, also before "mà"; ISO 9001 for a company is the
+// productivity explainer; a fine for a scale not verified is no traffic fine; a price list
+// written up, a fair to sign up for, a pension paid into a bank; English for protecting IP, a
+// bottle's shape, a technology solution and booking a consult.
+TEST(Understanding, WhatRoundTwentyThreeLearned) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"chị muốn bán lên mạng mà không rành công nghệ", "online-market"},
+      {"công ty nhỏ có nên làm ISO 9001 không", "iso-productivity"},
+      {"bị phạt vì cân không kiểm định thì mức phạt bao nhiêu", "measuring-verification"},
+      {"sạp trái cây ở chợ phải ghi bảng giá thế nào", "price-listing"},
+      {"cho mình đăng ký tham gia hội chợ công nghệ", "events"},
+      {"how do I protect my IP as a restaurant", "ip-overview"},
+      {"we need a technology solution for our wastewater", "st-needs"},
+      {"I want to book a consult next week", "booking"},
+      {"chợ online của phường là gì", "online-market"}};
   for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
 }
 

@@ -57,6 +57,13 @@ try {
   assert.equal(await page.title(), "Trợ lý KH&CN Gò Vấp");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(overflow <= 360, `the page is wider than a small phone (${overflow}px)`);
+  // The title is shown whole on a small phone (wrapped, not cut off with "…").
+  const heading = await page.locator("#title").evaluate((h) => ({
+    cut: h.scrollWidth > h.clientWidth + 1 || h.scrollHeight > h.clientHeight + 1,
+    lines: Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)),
+  }));
+  assert.equal(heading.cut, false, "the title is cut off on a small phone");
+  assert.ok(heading.lines <= 2, `the title takes ${heading.lines} lines`);
   await page.screenshot({ path: join(shots, "1-greeting.png") });
 
   step("click a menu button and see the answer");

@@ -163,7 +163,8 @@
     const t = (k, fallback) => (state.strings[k] || fallback);
     document.documentElement.lang = state.lang;
     document.title = t("title", document.title);
-    $("title").textContent = t("title", $("title").textContent);
+    // The last two words stay together when the title wraps on a phone ("Gò Vấp").
+    $("title").textContent = t("title", $("title").textContent).replace(/ (\S+)$/, "\u00a0$1");
     $("subtitle").textContent = t("subtitle", $("subtitle").textContent);
     input.placeholder = t("placeholder", input.placeholder);
     $("input-label").textContent = t("placeholder", input.placeholder);

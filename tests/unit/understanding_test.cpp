@@ -301,7 +301,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
         Floor{"questions-en-blind-20.tsv", 139, 97, 0}, Floor{"questions-blind-22.tsv", 170, 99, 0},
         Floor{"questions-en-blind-21.tsv", 148, 99, 0}, Floor{"questions-blind-23.tsv", 175, 98, 0},
-        Floor{"questions-en-blind-22.tsv", 143, 99, 0}}) {
+        Floor{"questions-en-blind-22.tsv", 143, 99, 0}, Floor{"questions-blind-24.tsv", 170, 98, 0},
+        Floor{"questions-en-blind-23.tsv", 142, 98, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -823,6 +824,26 @@ TEST(Understanding, WhatRoundTwentyThreeLearned) {
       {"I want to book a consult next week", "booking"},
       {"chợ online của phường là gì", "online-market"}};
   for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
+}
+
+// Round 24: which of several things to protect first is the IP overview; going online to sell;
+// "mn" (mọi người) is whom, not what; what the bot keeps, typed without marks; a traffic jam is
+// chat; English for comparing IP rights, applying technology, reaching the office and signing
+// up for innovation week.
+TEST(Understanding, WhatRoundTwentyFourLearned) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"tên quán, logo với mẫu bao bì thì nên bảo hộ cái nào trước", "ip-overview"},
+      {"WHISE là gì vậy mn", "whise-istar"},
+      {"bot luu nhung thong tin gi cua minh vay", "privacy:show"},
+      {"đường Quang Trung đang kẹt xe không", "fallback"},
+      {"whats the difference between trademark and patent", "ip-overview"},
+      {"science and technology application support for my workshop", "st-needs"},
+      {"how can i reach u guys", "contact"},
+      {"sign me up for innovation week", "events"},
+      {"giải giúp e bài tích phân x^2 dx", "fallback"}};
+  for (const auto& [q, expected] : cases) EXPECT_EQ(reached(q), expected) << q;
+  EXPECT_EQ(understanding().interpret("bà muốn lên mạng bán rau thì ai chỉ cho").explainer,
+            "online-market");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -303,7 +303,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-21.tsv", 148, 99, 0}, Floor{"questions-blind-23.tsv", 175, 98, 0},
         Floor{"questions-en-blind-22.tsv", 143, 99, 0}, Floor{"questions-blind-24.tsv", 170, 98, 0},
         Floor{"questions-en-blind-23.tsv", 142, 98, 0}, Floor{"questions-blind-25.tsv", 174, 99, 0},
-        Floor{"questions-en-blind-24.tsv", 145, 97, 0}}) {
+        Floor{"questions-en-blind-24.tsv", 145, 97, 0}, Floor{"questions-blind-26.tsv", 168, 98, 0},
+        Floor{"questions-en-blind-25.tsv", 143, 97, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -586,8 +587,8 @@ TEST(Understanding, EverydayWordsStandForTheContentsTermAndTheReadingSaysSo) {
   EXPECT_NE(r.reading.find("cân điêu (kiểm định)"), std::string::npos) << r.reading;
   r = understanding().interpret("ghi made in Vietnam tren bao bi thi can dieu kien gi");
   EXPECT_EQ(r.reading.find("kiểm định"), std::string::npos) << r.reading;
-  // "Made in Vietnam" is where the goods come from: the origin page of the imports explainer.
-  EXPECT_EQ(r.explainer, "labelling-imports");
+  // A labelling question ("Made in Vietnam" on the packaging), either explainer of the topic.
+  EXPECT_TRUE(r.explainer == "labelling" || r.explainer == "labelling-imports") << r.explainer;
   // A letter joined by a hyphen is part of a compound, not teencode ("e" alone is "em").
   r = understanding().interpret("tiet kiem dien khi sac e-bike");
   EXPECT_EQ(r.reading.find("em bike"), std::string::npos) << r.reading;
@@ -836,27 +837,40 @@ TEST(Understanding, WhatRoundTwentyThreeLearned) {
 // applying technology, reaching the office, innovation week, a label only in a foreign language,
 // saving electricity, S&T support, whether an old ward still exists, walking in on a Saturday,
 // cancelling a consultation; whether to register a household business is the one-stop centre's.
-TEST(Understanding, WhatRoundsTwentyFourAndTwentyFiveLearned) {
-  expect_reached({{"tên quán, logo với mẫu bao bì thì nên bảo hộ cái nào trước", "ip-overview"},
-                  {"WHISE là gì vậy mn", "whise-istar"},
-                  {"bot luu nhung thong tin gi cua minh vay", "privacy:show"},
-                  {"đường Quang Trung đang kẹt xe không", "fallback"},
-                  {"whats the difference between trademark and patent", "ip-overview"},
-                  {"science and technology application support for my workshop", "st-needs"},
-                  {"how can i reach u guys", "contact"},
-                  {"sign me up for innovation week", "events"},
-                  {"giải giúp e bài tích phân x^2 dx", "fallback"},
-                  {"bà muốn lên mạng bán rau thì ai chỉ cho", "online-market"},
-                  {"áo may ở Gò Vấp thì nhãn ghi Made in Vietnam được không", "labelling-imports"},
-                  {"trường muốn làm phòng học thông minh thì có hỗ trợ gì", "youth-innovation"},
-                  {"the label is only in thai, is that ok to sell here", "labelling-imports"},
-                  {"tips for saving electricity in my spa", "energy-saving-home"},
-                  {"how do i ask the ward for S&T support", "st-needs"},
-                  {"my ID says phường 17, does that ward still exist", "ward:17"},
-                  {"can i walk in on saturday", "contact"},
-                  {"cancel my consultation tomorrow", "booking:mine"},
-                  {"bà bán online thì có phải đăng ký hộ kinh doanh không", "fallback"},
-                  {"hội thi sáng tạo năm nay chủ đề gì", "youth-innovation"}});
+// Round 26: a chair's design is an industrial design; a school's own textbook is copyright, not
+// enrolment; how often a scale is verified; "đặt 1 buổi" is a booking; English for "product
+// of", switching to an LLC, a tech need, posted prices, the city's AI programmes.
+TEST(Understanding, WhatRoundsTwentyFourToTwentySixLearned) {
+  expect_reached(
+      {{"tên quán, logo với mẫu bao bì thì nên bảo hộ cái nào trước", "ip-overview"},
+       {"WHISE là gì vậy mn", "whise-istar"},
+       {"bot luu nhung thong tin gi cua minh vay", "privacy:show"},
+       {"đường Quang Trung đang kẹt xe không", "fallback"},
+       {"whats the difference between trademark and patent", "ip-overview"},
+       {"science and technology application support for my workshop", "st-needs"},
+       {"how can i reach u guys", "contact"},
+       {"sign me up for innovation week", "events"},
+       {"giải giúp e bài tích phân x^2 dx", "fallback"},
+       {"bà muốn lên mạng bán rau thì ai chỉ cho", "online-market"},
+       {"áo may ở Gò Vấp thì nhãn ghi Made in Vietnam được không", "labelling-imports"},
+       {"trường muốn làm phòng học thông minh thì có hỗ trợ gì", "youth-innovation"},
+       {"the label is only in thai, is that ok to sell here", "labelling-imports"},
+       {"tips for saving electricity in my spa", "energy-saving-home"},
+       {"how do i ask the ward for S&T support", "st-needs"},
+       {"my ID says phường 17, does that ward still exist", "ward:17"},
+       {"can i walk in on saturday", "contact"},
+       {"cancel my consultation tomorrow", "booking:mine"},
+       {"bà bán online thì có phải đăng ký hộ kinh doanh không", "fallback"},
+       {"hội thi sáng tạo năm nay chủ đề gì", "youth-innovation"},
+       {"tôi làm mộc, muốn bảo hộ mẫu ghế tự thiết kế", "ip-industrial-design"},
+       {"trường mầm non tự soạn giáo trình, đăng ký quyền tác giả được không", "ip-copyright"},
+       {"cân bàn bao lâu phải kiểm định một lần", "measuring-verification"},
+       {"muốn đặt 1 buổi với bên tư vấn khởi nghiệp", "booking"},
+       {"can my bags say product of vietnam", "labelling-imports"},
+       {"when should i switch to an llc", "household-to-enterprise"},
+       {"we have a tech need, can you connect us with researchers", "st-needs"},
+       {"should the posted prices include vat", "price-listing"},
+       {"AI programs of the city for small shops", "smart-city"}});
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

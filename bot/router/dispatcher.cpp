@@ -202,8 +202,7 @@ void Dispatcher::dispatch(handlers::Turn& turn,
   }
   if (payload.empty()) {
     const Interpretation meant = understanding.interpret(ev.text);
-    if (meant.kind == Interpretation::Kind::kFallback && !meant.chat &&
-        follow_up(turn, tx, understanding, meant))
+    if (meant.kind == Interpretation::Kind::kFallback && follow_up(turn, tx, understanding, meant))
       return;
     return answer(turn, tx, meant);
   }
@@ -221,7 +220,7 @@ bool Dispatcher::follow_up(handlers::Turn& turn,
   const std::int64_t at = last->value("at", std::int64_t{0});
   if (id.empty() || turn.now_ms - at > kFollowUpWithinMs || turn.now_ms < at)
     return false;
-  const auto found = understanding.follow_up(turn.event.text, id);
+  const auto found = understanding.follow_up(turn.event.text, id, meant);
   if (!found)
     return false;
   const content::Explainer* e = turn.content.explainer(found->explainer, turn.lang());
@@ -315,6 +314,10 @@ void Dispatcher::answer(handlers::Turn& turn, storage::Store& tx, const Interpre
     return run(turn, tx, meant.payload);
   }
   if (meant.kind == Kind::kClarify) {
+    // The first explainer offered is what the person is likely reading about: a follow-up
+    // ("phí bao nhiêu") right after a "did you mean" is about it.
+    if (!turn.state.in_flow())
+      turn.state.data[handlers::kLastExplainer] = {{"id", meant.explainer}, {"at", turn.now_ms}};
     turn.handler = "clarify";
     turn.outcome = meant.explainer;
     turn.unanswered = "clarify";

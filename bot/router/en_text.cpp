@@ -101,6 +101,9 @@ std::string english_stem(std::string_view w) {
 }
 
 bool looks_english(const std::vector<std::string>& typed) {
+  // Words both languages' chats use as they are ("ok cam on ad nhe" is Vietnamese): no evidence.
+  static const std::unordered_set<std::string_view> kEither = {
+      "ok", "oke", "okie", "okay", "ad", "admin", "bot", "shop", "online", "app", "zalo", "fb"};
   int english = 0;
   int vietnamese = 0;
   for (const std::string& w : typed) {
@@ -109,6 +112,8 @@ bool looks_english(const std::vector<std::string>& typed) {
       ++vietnamese;
       continue;
     }
+    if (kEither.contains(folded))
+      continue;
     if (english_only().contains(folded))
       english += 2;
     else if (!is_syllable(folded) && !is_syllable(repair_telex(folded)))

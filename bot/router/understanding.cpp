@@ -413,16 +413,13 @@ Understanding::Understanding(const content::Snapshot& snapshot)
 
   // Pages, for follow-up questions; an explainer may be followed up by a page of its own, of
   // another explainer of its first topic, or of one it lists as related.
+  std::unordered_map<std::string, std::vector<std::string>> by_topic;  // first topic → explainers
+  for (const auto& [id, vi] : snapshot.explainers_vi) by_topic[vi.topics.front()].push_back(id);
   for (const auto& [id, vi] : snapshot.explainers_vi) {
-    if (!vi.keywords.empty())
-      subject_vi_[id] = vi.keywords.front();
-    if (const content::Explainer* en = snapshot.explainer(id, content::kEn);
-        en && en->lang == content::kEn && !en->keywords.empty())
-      subject_en_[id] = en->keywords.front();
     auto& near = near_[id];
     near.push_back(id);
-    for (const auto& [other, e] : snapshot.explainers_vi)
-      if (other != id && e.topics.front() == vi.topics.front())
+    for (const auto& other : by_topic[vi.topics.front()])
+      if (other != id)
         near.push_back(other);
     for (const auto& r : vi.related)
       if (std::find(near.begin(), near.end(), r) == near.end())
@@ -895,8 +892,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     // A term is ranked once, however many of its phrases the message has ("bán online trên
     // shopee" is one concept, not twice the evidence for it).
-    if (std::none_of(terms_added.begin(), terms_added.end(),
-                     [&](const Synonym* t) { return t->term == found->term; })) {
+    const bool first_time = std::none_of(terms_added.begin(), terms_added.end(),
+                                         [&](const Synonym* t) { return t->term == found->term; });
+    if (first_time) {
       terms_added.push_back(found);
       const bool from_chat = std::any_of(
           chat_at.begin() + static_cast<long>(i),
@@ -909,7 +907,10 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     i += found->phrase.size();
     // A message that already says most of the term needs no gloss ("có làm việc không" is not
-    // shown with "(giờ làm việc)", nor "tem kiểm định cân ở chợ" with "(kiểm định)").
+    // shown with "(giờ làm việc)", nor "tem kiểm định cân ở chợ" with "(kiểm định)"), and a term
+    // is glossed once ("tên tiệm (nhãn hiệu) để khỏi bị nhái", not twice).
+    if (!first_time)
+      continue;
     const auto said = std::count_if(found->term.begin(), found->term.end(), [&](const auto& w) {
       return std::find(words.begin(), words.end(), w) != words.end();
     });
@@ -1471,11 +1472,11 @@ const std::vector<Aspect>& aspects() {
 }  // namespace
 
 std::optional<Understanding::FollowUp> Understanding::follow_up(std::string_view text,
-                                                                std::string_view previous) const {
+                                                                std::string_view previous,
+                                                                const Interpretation& alone) const {
   const auto near = near_.find(std::string(previous));
   if (near == near_.end())
     return std::nullopt;
-  const Interpretation alone = interpret(text);
   if (alone.kind != Interpretation::Kind::kFallback || alone.chat)
     return std::nullopt;
   const Reading reading = read(text);

@@ -81,17 +81,22 @@ class Understanding {
   Interpretation interpret(std::string_view text) const;
 
   // A short question asked soon after the explainer `previous` was shown, that names no subject
-  // of its own ("phí bao nhiêu vậy", "nộp ở đâu", "how long does it take"): read as if it named
-  // that explainer's subject, it finds that explainer or another of its topic or of its related
-  // ones. Another is answered from its summary; the one already shown from the page the question
-  // points to. None when the question is long, is chat, is understood alone, or finds nothing
-  // near.
+  // of its own ("phí bao nhiêu vậy", "nộp ở đâu", "how long does it take"): the page, of that
+  // explainer, of another of its first topic or of one it lists as related, that the aspect it
+  // asks about (fees, time, documents…) points to. None when the question is long, is chat, is
+  // understood alone (`alone`: how it was read by itself), asks no aspect, or no page stands out.
   struct FollowUp {
     std::string explainer;
     std::size_t page = 0;  // 1-based, as in "ex:<id>:<page>"
   };
 
-  std::optional<FollowUp> follow_up(std::string_view text, std::string_view previous) const;
+  std::optional<FollowUp> follow_up(std::string_view text,
+                                    std::string_view previous,
+                                    const Interpretation& alone) const;
+
+  std::optional<FollowUp> follow_up(std::string_view text, std::string_view previous) const {
+    return follow_up(text, previous, interpret(text));
+  }
 
   // The explainers `text` asks about: the one a confident answer gives, or the candidates of a
   // "did you mean"; none when the text is not about an explainer (Turn::find_explainer).
@@ -164,9 +169,6 @@ class Understanding {
   Pages pages_vi_;
   Pages pages_en_;
   std::unordered_map<std::string, std::vector<std::string>> near_;
-  // Per explainer, its subject in a word or two (its first keyword), per language.
-  std::unordered_map<std::string, std::string> subject_vi_;
-  std::unordered_map<std::string, std::string> subject_en_;
 
   const Ranker& ranker(bool english) const { return english ? en_ : vi_; }
 

@@ -583,6 +583,10 @@ TEST(Understanding, EverydayWordsStandForTheContentsTermAndTheReadingSaysSo) {
   auto r = understanding().interpret("dang ky logo cho quan cafe");
   EXPECT_TRUE(answers_first(r, "ip-trademark"));
   EXPECT_EQ(r.reading, "đăng ký logo (nhãn hiệu) cho quán cafe");  // "cafe" is not "safe"
+  // A term said twice in other words is glossed once.
+  r = understanding().interpret("đăng ký tên tiệm để khỏi bị nhái thì làm sao");
+  EXPECT_EQ(r.reading.find("(nhãn hiệu)"), r.reading.rfind("(nhãn hiệu)")) << r.reading;
+  EXPECT_NE(r.reading.find("(nhãn hiệu)"), std::string::npos) << r.reading;
   r = understanding().interpret("cân điêu ở chợ báo ai");
   EXPECT_NE(r.reading.find("cân điêu (kiểm định)"), std::string::npos) << r.reading;
   r = understanding().interpret("ghi made in Vietnam tren bao bi thi can dieu kien gi");
@@ -1118,6 +1122,12 @@ TEST(UnderstandingInTurns, AFollowUpQuestionIsAnsweredFromThePageItAsksAbout) {
   h.say("phí bao nhiêu vậy");
   EXPECT_EQ(h.last().handler, "fallback");
   EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 1);
+  // After a "did you mean", a follow-up is about the first explainer offered.
+  testing::TurnHarness asked;
+  asked.say("hồ sơ xin bảo hộ gồm những gì ạ");
+  ASSERT_EQ(asked.last().handler, "clarify");
+  asked.say("phí bao nhiêu vậy");
+  EXPECT_EQ(asked.last().handler, "explainer");
   // Without an explainer shown first, nothing to follow.
   testing::TurnHarness fresh;
   fresh.say("phí bao nhiêu vậy");
@@ -1178,11 +1188,13 @@ TEST(UnderstandingInTurns, ThanksGetAFriendlyWordAndCallNoStaff) {
   testing::TurnHarness h;
   h.say("giá vàng hôm nay bao nhiêu");
   EXPECT_EQ(h.last().outcome, "not_understood");
-  for (const char* q : {"ok cảm ơn", "cam on ad nhe", "thank you", "ok"}) {
+  for (const char* q : {"ok cảm ơn", "cam on ad nhe", "thank you", "ok", "ok cam on ad nhe"}) {
     EXPECT_EQ(one_reply_with_menu(h, q, "fallback", "thanks"), h.ui("fallback.thanks")) << q;
   }
   EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM questions").getInt(), 1);
   EXPECT_EQ(h.store().db.execAndGet("SELECT COUNT(*) FROM handoffs").getInt(), 0);
+  // "ok" and "ad" are both languages' chat words: an unmarked Vietnamese thanks stays Vietnamese.
+  EXPECT_EQ(h.person().language, "vi");
   // Thanks with a question is the question.
   h.say("cảm ơn, cho hỏi phí đăng ký nhãn hiệu");
   EXPECT_EQ(h.last().handler, "explainer");

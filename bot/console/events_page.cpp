@@ -229,8 +229,9 @@ asio::awaitable<Response> door(const ConsoleDeps& d,
         std::string_view::npos) {
       nlohmann::json j = handlers::to_json(a);
       j["ok"] = ok;
-      j["message"] = text;
-      co_return server::json_response(req, 200, j.dump());
+      j["message"] = text;  // echoes what was typed, cut at 64 bytes: maybe mid-character
+      co_return server::json_response(
+          req, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     result_html = "<p id=\"result\" class=\"scan " + std::string(ok ? "scan-ok" : "scan-bad") +
                   "\" role=\"status\">" + esc(text) + "</p>";

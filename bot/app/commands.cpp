@@ -165,7 +165,9 @@ int ask(const CommonOptions& o, bool json, std::istream& in, std::ostream& out, 
       if (!meant.reading.empty())
         out << "\n  read as: " << meant.reading;
       for (const auto& cand : meant.candidates)
-        out << "\n    " << cand.explainer << " " << cand.score;
+        out << "\n    " << cand.explainer << " " << cand.score
+            << (cand.key_words > 0 ? " (key phrase of " + std::to_string(cand.key_words) + " words)"
+                                   : "");
       out << "\n";
     }
     out.flush();

@@ -41,6 +41,7 @@ struct Candidate {
   std::string explainer;
   std::vector<std::string> topics;
   double score = 0;
+  int key_words = 0;  // words of its longest key phrase found whole (SearchIndex::Hit)
 };
 
 struct Interpretation {

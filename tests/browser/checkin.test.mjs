@@ -190,6 +190,20 @@ try {
     throw new Error("volunteer page: " + await volunteer.locator("#result").innerText());
   });
   await volunteer.screenshot({ path: join(shots, "checkin-link-390.png"), fullPage: true });
+  // A scanner script asks for JSON; what it typed is echoed cut at 64 bytes, here in the middle
+  // of "Đ": the answer is still JSON, with the cut character replaced.
+  const cut = await volunteer.evaluate(async (href) => {
+    const r = await fetch(href, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "code=" + "A".repeat(63) + encodeURIComponent("Đ") + "&nonce=cut-mid-character" });
+    return { status: r.status, type: r.headers.get("content-type"), body: await r.text() };
+  }, link);
+  assert.equal(cut.status, 200, cut.body);
+  assert.match(cut.type, /application\/json/);
+  const answer = JSON.parse(cut.body);
+  assert.equal(answer.ok, false, cut.body);
+  assert.match(answer.message, /A{63}\uFFFD/, cut.body);
   await chief.goto(base + "/console/events/cua-vao");
   await Promise.all([chief.waitForNavigation(),
     chief.getByRole("button", { name: "Thu hồi" }).click()]);

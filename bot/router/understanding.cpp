@@ -170,7 +170,12 @@ void Understanding::learn_forms(std::string_view text) {
     ++forms_.word[fold_word(shown[i])][shown[i]];
     if (i + 1 < shown.size()) {
       ++forms_.after[shown[i] + "|" + shown[i + 1]];
-      content_pairs_.insert(fold_word(shown[i]) + " " + fold_word(shown[i + 1]));
+      const std::string pair = fold_word(shown[i]) + " " + fold_word(shown[i + 1]);
+      content_pairs_.insert(pair);
+      const std::string written = text::marks(shown[i]) + "|" + text::marks(shown[i + 1]);
+      auto& ways = content_pair_marks_[pair];
+      if (std::find(ways.begin(), ways.end(), written) == ways.end())
+        ways.push_back(written);
     }
   }
 }
@@ -192,8 +197,12 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       neutral_.push_back(std::move(w));
   }
   for (const content::LexiconEntry& l : snapshot.lexicon) {
-    Synonym syn{folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term)), {}};
+    Synonym syn{
+        folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term)), {}, {}};
     for (const std::string& w : syn.phrase) syn.stems.push_back(english_stem(w));
+    if (const auto written = text::words(text::lower(l.phrase));
+        written.size() == syn.phrase.size())
+      for (const std::string& w : written) syn.marks.push_back(text::marks(w));
     if (syn.phrase.empty() || syn.term.empty())
       continue;
     lexicon_words_.insert(syn.phrase.begin(), syn.phrase.end());
@@ -689,15 +698,29 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // A phrase at words [i, end) whose edge word pairs with its neighbour as in the content means
   // that pair: "cần điều kiện" is not "cân điêu" followed by "kiện", "về sở hữu trí tuệ" not "vé
   // số" (a word alone keeps its meaning). A small word or a number beside it ("ở", "cho", "thì",
-  // "7") pairs with anything: it takes no edge word.
-  const auto edge_taken = [&](std::size_t i, std::size_t end) {
+  // "7") pairs with anything: it takes no edge word. When the phrase's `marks` are known, only a
+  // pair that writes the edge word otherwise takes it: in "tình trạng hồ sơ nộp online" the
+  // content's "hồ sơ nộp" has the phrase's own "sơ", so both may hold it.
+  const auto edge_taken = [&](std::size_t i, std::size_t end,
+                              const std::vector<std::string>& marks) {
     const auto pairs_freely = [&](std::size_t k) {
       return all_digits(words[k]) || breaks_bigram(words[k], reading.shown[k]);
     };
-    return (i > 0 && !pairs_freely(i - 1) &&
-            content_pairs_.contains(words[i - 1] + " " + words[i])) ||
-           (end < words.size() && !pairs_freely(end) &&
-            content_pairs_.contains(words[end - 1] + " " + words[end]));
+    // The pair at words [k, k + 1) writes its word `side` (0, 1) unlike the phrase's word `own`.
+    const auto taken = [&](std::size_t k, int side, std::size_t own) {
+      const std::string pair = words[k] + " " + words[k + 1];
+      if (!content_pairs_.contains(pair))
+        return false;
+      if (marks.size() != end - i)
+        return true;
+      const auto ways = content_pair_marks_.find(pair);
+      return std::none_of(ways->second.begin(), ways->second.end(), [&](const std::string& w) {
+        const auto bar = w.find('|');
+        return (side == 0 ? w.substr(0, bar) : w.substr(bar + 1)) == marks[own];
+      });
+    };
+    return (i > 0 && !pairs_freely(i - 1) && taken(i - 1, 1, 0)) ||
+           (end < words.size() && !pairs_freely(end) && taken(end - 1, 0, end - i - 1));
   };
   // Where a phrase sits in the message as read, at a place where every word typed with
   // diacritics has the phrase's own ("nhắn tin" is not "nhận tin"); npos when nowhere. With
@@ -715,7 +738,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
       const auto first = static_cast<std::size_t>(
           std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
       const std::size_t end = first + c.words;
-      bool same = !whole_meaning || c.words == 1 || !edge_taken(first, end);
+      // A chat phrase yields to any pair of the content's, written alike or not ("thợ sửa xe"
+      // is a trade, not "sửa xe" small talk).
+      bool same = !whole_meaning || c.words == 1 || !edge_taken(first, end, {});
       for (std::size_t k = 0; k < c.marks.size() && same; ++k) {
         const std::size_t i = first + k;
         same = i >= reading.shown.size() || reading.shown[i].empty() || marks_at(i) == c.marks[k];
@@ -881,7 +906,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
           std::any_of(neutral_at.begin() + static_cast<long>(i),
                       neutral_at.begin() + static_cast<long>(end), [](bool n) { return n; }))
         continue;
-      if (syn.phrase.size() > 1 && edge_taken(i, end))
+      if (syn.phrase.size() > 1 && edge_taken(i, end, syn.marks))
         continue;
       found = &syn;
       break;

@@ -218,6 +218,7 @@ class Understanding {
     std::vector<std::string> term;
     std::vector<std::string> term_shown;
     std::vector<std::string> stems;  // the phrase's English stems ("show prices" = "show price")
+    std::vector<std::string> marks;  // text::marks of each word as written; empty: not known
   };
 
   std::vector<Synonym> lexicon_;  // longest phrases first
@@ -258,6 +259,10 @@ class Understanding {
   // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
   // them is the content's word, not teencode ("sổ hồng" is not "sổ không").
   std::unordered_set<std::string> content_pairs_;
+  // The same pairs with how their words are written there: folded pair → "marks|marks" of each
+  // way (text::marks of the two words), to tell the content's pair from the same letters read
+  // as other words ("dieu kien" is "điều kiện", whose "điều" is not the "điêu" of "cân điêu").
+  std::unordered_map<std::string, std::vector<std::string>> content_pair_marks_;
   // Neighbouring words of the lexicon's phrases, folded ("tem kd"): an abbreviation there is the
   // phrase's word ("tem kđ" is a verification sticker, not "tem kinh doanh").
   std::unordered_set<std::string> lexicon_pairs_;

@@ -306,7 +306,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-24.tsv", 145, 97, 0}, Floor{"questions-blind-26.tsv", 168, 98, 0},
         Floor{"questions-en-blind-25.tsv", 143, 97, 0}, Floor{"questions-blind-27.tsv", 170, 99, 0},
         Floor{"questions-en-blind-26.tsv", 142, 99, 0}, Floor{"questions-blind-28.tsv", 173, 99, 0},
-        Floor{"questions-en-blind-27.tsv", 148, 99, 0}}) {
+        Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
+        Floor{"questions-en-blind-28.tsv", 146, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -929,6 +930,25 @@ TEST(Understanding, WhatRoundTwentyEightLearned) {
        {"my homemade chili sauce jar what info do i need to print on it", "labelling"}});
   // "government policy" alone is no S&T policy.
   EXPECT_NE(reached("is there government policy to support startups"), "st-law");
+}
+
+// Round 29: "trademark" in a Vietnamese message is the trademark; a city's own mechanism is
+// Resolution 98's; an interagency inspection team; whether a new scooter looks good is chat;
+// meeting an adviser is a booking; submitting online instead of going to the ward.
+TEST(Understanding, WhatRoundTwentyNineLearned) {
+  expect_reached(
+      {{"how to register trademark cho shop quần áo của em ạ", "ip-trademark"},
+       {"đăng ký trademark cho shop quần áo", "ip-trademark"},
+       {"nghe nói HCM được cơ chế riêng cho đổi mới sáng tạo theo nghị quyết của quốc hội, cụ "
+        "thể là gì ạ",
+        "resolution-98-hcmc"},
+       {"cơ sở kinh doanh phải tuân thủ những gì để ko bị phạt khi đoàn liên ngành kiểm tra",
+        "inspection"},
+       {"kieu dang xe vision moi dep ko", "fallback"},
+       {"i want to meet a startup advisor to go over my business plan, when r u free",
+        "booking:new"},
+       {"can i submit my application online instead of going to the ward office",
+        "public-services-online"}});
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -307,7 +307,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-25.tsv", 143, 97, 0}, Floor{"questions-blind-27.tsv", 170, 99, 0},
         Floor{"questions-en-blind-26.tsv", 142, 99, 0}, Floor{"questions-blind-28.tsv", 173, 99, 0},
         Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
-        Floor{"questions-en-blind-28.tsv", 146, 99, 0}}) {
+        Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
+        Floor{"questions-en-blind-29.tsv", 144, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -949,6 +950,26 @@ TEST(Understanding, WhatRoundTwentyNineLearned) {
         "booking:new"},
        {"can i submit my application online instead of going to the ward office",
         "public-services-online"}});
+}
+
+// Round 30: commissioning an S&T task ("đặt hàng đề tài"), a joke about looks is chat, English
+// for proposing a science project and for the inspectors' visit; the everyday chat written in
+// round 30 (phones to buy, horoscopes, idols) turns chat that names a word of ours into the
+// fallback, and keeps real questions whose words only look like chat without diacritics ("liên
+// quan" is not the game "liên quân", "khung" is not "khùng").
+TEST(Understanding, WhatRoundThirtyLearned) {
+  expect_reached(
+      {{"đề xuất đặt hàng đề tài, dự án khoa học công nghệ như thế nào ạ", "st-needs"},
+       {"quy chuẩn đẹp trai là gì haha", "fallback"},
+       {"how to propose a science project need to the ward", "st-needs"},
+       {"we got a visit about labels and scales, what rules do businesses have to comply with",
+        "inspection"},
+       {"nghi quyet 57 la gi ma tivi noi hoai vay, dan buon ban co lien quan gi ko", "st-law"},
+       {"tong quan chinh sach cua nha nuoc ve khoa hoc cong nghe, em muon nam cai khung chung",
+        "st-law"},
+       {"thương hiệu iphone hay samsung xịn hơn", "fallback"},
+       {"khởi nghiệp năm nay có hợp tuổi không", "fallback"},
+       {"thần tượng của bạn là ai, có nhãn hiệu riêng không", "fallback"}});
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

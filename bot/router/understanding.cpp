@@ -223,8 +223,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       ward_asked_by_.push_back(" " + w + " ");
   ward_explainer_ = snapshot.old_wards.explainer;
   for (const auto& phrase : snapshot.chat_words)
-    if (const std::string w = normalize(phrase); !w.empty())
+    if (const std::string w = normalize(phrase); !w.empty()) {
+      chat_by_first_word_[w.substr(0, w.find(' '))].push_back(chat_.size());
       chat_.push_back(marked(phrase, w));
+    }
   for (const content::Abbreviation& a : snapshot.abbreviations) {
     const auto key = folded_words(a.key);
     Expansion e{folded_words(a.expansion), text::words(text::lower(a.expansion)),
@@ -755,7 +757,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // Where: a chat phrase's words are no evidence for an explainer ("tiết kiệm tiền mua nhà").
   std::vector<bool> chat_at(words.size(), false);
   bool chat = false;
-  for (const Marked& c : chat_) {
+  std::vector<std::size_t> chat_started;  // the chat phrases a word of the message starts
+  for (const std::string& w : words)
+    if (const auto it = chat_by_first_word_.find(w); it != chat_by_first_word_.end())
+      chat_started.insert(chat_started.end(), it->second.begin(), it->second.end());
+  std::sort(chat_started.begin(), chat_started.end());
+  chat_started.erase(std::unique(chat_started.begin(), chat_started.end()), chat_started.end());
+  for (const std::size_t k : chat_started) {
+    const Marked& c = chat_[k];
     // A phrase of three words or more is chat wherever it sits ("tiết kiệm tiền mua nhà").
     const auto at = contained_at(c, c.words < 3);
     if (at == std::string::npos)

@@ -255,6 +255,8 @@ class Understanding {
   std::unordered_map<std::string, Expansion> abbreviations_;  // folded key (words joined) → meaning
   std::vector<std::vector<std::string>> neutral_;             // folded phrases ignored when ranking
   std::vector<Marked> chat_;                                  // chat_words
+  // Positions in chat_ by a phrase's first folded word: only those a message's words start.
+  std::unordered_map<std::string, std::vector<std::size_t>> chat_by_first_word_;
   std::size_t longest_abbreviation_ = 1;
   // Adjacent folded word pairs of the content ("so hong"): a one-word abbreviation inside one of
   // them is the content's word, not teencode ("sổ hồng" is not "sổ không").

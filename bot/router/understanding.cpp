@@ -74,6 +74,16 @@ const std::string& fold_word(const std::string& w) {
   return it->second;
 }
 
+// `b` is `a` with two neighbouring letters swapped ("lable", "label").
+bool swapped_letters(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a == b)
+    return false;
+  std::size_t i = 0;
+  while (a[i] == b[i]) ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.substr(i + 2) == b.substr(i + 2);
+}
+
 bool all_digits(std::string_view w) {
   return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -560,12 +570,15 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     if (!all_digits(w) && !known && !lexicon_words_.contains(w)) {
       std::string fixed = r.english ? w : repair_telex(w);
       // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a
-      // slip for "tiêu"), nor a short English word ("want" is no typo of "wait").
-      const bool meant = r.english ? w.size() <= 5 : !shown.empty() && is_syllable(w);
+      // slip for "tiêu"); a short English word only where two neighbouring letters were
+      // swapped ("lable" is "label"; "want" is no typo of "wait").
+      const bool meant = !r.english && !shown.empty() && is_syllable(w);
+      const bool short_english = r.english && w.size() <= 5;
       if (fixed == w && !meant && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
         // In Vietnamese a typo is mended into a Vietnamese syllable, never into a word of the
         // English text the index also holds ("cafe" is not "safe").
-        if (auto c = index.correct(w); c && (r.english || is_syllable(*c)))
+        if (auto c = index.correct(w);
+            c && (r.english || is_syllable(*c)) && (!short_english || swapped_letters(w, *c)))
           fixed = *c;
       }
       if (fixed != w) {

@@ -308,7 +308,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-26.tsv", 142, 99, 0}, Floor{"questions-blind-28.tsv", 173, 99, 0},
         Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
         Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-29.tsv", 144, 99, 0}}) {
+        Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
+        Floor{"questions-en-blind-30.tsv", 144, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -970,6 +971,26 @@ TEST(Understanding, WhatRoundThirtyLearned) {
        {"thương hiệu iphone hay samsung xịn hơn", "fallback"},
        {"khởi nghiệp năm nay có hợp tuổi không", "fallback"},
        {"thần tượng của bạn là ai, có nhãn hiệu riêng không", "fallback"}});
+}
+
+// Round 31: a short English word with two letters swapped is mended ("lable"), other short
+// words are not; asking for the admin is a handoff; "có … thì gửi e với" asks for
+// announcements; state inspections; I-Star written apart; "ứng dụng AI" in capitals, while
+// "dùng ai" stays "whom"; the "red book" is a land title.
+TEST(Understanding, WhatRoundThirtyOneLearned) {
+  expect_reached({{"what must be on the lable of my packaged cashew nuts", "labelling"},
+                  {"ko muốn nói chuyện vs bot, chuyển admin giùm", "handoff"},
+                  {"có thông báo gì về sở hữu trí tuệ thì gửi e với", "subscribe"},
+                  {"kiem tra nha nuoc ve tieu chuan chat luong thi doanh nghiep phai tuan thu gi",
+                   "inspection"},
+                  {"can my startup apply for I Star, who is eligible", "whise-istar"},
+                  {"ỨNG DỤNG AI TRONG QUẢN LÝ ĐÔ THỊ CỦA PHƯỜNG", "smart-city"},
+                  {"how do i get the red book land certificate for my house in phường Hạnh Thông",
+                   "referral:land"}});
+  EXPECT_EQ(understanding().read("what must be on the lable").folded.back(), "label");
+  // A short word one letter off in another way is left as typed ("want" is no "wait").
+  EXPECT_EQ(understanding().read("what must be on the lavel").folded.back(), "lavel");
+  EXPECT_NE(reached("nên dùng ai để thiết kế logo cho quán"), "smart-city");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

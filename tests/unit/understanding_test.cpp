@@ -309,7 +309,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
         Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
         Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
-        Floor{"questions-en-blind-30.tsv", 144, 99, 0}}) {
+        Floor{"questions-en-blind-30.tsv", 144, 99, 0}, Floor{"questions-blind-32.tsv", 172, 98, 0},
+        Floor{"questions-en-blind-31.tsv", 142, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -991,6 +992,17 @@ TEST(Understanding, WhatRoundThirtyOneLearned) {
   // A short word one letter off in another way is left as typed ("want" is no "wait").
   EXPECT_EQ(understanding().read("what must be on the lavel").folded.back(), "lavel");
   EXPECT_NE(reached("nên dùng ai để thiết kế logo cho quán"), "smart-city");
+}
+
+// Round 32: "nhãn" alone is a word of many explainers, so what a label must say is named by
+// its everyday phrases ("nhãn sản phẩm", "nhãn phải ghi"); signing up for a startup day is
+// an event; "S&T week" is the S&T Day's.
+TEST(Understanding, WhatRoundThirtyTwoLearned) {
+  expect_reached(
+      {{"nhãn sản phẩm bánh tráng nhà làm phải ghi những gì mới đúng quy định", "labelling"},
+       {"nhãn phải ghi những gì", "labelling"},
+       {"sign up for startup day in go vap", "events"},
+       {"what is S&T week about", "st-day"}});
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

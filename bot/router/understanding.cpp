@@ -776,15 +776,28 @@ Interpretation Understanding::interpret(std::string_view text) const {
       chat_started.insert(chat_started.end(), it->second.begin(), it->second.end());
   std::sort(chat_started.begin(), chat_started.end());
   chat_started.erase(std::unique(chat_started.begin(), chat_started.end()), chat_started.end());
+  // Words [from, from + n) inside a neutral idiom ("xài ngon": it works well) are not chat.
+  const auto in_idiom = [&](std::size_t from, std::size_t n) {
+    return std::any_of(neutral_.begin(), neutral_.end(), [&](const std::vector<std::string>& p) {
+      for (std::size_t start = from + n >= p.size() ? from + n - p.size() : 0; start <= from;
+           ++start)
+        if (start + p.size() <= words.size() &&
+            std::equal(p.begin(), p.end(), words.begin() + static_cast<long>(start)))
+          return true;
+      return false;
+    });
+  };
   for (const std::size_t k : chat_started) {
     const Marked& c = chat_[k];
     // A phrase of three words or more is chat wherever it sits ("tiết kiệm tiền mua nhà").
     const auto at = contained_at(c, c.words < 3);
     if (at == std::string::npos)
       continue;
-    chat = r.chat = true;
     const auto first = static_cast<std::size_t>(
         std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
+    if (in_idiom(first, c.words))
+      continue;
+    chat = r.chat = true;
     std::fill_n(chat_at.begin() + static_cast<long>(std::min(first, words.size())),
                 std::min(c.words, words.size() - std::min(first, words.size())), true);
   }

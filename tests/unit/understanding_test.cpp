@@ -310,7 +310,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
         Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
         Floor{"questions-en-blind-30.tsv", 144, 99, 0}, Floor{"questions-blind-32.tsv", 172, 98, 0},
-        Floor{"questions-en-blind-31.tsv", 142, 99, 0}}) {
+        Floor{"questions-en-blind-31.tsv", 142, 99, 0}, Floor{"questions-blind-33.tsv", 169, 98, 0},
+        Floor{"questions-en-blind-32.tsv", 148, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -1003,6 +1004,23 @@ TEST(Understanding, WhatRoundThirtyTwoLearned) {
        {"nhãn phải ghi những gì", "labelling"},
        {"sign up for startup day in go vap", "events"},
        {"what is S&T week about", "st-day"}});
+}
+
+// Round 33: a chat word inside a neutral idiom is no chat ("xài ngon lắm": the machine works
+// well); which brand of air conditioner to buy is shopping advice; "energy saving" and "can i
+// patent" said in English; "human pls" inside a message.
+TEST(Understanding, WhatRoundThirtyThreeLearned) {
+  expect_reached(
+      {{"Chú có chế ra cái máy bóc vỏ đậu phộng chạy bằng điện, xài ngon lắm, giờ muốn đăng ký "
+        "bằng sáng chế để người ta không làm theo thì phải làm sao con",
+        "ip-patent"},
+       {"máy lạnh inverter hiệu nào mua rẻ", "fallback"},
+       {"nên đăng ký nhãn hiệu nào trước", "ip-trademark"},
+       {"energy saving tips cho văn phòng công ty nhỏ", "energy-saving-home"},
+       {"human pls, bot not helping", "handoff"}});
+  // "ngon" is still chat outside the idiom.
+  EXPECT_TRUE(understanding().interpret("quán bún bò nào ngon ở Phan Văn Trị").chat);
+  EXPECT_FALSE(understanding().interpret("cái máy tự chế xài ngon lắm").chat);
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

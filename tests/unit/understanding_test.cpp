@@ -311,7 +311,8 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
         Floor{"questions-en-blind-30.tsv", 144, 99, 0}, Floor{"questions-blind-32.tsv", 172, 98, 0},
         Floor{"questions-en-blind-31.tsv", 142, 99, 0}, Floor{"questions-blind-33.tsv", 169, 98, 0},
-        Floor{"questions-en-blind-32.tsv", 148, 99, 0}}) {
+        Floor{"questions-en-blind-32.tsv", 148, 99, 0}, Floor{"questions-blind-34.tsv", 176, 99, 0},
+        Floor{"questions-en-blind-33.tsv", 144, 99, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -1021,6 +1022,24 @@ TEST(Understanding, WhatRoundThirtyThreeLearned) {
   // "ngon" is still chat outside the idiom.
   EXPECT_TRUE(understanding().interpret("quán bún bò nào ngon ở Phan Văn Trị").chat);
   EXPECT_FALSE(understanding().interpret("cái máy tự chế xài ngon lắm").chat);
+}
+
+// Round 34: "theo luật mới" names the new S&T law; the fields of a contest are its
+// explainer's, not the events list; a way to bring the power bill down is ours, not the power
+// company's; a baby's birth is civil status; a website notified to the ministry asks for no
+// announcements.
+TEST(Understanding, WhatRoundThirtyFourLearned) {
+  expect_reached(
+      {{"cho hỏi chính sách của nhà nước hỗ trợ KHCN cho doanh nghiệp nhỏ theo luật mới gồm "
+        "những gì ạ",
+        "st-law"},
+       {"cuộc thi sáng tạo thanh thiếu niên nhi đồng năm nay có những lĩnh vực nào",
+        "youth-innovation"},
+       {"registering my baby's birth, what papers do i need", "referral:civil-status"},
+       {"my e-commerce website needs to be notified to the ministry of industry and trade, how",
+        "referral:ecommerce-website"}});
+  EXPECT_NE(reached("tiền điện tháng này cao quá có cách nào giảm ko mn"),
+            "referral:electricity-billing");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -570,10 +570,10 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     if (!all_digits(w) && !known && !lexicon_words_.contains(w)) {
       std::string fixed = r.english ? w : repair_telex(w);
       // Not mended: a Vietnamese syllable typed with its diacritics ("triệu" is meant, not a
-      // slip for "tiêu"); a short English word only where two neighbouring letters were
-      // swapped ("lable" is "label"; "want" is no typo of "wait").
+      // slip for "tiêu"); an English word of four letters or fewer only where two neighbouring
+      // letters were swapped ("lable" is "label", "numbr" is "number"; "wnat" is "want").
       const bool meant = !r.english && !shown.empty() && is_syllable(w);
-      const bool short_english = r.english && w.size() <= 5;
+      const bool short_english = r.english && w.size() <= 4;
       if (fixed == w && !meant && !is_stopword(w) && (w.size() >= 4 || !is_syllable(w))) {
         // In Vietnamese a typo is mended into a Vietnamese syllable, never into a word of the
         // English text the index also holds ("cafe" is not "safe").

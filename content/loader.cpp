@@ -19,6 +19,14 @@
 namespace outreach::content {
 namespace fs = std::filesystem;
 
+std::pair<std::string, std::string> lexicon_parts(std::string_view phrase) {
+  for (const std::string_view gap : {std::string_view("…"), std::string_view("...")})
+    if (const auto at = phrase.find(gap); at != std::string_view::npos)
+      return {std::string(text::trim(phrase.substr(0, at))),
+              std::string(text::trim(phrase.substr(at + gap.size())))};
+  return {std::string(phrase), {}};
+}
+
 namespace {
 
 constexpr std::size_t kMaxTitle = 80;
@@ -244,9 +252,23 @@ void load_lexicon(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       }
       const std::string phrase = p.as<std::string>();
       c.check_text(p, "phrase", phrase, 80);
-      std::string folded;
-      for (const auto& w : text::words(text::fold(phrase)))
-        folded += (folded.empty() ? "" : " ") + w;
+      const auto [said, then] = lexicon_parts(phrase);
+      const auto fold_words = [](std::string_view part) {
+        std::string folded;
+        for (const auto& w : text::words(text::fold(part)))
+          folded += (folded.empty() ? "" : " ") + w;
+        return folded;
+      };
+      std::string folded = fold_words(said);
+      if (said.size() != phrase.size()) {  // said apart: "tiền điện … giảm"
+        const std::string rest = fold_words(then);
+        if (folded.empty() || rest.empty() || then.find("…") != std::string::npos ||
+            then.find("...") != std::string::npos) {
+          c.error(p, "'" + phrase + "': a phrase said apart has words on both sides of one '…'");
+          continue;
+        }
+        folded += " … " + rest;
+      }
       if (folded.empty())
         continue;
       if (auto [it, fresh] = seen.emplace(folded, c.line_of(p)); !fresh) {
@@ -1145,7 +1167,7 @@ void load_explainer(std::vector<Problem>& problems,
   const YAML::Node& m = *root;
   c.known_keys(m, "",
                {"id", "lang", "title", "topics", "keywords", "examples", "summary", "sources",
-                "reviewed_on", "review_by", "contact", "related"});
+                "reviewed_on", "review_by", "contact", "related", "unless"});
   Explainer e;
   e.file = rel;
   e.id = c.text(m, "id");
@@ -1168,6 +1190,7 @@ void load_explainer(std::vector<Problem>& problems,
   e.review_by = c.text(m, "review_by");
   e.contact = c.text(m, "contact");
   e.related = c.list(m, "related", 0, 3, false);
+  e.unless = c.list(m, "unless", 0, 12, false);
   for (const auto& t : e.topics) {
     auto it = s.topics.find(t);
     if (it == s.topics.end())

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/core/local_time.hpp"
@@ -97,6 +98,9 @@ struct Explainer {
   std::int64_t review_by_day = 0;  // local day number (bot/core/local_time.hpp)
   std::string contact;             // office id
   std::vector<std::string> related;
+  // Phrases that show a question is not one this explainer answers, though it shares its words
+  // ("tiền điện cao quá, có cách nào giảm": saving, not a meter to check); both versions' count.
+  std::vector<std::string> unless;
   std::vector<Page> pages;
   std::string file;
 };
@@ -292,9 +296,12 @@ struct Abbreviation {
 // content's own term for it (nhãn hiệu, niêm yết giá, thương mại điện tử). The term is added to
 // what is ranked, the everyday words kept; the bot says how it read the question.
 struct LexiconEntry {
-  std::string phrase;  // as people say it
-  std::string term;    // the content's term, with diacritics
+  std::string phrase;  // as people say it; "tiền điện … giảm": the second part a few words later
+  std::string term;  // the content's term, with diacritics
 };
+
+// A lexicon phrase's two parts around "…" (or "..."); the second is empty for a plain phrase.
+std::pair<std::string, std::string> lexicon_parts(std::string_view phrase);
 
 struct Snapshot {
   std::map<std::string, std::string, std::less<>> ui_vi;  // dotted key → text

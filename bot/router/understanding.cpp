@@ -44,12 +44,18 @@ constexpr double kClarifyCoverage = 0.30;
 // Naming the office for another subject claims less than an answer does (a wrong one costs a
 // polite redirect, not a wrong legal fact): a referral may cover as little as a "did you mean".
 constexpr double kReferralCoverage = kClarifyCoverage;
+// …or less still when it names its subject in a key phrase of three words or more, with strong
+// evidence ("chứng thực chữ ký" in a long story about who collects the money): the coverage of a
+// long message moves with every word added to the content, and 0.30 alone was a knife edge.
+constexpr double kReferralKeyPhraseCoverage = 0.25;
 constexpr double kClarifyScore = 20.0;
 // The English documents are shorter (fewer keywords and examples), so an English question's
 // best score runs lower for the same evidence (calibrated on tests/fixtures/questions-en.tsv and
 // questions-en-blind-1.tsv, with English everyday chat checked to stay with the fallback).
 constexpr double kClarifyScoreEn = 12.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
+// A lexicon phrase said apart ("tiền điện … giảm"): at most this many words between its parts.
+constexpr std::size_t kSaidApartWords = 8;
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
 constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
 constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
@@ -207,21 +213,29 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       neutral_.push_back(std::move(w));
   }
   for (const content::LexiconEntry& l : snapshot.lexicon) {
-    Synonym syn{
-        folded_words(l.phrase), folded_words(l.term), text::words(text::lower(l.term)), {}, {}};
+    const auto [said, then] = content::lexicon_parts(l.phrase);
+    Synonym syn{folded_words(said),
+                folded_words(l.term),
+                text::words(text::lower(l.term)),
+                {},
+                {},
+                folded_words(then),
+                {}};
     for (const std::string& w : syn.phrase) syn.stems.push_back(english_stem(w));
-    if (const auto written = text::words(text::lower(l.phrase));
-        written.size() == syn.phrase.size())
+    for (const std::string& w : syn.then) syn.then_stems.push_back(english_stem(w));
+    if (const auto written = text::words(text::lower(said)); written.size() == syn.phrase.size())
       for (const std::string& w : written) syn.marks.push_back(text::marks(w));
-    if (syn.phrase.empty() || syn.term.empty())
+    if (syn.phrase.empty() || syn.term.empty() || (syn.then.empty() && !then.empty()))
       continue;
-    lexicon_words_.insert(syn.phrase.begin(), syn.phrase.end());
-    for (std::size_t i = 0; i + 1 < syn.phrase.size(); ++i)
-      lexicon_pairs_.insert(syn.phrase[i] + " " + syn.phrase[i + 1]);
+    for (const auto* part : {&syn.phrase, &syn.then}) {
+      lexicon_words_.insert(part->begin(), part->end());
+      for (std::size_t i = 0; i + 1 < part->size(); ++i)
+        lexicon_pairs_.insert((*part)[i] + " " + (*part)[i + 1]);
+    }
     lexicon_.push_back(std::move(syn));
   }
   std::stable_sort(lexicon_.begin(), lexicon_.end(), [](const Synonym& a, const Synonym& b) {
-    return a.phrase.size() > b.phrase.size();
+    return a.phrase.size() + a.then.size() > b.phrase.size() + b.then.size();
   });
   for (std::size_t k = 0; k < lexicon_.size(); ++k) {
     lexicon_by_first_word_[lexicon_[k].phrase.front()].push_back(k);
@@ -300,7 +314,14 @@ Understanding::Understanding(const content::Snapshot& snapshot)
                                 kKeywordPhraseWeight);
       rk.payload.push_back("ex:" + id);
       rk.topics.push_back(vi.topics);
+      rk.unless.resize(rk.payload.size());
+      rk.unless.back() = !vi.unless.empty() || (en && !en->unless.empty());
     }
+    for (const content::Explainer* e : {&vi, en})
+      if (e)
+        for (const std::string& phrase : e->unless)
+          if (std::string folded = normalize(phrase); !folded.empty())
+            unless_["ex:" + id].push_back(marked(phrase, std::move(folded)));
     exact_.emplace(normalize(vi.title), "ex:" + id);
     for (const auto& k : vi.keywords) exact_.emplace(normalize(k), "ex:" + id);
     if (en) {
@@ -342,8 +363,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
     }
     for (const auto& k : ref.keywords) exact_.emplace(normalize(k), payload);
     for (const std::string& phrase : ref.unless)
-      if (const std::string folded = normalize(phrase); !folded.empty())
-        unless_[payload].push_back(" " + folded + " ");
+      if (std::string folded = normalize(phrase); !folded.empty())
+        unless_[payload].push_back(marked(phrase, std::move(folded)));
   }
 
   // Intents: their phrases are matched whole, and indexed as example questions so that longer
@@ -381,14 +402,14 @@ Understanding::Understanding(const content::Snapshot& snapshot)
       for (const auto& group : intent.together) {
         t.groups.emplace_back();
         for (const std::string& phrase : group)
-          if (const std::string folded = normalize(phrase); !folded.empty())
-            t.groups.back().push_back(" " + folded + " ");
+          if (std::string folded = normalize(phrase); !folded.empty())
+            t.groups.back().push_back(marked(phrase, std::move(folded)));
       }
       together_.push_back(std::move(t));
     }
     for (const std::string& phrase : intent.unless)
-      if (const std::string folded = normalize(phrase); !folded.empty())
-        unless_[intent.id].push_back(" " + folded + " ");
+      if (std::string folded = normalize(phrase); !folded.empty())
+        unless_[intent.id].push_back(marked(phrase, std::move(folded)));
     for (const std::string& phrase : intent.anywhere) {
       const std::string folded = normalize(phrase);
       if (form_command) {  // "thôi không đặt nữa": only while a form is in progress
@@ -695,21 +716,6 @@ Interpretation Understanding::interpret(std::string_view text) const {
     for (const std::string& w : words) stems.push_back(english_stem(w));
     padded_stems = " " + join(stems) + " ";
   }
-  // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
-  // question about a brand-new company one about a household business.
-  const auto has_plainly = [&](const std::string& phrase) {
-    for (auto at = padded.find(phrase); at != std::string::npos; at = padded.find(phrase, at + 1)) {
-      const std::vector<std::string> before = text::words(padded.substr(0, at + 1));
-      const std::size_t from = before.size() > 3 ? before.size() - 3 : 0;
-      if (std::none_of(
-              before.begin() + static_cast<long>(from), before.end(), [&](const std::string& w) {
-                return std::find(negations_.begin(), negations_.end(), w) != negations_.end();
-              }))
-        return true;
-    }
-    return false;
-  };
-
   // A phrase at words [i, end) whose edge word pairs with its neighbour as in the content means
   // that pair: "cần điều kiện" is not "cân điêu" followed by "kiện", "về sở hữu trí tuệ" not "vé
   // số" (a word alone keeps its meaning). A small word or a number beside it ("ở", "cho", "thì",
@@ -747,23 +753,53 @@ Interpretation Understanding::interpret(std::string_view text) const {
       shown_marks[i] = text::marks(reading.shown[i]);
     return *shown_marks[i];
   };
+  // Whether the words from `first` write, where typed with diacritics, those of `c`.
+  const auto marks_agree = [&](const Marked& c, std::size_t first) {
+    for (std::size_t k = 0; k < c.marks.size(); ++k) {
+      const std::size_t i = first + k;
+      if (i < reading.shown.size() && !reading.shown[i].empty() && marks_at(i) != c.marks[k])
+        return false;
+    }
+    return true;
+  };
+  const auto word_at = [&](std::size_t at) {
+    return static_cast<std::size_t>(
+        std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
+  };
   const auto contained_at = [&](const Marked& c, bool whole_meaning = false) {
     for (auto at = padded.find(c.padded); at != std::string::npos;
          at = padded.find(c.padded, at + 1)) {
-      const auto first = static_cast<std::size_t>(
-          std::count(padded.begin(), padded.begin() + static_cast<long>(at), ' '));
-      const std::size_t end = first + c.words;
+      const std::size_t first = word_at(at);
       // A chat phrase yields to any pair of the content's, written alike or not ("thợ sửa xe"
       // is a trade, not "sửa xe" small talk).
-      bool same = !whole_meaning || c.words == 1 || !edge_taken(first, end, {});
-      for (std::size_t k = 0; k < c.marks.size() && same; ++k) {
-        const std::size_t i = first + k;
-        same = i >= reading.shown.size() || reading.shown[i].empty() || marks_at(i) == c.marks[k];
-      }
-      if (same)
+      if ((!whole_meaning || c.words == 1 || !edge_taken(first, first + c.words, {})) &&
+          marks_agree(c, first))
         return at;
     }
     return std::string::npos;
+  };
+  // An unless: phrase said ("tiểu thương tổ chức" does not say "thường tổ chức"); a message
+  // typed without diacritics is also looked at as typed.
+  const auto says = [&](const Marked& c) {
+    return contained_at(c) != std::string::npos ||
+           (typed_without_diacritics && typed_has(c.padded));
+  };
+  // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
+  // question about a brand-new company one about a household business.
+  const auto says_plainly = [&](const Marked& c) {
+    for (auto at = padded.find(c.padded); at != std::string::npos;
+         at = padded.find(c.padded, at + 1)) {
+      const std::size_t first = word_at(at);
+      const std::size_t from = first > 3 ? first - 3 : 0;
+      if (marks_agree(c, first) &&
+          std::none_of(words.begin() + static_cast<long>(from),
+                       words.begin() + static_cast<long>(first), [&](const std::string& w) {
+                         return std::find(negations_.begin(), negations_.end(), w) !=
+                                negations_.end();
+                       }))
+        return true;
+    }
+    return false;
   };
   // Everyday chat ("nấu ăn ngon", "người yêu"): no announcements asked for ("người yêu cũ nhắn tin
   // lại"), and only a question our content covers as an answer does is ours.
@@ -825,7 +861,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
       const bool as_read = at_read != std::string::npos;
       const bool as_stems = !as_read && at_stem != std::string::npos;
       if ((!as_read && !as_stems && !(c.as_typed_too && typed_has(c.padded))) ||
-          ruled_out(c.payload, has) || (chat && !c.in_chat))
+          ruled_out(c.payload, says) || (chat && !c.in_chat))
         continue;
       const std::string& message = as_read ? padded : as_stems ? padded_stems : padded_typed;
       const auto at = as_read ? at_read : as_stems ? at_stem : message.find(c.padded);
@@ -850,9 +886,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
     if (r.kind != Interpretation::Kind::kNothing)
       break;
     const bool all = std::all_of(t.groups.begin(), t.groups.end(), [&](const auto& group) {
-      return std::any_of(group.begin(), group.end(), has);
+      return std::any_of(group.begin(), group.end(), says);
     });
-    if (all && !ruled_out(t.payload, has)) {
+    if (all && !ruled_out(t.payload, says)) {
       r.kind = Interpretation::Kind::kIntent;
       r.payload = t.payload;
       r.score = 40;
@@ -922,6 +958,20 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // the reading shows it after the words it stands for ("logo (nhãn hiệu)").
   std::vector<std::pair<std::size_t, std::string>> glosses;  // after word i → "(term)"
   std::vector<const Synonym*> terms_added;
+  // The rest of a phrase said apart, within a few words after its start: "tiền điện tháng này
+  // cao quá, có cách nào giảm" says "tiền điện … giảm".
+  const auto said_later = [&](const Synonym& syn, std::size_t from) {
+    const auto& part = reading.english ? syn.then_stems : syn.then;
+    const auto& seen = reading.english ? stems : words;
+    const std::size_t last = std::min(seen.size(), from + kSaidApartWords + part.size());
+    for (std::size_t j = from; j + part.size() <= last; ++j)
+      if (std::equal(part.begin(), part.end(), seen.begin() + static_cast<long>(j)) &&
+          std::none_of(neutral_at.begin() + static_cast<long>(j),
+                       neutral_at.begin() + static_cast<long>(j + part.size()),
+                       [](bool n) { return n; }))
+        return true;
+    return false;
+  };
   for (std::size_t i = 0; i < words.size();) {
     const Synonym* found = nullptr;
     const auto& by_first = reading.english ? lexicon_by_first_stem_ : lexicon_by_first_word_;
@@ -942,6 +992,8 @@ Interpretation Understanding::interpret(std::string_view text) const {
                       neutral_at.begin() + static_cast<long>(end), [](bool n) { return n; }))
         continue;
       if (syn.phrase.size() > 1 && edge_taken(i, end, syn.marks))
+        continue;
+      if (!syn.then.empty() && !said_later(syn, end))
         continue;
       found = &syn;
       break;
@@ -981,7 +1033,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   auto hits = rk.index.search(search_words, search_shown, 10);
   std::erase_if(hits, [&](const auto& h) {
     const auto doc = static_cast<std::size_t>(h.doc);
-    return doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly);
+    return doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], says_plainly);
   });
   // Candidates: distinct explainers, best first.
   for (const auto& h : hits) {
@@ -1030,7 +1082,9 @@ Interpretation Understanding::interpret(std::string_view text) const {
          best.score >= kAnswerScore) ||
         (best.key_words >= 3 && best.score >= kClarifyStrongScore &&
          best.coverage >= kClarifyCoverage) ||
-        (referral && best.coverage >= kReferralCoverage && best.score >= kClarifyScore);
+        (referral && best.coverage >= kReferralCoverage && best.score >= kClarifyScore) ||
+        (referral && best.key_words >= 3 && best.score >= kClarifyStrongScore &&
+         best.coverage >= kReferralKeyPhraseCoverage);
     const bool clear =
         rival == 0 ||
         best.score >= rival * (best.score >= kThinScore && !referral ? kAnswerMargin : kThinMargin);
@@ -1077,7 +1131,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
         }
       for (const auto& h : rk.index.search(rest, rest_shown, 3)) {
         const auto doc = static_cast<std::size_t>(h.doc);
-        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly))
+        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], says_plainly))
           continue;
         return rk.payload[doc] == payload &&
                ((h.score >= kThinScore &&
@@ -1167,7 +1221,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
           search_shown.begin() + static_cast<long>(message_words));
       for (const auto& h : rk.index.search(asked, asked_shown, 3)) {
         const auto doc = static_cast<std::size_t>(h.doc);
-        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], has_plainly))
+        if (doc < rk.unless.size() && rk.unless[doc] && ruled_out(rk.payload[doc], says_plainly))
           continue;
         if (rk.payload[doc].starts_with("referral:") && h.key_words >= 2 &&
             h.score >= kClarifyScore) {
@@ -1241,7 +1295,7 @@ Understanding::OldWardNamed Understanding::old_ward_in(
 }
 
 bool Understanding::ruled_out(const std::string& payload,
-                              const std::function<bool(const std::string&)>& in_message) const {
+                              const std::function<bool(const Marked&)>& in_message) const {
   const auto it = unless_.find(payload);
   return it != unless_.end() && std::any_of(it->second.begin(), it->second.end(), in_message);
 }

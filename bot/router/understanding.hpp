@@ -196,17 +196,17 @@ class Understanding {
     std::string stemmed;  // " english stems ": an English message is matched by stems too
   };
 
-  // Whether the intent `payload` is ruled out in a message: one of its unless: phrases
-  // (" folded words ") is `in_message`.
+  // Whether the intent, referral or explainer `payload` is ruled out in a message: one of its
+  // unless: phrases (" folded words ", with their diacritics) is `in_message`.
   bool ruled_out(const std::string& payload,
-                 const std::function<bool(const std::string&)>& in_message) const;
+                 const std::function<bool(const Marked&)>& in_message) const;
 
   std::vector<Contained> contained_;  // longest first
 
   // Intents said by a phrase of each group (content::Intent::together), each " folded ".
   struct Together {
     std::string payload;
-    std::vector<std::vector<std::string>> groups;
+    std::vector<std::vector<Marked>> groups;
   };
 
   std::vector<Together> together_;
@@ -219,6 +219,9 @@ class Understanding {
     std::vector<std::string> term_shown;
     std::vector<std::string> stems;  // the phrase's English stems ("show prices" = "show price")
     std::vector<std::string> marks;  // text::marks of each word as written; empty: not known
+    // Words said apart ("tiền điện … giảm"): these must follow the phrase, a few words later.
+    std::vector<std::string> then;
+    std::vector<std::string> then_stems;
   };
 
   std::vector<Synonym> lexicon_;  // longest phrases first
@@ -241,9 +244,9 @@ class Understanding {
 
   OldWardNamed old_ward_in(const std::vector<std::string>& words) const;
   std::unordered_set<std::string> greeting_words_;  // words of the menu's short greetings
-  std::unordered_map<std::string, std::vector<std::string>> unless_;  // payload → " words "
-  std::vector<std::string> negations_;                                // folded
-  std::vector<std::vector<std::string>> not_this_;                    // folded words
+  std::unordered_map<std::string, std::vector<Marked>> unless_;  // payload → its unless: phrases
+  std::vector<std::string> negations_;                           // folded
+  std::vector<std::vector<std::string>> not_this_;               // folded words
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;
   // A command phrase anywhere in a short message (flow_anywhere_), as typed or as read.
   std::optional<std::string> anywhere_in(std::string_view text) const;

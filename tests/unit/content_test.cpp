@@ -170,6 +170,22 @@ TEST_F(BrokenContent, ALexiconTermTheContentDoesNotUseOrAPhraseListedTwiceIsAnEr
       << dump(r);
 }
 
+// A phrase said apart ("tiền điện … giảm") has words on both sides of one "…"; the same
+// phrase with "..." is the same phrase.
+TEST_F(BrokenContent, APhraseSaidApartHasWordsOnBothSidesOfOneEllipsis) {
+  write(path("lexicon.yaml"),
+        "tiết kiệm điện: [tiền điện … giảm, tiền điện ... giảm, … giảm, tiền điện …, a … b … c]\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'tiền điện ... giảm' is already listed on line 1"))
+      << dump(r);
+  for (const char* bad : {"'… giảm'", "'tiền điện …'", "'a … b … c'"})
+    EXPECT_TRUE(
+        has_problem(r, "lexicon.yaml",
+                    std::string(bad) + ": a phrase said apart has words on both sides of one '…'"))
+        << bad << dump(r);
+}
+
 // An abbreviation means a text, or a Vietnamese and an English text.
 TEST_F(BrokenContent, AnAbbreviationMeansATextOrAVietnameseAndAnEnglishText) {
   write(path("abbreviations.yaml"),

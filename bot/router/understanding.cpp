@@ -54,6 +54,8 @@ constexpr double kClarifyScore = 20.0;
 // questions-en-blind-1.tsv, with English everyday chat checked to stay with the fallback).
 constexpr double kClarifyScoreEn = 12.0;
 constexpr double kClarifyStrongScore = 30.0;  // enough alone (a long key phrase matched)
+// A command wrapped in polite words ("unsubscribe giùm em") has at most this many of its own.
+constexpr std::size_t kMaxWrappedCommandWords = 3;
 // A lexicon phrase said apart ("tiền điện … giảm"): at most this many words between its parts.
 constexpr std::size_t kSaidApartWords = 8;
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
@@ -167,6 +169,21 @@ std::string_view to_string(Interpretation::Kind k) {
   }
   return "nothing";
 }
+
+namespace {
+// Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
+bool wrapping(const std::string& w) {
+  static const std::unordered_set<std::string> k = {
+      "a",      "ah",     "ak",    "ad",  "em",  "anh",      "chi",   "chau", "con",  "bac",
+      "chu",    "co",     "da",    "roi", "nhe", "nha",      "nhen",  "oi",   "luon", "lun",
+      "di",     "ha",     "vay",   "nhi", "ban", "minh",     "toi",   "giup", "gium", "dum",
+      "please", "thanks", "thank", "you", "cam", "on",       "sorry", "xin",  "loi",  "nhá",
+      "r",      "z",      "e",     "cho", "ay",  "actually", "this",  "it",   "just", "oh",
+      "well",   "hey",    "that",  "s",   "is",  "all",      "pls",   "plz"};
+  return k.contains(w);
+}
+
+}  // namespace
 
 Understanding::Marked Understanding::marked(const std::string& phrase, std::string folded) {
   Marked m{" " + folded + " ", text::words(folded).size(), {}};
@@ -841,9 +858,33 @@ Interpretation Understanding::interpret(std::string_view text) const {
       words.size() <= 4 && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
         return greeting_words_.contains(w);
       });
+  // A command of a few words wrapped in polite ones ("STOP pls", "unsubscribe giùm e", "menu đi
+  // ad"): the command, as if said alone. Only an intent's reply, never an explainer's keyword.
+  // As read and, when the reading mended a word ("gium"), as typed.
+  const auto command_wrapped_in = [&](const std::vector<std::string>& said) -> const std::string* {
+    std::string core;
+    std::size_t kept = 0;
+    for (const std::string& w : said)
+      if (!wrapping(w)) {
+        core += (core.empty() ? "" : " ") + w;
+        ++kept;
+      }
+    if (kept == 0 || kept == said.size() || kept > kMaxWrappedCommandWords)
+      return nullptr;
+    const auto it = exact_.find(core);
+    return it == exact_.end() || it->second.starts_with("ex:") ? nullptr : &it->second;
+  };
+  const std::string* wrapped_command = command_wrapped_in(words);
+  if (wrapped_command == nullptr && rewritten)
+    wrapped_command = command_wrapped_in(text::words(reading.typed));
   if (auto it = exact_.find(folded); it == exact_.end() && greeting) {
     r.kind = Interpretation::Kind::kIntent;
     r.payload = kGreetingIntent;
+    r.score = 100;
+    r.coverage = 1;
+  } else if (it == exact_.end() && wrapped_command != nullptr) {
+    r.kind = Interpretation::Kind::kIntent;
+    r.payload = *wrapped_command;
     r.score = 100;
     r.coverage = 1;
   } else if (it != exact_.end()) {
@@ -1302,18 +1343,6 @@ bool Understanding::ruled_out(const std::string& payload,
 
 namespace {
 constexpr long kMaxCommandWords = 8;
-
-// Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
-bool wrapping(const std::string& w) {
-  static const std::unordered_set<std::string> k = {
-      "a",      "ah",     "ak",    "ad",  "em",  "anh",      "chi",   "chau", "con",  "bac",
-      "chu",    "co",     "da",    "roi", "nhe", "nha",      "nhen",  "oi",   "luon", "lun",
-      "di",     "ha",     "vay",   "nhi", "ban", "minh",     "toi",   "giup", "gium", "dum",
-      "please", "thanks", "thank", "you", "cam", "on",       "sorry", "xin",  "loi",  "nhá",
-      "r",      "z",      "e",     "cho", "ay",  "actually", "this",  "it",   "just", "oh",
-      "well",   "hey",    "that",  "s",   "is",  "all"};
-  return k.contains(w);
-}
 
 // Words that take a yes back: a negation, a change, a doubt.
 bool unsaying(const std::string& w) {

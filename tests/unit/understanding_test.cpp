@@ -317,8 +317,9 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-33.tsv", 144, 99, 0}, Floor{"questions-blind-35.tsv", 179, 99, 0},
         Floor{"questions-en-blind-34.tsv", 144, 99, 0}, Floor{"questions-blind-36.tsv", 173, 98, 0},
         Floor{"questions-en-blind-35.tsv", 144, 97, 0}, Floor{"questions-blind-37.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-36.tsv", 143, 99, 0}, Floor{"questions-blind-38.tsv", 178, 94, 2},
-        Floor{"questions-en-blind-37.tsv", 144, 95, 1}}) {
+        Floor{"questions-en-blind-36.tsv", 143, 99, 0}, Floor{"questions-blind-38.tsv", 178, 98, 0},
+        Floor{"questions-en-blind-37.tsv", 144, 98, 0}, Floor{"questions-blind-39.tsv", 176, 97, 0},
+        Floor{"questions-en-blind-38.tsv", 147, 94, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -1088,6 +1089,35 @@ TEST(Understanding, WhatRoundThirtySixLearned) {
         "referral:civil-status"}});
   // "thường tổ chức" still rules the events list out where it is said: it asks what is usual.
   EXPECT_NE(reached("hội thảo này thường tổ chức khi nào"), "events");
+}
+
+// Round 37: a command wrapped in polite words is the command ("STOP pls", "unsubscribe giùm
+// e", also when the reading mended a word of it: "unsub gium e"); staff asked for on duty or to
+// be passed on to; keeping a family name is a trademark; a time machine and the most durable
+// brand are chat; a wet market's trader; an event "soon"; maker spaces.
+TEST(Understanding, WhatRoundThirtySevenLearned) {
+  expect_reached(
+      {{"STOP pls", "unsubscribe"},
+       {"unsubscribe giùm e", "unsubscribe"},
+       {"unsub gium e", "unsubscribe"},
+       {"Help me pls", "help"},
+       {"có anh chị nào trực ko, e cần hỏi gấp", "handoff"},
+       {"chuyển e qua nhân viên phòng kinh tế giùm", "handoff"},
+       {"Tôi làm nước mắm gia truyền 3 đời, giờ muốn bảo hộ cái tên đó để con cháu "
+        "giữ thì hồ sơ cần những gì?",
+        "ip-trademark"},
+       {"bot sáng chế ra cỗ máy thời gian được ko", "fallback"},
+       {"thương hiệu xe máy nào bền nhất", "fallback"},
+       {"my mom sells veggies at the wet market, is there a program to help her sell "
+        "online and take QR payments",
+        "online-market"},
+       {"is there a digital transformation seminar soon, want to bring 2 colleagues", "events"},
+       {"any creative clubs or maker spaces for uni students? im studying at IUH",
+        "youth-innovation"}});
+  // Polite words alone are no command, and polite words around an explainer's keyword are
+  // still a question about it.
+  EXPECT_EQ(understanding().interpret("cảm ơn em").kind, Kind::kFallback);
+  EXPECT_EQ(understanding().interpret("mã vạch giúp em với").kind, Kind::kExplainer);
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -28,6 +28,27 @@ std::pair<std::string, std::string> lexicon_parts(std::string_view phrase) {
 }
 
 namespace {
+// Words folded and joined by one space: how phrases and keys are compared ("Đăng  ký" = "dang ky").
+std::string folded_key(std::string_view text) {
+  std::string folded;
+  for (const auto& w : text::words(text::fold(text))) folded += (folded.empty() ? "" : " ") + w;
+  return folded;
+}
+}  // namespace
+
+std::string lexicon_key(std::string_view phrase) {
+  const auto [said, then] = lexicon_parts(phrase);
+  const std::string folded = folded_key(said);
+  if (said.size() == phrase.size())  // lexicon_parts cut nothing: no "…"
+    return folded;
+  const std::string rest = folded_key(then);
+  if (folded.empty() || rest.empty() || then.find("…") != std::string::npos ||
+      then.find("...") != std::string::npos)
+    return {};
+  return folded + " … " + rest;
+}
+
+namespace {
 
 constexpr std::size_t kMaxTitle = 80;
 constexpr std::size_t kMaxSummary = 600;
@@ -241,8 +262,15 @@ void load_lexicon(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
                             std::to_string(it->second) + ": add the phrases there");
       continue;
     }
-    if (!kv.second.IsSequence() || kv.second.size() == 0 || kv.second.size() > 40) {
-      c.error(kv.second, "'" + term + "': give 1 to 40 everyday phrases as a list");
+    if (!kv.second.IsSequence() || kv.second.size() == 0) {
+      c.error(kv.second, "'" + term + "': give 1 to " + std::to_string(kMaxLexiconPhrases) +
+                             " everyday phrases as a list");
+      continue;
+    }
+    if (kv.second.size() > kMaxLexiconPhrases) {
+      c.error(kv.second, "'" + term + "' has " + std::to_string(kv.second.size()) +
+                             " phrases, at most " + std::to_string(kMaxLexiconPhrases) +
+                             ": move the more specific ones under a narrower term");
       continue;
     }
     for (const auto& p : kv.second) {
@@ -252,25 +280,12 @@ void load_lexicon(std::vector<Problem>& problems, const fs::path& dir, Snapshot&
       }
       const std::string phrase = p.as<std::string>();
       c.check_text(p, "phrase", phrase, 80);
-      const auto [said, then] = lexicon_parts(phrase);
-      const auto fold_words = [](std::string_view part) {
-        std::string folded;
-        for (const auto& w : text::words(text::fold(part)))
-          folded += (folded.empty() ? "" : " ") + w;
-        return folded;
-      };
-      std::string folded = fold_words(said);
-      if (said.size() != phrase.size()) {  // said apart: "tiền điện … giảm"
-        const std::string rest = fold_words(then);
-        if (folded.empty() || rest.empty() || then.find("…") != std::string::npos ||
-            then.find("...") != std::string::npos) {
+      const std::string folded = lexicon_key(phrase);
+      if (folded.empty()) {
+        if (phrase.find("…") != std::string::npos || phrase.find("...") != std::string::npos)
           c.error(p, "'" + phrase + "': a phrase said apart has words on both sides of one '…'");
-          continue;
-        }
-        folded += " … " + rest;
-      }
-      if (folded.empty())
         continue;
+      }
       if (auto [it, fresh] = seen.emplace(folded, c.line_of(p)); !fresh) {
         c.error(p, "'" + phrase + "' is already listed on line " + std::to_string(it->second) +
                        " (phrases are compared without case or diacritics)");
@@ -657,8 +672,7 @@ void load_abbreviations(std::vector<Problem>& problems, const fs::path& dir, Sna
     if (both)
       c.check_text(en, "English meaning", a.english, 120);
     a.capitals = text::lower(a.key) != a.key;
-    std::string folded;
-    for (const auto& w : text::words(text::fold(a.key))) folded += (folded.empty() ? "" : " ") + w;
+    const std::string folded = folded_key(a.key);
     if (folded.empty() || text::words(text::fold(a.expansion)).empty() ||
         (both && text::words(text::fold(a.english)).empty())) {
       c.error(kv.first, "'" + a.key + "': both the abbreviation and its meaning need letters");

@@ -302,6 +302,11 @@ struct LexiconEntry {
 
 // A lexicon phrase's two parts around "…" (or "..."); the second is empty for a plain phrase.
 std::pair<std::string, std::string> lexicon_parts(std::string_view phrase);
+// How lexicon phrases are compared: folded words, and " … " between the parts of one said apart
+// ("tien dien … giam"); empty when there are no words, or a "…" without words on both sides.
+std::string lexicon_key(std::string_view phrase);
+// Everyday phrases one term may have in lexicon.yaml.
+constexpr std::size_t kMaxLexiconPhrases = 40;
 
 struct Snapshot {
   std::map<std::string, std::string, std::less<>> ui_vi;  // dotted key → text

@@ -163,10 +163,26 @@ std::string lexicon_refusal(const Page& page,
                    "The term's word '" + w +
                        "' is in no explainer's title or keywords, so it cannot help the bot "
                        "find an explainer: choose a term from the suggestions.");
-  for (const content::LexiconEntry& l : s.lexicon)
-    if (folded_words(l.phrase) == folded_words(phrase))
+  const std::string key = content::lexicon_key(phrase);
+  if (key.empty())  // words, but a "…" without words on both sides
+    return page.tr(
+        "Cách nói tách đôi cần có chữ ở cả hai bên một dấu “…”, ví dụ “tiền điện … "
+        "giảm”.",
+        "A phrase said apart needs words on both sides of one “…”, e.g. “power bill "
+        "… reduce”.");
+  std::size_t under_term = 0;
+  for (const content::LexiconEntry& l : s.lexicon) {
+    if (content::lexicon_key(l.phrase) == key)
       return page.tr("'" + l.phrase + "' đã có trong từ điển, nghĩa là '" + l.term + "'.",
                      "'" + l.phrase + "' is already in the lexicon, meaning '" + l.term + "'.");
+    under_term += folded_words(l.term) == folded_words(term) ? 1 : 0;
+  }
+  if (under_term >= content::kMaxLexiconPhrases)
+    return page.tr(
+        "Thuật ngữ '" + term + "' đã có đủ " + std::to_string(content::kMaxLexiconPhrases) +
+            " cách nói: hãy chọn một thuật ngữ hẹp hơn trong danh sách gợi ý.",
+        "The term '" + term + "' already has " + std::to_string(content::kMaxLexiconPhrases) +
+            " phrases: choose a narrower term from the suggestions.");
   return {};
 }
 
@@ -374,7 +390,11 @@ asio::awaitable<Response> questions_page(Ctx& c) {
           Page::csrf_field(s.csrf) + "<label for=\"phrase-" + id + "\">" +
           page.tr("Cách nói thường ngày trong câu hỏi", "The everyday phrase in the question") +
           "</label><input id=\"phrase-" + id +
-          "\" name=\"phrase\" maxlength=\"80\" required><label for=\"term-" + id + "\">" +
+          "\" name=\"phrase\" maxlength=\"80\" required aria-describedby=\"phrase-hint-" + id +
+          "\"><p class=\"hint\" id=\"phrase-hint-" + id + "\">" +
+          page.tr("Hai phần cách nhau trong câu: viết “tiền điện … giảm”.",
+                  "Two parts apart in the question: write “power bill … reduce”.") +
+          "</p><label for=\"term-" + id + "\">" +
           page.tr("Thuật ngữ của nội dung mà cách nói ấy chỉ", "The content's term it stands for") +
           "</label><input id=\"term-" + id +
           "\" name=\"term\" list=\"terms\" maxlength=\"80\" required><button type=\"submit\">" +

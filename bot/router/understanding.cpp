@@ -152,6 +152,18 @@ std::size_t asked_after(const std::vector<std::string>& words,
   return at;
 }
 
+// Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
+bool wrapping(const std::string& w) {
+  static const std::unordered_set<std::string> k = {
+      "a",      "ah",     "ak",    "ad",  "em",  "anh",      "chi",   "chau", "con",  "bac",
+      "chu",    "co",     "da",    "roi", "nhe", "nha",      "nhen",  "oi",   "luon", "lun",
+      "di",     "ha",     "vay",   "nhi", "ban", "minh",     "toi",   "giup", "gium", "dum",
+      "please", "thanks", "thank", "you", "cam", "on",       "sorry", "xin",  "loi",  "nhá",
+      "r",      "z",      "e",     "cho", "ay",  "actually", "this",  "it",   "just", "oh",
+      "well",   "hey",    "that",  "s",   "is",  "all",      "pls",   "plz",  "bot"};
+  return k.contains(w);
+}
+
 }  // namespace
 
 std::string_view to_string(Interpretation::Kind k) {
@@ -169,21 +181,6 @@ std::string_view to_string(Interpretation::Kind k) {
   }
   return "nothing";
 }
-
-namespace {
-// Words people wrap a command in: "ok em", "được rồi cháu", "hủy giúp em nhé", "cancel, sorry".
-bool wrapping(const std::string& w) {
-  static const std::unordered_set<std::string> k = {
-      "a",      "ah",     "ak",    "ad",  "em",  "anh",      "chi",   "chau", "con",  "bac",
-      "chu",    "co",     "da",    "roi", "nhe", "nha",      "nhen",  "oi",   "luon", "lun",
-      "di",     "ha",     "vay",   "nhi", "ban", "minh",     "toi",   "giup", "gium", "dum",
-      "please", "thanks", "thank", "you", "cam", "on",       "sorry", "xin",  "loi",  "nhá",
-      "r",      "z",      "e",     "cho", "ay",  "actually", "this",  "it",   "just", "oh",
-      "well",   "hey",    "that",  "s",   "is",  "all",      "pls",   "plz"};
-  return k.contains(w);
-}
-
-}  // namespace
 
 Understanding::Marked Understanding::marked(const std::string& phrase, std::string folded) {
   Marked m{" " + folded + " ", text::words(folded).size(), {}};
@@ -795,11 +792,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     }
     return std::string::npos;
   };
-  // An unless: phrase said ("tiểu thương tổ chức" does not say "thường tổ chức"); a message
-  // typed without diacritics is also looked at as typed.
+  // An unless: phrase said ("tiểu thương tổ chức" does not say "thường tổ chức"). Also as typed
+  // ("có bảo mật ko" before "ko" is read "không"), where no diacritics can disagree: the message
+  // was typed without them, or the phrase is written without them.
   const auto says = [&](const Marked& c) {
+    const bool unmarked =
+        std::all_of(c.marks.begin(), c.marks.end(), [](const std::string& m) { return m.empty(); });
     return contained_at(c) != std::string::npos ||
-           (typed_without_diacritics && typed_has(c.padded));
+           ((typed_without_diacritics || unmarked) && typed_has(c.padded));
   };
   // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
   // question about a brand-new company one about a household business.
@@ -874,10 +874,14 @@ Interpretation Understanding::interpret(std::string_view text) const {
     const auto it = exact_.find(core);
     return it == exact_.end() || it->second.starts_with("ex:") ? nullptr : &it->second;
   };
-  const std::string* wrapped_command = command_wrapped_in(words);
-  if (wrapped_command == nullptr && rewritten)
-    wrapped_command = command_wrapped_in(text::words(reading.typed));
-  if (auto it = exact_.find(folded); it == exact_.end() && greeting) {
+  const auto it = exact_.find(folded);
+  const std::string* wrapped_command = nullptr;
+  if (it == exact_.end() && !greeting) {
+    wrapped_command = command_wrapped_in(words);
+    if (wrapped_command == nullptr && rewritten)
+      wrapped_command = command_wrapped_in(text::words(reading.typed));
+  }
+  if (it == exact_.end() && greeting) {
     r.kind = Interpretation::Kind::kIntent;
     r.payload = kGreetingIntent;
     r.score = 100;

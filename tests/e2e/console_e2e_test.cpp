@@ -637,6 +637,19 @@ TEST_F(ConsoleQuestionsE2E, APhraseTaughtFromAQuestionHelpsOtherQuestions) {
       b.post(teach, {{"csrf", b.token()}, {"phrase", "mã 0909123456"}, {"term", "mã số mã vạch"}})
           .status,
       400);
+  // A phrase said apart needs words on both sides of its "…"; a term with the most phrases it
+  // may have takes no more (the shipped "tiết kiệm điện" has 40): both refused in the staff's
+  // language, the file untouched.
+  b.get("/console/questions");
+  const HttpResult half =
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "… giảm"}, {"term", "giảm tiền điện"}});
+  EXPECT_EQ(half.status, 400);
+  EXPECT_TRUE(has(half.body, "cần có chữ ở cả hai bên một dấu")) << half.body;
+  b.get("/console/questions");
+  const HttpResult full = b.post(
+      teach, {{"csrf", b.token()}, {"phrase", "tốn điện quá trời"}, {"term", "tiết kiệm điện"}});
+  EXPECT_EQ(full.status, 400);
+  EXPECT_TRUE(has(full.body, "đã có đủ 40 cách nói")) << full.body;
   EXPECT_EQ(file(), shipped);
 
   b.get("/console/questions");

@@ -186,6 +186,17 @@ TEST_F(BrokenContent, APhraseSaidApartHasWordsOnBothSidesOfOneEllipsis) {
         << bad << dump(r);
 }
 
+// A term with more phrases than it may have is named with its count.
+TEST_F(BrokenContent, ALexiconTermWithTooManyPhrasesSaysHowMany) {
+  std::string phrases;
+  for (int i = 0; i < 41; ++i)
+    phrases += (i ? ", " : "") + std::string("logo ") + std::to_string(i);
+  write(path("lexicon.yaml"), "nhãn hiệu: [" + phrases + "]\n");
+  const auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_problem(r, "lexicon.yaml", "'nhãn hiệu' has 41 phrases, at most 40")) << dump(r);
+}
+
 // An abbreviation means a text, or a Vietnamese and an English text.
 TEST_F(BrokenContent, AnAbbreviationMeansATextOrAVietnameseAndAnEnglishText) {
   write(path("abbreviations.yaml"),

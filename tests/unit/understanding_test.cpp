@@ -1119,6 +1119,11 @@ TEST(Understanding, WhatRoundThirtySevenLearned) {
   // still a question about it.
   EXPECT_EQ(understanding().interpret("cảm ơn em").kind, Kind::kFallback);
   EXPECT_EQ(understanding().interpret("mã vạch giúp em với").kind, Kind::kExplainer);
+  // Calling the bot by name is a wrapping word too.
+  EXPECT_EQ(reached("bot ơi help"), "help");
+  // Booking's unless: phrases hold in a message typed with diacritics and teencode ("ko" is read
+  // "không"): a question about the data given while booking is the privacy explainer's.
+  EXPECT_EQ(reached("số điện thoại đặt lịch có bảo mật ko"), "privacy");
 }
 
 // Round 38: a refresher class is an event; asking for "a 30 min consult" is a booking; IP

@@ -690,6 +690,10 @@ int sync_event_changes(storage::Store& tx, const content::Snapshot& content, std
   return queued;
 }
 
+std::int64_t checkin_opens_at(const content::Event& e) {
+  return e.starts_at - 12 * kHourMs;
+}
+
 CheckinAnswer check_in(storage::Store& tx,
                        const content::Snapshot& content,
                        std::string_view event_id,
@@ -722,8 +726,7 @@ CheckinAnswer check_in(storage::Store& tx,
   auto r = normal.empty() ? std::nullopt : tx.events.by_code(normal);
   if (r)
     c.registration_id = r->id;
-  if (e == nullptr || !e->published() || now_ms < e->starts_at - 12 * kHourMs ||
-      now_ms > e->ends_at)
+  if (e == nullptr || !e->published() || now_ms < checkin_opens_at(*e) || now_ms > e->ends_at)
     c.result = "not_open";
   else if (!r)
     c.result = "unknown";

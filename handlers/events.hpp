@@ -84,6 +84,9 @@ struct CheckinAnswer {
   std::optional<std::int64_t> checked_in_at;  // of the first ok scan
 };
 
+// When the door opens for check-in: 12 hours before the event starts. It closes at its end.
+std::int64_t checkin_opens_at(const content::Event& e);
+
 // One scan at the door of `event_id`, recorded as a row (a retry with the same nonce returns
 // the first answer and writes nothing). Run it in an IMMEDIATE transaction. `not_open`: the
 // event is not published, or it is more than 12 hours before its start or over.

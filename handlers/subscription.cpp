@@ -306,6 +306,25 @@ bool asks_why_or_who(const Words& plain) {
          std::any_of(kWhy.begin(), kWhy.end(), [&](const Words& a) { return has_run(plain, a); });
 }
 
+// "hủy", "hủy đăng ký giùm em", "cancel": a word of cancelling that names nothing to cancel
+// (no word of announcements, no STOP). From someone with a session booked or an event ticket it
+// may mean either of those as well as the announcements.
+bool cancels_without_naming(std::string_view text) {
+  static const std::set<std::string, std::less<>> kAnnouncements = {
+      "tin",      "thong",  "bao",           "theo",         "nhan",          "gui",
+      "dung",     "ngung",  "stop",          "unsubscribe",  "unsub",         "subscription",
+      "news",     "update", "updates",       "notification", "notifications", "message",
+      "messages", "list",   "announcements", "announcement", "alerts",        "newsletter"};
+  const Words w = plain_words(text);
+  bool cancels = false;
+  for (const std::string& word : w) {
+    if (kAnnouncements.contains(word))
+      return false;
+    cancels = cancels || word == "huy" || word == "cancel";
+  }
+  return cancels;
+}
+
 }  // namespace
 
 bool asks_about_stopping(std::string_view text) {
@@ -608,6 +627,8 @@ class UnsubscribeHandler final : public Handler {
       turn.say(turn.ui("subscribe.about"), {turn.button("explainer.menu", "menu")});
       return;
     }
+    if (typed && cancels_without_naming(turn.event.text) && asked_what_to_cancel(turn, tx))
+      return;
     // Announcements already queued for them do not go out either.
     tx.outbox.skip_pending(turn.person.id, MessageKind::kBroadcast, "unsubscribed");
     if (tx.subscriptions.remove(turn.person.id)) {
@@ -618,6 +639,29 @@ class UnsubscribeHandler final : public Handler {
     }
     turn.outcome = "not_subscribed";
     add_main_menu(turn, turn.say(turn.ui("unsubscribe.none")));
+  }
+
+ private:
+  // Someone with a session booked or an event ticket is asked which of them to cancel, with a
+  // button for each thing they have; nothing is changed yet. False when they have neither.
+  static bool asked_what_to_cancel(Turn& turn, storage::Store& tx) {
+    const std::int64_t id = turn.person.id;
+    const bool booked =
+        !tx.bookings.upcoming_for(id, turn.now_ms).empty() || !tx.bookings.waiting_for(id).empty();
+    const bool ticket = !tx.events.live_of(id).empty();
+    if (!booked && !ticket)
+      return false;
+    std::vector<Button> buttons;
+    if (booked)
+      buttons.push_back(turn.button("booking.mine", "booking:mine"));
+    if (ticket)
+      buttons.push_back(turn.button("events.mine", "events:mine"));
+    if (tx.subscriptions.get(id))
+      buttons.push_back(turn.button("subscribe.stop", "unsubscribe"));
+    buttons.push_back(turn.button("explainer.menu", "menu"));
+    turn.outcome = "which";
+    turn.say(turn.ui("unsubscribe.which"), std::move(buttons));
+    return true;
   }
 };
 

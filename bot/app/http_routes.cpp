@@ -143,12 +143,15 @@ asio::awaitable<Response> chat_poll(RouteDeps& d,
   auto ticket = d.webchat.register_poll(visitor);
   const auto deadline = std::chrono::steady_clock::now() + d.poll_timeout;
   std::vector<storage::DeliveredMessage> found;
+  std::string language;  // the conversation's, read with its messages
   try {
     for (;;) {
-      found = co_await d.reader.run([&visitor, after](storage::Store& s) {
+      found = co_await d.reader.run([&visitor, after, &language](storage::Store& s) {
         std::vector<storage::DeliveredMessage> out;
-        if (auto p = s.people.find("web", "web", visitor))
+        if (auto p = s.people.find("web", "web", visitor)) {
           out = s.outbox.delivered_after(p->id, after, kPollBatch);
+          language = p->language;
+        }
         return out;
       });
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -170,8 +173,12 @@ asio::awaitable<Response> chat_poll(RouteDeps& d,
       messages.push_back(channels::web::render_for_page(m.id, *body));
     cursor = std::max(cursor, m.id);
   }
-  co_return server::json_response(
-      req, 200, nlohmann::json{{"messages", messages}, {"cursor", cursor}}.dump());
+  // The page's labels follow the language the bot answers in: someone whose browser is set to
+  // English who writes Vietnamese gets Vietnamese replies and a Vietnamese page.
+  nlohmann::json out{{"messages", messages}, {"cursor", cursor}};
+  if (!found.empty() && (language == "vi" || language == "en"))
+    out["lang"] = language;
+  co_return server::json_response(req, 200, out.dump());
 }
 
 Response chat_ui(RouteDeps& d, const Request& req, std::string_view query) {

@@ -38,7 +38,9 @@ bool may_check_in(Role r) {
 // aloud sees what went wrong.
 std::pair<bool, std::string> answer_text(const Page& p,
                                          const handlers::CheckinAnswer& a,
-                                         std::string_view typed) {
+                                         std::string_view typed,
+                                         const content::Event& e,
+                                         std::int64_t now_ms) {
   const std::string at = a.checked_in_at ? local_time::hhmm(*a.checked_in_at) : "";
   if (a.result == "ok")
     return {true, p.tr("Mời vào: ", "Welcome: ") + a.name};
@@ -48,9 +50,19 @@ std::pair<bool, std::string> answer_text(const Page& p,
     return {false, p.tr("Vé đã hủy: ", "Cancelled ticket: ") + a.name};
   if (a.result == "wrong_event")
     return {false, p.tr("Vé của sự kiện khác: ", "A ticket for another event: ") + a.name};
-  if (a.result == "not_open")
-    return {false, p.tr("Chưa đến giờ điểm danh, hoặc sự kiện đã kết thúc.",
-                        "Check-in is not open (too early, or the event is over).")};
+  if (a.result == "not_open") {  // the volunteer is told when the door opens, or that it closed
+    if (!e.published())
+      return {false, p.tr("Sự kiện chưa được đăng nên chưa điểm danh được.",
+                          "The event is not published, so check-in is closed.")};
+    if (now_ms > e.ends_at)
+      return {false, p.tr("Sự kiện đã kết thúc lúc ", "The event ended at ") +
+                         local_time::timestamp(e.ends_at) +
+                         p.tr(": hết giờ điểm danh.", ": check-in is closed.")};
+    return {false,
+            p.tr("Chưa đến giờ điểm danh: mở từ ", "Check-in is not open yet: it opens at ") +
+                local_time::timestamp(handlers::checkin_opens_at(e)) +
+                p.tr(" (12 giờ trước khi bắt đầu).", " (12 hours before the start).")};
+  }
   const std::string shown = "«" + std::string(typed) + "»";
   return {false, p.tr("Không tìm thấy vé " + shown +
                           ". Mã vé không có chữ I, L, O và số 0, 1: kiểm tra lại từng ký tự.",
@@ -223,7 +235,7 @@ asio::awaitable<Response> door(const ConsoleDeps& d,
       t.commit();
       return answer;
     });
-    const auto [ok, text] = answer_text(page, a, code);
+    const auto [ok, text] = answer_text(page, a, code, e, now);
     const auto accept = req[http::field::accept];
     if (std::string_view(accept.data(), accept.size()).find("application/json") !=
         std::string_view::npos) {

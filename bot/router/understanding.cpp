@@ -462,8 +462,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
     if (auto w = folded_words(phrase); !w.empty())
       not_this_.push_back(std::move(w));
   for (const auto& n : snapshot.negations)
-    if (auto w = normalize(n); !w.empty())
-      negations_.push_back(w);
+    if (auto w = normalize(n); !w.empty()) {
+      padded_negations_.push_back(" " + w + " ");
+      negations_.push_back(std::move(w));
+    }
   vi_.index.finish();
   en_.index.finish();
 
@@ -803,17 +805,17 @@ Interpretation Understanding::interpret(std::string_view text) const {
   };
   // Said, and not right after a negation: "chứ không phải từ hộ kinh doanh" does not make a
   // question about a brand-new company one about a household business.
+  // A negation may be of several words ("chưa từng có hộ kinh doanh").
   const auto says_plainly = [&](const Marked& c) {
     for (auto at = padded.find(c.padded); at != std::string::npos;
          at = padded.find(c.padded, at + 1)) {
       const std::size_t first = word_at(at);
       const std::size_t from = first > 3 ? first - 3 : 0;
+      std::string before = " ";
+      for (std::size_t k = from; k < first; ++k) before += words[k] + " ";
       if (marks_agree(c, first) &&
-          std::none_of(words.begin() + static_cast<long>(from),
-                       words.begin() + static_cast<long>(first), [&](const std::string& w) {
-                         return std::find(negations_.begin(), negations_.end(), w) !=
-                                negations_.end();
-                       }))
+          std::none_of(padded_negations_.begin(), padded_negations_.end(),
+                       [&](const std::string& n) { return before.find(n) != std::string::npos; }))
         return true;
     }
     return false;

@@ -246,6 +246,7 @@ class Understanding {
   std::unordered_set<std::string> greeting_words_;  // words of the menu's short greetings
   std::unordered_map<std::string, std::vector<Marked>> unless_;  // payload → its unless: phrases
   std::vector<std::string> negations_;                           // folded
+  std::vector<std::string> padded_negations_;                    // " chua tung "
   std::vector<std::vector<std::string>> not_this_;               // folded words
   std::optional<std::string> command_in(const std::vector<std::string>& words) const;
   // A command phrase anywhere in a short message (flow_anywhere_), as typed or as read.

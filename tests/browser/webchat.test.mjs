@@ -153,6 +153,20 @@ try {
   assert.equal(await botMessages.count(), before, "no duplicate or missing message after reload");
   assert.equal(await page.getByRole("button", { name: "Send" }).count(), 1, "English labels are remembered");
 
+  step("a browser set to English, a resident writing Vietnamese: the page follows the bot");
+  const english = await (await browser.newContext({
+    viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: "en-US",
+  })).newPage();
+  english.on("pageerror", (e) => pageErrors.push(String(e)));
+  await english.goto(base + "/");
+  await english.getByRole("button", { name: "Send" }).waitFor();
+  await english.getByTestId("input").fill("cho mình hỏi cách tiết kiệm điện cho tiệm tạp hóa");
+  await english.getByTestId("send").click();
+  await english.getByRole("button", { name: "Gửi" }).waitFor({ timeout: 10000 });
+  assert.equal(await english.getByTestId("input").getAttribute("placeholder"), "Nhập câu hỏi…");
+  assert.equal(await english.evaluate(() => document.documentElement.lang), "vi");
+  await english.screenshot({ path: join(shots, "5-english-browser-vietnamese.png") });
+
   step("the server counted the turns");
   const metrics = await (await fetch(base + "/metrics")).text();
   assert.match(metrics, /outreach_turns_total\{handler="flow.feedback",outcome="ok"\} 3/);

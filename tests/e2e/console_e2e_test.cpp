@@ -244,6 +244,20 @@ TEST_F(ConsoleE2E, ACheckinAccountIsRefusedTheBookingsAndAccountPages) {
       403);
 }
 
+// Before the door opens the volunteer is told when it will (12 hours before the start): the
+// shipped trademark class starts 2026-12-16 08:00; the clock stands at 2026-12-03.
+TEST_F(ConsoleE2E, ADoorNotOpenYetSaysWhenItOpens) {
+  add("door@ward.gov.vn", console::Role::kCheckin);
+  Browser b(app.port());
+  ASSERT_EQ(b.login("door@ward.gov.vn", kPassword).status, 303);
+  const std::string path = "/console/events/tap-huan-nhan-hieu-2026-12/checkin";
+  ASSERT_EQ(b.get(path).status, 200);
+  const HttpResult r = b.post(path, {{"csrf", b.token()}, {"code", "ABCD-EFGH-JK"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(has(r.body, "Chưa đến giờ điểm danh: mở từ 2026-12-15 20:00")) << r.body;
+  EXPECT_EQ(app.count("SELECT COUNT(*) FROM event_checkins WHERE result = 'not_open'"), 1);
+}
+
 // Behind the reverse proxy on this machine (deploy/nginx.conf) the address is the one nginx
 // appended to X-Forwarded-For: throttling and the audit log see each person, not 127.0.0.1.
 TEST_F(ConsoleE2E, BehindTheLocalProxyTheForwardedAddressCounts) {

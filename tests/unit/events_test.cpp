@@ -298,6 +298,44 @@ TEST(Events, RemindersGoOnlyForTheTimeTheyWereSetFor) {
   EXPECT_EQ(count(h, "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'"), 1);
 }
 
+// "hủy" names nothing: from someone with a ticket and a subscription it asks which to cancel and
+// changes nothing; STOP and "hủy nhận tin" still stop the announcements at once.
+TEST(Events, CancelThatNamesNothingAsksWhichWhenThereIsATicket) {
+  TempDir dir;
+  TurnHarness h(content_with(dir, {{"lop-thu.yaml", class_event(10)}}));
+  const std::string code = code_in(register_for(h, "u1", "Trần Thị Bình"));
+  ASSERT_FALSE(code.empty());
+  h.say("nhận tin về sở hữu trí tuệ");
+  h.press("flow:confirm");
+  ASSERT_TRUE(h.store().subscriptions.get(h.person().id));
+  for (const std::string cancel : {"hủy", "huy dang ky giup em", "cancel"}) {
+    const auto r = h.say(cancel);
+    EXPECT_EQ(h.last().handler, "unsubscribe") << cancel;
+    EXPECT_EQ(h.last().outcome, "which") << cancel;
+    ASSERT_EQ(r.size(), 1u) << cancel;
+    EXPECT_EQ(r[0].text, h.ui("unsubscribe.which"));
+    const auto text = all_text(r);
+    EXPECT_NE(text.find("|events:mine]"), std::string::npos) << text;
+    EXPECT_NE(text.find("|unsubscribe]"), std::string::npos) << text;
+    EXPECT_EQ(text.find("|booking:mine]"), std::string::npos) << "no booking: " << text;
+    EXPECT_TRUE(h.store().subscriptions.get(h.person().id)) << cancel;
+    EXPECT_EQ(h.store().events.by_code(code)->status, "registered") << cancel;
+  }
+  h.press("unsubscribe");
+  EXPECT_EQ(h.last().outcome, "unsubscribed");
+  EXPECT_FALSE(h.store().subscriptions.get(h.person().id));
+  EXPECT_EQ(h.store().events.by_code(code)->status, "registered");
+  for (const std::string stop : {"STOP", "hủy nhận tin"}) {
+    h.say(stop);
+    EXPECT_EQ(h.last().outcome, "not_subscribed") << stop << ": a command, never asked back";
+  }
+  // Without a ticket or a booking, "hủy" is the announcements' one-word stop, as before.
+  h.say("nhận tin về sở hữu trí tuệ", "u2");
+  h.press("flow:confirm", "u2");
+  h.say("hủy", "u2");
+  EXPECT_EQ(h.last().outcome, "unsubscribed");
+}
+
 TEST(Events, CheckInAnswersEachScanAndRecordsItOnce) {
   TempDir dir;
   TurnHarness h(content_with(

@@ -318,9 +318,10 @@ TEST(Understanding, BlindSetsStayAboveTheirFloors) {
         Floor{"questions-en-blind-34.tsv", 144, 99, 0}, Floor{"questions-blind-36.tsv", 173, 98, 0},
         Floor{"questions-en-blind-35.tsv", 144, 97, 0}, Floor{"questions-blind-37.tsv", 176, 99, 0},
         Floor{"questions-en-blind-36.tsv", 143, 99, 0}, Floor{"questions-blind-38.tsv", 178, 98, 0},
-        Floor{"questions-en-blind-37.tsv", 144, 98, 0}, Floor{"questions-blind-39.tsv", 176, 97, 0},
-        Floor{"questions-en-blind-38.tsv", 147, 98, 0}, Floor{"questions-blind-40.tsv", 176, 97, 1},
-        Floor{"questions-en-blind-39.tsv", 144, 97, 0}}) {
+        Floor{"questions-en-blind-37.tsv", 144, 99, 0}, Floor{"questions-blind-39.tsv", 176, 98, 0},
+        Floor{"questions-en-blind-38.tsv", 147, 99, 0}, Floor{"questions-blind-40.tsv", 176, 99, 0},
+        Floor{"questions-en-blind-39.tsv", 144, 98, 0}, Floor{"questions-blind-41.tsv", 175, 98, 0},
+        Floor{"questions-en-blind-40.tsv", 147, 98, 0}}) {
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
@@ -1146,6 +1147,28 @@ TEST(Understanding, WhatRoundThirtyEightLearned) {
        {"what info do you store about me from this chat", "privacy"}});
   // A scale at home is no shop's scale: weight questions stay chat.
   EXPECT_EQ(reached("my scale at home says 72kg, is that fat for 1m70?"), "fallback");
+}
+
+TEST(Understanding, WhatRoundThirtyNineLearned) {
+  expect_reached(
+      {{"bắt đầu lại", "menu"},
+       {"start over", "menu"},
+       {"cancel", "unsubscribe"},
+       {"whise năm nay tổ chức ở đâu, thấy bạn bè share trên fanpage hoài", "whise-istar"},
+       {"s&t day in hcmc, what goes on", "st-day"},
+       {"muon dang ky doc quyen giai phap ky thuat cho cai khuon moi", "ip-patent"},
+       {"chuyển máy cho nhân viên giúp em", "handoff"}});
+  // A seamstress is not a transfer to staff, typed without diacritics or with them.
+  for (const char* q : {"xuong co 10 tho chuyen may do tre em, can cong bo hop quy khong",
+                        "xưởng có 10 thợ chuyên may đồ trẻ em, cần công bố hợp quy không"})
+    EXPECT_NE(reached(q), "handoff") << q;
+  // A household business that never was ("chưa từng có hộ kinh doanh") is a new company: the
+  // business registration office's, not the household explainer's; a real one still is.
+  const auto fresh = understanding().interpret(
+      "ba đứa góp vốn mở công ty mới, chưa từng có hộ kinh doanh, đăng ký thành lập ở đâu");
+  EXPECT_EQ(fresh.payload, "referral:company-registration");
+  EXPECT_EQ(reached("hộ kinh doanh của tôi muốn lên công ty thì làm sao"),
+            "household-to-enterprise");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -265,6 +265,12 @@
         }
         if (first) reveal(first);
         state.cursor = Math.max(state.cursor, data.cursor || 0);
+        // The labels follow the language the bot answers in (typing Vietnamese in a browser set
+        // to English switches the page to Vietnamese, and back).
+        if ((data.lang === "vi" || data.lang === "en") && data.lang !== state.lang) {
+          state.lang = data.lang;
+          loadStrings();
+        }
         persist();
       }
     } finally {

@@ -115,6 +115,17 @@ asio::awaitable<Written> edit_and_reload(
   });
 }
 
+// What staff read when `file` was not changed: why in their language, then the content
+// checker's own words (English, with the file and line) for whoever looks after the content.
+std::string refused_text(const Page& p, std::string_view file, const std::string& detail) {
+  const std::string path = "content/" + std::string(file);
+  return p.tr("Chưa lưu gì: tệp " + path +
+                  " vẫn như cũ. Trình kiểm tra nội dung báo (tiếng Anh, hãy gửi nguyên văn cho "
+                  "người phụ trách nội dung): ",
+              "Nothing was saved: " + path + " is as it was. The content checker said: ") +
+         detail;
+}
+
 // Saved to `file`, but another content file stops the reload (its first problem: `note`).
 Response saved_not_loaded(const Ctx& c,
                           std::string_view file,
@@ -251,9 +262,9 @@ asio::awaitable<Response> questions_page(Ctx& c) {
           [&](const std::string& dir) { return content::add_lexicon_phrase(dir, term, phrase); });
       if (w.refused) {
         log::warn("console", "lexicon_refused", {{"why", w.refused->message}});
-        co_return c.problem(w.refused->code == Errc::kStorageFailed ? 500 : 400,
-                            page.tr("Chưa thêm", "Not added"), w.refused->message, here,
-                            back_label);
+        co_return c.problem(
+            w.refused->code == Errc::kStorageFailed ? 500 : 400, page.tr("Chưa thêm", "Not added"),
+            refused_text(page, content::kLexiconFile, w.refused->message), here, back_label);
       }
       co_await c.audit("lexicon_add", std::to_string(id), term);
       if (!w.not_loaded.empty())
@@ -291,7 +302,8 @@ asio::awaitable<Response> questions_page(Ctx& c) {
       if (w.refused) {
         log::warn("console", "learned_refused", {{"why", w.refused->message}});
         co_return c.problem(w.refused->code == Errc::kStorageFailed ? 500 : 400,
-                            page.tr("Chưa gắn", "Not attached"), w.refused->message,
+                            page.tr("Chưa gắn", "Not attached"),
+                            refused_text(page, content::kLearnedFile, w.refused->message),
                             "/console/questions#q" + std::to_string(id), back_label);
       }
       note = w.not_loaded;

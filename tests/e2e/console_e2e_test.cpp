@@ -665,6 +665,17 @@ TEST_F(ConsoleQuestionsE2E, APhraseTaughtFromAQuestionHelpsOtherQuestions) {
   EXPECT_EQ(full.status, 400);
   EXPECT_TRUE(has(full.body, "đã có đủ 40 cách nói")) << full.body;
   EXPECT_EQ(file(), shipped);
+  // A lexicon.yaml broken by hand: refused, said in the staff's language first, then the
+  // checker's own words with the file; the file is left as the person left it.
+  std::ofstream(lexicon) << "- not a map\n";
+  b.get("/console/questions");
+  const HttpResult broken =
+      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "mã số mã vạch"}});
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_TRUE(has(broken.body, "Chưa lưu gì: tệp content/lexicon.yaml vẫn như cũ")) << broken.body;
+  EXPECT_TRUE(has(broken.body, "lexicon.yaml")) << broken.body;
+  EXPECT_EQ(file(), "- not a map\n");
+  std::ofstream(lexicon) << shipped;
 
   b.get("/console/questions");
   const HttpResult taught =

@@ -270,63 +270,87 @@ TEST(Understanding, EnglishQuestionSetStaysAboveItsFloor) {
 // (first 92.5%), en-blind-1 (89.2%), blind-3 (93.1%), en-blind-2 (85.8%); blind-1 was tuned on
 // from the start. The floors hold where they stand now, as typed (bench/run understanding prints
 // all four typing forms). blind-4 and en-blind-3 are held out: no floor until they are tuned on.
-TEST(Understanding, BlindSetsStayAboveTheirFloors) {
-  struct Floor {
-    const char* set;
-    int total;
-    int percent;            // top-1, as typed
-    int off_topic_at_most;  // off-topic questions answered with an explainer
-  };
+struct Floor {
+  const char* set;
+  int total;
+  int percent;            // top-1, as typed
+  int off_topic_at_most;  // off-topic questions answered with an explainer
+};
 
-  // en-blind-26 was 99 until round 36: one question there is a tie of two explainers (83.75
-  // and 83.72, both offered), which the length of unrelated documents decides.
-  for (const Floor& f :
-       {Floor{"questions-blind-1.tsv", 160, 96, 0},     Floor{"questions-blind-2.tsv", 160, 96, 0},
-        Floor{"questions-en-blind-1.tsv", 120, 94, 1},  Floor{"questions-blind-3.tsv", 160, 96, 1},
-        Floor{"questions-en-blind-2.tsv", 120, 95, 0},  Floor{"questions-blind-4.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-3.tsv", 120, 93, 1},  Floor{"questions-blind-5.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-4.tsv", 120, 96, 0},  Floor{"questions-blind-6.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-5.tsv", 120, 95, 0},  Floor{"questions-blind-7.tsv", 160, 96, 0},
-        Floor{"questions-en-blind-6.tsv", 120, 96, 0},  Floor{"questions-blind-8.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-7.tsv", 120, 96, 0},  Floor{"questions-blind-9.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-8.tsv", 120, 97, 0},  Floor{"questions-blind-10.tsv", 160, 97, 0},
-        Floor{"questions-en-blind-9.tsv", 120, 96, 0},  Floor{"questions-blind-11.tsv", 160, 97, 1},
-        Floor{"questions-en-blind-10.tsv", 120, 97, 1}, Floor{"questions-blind-12.tsv", 160, 96, 1},
-        Floor{"questions-en-blind-11.tsv", 120, 96, 0}, Floor{"questions-blind-13.tsv", 166, 98, 0},
-        Floor{"questions-en-blind-12.tsv", 128, 94, 0}, Floor{"questions-blind-14.tsv", 160, 98, 0},
-        Floor{"questions-en-blind-13.tsv", 121, 97, 0}, Floor{"questions-blind-15.tsv", 160, 98, 0},
-        Floor{"questions-en-blind-14.tsv", 122, 97, 0}, Floor{"questions-blind-16.tsv", 168, 98, 0},
-        Floor{"questions-en-blind-15.tsv", 131, 97, 0}, Floor{"questions-blind-17.tsv", 163, 98, 0},
-        Floor{"questions-en-blind-16.tsv", 137, 97, 0}, Floor{"questions-blind-18.tsv", 164, 97, 1},
-        Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 99, 0},
-        Floor{"questions-en-blind-18.tsv", 133, 99, 0}, Floor{"questions-blind-20.tsv", 165, 97, 0},
-        Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
-        Floor{"questions-en-blind-20.tsv", 139, 97, 0}, Floor{"questions-blind-22.tsv", 170, 99, 0},
-        Floor{"questions-en-blind-21.tsv", 148, 99, 0}, Floor{"questions-blind-23.tsv", 175, 98, 0},
-        Floor{"questions-en-blind-22.tsv", 143, 99, 0}, Floor{"questions-blind-24.tsv", 170, 98, 0},
-        Floor{"questions-en-blind-23.tsv", 142, 98, 0}, Floor{"questions-blind-25.tsv", 174, 99, 0},
-        Floor{"questions-en-blind-24.tsv", 145, 97, 0}, Floor{"questions-blind-26.tsv", 168, 98, 0},
-        Floor{"questions-en-blind-25.tsv", 143, 97, 0}, Floor{"questions-blind-27.tsv", 170, 99, 0},
-        Floor{"questions-en-blind-26.tsv", 142, 98, 0}, Floor{"questions-blind-28.tsv", 173, 99, 0},
-        Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
-        Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
-        Floor{"questions-en-blind-30.tsv", 144, 99, 0}, Floor{"questions-blind-32.tsv", 172, 98, 0},
-        Floor{"questions-en-blind-31.tsv", 142, 99, 0}, Floor{"questions-blind-33.tsv", 169, 98, 0},
-        Floor{"questions-en-blind-32.tsv", 148, 99, 0}, Floor{"questions-blind-34.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-33.tsv", 144, 99, 0}, Floor{"questions-blind-35.tsv", 179, 99, 0},
-        Floor{"questions-en-blind-34.tsv", 144, 99, 0}, Floor{"questions-blind-36.tsv", 173, 98, 0},
-        Floor{"questions-en-blind-35.tsv", 144, 97, 0}, Floor{"questions-blind-37.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-36.tsv", 143, 99, 0}, Floor{"questions-blind-38.tsv", 178, 98, 0},
-        Floor{"questions-en-blind-37.tsv", 144, 99, 0}, Floor{"questions-blind-39.tsv", 176, 98, 0},
-        Floor{"questions-en-blind-38.tsv", 147, 99, 0}, Floor{"questions-blind-40.tsv", 176, 99, 0},
-        Floor{"questions-en-blind-39.tsv", 144, 98, 0}, Floor{"questions-blind-41.tsv", 175, 98, 0},
-        Floor{"questions-en-blind-40.tsv", 147, 98, 0}}) {
+// en-blind-26 was 99 until round 36: one question there is a tie of two explainers (83.75
+// and 83.72, both offered), which the length of unrelated documents decides.
+constexpr Floor kFloors[] = {
+    Floor{"questions-blind-1.tsv", 160, 96, 0},     Floor{"questions-blind-2.tsv", 160, 96, 0},
+    Floor{"questions-en-blind-1.tsv", 120, 94, 1},  Floor{"questions-blind-3.tsv", 160, 96, 1},
+    Floor{"questions-en-blind-2.tsv", 120, 95, 0},  Floor{"questions-blind-4.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-3.tsv", 120, 93, 1},  Floor{"questions-blind-5.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-4.tsv", 120, 96, 0},  Floor{"questions-blind-6.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-5.tsv", 120, 95, 0},  Floor{"questions-blind-7.tsv", 160, 96, 0},
+    Floor{"questions-en-blind-6.tsv", 120, 96, 0},  Floor{"questions-blind-8.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-7.tsv", 120, 96, 0},  Floor{"questions-blind-9.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-8.tsv", 120, 97, 0},  Floor{"questions-blind-10.tsv", 160, 97, 0},
+    Floor{"questions-en-blind-9.tsv", 120, 96, 0},  Floor{"questions-blind-11.tsv", 160, 97, 1},
+    Floor{"questions-en-blind-10.tsv", 120, 97, 1}, Floor{"questions-blind-12.tsv", 160, 96, 1},
+    Floor{"questions-en-blind-11.tsv", 120, 96, 0}, Floor{"questions-blind-13.tsv", 166, 98, 0},
+    Floor{"questions-en-blind-12.tsv", 128, 94, 0}, Floor{"questions-blind-14.tsv", 160, 98, 0},
+    Floor{"questions-en-blind-13.tsv", 121, 97, 0}, Floor{"questions-blind-15.tsv", 160, 98, 0},
+    Floor{"questions-en-blind-14.tsv", 122, 97, 0}, Floor{"questions-blind-16.tsv", 168, 98, 0},
+    Floor{"questions-en-blind-15.tsv", 131, 97, 0}, Floor{"questions-blind-17.tsv", 163, 98, 0},
+    Floor{"questions-en-blind-16.tsv", 137, 97, 0}, Floor{"questions-blind-18.tsv", 164, 97, 1},
+    Floor{"questions-en-blind-17.tsv", 131, 96, 0}, Floor{"questions-blind-19.tsv", 160, 99, 0},
+    Floor{"questions-en-blind-18.tsv", 133, 99, 0}, Floor{"questions-blind-20.tsv", 165, 97, 0},
+    Floor{"questions-en-blind-19.tsv", 138, 96, 0}, Floor{"questions-blind-21.tsv", 167, 99, 0},
+    Floor{"questions-en-blind-20.tsv", 139, 97, 0}, Floor{"questions-blind-22.tsv", 170, 99, 0},
+    Floor{"questions-en-blind-21.tsv", 148, 99, 0}, Floor{"questions-blind-23.tsv", 175, 98, 0},
+    Floor{"questions-en-blind-22.tsv", 143, 99, 0}, Floor{"questions-blind-24.tsv", 170, 98, 0},
+    Floor{"questions-en-blind-23.tsv", 142, 98, 0}, Floor{"questions-blind-25.tsv", 174, 99, 0},
+    Floor{"questions-en-blind-24.tsv", 145, 97, 0}, Floor{"questions-blind-26.tsv", 168, 98, 0},
+    Floor{"questions-en-blind-25.tsv", 143, 97, 0}, Floor{"questions-blind-27.tsv", 170, 99, 0},
+    Floor{"questions-en-blind-26.tsv", 142, 98, 0}, Floor{"questions-blind-28.tsv", 173, 99, 0},
+    Floor{"questions-en-blind-27.tsv", 148, 99, 0}, Floor{"questions-blind-29.tsv", 170, 99, 0},
+    Floor{"questions-en-blind-28.tsv", 146, 99, 0}, Floor{"questions-blind-30.tsv", 176, 99, 0},
+    Floor{"questions-en-blind-29.tsv", 144, 99, 0}, Floor{"questions-blind-31.tsv", 168, 99, 0},
+    Floor{"questions-en-blind-30.tsv", 144, 99, 0}, Floor{"questions-blind-32.tsv", 172, 98, 0},
+    Floor{"questions-en-blind-31.tsv", 142, 99, 0}, Floor{"questions-blind-33.tsv", 169, 98, 0},
+    Floor{"questions-en-blind-32.tsv", 148, 99, 0}, Floor{"questions-blind-34.tsv", 176, 99, 0},
+    Floor{"questions-en-blind-33.tsv", 144, 99, 0}, Floor{"questions-blind-35.tsv", 179, 99, 0},
+    Floor{"questions-en-blind-34.tsv", 144, 99, 0}, Floor{"questions-blind-36.tsv", 173, 98, 0},
+    Floor{"questions-en-blind-35.tsv", 144, 97, 0}, Floor{"questions-blind-37.tsv", 176, 99, 0},
+    Floor{"questions-en-blind-36.tsv", 143, 99, 0}, Floor{"questions-blind-38.tsv", 178, 98, 0},
+    Floor{"questions-en-blind-37.tsv", 144, 99, 0}, Floor{"questions-blind-39.tsv", 176, 98, 0},
+    Floor{"questions-en-blind-38.tsv", 147, 99, 0}, Floor{"questions-blind-40.tsv", 176, 99, 0},
+    Floor{"questions-en-blind-39.tsv", 144, 98, 0}, Floor{"questions-blind-41.tsv", 175, 99, 0},
+    Floor{"questions-en-blind-40.tsv", 147, 99, 0}, Floor{"questions-blind-42.tsv", 182, 99, 0},
+    Floor{"questions-en-blind-41.tsv", 149, 97, 0}};
+
+// The sets in four parts, each a test of its own: under ThreadSanitizer all of them at once take
+// about a minute, the limit a unit test has.
+void expect_floors(std::size_t part) {
+  constexpr std::size_t kParts = 4;
+  const std::size_t n = std::size(kFloors);
+  for (std::size_t i = part * n / kParts; i < (part + 1) * n / kParts; ++i) {
+    const Floor& f = kFloors[i];
     const SetScore s = score_set(f.set);
     ASSERT_EQ(s.total, f.total) << f.set;
     EXPECT_GE(s.right * 100, s.total * f.percent) << f.set << ": " << s.right << "/" << s.total;
     EXPECT_LE(s.off_topic_answered, f.off_topic_at_most) << f.set;
   }
+}
+
+TEST(Understanding, BlindSetsStayAboveTheirFloorsPart1) {
+  expect_floors(0);
+}
+
+TEST(Understanding, BlindSetsStayAboveTheirFloorsPart2) {
+  expect_floors(1);
+}
+
+TEST(Understanding, BlindSetsStayAboveTheirFloorsPart3) {
+  expect_floors(2);
+}
+
+TEST(Understanding, BlindSetsStayAboveTheirFloorsPart4) {
+  expect_floors(3);
 }
 
 // Other offices' subjects (content/referrals.yaml) name the office instead of guessing.
@@ -1169,6 +1193,20 @@ TEST(Understanding, WhatRoundThirtyNineLearned) {
   EXPECT_EQ(fresh.payload, "referral:company-registration");
   EXPECT_EQ(reached("hộ kinh doanh của tôi muốn lên công ty thì làm sao"),
             "household-to-enterprise");
+}
+
+TEST(Understanding, WhatRoundFortyLearned) {
+  expect_reached({{"em thiết kế hình dáng chai nước mắm mới, muốn bảo hộ để khỏi bị nhái",
+                   "ip-industrial-design"},
+                  {"hàng nhập không có nhãn phụ bị phạt bao nhiêu tiền", "labelling-imports"},
+                  {"is my scale at the market checked every year", "measuring-verification"},
+                  {"where is the economic office, what time open", "contact"},
+                  {"nhãn hiệu của tiệm em nộp online được không", "ip-trademark-steps"},
+                  {"thủ tục làm giấy tờ nộp online ở phường", "public-services-online"}});
+  // A traffic fine is still the traffic police's, and a first company is not the office hours.
+  EXPECT_EQ(understanding().interpret("bị phạt lỗi vượt đèn đỏ nộp phạt ở đâu").payload,
+            "referral:traffic");
+  EXPECT_NE(reached("first time open a company in vietnam, where do i register it"), "contact");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -1211,14 +1211,17 @@ TEST(Understanding, WhatRoundFortyLearned) {
 }
 
 // Round 41: a class "mình muốn đăng ký" is the events; how many wards there are now; Vietnamese
-// words inside an English question; protecting "our ideas" is intellectual property at large.
+// words inside an English question; protecting "our ideas" is intellectual property at large;
+// "hợp chuẩn" beside "hợp quy" asks what declaring conformity is.
 TEST(Understanding, WhatRoundFortyOneLearned) {
   expect_reached(
       {{"có lớp tập huấn bán hàng qua mạng không, chị muốn đăng ký", "events"},
        {"go vap now has how many wards", "ward-reorganization"},
        {"quận gò vấp cũ giờ chia ra bao nhiêu phường vậy", "ward-reorganization"},
        {"can i convert hộ kinh doanh into a company this year", "household-to-enterprise"},
-       {"we want to protect our ideas before we open the shop", "ip-overview"}});
+       {"we want to protect our ideas before we open the shop", "ip-overview"},
+       {"hợp chuẩn với hợp quy khác gì nhau", "conformity-declaration"},
+       {"hop chuan vs hop quy khac nhau the nao", "conformity-declaration"}});
   // Wanting to register a trademark is still the trademark, not a class; wards with smart
   // cameras are the smart city, not the count of wards.
   EXPECT_EQ(reached("mình muốn đăng ký nhãn hiệu cho tiệm bánh"), "ip-trademark");

@@ -115,15 +115,28 @@ asio::awaitable<Written> edit_and_reload(
   });
 }
 
-// What staff read when `file` was not changed: why in their language, then the content
-// checker's own words (English, with the file and line) for whoever looks after the content.
-std::string refused_text(const Page& p, std::string_view file, const std::string& detail) {
+// Nothing was written to `file` (`why`): staff read why in their language, then the detail
+// (English, with the file) for whoever can mend it: the server's keeper when the disk refused
+// the write, the content's keeper when the content checker refused the edit.
+Response refused(const Ctx& c,
+                 const std::string& title,
+                 std::string_view file,
+                 const Problem& why,
+                 const std::string& back_href,
+                 const std::string& back_label) {
   const std::string path = "content/" + std::string(file);
-  return p.tr("Chưa lưu gì: tệp " + path +
-                  " vẫn như cũ. Trình kiểm tra nội dung báo (tiếng Anh, hãy gửi nguyên văn cho "
-                  "người phụ trách nội dung): ",
-              "Nothing was saved: " + path + " is as it was. The content checker said: ") +
-         detail;
+  const bool disk = why.code == Errc::kStorageFailed;
+  const std::string lead =
+      disk ? c.page.tr("Chưa lưu gì: không ghi được tệp " + path +
+                           " nên tệp vẫn như cũ. Máy chủ báo (tiếng Anh, hãy gửi nguyên văn cho "
+                           "người quản trị máy chủ): ",
+                       "Nothing was saved: " + path +
+                           " could not be written, so it is as it was. The server said: ")
+           : c.page.tr("Chưa lưu gì: tệp " + path +
+                           " vẫn như cũ. Trình kiểm tra nội dung báo (tiếng Anh, hãy gửi nguyên "
+                           "văn cho người phụ trách nội dung): ",
+                       "Nothing was saved: " + path + " is as it was. The content checker said: ");
+  return c.problem(disk ? 500 : 400, title, lead + why.message, back_href, back_label);
 }
 
 // Saved to `file`, but another content file stops the reload (its first problem: `note`).
@@ -262,9 +275,8 @@ asio::awaitable<Response> questions_page(Ctx& c) {
           [&](const std::string& dir) { return content::add_lexicon_phrase(dir, term, phrase); });
       if (w.refused) {
         log::warn("console", "lexicon_refused", {{"why", w.refused->message}});
-        co_return c.problem(
-            w.refused->code == Errc::kStorageFailed ? 500 : 400, page.tr("Chưa thêm", "Not added"),
-            refused_text(page, content::kLexiconFile, w.refused->message), here, back_label);
+        co_return refused(c, page.tr("Chưa thêm", "Not added"), content::kLexiconFile, *w.refused,
+                          here, back_label);
       }
       co_await c.audit("lexicon_add", std::to_string(id), term);
       if (!w.not_loaded.empty())
@@ -301,10 +313,8 @@ asio::awaitable<Response> questions_page(Ctx& c) {
           [&entry](const std::string& dir) { return content::append_learned(dir, entry); });
       if (w.refused) {
         log::warn("console", "learned_refused", {{"why", w.refused->message}});
-        co_return c.problem(w.refused->code == Errc::kStorageFailed ? 500 : 400,
-                            page.tr("Chưa gắn", "Not attached"),
-                            refused_text(page, content::kLearnedFile, w.refused->message),
-                            "/console/questions#q" + std::to_string(id), back_label);
+        co_return refused(c, page.tr("Chưa gắn", "Not attached"), content::kLearnedFile, *w.refused,
+                          "/console/questions#q" + std::to_string(id), back_label);
       }
       note = w.not_loaded;
     }

@@ -665,21 +665,35 @@ TEST_F(ConsoleQuestionsE2E, APhraseTaughtFromAQuestionHelpsOtherQuestions) {
   EXPECT_EQ(full.status, 400);
   EXPECT_TRUE(has(full.body, "đã có đủ 40 cách nói")) << full.body;
   EXPECT_EQ(file(), shipped);
+  // The phrase the editor means to teach, from a fresh form each time.
+  const auto teach_barcode = [&] {
+    b.get("/console/questions");
+    return b.post(teach,
+                  {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "mã số mã vạch"}});
+  };
   // A lexicon.yaml broken by hand: refused, said in the staff's language first, then the
   // checker's own words with the file; the file is left as the person left it.
   std::ofstream(lexicon) << "- not a map\n";
-  b.get("/console/questions");
-  const HttpResult broken =
-      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "mã số mã vạch"}});
+  const HttpResult broken = teach_barcode();
   EXPECT_EQ(broken.status, 400);
   EXPECT_TRUE(has(broken.body, "Chưa lưu gì: tệp content/lexicon.yaml vẫn như cũ")) << broken.body;
   EXPECT_TRUE(has(broken.body, "lexicon.yaml")) << broken.body;
+  EXPECT_TRUE(has(broken.body, "Trình kiểm tra nội dung báo")) << broken.body;
   EXPECT_EQ(file(), "- not a map\n");
   std::ofstream(lexicon) << shipped;
+  // A disk that refuses the write (here the temporary file's name is taken by a folder, which
+  // stops root too): the server's fault, named as such and not as the content's, the file kept.
+  const std::string blocker = lexicon + ".tmp";
+  ASSERT_TRUE(std::filesystem::create_directory(blocker));
+  const HttpResult disk = teach_barcode();
+  EXPECT_EQ(disk.status, 500);
+  EXPECT_TRUE(has(disk.body, "không ghi được tệp content/lexicon.yaml")) << disk.body;
+  EXPECT_TRUE(has(disk.body, "người quản trị máy chủ")) << disk.body;
+  EXPECT_FALSE(has(disk.body, "Trình kiểm tra nội dung")) << disk.body;
+  EXPECT_EQ(file(), shipped);
+  std::filesystem::remove(blocker);
 
-  b.get("/console/questions");
-  const HttpResult taught =
-      b.post(teach, {{"csrf", b.token()}, {"phrase", "mã sản phẩm"}, {"term", "mã số mã vạch"}});
+  const HttpResult taught = teach_barcode();
   ASSERT_EQ(taught.status, 303) << taught.body;
   EXPECT_TRUE(has(file(), "\"mã sản phẩm\"")) << file();
   const std::string back = taught.headers.at("location");

@@ -1198,8 +1198,8 @@ void load_explainer(std::vector<Problem>& problems,
   e.topics = c.list(m, "topics", 1, 5);
   e.keywords = c.list(m, "keywords", 4, 20);
   e.examples = c.list(m, "examples", 2, 8);
-  e.summary = c.text(m, "summary", true, kMaxSummary);
-  e.summary = std::string(text::trim(e.summary));
+  // The first message, in the chat's plain text like the pages ("**bắt buộc**" shows "bắt buộc").
+  e.summary = markdown_to_chat(text::trim(c.text(m, "summary", true, kMaxSummary)));
   e.reviewed_on = c.text(m, "reviewed_on");
   e.review_by = c.text(m, "review_by");
   e.contact = c.text(m, "contact");

@@ -74,6 +74,20 @@ TEST(Content, EveryShippedTextIsNfc) {
   }
 }
 
+// The summary is the first message people read: its Markdown is chat text like the pages'
+// ("**tự nguyện**" was shown with its stars in every channel).
+TEST(Content, SummariesAreChatTextWithoutMarkdownMarkers) {
+  const auto r = load_content(testing::source_content_dir(), kToday);
+  ASSERT_TRUE(r.ok());
+  for (const auto* all : {&r.snapshot->explainers_vi, &r.snapshot->explainers_en})
+    for (const auto& [id, e] : *all) {
+      EXPECT_EQ(e.summary.find("**"), std::string::npos) << id << ": " << e.summary;
+      EXPECT_FALSE(e.summary.starts_with("- ")) << id << ": " << e.summary;
+    }
+  const std::string& conformity = r.snapshot->explainers_vi.at("conformity-declaration").summary;
+  EXPECT_NE(conformity.find("doanh nghiệp tự nguyện công bố"), std::string::npos) << conformity;
+}
+
 class BrokenContent : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::copy_content(tmp_); }

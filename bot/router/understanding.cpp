@@ -650,8 +650,16 @@ std::string Understanding::restore(const std::vector<std::string>& words) const 
     const auto it = forms_.after.find(pair);
     return it == forms_.after.end() ? 0 : it->second;
   };
+  // An English word between words the content never writes is English, as typed ("whats the
+  // difference" keeps its "the", not "thể").
+  auto unwritten = [&](std::size_t i) {
+    return i >= words.size() || !forms_.word.contains(words[i]);
+  };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const auto it = forms_.word.find(words[i]);
+    auto it = forms_.word.find(words[i]);
+    if (it != forms_.word.end() && words.size() > 1 && (i == 0 || unwritten(i - 1)) &&
+        unwritten(i + 1) && is_english_word(words[i]))
+      it = forms_.word.end();
     if (it == forms_.word.end()) {  // a word the content never writes: as it is
       Cell c{&words[i], 0.0, 0};
       for (std::size_t k = 0; i > 0 && k < cells[i - 1].size(); ++k)

@@ -126,6 +126,11 @@ TEST(Understanding, SaysHowItReadAQuestionTypedWithoutDiacritics) {
   EXPECT_EQ(r.reading, "cân điện tử ở chợ có phải kiểm định không");
   r = understanding().interpret("Đăng ký nhãn hiệu cho tiệm bánh");
   EXPECT_EQ(r.reading, "");  // typed properly: nothing to show
+  // English words among Vietnamese ones stay English; "co the" between Vietnamese is "có thể".
+  r = understanding().interpret("hop chuan vs hop quy whats the difference");
+  EXPECT_EQ(r.reading, "hợp chuẩn vs hợp quy (công bố hợp chuẩn) whats the difference");
+  r = understanding().interpret("co the dang ky nhan hieu ko");
+  EXPECT_EQ(r.reading, "có thể đăng ký nhãn hiệu không");
 }
 
 TEST(Understanding, IntentsAreRequestsAnywhereInTheMessage) {
@@ -1226,6 +1231,10 @@ TEST(Understanding, WhatRoundFortyOneLearned) {
   // cameras are the smart city, not the count of wards.
   EXPECT_EQ(reached("mình muốn đăng ký nhãn hiệu cho tiệm bánh"), "ip-trademark");
   EXPECT_EQ(reached("how many wards of the city have smart cameras"), "smart-city");
+  // Joining a class of ours is the events; a school grade ("lớp 1") is no class of ours.
+  EXPECT_EQ(reached("muốn đăng ký tham gia lớp chuyển đổi số"), "events");
+  EXPECT_EQ(reached("em muốn đăng ký dự lớp về nhãn hiệu"), "events");
+  EXPECT_NE(reached("đăng ký cho con học lớp 1 ở đâu"), "events");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

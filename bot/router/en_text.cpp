@@ -51,7 +51,8 @@ bool is_english_stopword(std::string_view w) {
       "got", "need", "want", "please", "just", "also", "than", "then", "as", "into", "out", "up",
       "all", "much", "many", "more", "q", "hi", "hey", "ok", "s", "t", "d", "ll", "ve", "re",
       // as chats spell them
-      "wat", "wut", "pls", "plz", "u", "ur"};
+      "wat", "wut", "pls", "plz", "u", "ur", "whats", "hows", "wheres", "whos", "dont", "doesnt",
+      "cant", "isnt", "ive", "wanna", "gonna"};
   return kStop.contains(w);
 }
 
@@ -100,12 +101,13 @@ std::string english_stem(std::string_view w) {
   return s;
 }
 
-bool looks_english(const std::vector<std::string>& typed) {
+LanguageEvidence language_evidence(const std::vector<std::string>& typed) {
   // Words both languages' chats use as they are ("ok cam on ad nhe" is Vietnamese): no evidence.
   static const std::unordered_set<std::string_view> kEither = {
       "ok", "oke", "okie", "okay", "ad", "admin", "bot", "shop", "online", "app", "zalo", "fb"};
-  int english = 0;
-  int vietnamese = 0;
+  LanguageEvidence e;
+  int& english = e.english;
+  int& vietnamese = e.vietnamese;
   for (const std::string& w : typed) {
     const std::string folded = text::fold(w);
     if (folded != w) {  // typed with diacritics: Vietnamese (or a Vietnamese name)
@@ -122,7 +124,7 @@ bool looks_english(const std::vector<std::string>& typed) {
       ++vietnamese;
     // else: both ("the", "cut", "tips", "day"): it says nothing of the language
   }
-  return english > vietnamese;
+  return e;
 }
 
 }  // namespace outreach::router

@@ -37,6 +37,9 @@ constexpr double kAnswerCoverage = 0.55;  // share of the question an answer mus
 // (calibrated on tests/fixtures/questions-en.tsv).
 constexpr double kAnswerCoverageEn = 0.45;
 constexpr double kAnswerScore = 6.0;
+// A message the index of its language cannot place is read in the other when that many of its
+// words speak for the other (language_evidence: 2 for a word only one language has).
+constexpr int kOtherLanguageEvidence = 4;
 constexpr double kAnswerMargin = 1.15;  // best / best of another topic…
 constexpr double kThinScore = 20.0;     // …and when the evidence is thin (a lower score),
 constexpr double kThinMargin = 1.4;     // the winner must stand out more
@@ -237,8 +240,14 @@ Understanding::Understanding(const content::Snapshot& snapshot)
                 {}};
     for (const std::string& w : syn.phrase) syn.stems.push_back(english_stem(w));
     for (const std::string& w : syn.then) syn.then_stems.push_back(english_stem(w));
-    if (const auto written = text::words(text::lower(said)); written.size() == syn.phrase.size())
+    if (const auto written = text::words(text::lower(said)); written.size() == syn.phrase.size()) {
       for (const std::string& w : written) syn.marks.push_back(text::marks(w));
+      // How a phrase written with diacritics sets its words side by side helps restore() read
+      // them back ("mo cua thu 7": "thứ 7"); its words alone stay the content's.
+      if (text::fold(said) != text::lower(said))
+        for (std::size_t i = 0; i + 1 < written.size(); ++i)
+          ++forms_.after[written[i] + "|" + written[i + 1]];
+    }
     if (syn.phrase.empty() || syn.term.empty() || (syn.then.empty() && !then.empty()))
       continue;
     for (const auto* part : {&syn.phrase, &syn.then}) {
@@ -513,7 +522,8 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   }
 }
 
-Understanding::Reading Understanding::read(std::string_view text) const {
+Understanding::Reading Understanding::read(std::string_view text,
+                                           std::optional<bool> english) const {
   Reading r;
   const std::string lowered = text::lower(text);
   const auto typed = text::words(lowered);
@@ -523,7 +533,8 @@ Understanding::Reading Understanding::read(std::string_view text) const {
     if (auto it = abbreviations_.find(text::fold(w));
         it != abbreviations_.end() && !it->second.shown.empty() && it->second.capitals.empty())
       w = it->second.shown.front();
-  r.english = looks_english(for_language);
+  r.evidence = language_evidence(for_language);
+  r.english = english.value_or(r.evidence.english > r.evidence.vietnamese);
   const SearchIndex& index = ranker(r.english).index;
   std::vector<std::string> words;
   words.reserve(typed.size());
@@ -661,12 +672,17 @@ std::string Understanding::restore(const std::vector<std::string>& words) const 
         unwritten(i + 1) && is_english_word(words[i]))
       it = forms_.word.end();
     if (it == forms_.word.end()) {  // a word the content never writes: as it is
+      // A number or a word the content writes only beside others still says which form comes
+      // before it ("thu 7" is "thứ 7", not the commoner "thủ").
       Cell c{&words[i], 0.0, 0};
-      for (std::size_t k = 0; i > 0 && k < cells[i - 1].size(); ++k)
-        if (k == 0 || cells[i - 1][k].score > c.score) {
-          c.score = cells[i - 1][k].score;
+      for (std::size_t k = 0; i > 0 && k < cells[i - 1].size(); ++k) {
+        const Cell& p = cells[i - 1][k];
+        const double via = p.score + 2.0 * std::log1p(pair_count(*p.form, words[i]));
+        if (k == 0 || via > c.score) {
+          c.score = via;
           c.from = static_cast<int>(k);
         }
+      }
       cells[i].push_back(c);
       continue;
     }
@@ -712,8 +728,24 @@ std::string Understanding::restore(const std::vector<std::string>& words) const 
 }
 
 Interpretation Understanding::interpret(std::string_view text) const {
+  Interpretation meant = interpret_in(text, std::nullopt);
+  // A message in both languages ("what is intellectual property, e moi mo tiem banh co can lo vu
+  // nay k"), that one index cannot place, is read in the other when that one can: the words the
+  // first did not know are the other's. Not chat, which is nobody's subject in either.
+  if (meant.kind != Interpretation::Kind::kFallback || meant.chat)
+    return meant;
+  const LanguageEvidence e = read(text).evidence;
+  const int other = meant.english ? e.vietnamese : e.english;
+  if (other < kOtherLanguageEvidence)
+    return meant;
+  Interpretation in_other = interpret_in(text, !meant.english);
+  return in_other.kind == Interpretation::Kind::kFallback || in_other.chat ? meant : in_other;
+}
+
+Interpretation Understanding::interpret_in(std::string_view text,
+                                           std::optional<bool> english) const {
   Interpretation r;
-  const Reading reading = read(text);
+  const Reading reading = read(text, english);
   const std::vector<std::string>& words = reading.folded;
   const bool rewritten = reading.rewritten;
   if (words.empty())

@@ -32,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/router/en_text.hpp"
 #include "bot/router/search_index.hpp"
 #include "content/model.hpp"
 
@@ -117,12 +118,13 @@ class Understanding {
     // Per word: its written form when the person typed it with diacritics (or it came from an
     // abbreviation's meaning); empty when only the folded form is known.
     std::vector<std::string> shown;
-    bool rewritten = false;  // anything beyond folding happened
-    bool english = false;    // written in English (ranked in the English index)
-    std::string typed;       // the message folded, words as typed (set only when rewritten)
+    bool rewritten = false;     // anything beyond folding happened
+    bool english = false;       // written in English (ranked in the English index)
+    std::string typed;          // the message folded, words as typed (set only when rewritten)
+    LanguageEvidence evidence;  // what chose `english`
   };
 
-  Reading read(std::string_view text) const;
+  Reading read(std::string_view text) const { return read(text, std::nullopt); }
 
   std::size_t documents() const { return vi_.index.size(); }
 
@@ -143,6 +145,10 @@ class Understanding {
 
   std::string restore(const std::vector<std::string>& words) const;
   void learn_forms(std::string_view text);
+
+  // read() and interpret() in the language given, or the one the message looks written in.
+  Reading read(std::string_view text, std::optional<bool> english) const;
+  Interpretation interpret_in(std::string_view text, std::optional<bool> english) const;
 
   // One index per language: explainers in that language (with the other language's titles and
   // keywords, for mixed messages), and the same referrals and intents in both. A message is

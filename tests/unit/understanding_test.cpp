@@ -327,7 +327,8 @@ constexpr Floor kFloors[] = {
     Floor{"questions-en-blind-39.tsv", 144, 98, 0}, Floor{"questions-blind-41.tsv", 175, 99, 0},
     Floor{"questions-en-blind-40.tsv", 147, 99, 0}, Floor{"questions-blind-42.tsv", 182, 99, 0},
     Floor{"questions-en-blind-41.tsv", 149, 99, 0}, Floor{"questions-blind-43.tsv", 178, 98, 0},
-    Floor{"questions-en-blind-42.tsv", 145, 99, 0}};
+    Floor{"questions-en-blind-42.tsv", 145, 99, 0}, Floor{"questions-blind-44.tsv", 178, 99, 0},
+    Floor{"questions-en-blind-43.tsv", 145, 99, 0}};
 
 // The sets in four parts, each a test of its own: under ThreadSanitizer all of them at once take
 // about a minute, the limit a unit test has.
@@ -1235,6 +1236,40 @@ TEST(Understanding, WhatRoundFortyOneLearned) {
   EXPECT_EQ(reached("muốn đăng ký tham gia lớp chuyển đổi số"), "events");
   EXPECT_EQ(reached("em muốn đăng ký dự lớp về nhãn hiệu"), "events");
   EXPECT_NE(reached("đăng ký cho con học lớp 1 ở đâu"), "events");
+}
+
+// Round 42 (README "Understanding"): a message in both languages that one index cannot place is
+// read in the other; what a day holds is its explainer, whether another office needs an
+// appointment is no booking, "are you a robot" asks for nobody; opening hours are the contact;
+// a logo copied on a marketplace is a trademark, not the website's notice; R&D tax breaks are
+// the national law's.
+TEST(Understanding, WhatRoundFortyTwoLearned) {
+  expect_reached(
+      {{"what is intellectual property, e moi mo tiem banh co can lo vu nay k", "ip-overview"},
+       {"tuần lễ KHCN năm nay có những hoạt động gì", "st-day"},
+       {"van phong to tu van khoi nghiep mo cua thu 7 ko", "contact"},
+       {"số đt văn phòng tư vấn khởi nghiệp là bao nhiêu ạ", "contact"},
+       {"bot trả lời ko đúng ý, cần cán bộ tư vấn trực tiếp", "handoff"},
+       {"can i do paperwork online instead of queueing at the ward office",
+        "public-services-online"},
+       {"someone copied my shop logo on shopee, i never registered it. can i still register it now",
+        "ip-trademark"},
+       {"what are the fines if my products dont meet standards when inspected", "inspection"},
+       {"is there a national policy that gives tax breaks for R&D? I run a small lab", "st-law"}});
+  EXPECT_EQ(reached("are you a robot or a real person lol"), "fallback");
+  EXPECT_EQ(reached("i want a real person"), "handoff");
+  EXPECT_NE(reached("làm căn cước cho con 14 tuổi ở đâu, có cần đặt lịch ko"), "booking");
+  EXPECT_EQ(reached("đặt lịch tư vấn khởi nghiệp"), "booking");
+  // Signing up for the day is still the events.
+  EXPECT_EQ(reached("18/5 năm nay phường có tổ chức hoạt động gì không, mình muốn đi dự"),
+            "events");
+  // Only a message with words of the other language is read again: English small talk stays
+  // small talk, and a website's notice is still the ministry's.
+  EXPECT_EQ(reached("what is the weather like today"), "fallback");
+  EXPECT_EQ(reached("do i need to register my website with the ministry"),
+            "referral:ecommerce-website");
+  // A number the content never writes still says how the word before it is written.
+  EXPECT_EQ(understanding().interpret("mo cua thu 7 ko").reading, "mở cửa thứ 7 không");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -63,8 +63,10 @@ constexpr std::size_t kMaxWrappedCommandWords = 3;
 constexpr std::size_t kSaidApartWords = 8;
 constexpr double kNamedReferralShare = 0.6;   // a named referral this close to the best wins
 constexpr double kNamedReferralClose = 0.75;  // …even against a long key phrase of an explainer
-constexpr double kConceptScore = 12.0;        // a named concept (key phrase of 2+ words) with this
-constexpr double kNamedCloseShare = 0.9;      // an explainer naming its concept this close
+// Evidence that outweighs a word of everyday chat in the question (see `overwhelming`).
+constexpr double kChatOverwhelmingScore = 75.0;
+constexpr double kConceptScore = 12.0;    // a named concept (key phrase of 2+ words) with this
+constexpr double kNamedCloseShare = 0.9;  // an explainer naming its concept this close
 constexpr std::size_t kShortQuestionWords = 8;  // "WHISE là sự kiện gì vậy ad"
 constexpr std::size_t kNotThisWords = 4;  // words after "chứ không phải" that are left out
 constexpr std::string_view kGreetingIntent = "menu";  // its short greetings mix freely
@@ -597,10 +599,12 @@ Understanding::Reading Understanding::read(std::string_view text,
         continue;
       r.folded.insert(r.folded.end(), it->second.folded.begin(), it->second.folded.end());
       r.shown.insert(r.shown.end(), it->second.shown.begin(), it->second.shown.end());
+      r.as_typed.insert(r.as_typed.end(), it->second.folded.size(), false);
       if (in_english) {  // and in Vietnamese too: the English documents carry both terms
         const auto& meaning = it->second.english;
         r.folded.insert(r.folded.end(), meaning.begin(), meaning.end());
         r.shown.insert(r.shown.end(), meaning.size(), std::string{});
+        r.as_typed.insert(r.as_typed.end(), meaning.size(), false);
       }
       i += n;
       expanded = r.rewritten = true;
@@ -609,6 +613,7 @@ Understanding::Reading Understanding::read(std::string_view text,
       continue;
     std::string w = words[i];
     std::string shown = typed[i] != w ? typed[i] : std::string{};  // typed with diacritics
+    bool mended = false;
     ++i;
     // A small English word ("where", "the") is never mended into a word of the content (the
     // index knows English words by their stems).
@@ -632,9 +637,10 @@ Understanding::Reading Understanding::read(std::string_view text,
       if (fixed != w) {
         w = std::move(fixed);
         shown.clear();
-        r.rewritten = true;
+        r.rewritten = mended = true;
       }
     }
+    r.as_typed.push_back(!mended);
     r.folded.push_back(std::move(w));
     r.shown.push_back(std::move(shown));
   }
@@ -1240,8 +1246,12 @@ Interpretation Understanding::interpret_in(std::string_view text,
       }
       return nullptr;
     };
-    if (chat &&
-        (best.coverage < kAnswerCoverage || best.score < kThinScore || !apart_from_chat())) {
+    // Overwhelming evidence, a key phrase of three words or more found whole with a score few
+    // questions reach, makes an answer of the words apart from the chat however much the chat
+    // adds ("con gái tôi sáng tác được mấy bài hát, muốn đăng ký quyền tác giả cho cháu").
+    const bool overwhelming = best.key_words >= 3 && best.score >= kChatOverwhelmingScore;
+    if (chat && (((best.coverage < kAnswerCoverage || best.score < kThinScore) && !overwhelming) ||
+                 !apart_from_chat())) {
       r.kind = Interpretation::Kind::kFallback;
     } else if (named_referral && payload.starts_with("ex:") &&
                (best.key_words < 3 || named_referral->score >= best.score * kNamedReferralClose)) {
@@ -1340,14 +1350,22 @@ Interpretation Understanding::interpret_in(std::string_view text,
       reading.english ? rewritten : typed_without_diacritics || rewritten || !glosses.empty();
   if (show_reading &&
       (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
+    const auto typed_words = text::words(text::lower(text));
+    const auto marked = std::count_if(typed_words.begin(), typed_words.end(),
+                                      [](const std::string& w) { return text::fold(w) != w; });
+    const bool mostly_marked = 2 * static_cast<std::size_t>(marked) >= typed_words.size();
     // English is shown as typed (restoring diacritics is for Vietnamese).
     std::vector<std::string> shown = reading.english ? words : text::words(restore(words));
     if (shown.size() != words.size())  // a written form split differently: no glosses then
       glosses.clear();
-    else  // a word typed with its diacritics is shown as typed ("hũ", never restored "hư")
+    else  // a word typed with its diacritics is shown as typed ("hũ", never restored "hư"),
+      // and so is one typed without them in a message mostly typed with them: "con trai tôi
+      // mới ra trường" means its "con trai", not "còn trái".
       for (std::size_t i = 0; i < shown.size(); ++i)
         if (!reading.shown[i].empty())
           shown[i] = reading.shown[i];
+        else if (mostly_marked && reading.as_typed[i])
+          shown[i] = words[i];
     std::string restored;
     std::size_t g = 0;
     for (std::size_t i = 0; i < shown.size(); ++i) {

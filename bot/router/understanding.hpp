@@ -118,10 +118,11 @@ class Understanding {
     // Per word: its written form when the person typed it with diacritics (or it came from an
     // abbreviation's meaning); empty when only the folded form is known.
     std::vector<std::string> shown;
-    bool rewritten = false;     // anything beyond folding happened
-    bool english = false;       // written in English (ranked in the English index)
-    std::string typed;          // the message folded, words as typed (set only when rewritten)
-    LanguageEvidence evidence;  // what chose `english`
+    std::vector<bool> as_typed;  // per word: the word typed, neither expanded nor mended
+    bool rewritten = false;      // anything beyond folding happened
+    bool english = false;        // written in English (ranked in the English index)
+    std::string typed;           // the message folded, words as typed (set only when rewritten)
+    LanguageEvidence evidence;   // what chose `english`
   };
 
   Reading read(std::string_view text) const { return read(text, std::nullopt); }

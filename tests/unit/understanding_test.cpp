@@ -328,7 +328,8 @@ constexpr Floor kFloors[] = {
     Floor{"questions-en-blind-40.tsv", 147, 99, 0}, Floor{"questions-blind-42.tsv", 182, 99, 0},
     Floor{"questions-en-blind-41.tsv", 149, 99, 0}, Floor{"questions-blind-43.tsv", 178, 98, 0},
     Floor{"questions-en-blind-42.tsv", 145, 99, 0}, Floor{"questions-blind-44.tsv", 178, 99, 0},
-    Floor{"questions-en-blind-43.tsv", 145, 99, 0}};
+    Floor{"questions-en-blind-43.tsv", 145, 99, 0}, Floor{"questions-blind-45.tsv", 178, 99, 0},
+    Floor{"questions-en-blind-44.tsv", 147, 99, 0}};
 
 // The sets in four parts, each a test of its own: under ThreadSanitizer all of them at once take
 // about a minute, the limit a unit test has.
@@ -1270,6 +1271,39 @@ TEST(Understanding, WhatRoundFortyTwoLearned) {
             "referral:ecommerce-website");
   // A number the content never writes still says how the word before it is written.
   EXPECT_EQ(understanding().interpret("mo cua thu 7 ko").reading, "mở cửa thứ 7 không");
+}
+
+// Round 43: overwhelming evidence outweighs a chat word; a startup's app idea is no chat; a
+// label in Vietnamese is the goods', not the reply's language; pharmacy licences, divorce and
+// military service name their offices; sharing the data given at sign-up is the data explainer.
+TEST(Understanding, WhatRoundFortyThreeLearned) {
+  expect_reached(
+      {{"con gái tôi học lớp 8 sáng tác được mấy bài hát, muốn đăng ký quyền tác giả cho cháu "
+        "thì có cần đủ 18 tuổi ko",
+        "ip-copyright"},
+       {"con trai tôi mới ra trường muốn khởi nghiệp làm app gọi thợ sửa xe tận nơi, thành phố "
+        "có chương trình hỗ trợ gì ko",
+        "startup-support"},
+       {"tiệm thuốc em có bán mấy lọ dầu gió xách tay bên Thái, ko có nhãn tiếng Việt thì có "
+        "sao ko ạ",
+        "labelling-imports"},
+       {"thong tin ca nhan minh dang ky su kien co bi chia se cho ben khac ko", "privacy"},
+       {"giấy phép đủ điều kiện kinh doanh thuốc xin ở sở y tế phải ko, hồ sơ sao",
+        "referral:health-business"},
+       {"thủ tục ly hôn đơn phương nộp ở đâu", "referral:courts"},
+       {"con tôi học đại học có được hoãn nghĩa vụ quân sự không", "referral:military-service"},
+       {"we want ISO 9001 for our small factory, is there government support", "iso-productivity"},
+       {"can I book meeting with startup advisor who speak english", "booking:new"}});
+  // Chat with a thinner match stays chat; a trademark dispute is ours, not the court's.
+  EXPECT_EQ(reached("bản quyền World Cup năm nay kênh nào chiếu"), "fallback");
+  EXPECT_EQ(reached("gọi thợ sửa máy lạnh ở đâu rẻ"), "fallback");
+  EXPECT_NE(reached("bị người khác dùng nhãn hiệu của mình thì kiện ở đâu"), "referral:courts");
+  EXPECT_EQ(reached("tiếng việt"), "lang:vi");
+  // A word typed without diacritics in a message typed with them is meant as typed.
+  EXPECT_EQ(understanding()
+                .interpret("con trai tôi mới ra trường muốn khởi nghiệp, phường có hỗ trợ gì ko")
+                .reading,
+            "con trai tôi mới ra trường muốn khởi nghiệp phường có hỗ trợ gì không");
 }
 
 // A phrase of a request matches where the words typed with diacritics are its own ("nhắn tin"

@@ -1004,14 +1004,25 @@ Interpretation Understanding::interpret_in(std::string_view text,
     --address_from;
   if (address_to < words.size() && asked_by_word(words[address_to]))
     ++address_to;
-  const bool asks_apart_from_the_name = old_ward.number > 0 && [&] {
-    std::string rest = " ";
-    for (std::size_t k = 0; k < words.size(); ++k)
-      if (k < address_from || k >= address_to)
-        rest += words[k] + " ";
-    return std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(),
-                       [&](const std::string& w) { return rest.find(w) != std::string::npos; });
-  }();
+  // The message's words apart from the ward's name, padded with spaces.
+  std::string apart_from_the_name = " ";
+  for (std::size_t k = 0; old_ward.number > 0 && k < words.size(); ++k)
+    if (k < address_from || k >= address_to)
+      apart_from_the_name += words[k] + " ";
+  const auto asked_apart = [&](const std::string& w) {
+    return apart_from_the_name.find(w) != std::string::npos;
+  };
+  const bool asks_apart_from_the_name =
+      old_ward.number > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), asked_apart);
+  // Which ward, asked apart from the name in words that name a ward or its being ("ghi phường
+  // gì", "does that ward still exist"); "giờ" alone is "now", as in "giờ muốn làm sổ hồng".
+  const bool asks_which_ward =
+      asks_apart_from_the_name &&
+      std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), [&](const std::string& w) {
+        return (w.find(" phuong ") != std::string::npos || w.find(" ward ") != std::string::npos ||
+                w.find(" exist ") != std::string::npos) &&
+               asked_apart(w);
+      });
 
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
@@ -1332,10 +1343,13 @@ Interpretation Understanding::interpret_in(std::string_view text,
   }
   // An old ward named with a word that asks where it is now ("phường 7 cũ giờ là phường gì"):
   // the one line for that ward, unless the question is clearly about something else ("tôi ở
-  // phường 10 cũ, muốn đăng ký nhãn hiệu" is a trademark question with an address).
+  // phường 10 cũ, muốn đăng ký nhãn hiệu" is a trademark question with an address). Another
+  // office's paper that bears the old name asks which ward to write ("hồ sơ xin việc ghi
+  // phường gì", "my residence card still says Phường 17 … does that ward still exist").
   if (old_ward.number > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), has) &&
       (r.kind == Interpretation::Kind::kFallback || r.explainer == ward_explainer_ ||
-       (r.kind == Interpretation::Kind::kClarify && asks_apart_from_the_name))) {
+       (r.kind == Interpretation::Kind::kClarify && asks_apart_from_the_name) ||
+       (r.payload.starts_with("referral:") && asks_which_ward))) {
     r.kind = Interpretation::Kind::kIntent;
     r.payload = "ward:" + std::to_string(old_ward.number);
     r.explainer.clear();

@@ -62,6 +62,16 @@ std::string repair_telex(std::string_view folded) {
   // A tone key typed after the word: s (sắc), f (huyền), r (hỏi), x (ngã), j (nặng).
   if (std::string_view("sfrxj").find(r.back()) != std::string_view::npos)
     r.pop_back();
+  // …or before the final consonant, right after the vowels ("kieerm" is kiểm, "dduowcj" được).
+  for (const std::string_view final : {"ch", "nh", "ng", "c", "m", "n", "p", "t"}) {
+    const std::size_t at = r.size() - std::min(r.size(), final.size() + 1);
+    if (at > 0 && r.ends_with(final) &&
+        std::string_view("sfrxj").find(r[at]) != std::string_view::npos &&
+        std::string_view("aeiouy").find(r[at - 1]) != std::string_view::npos) {
+      r.erase(at, 1);
+      break;
+    }
+  }
   // w makes ư / ơ / ă.
   // w makes ư / ơ / ă, typed after the vowel it changes ("truwowngf"); a w elsewhere is not
   // Telex ("what").

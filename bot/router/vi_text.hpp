@@ -2,7 +2,8 @@
 // Vietnamese text as people type it in chats, on folded tokens (lower case, no diacritics,
 // đ → d; see bot/text/unicode.hpp):
 //   - is_syllable(): could this be a Vietnamese syllable (onset, vowels, final)?
-//   - repair_telex(): "kys" → "ky", "dangd" → "dang", "nhaan" → "nhan", "truwowngf" → "truong":
+//   - repair_telex(): "kys" → "ky", "dangd" → "dang", "nhaan" → "nhan", "truwowngf" → "truong",
+//     "kieerm" → "kiem" (a tone key before the final consonant):
 //     leftovers of the Telex input method on words that are not syllables;
 //   - is_stopword(): function words that say nothing about the topic.
 // Thread-safety: pure functions.

@@ -106,22 +106,20 @@ LanguageEvidence language_evidence(const std::vector<std::string>& typed) {
   static const std::unordered_set<std::string_view> kEither = {
       "ok", "oke", "okie", "okay", "ad", "admin", "bot", "shop", "online", "app", "zalo", "fb"};
   LanguageEvidence e;
-  int& english = e.english;
-  int& vietnamese = e.vietnamese;
   for (const std::string& w : typed) {
     const std::string folded = text::fold(w);
     if (folded != w) {  // typed with diacritics: Vietnamese (or a Vietnamese name)
-      ++vietnamese;
+      ++e.vietnamese;
       continue;
     }
     if (kEither.contains(folded))
       continue;
     if (english_only().contains(folded))
-      english += 2;
+      e.english += 2;
     else if (!is_syllable(folded) && !is_syllable(repair_telex(folded)))
-      ++english;  // "trademark", "registr", "electricity"; not Telex leftovers ("nhaan", "kys")
+      ++e.english;  // "trademark", "registr", "electricity"; not Telex leftovers ("nhaan", "kys")
     else if (!is_english_word(folded))
-      ++vietnamese;
+      ++e.vietnamese;
     // else: both ("the", "cut", "tips", "day"): it says nothing of the language
   }
   return e;

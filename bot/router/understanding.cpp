@@ -270,6 +270,10 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   for (const auto& phrase : snapshot.old_wards.asked_by)
     if (const std::string w = normalize(phrase); !w.empty())
       ward_asked_by_.push_back(" " + w + " ");
+  for (const std::string& w : ward_asked_by_)
+    if (w.find(" phuong ") != std::string::npos || w.find(" ward ") != std::string::npos ||
+        w.find(" exist ") != std::string::npos)
+      ward_asked_which_.push_back(w);
   ward_explainer_ = snapshot.old_wards.explainer;
   for (const auto& phrase : snapshot.chat_words)
     if (const std::string w = normalize(phrase); !w.empty()) {
@@ -524,18 +528,22 @@ Understanding::Understanding(const content::Snapshot& snapshot)
   }
 }
 
-Understanding::Reading Understanding::read(std::string_view text,
-                                           std::optional<bool> english) const {
-  Reading r;
-  const std::string lowered = text::lower(text);
-  const auto typed = text::words(lowered);
+LanguageEvidence Understanding::evidence_of(const std::vector<std::string>& typed) const {
   // Teencode is Vietnamese, whatever its letters ("dc r ạ" is "được rồi ạ").
   std::vector<std::string> for_language = typed;
   for (std::string& w : for_language)
     if (auto it = abbreviations_.find(text::fold(w));
         it != abbreviations_.end() && !it->second.shown.empty() && it->second.capitals.empty())
       w = it->second.shown.front();
-  r.evidence = language_evidence(for_language);
+  return language_evidence(for_language);
+}
+
+Understanding::Reading Understanding::read(std::string_view text,
+                                           std::optional<bool> english) const {
+  Reading r;
+  const std::string lowered = text::lower(text);
+  const auto typed = text::words(lowered);
+  r.evidence = evidence_of(typed);
   r.english = english.value_or(r.evidence.english > r.evidence.vietnamese);
   const SearchIndex& index = ranker(r.english).index;
   std::vector<std::string> words;
@@ -740,7 +748,7 @@ Interpretation Understanding::interpret(std::string_view text) const {
   // first did not know are the other's. Not chat, which is nobody's subject in either.
   if (meant.kind != Interpretation::Kind::kFallback || meant.chat)
     return meant;
-  const LanguageEvidence e = read(text).evidence;
+  const LanguageEvidence e = evidence_of(text::words(text::lower(text)));
   const int other = meant.english ? e.vietnamese : e.english;
   if (other < kOtherLanguageEvidence)
     return meant;
@@ -1014,15 +1022,11 @@ Interpretation Understanding::interpret_in(std::string_view text,
   };
   const bool asks_apart_from_the_name =
       old_ward.number > 0 && std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), asked_apart);
-  // Which ward, asked apart from the name in words that name a ward or its being ("ghi phường
-  // gì", "does that ward still exist"); "giờ" alone is "now", as in "giờ muốn làm sổ hồng".
+  // Which ward, asked apart from the name (ward_asked_which_: "ghi phường gì"; "giờ" alone is
+  // "now", as in "giờ muốn làm sổ hồng").
   const bool asks_which_ward =
       asks_apart_from_the_name &&
-      std::any_of(ward_asked_by_.begin(), ward_asked_by_.end(), [&](const std::string& w) {
-        return (w.find(" phuong ") != std::string::npos || w.find(" ward ") != std::string::npos ||
-                w.find(" exist ") != std::string::npos) &&
-               asked_apart(w);
-      });
+      std::any_of(ward_asked_which_.begin(), ward_asked_which_.end(), asked_apart);
 
   // Place names of the service area say where, not what: they do not rank explainers.
   std::vector<std::string> search_words;
@@ -1364,6 +1368,7 @@ Interpretation Understanding::interpret_in(std::string_view text,
       reading.english ? rewritten : typed_without_diacritics || rewritten || !glosses.empty();
   if (show_reading &&
       (r.kind == Interpretation::Kind::kExplainer || r.kind == Interpretation::Kind::kClarify)) {
+    // Counted only when a reading is shown: at least half the words typed carry diacritics.
     const auto typed_words = text::words(text::lower(text));
     const auto marked = std::count_if(typed_words.begin(), typed_words.end(),
                                       [](const std::string& w) { return text::fold(w) != w; });

@@ -147,6 +147,10 @@ class Understanding {
   std::string restore(const std::vector<std::string>& words) const;
   void learn_forms(std::string_view text);
 
+  // How much of the message speaks for each language, teencode counted as the Vietnamese it
+  // stands for ("dc r ạ" is "được rồi ạ"). `typed`: its words, lower case as typed.
+  LanguageEvidence evidence_of(const std::vector<std::string>& typed) const;
+
   // read() and interpret() in the language given, or the one the message looks written in.
   Reading read(std::string_view text, std::optional<bool> english) const;
   Interpretation interpret_in(std::string_view text, std::optional<bool> english) const;
@@ -239,6 +243,9 @@ class Understanding {
   // Old wards (content::OldWards): their numbers, and " folded " words that ask where one is now.
   std::vector<int> old_wards_;
   std::vector<std::string> ward_asked_by_;
+  // Those of ward_asked_by_ that name a ward or its being ("phường gì", "does that ward still
+  // exist"): they ask which ward even beside another office's subject; "giờ" alone does not.
+  std::vector<std::string> ward_asked_which_;
   std::string ward_explainer_;
 
   // "phường 7", "p7", "P.7", "ward 7": an old ward named in `words` (number 0 when none), and

@@ -14,6 +14,7 @@
 #include "handlers/booking_internal.hpp"
 #include "handlers/flow.hpp"
 #include "handlers/handlers.hpp"
+#include "handlers/when.hpp"
 
 namespace outreach::handlers {
 namespace {
@@ -116,7 +117,8 @@ void offer_next(storage::Store& tx,
 }
 
 // Words of a request that narrow the list: a topic group named (its title, `also:` names or
-// id) and a time ("tuần sau", "tháng này", "hôm nay"…). Both read on folded text.
+// id) and a time ("tuần sau", "tháng này", "hôm nay"…, a day as booking reads one, "18/5",
+// or a month named alone, "tháng 5", the next such month). Read on folded text.
 struct Filter {
   std::vector<std::string> groups;
   std::int64_t from = 0;
@@ -177,6 +179,20 @@ Filter read_filter(const Turn& turn, std::string_view typed) {
     window(today, month_start(d.year, d.month + 1));
   else if (has_phrase(t, "thang sau") || has_phrase(t, "thang toi") || has_phrase(t, "next month"))
     window(month_start(d.year, d.month + 1), month_start(d.year, d.month + 2));
+  else if (const auto when = parse_when(typed, today); when && when->has_day() && !when->past)
+    window(when->first_day, when->last_day + 1);  // "18/5", "thứ 7 này", "dec 15"
+  else
+    for (int m = 1; m <= 12; ++m) {  // a month named alone: "tháng 5", "in may"; the next one
+      static constexpr const char* kMonths[] = {"january",   "february", "march",    "april",
+                                                "may",       "june",     "july",     "august",
+                                                "september", "october",  "november", "december"};
+      if (!has_phrase(t, "thang " + std::to_string(m)) &&
+          !has_phrase(t, std::string("in ") + kMonths[m - 1]))
+        continue;
+      const int year = m < d.month ? d.year + 1 : d.year;
+      window(month_start(year, m), month_start(year, m + 1));
+      break;
+    }
   return f;
 }
 

@@ -170,6 +170,37 @@ TEST(Events, FindRegisterGetATicketAndSeeItAgain) {
   EXPECT_NE(again.find("Trần Thị Bình"), std::string::npos) << again;
 }
 
+// A day or a month named in the question narrows the list as "tháng sau" does: "18/5" is the
+// next 18 May, "tháng 12" this December, "tháng 5" next May (the clock is in November 2026).
+TEST(Events, ADayOrAMonthNamedNarrowsTheList) {
+  TempDir dir;
+  const std::string may =
+      "id: ngay-18-5\n"
+      "title: { vi: Ngày hội 18/5, en: S&T Day fair }\n"
+      "starts: 2027-05-18 08:00\n"
+      "ends: 2027-05-18 11:00\n"
+      "place: { vi: Hội trường phường }\n"
+      "organiser: economic-office\n"
+      "topics: [ip]\n"
+      "capacity: 0\n";
+  TurnHarness h(content_with(dir, {{"lop-thu.yaml", class_event(10)}, {"ngay-18-5.yaml", may}}));
+  const auto day = all_text(h.say("18/5 có sự kiện gì không"));
+  EXPECT_NE(day.find("events:show:ngay-18-5"), std::string::npos) << day;
+  EXPECT_EQ(day.find("events:show:lop-thu"), std::string::npos) << day;
+  const auto december = all_text(h.say("tháng 12 có lớp tập huấn nào không"));
+  EXPECT_NE(december.find("events:show:lop-thu"), std::string::npos) << december;
+  EXPECT_EQ(december.find("events:show:ngay-18-5"), std::string::npos) << december;
+  const auto in_may = all_text(h.say("tháng 5 có sự kiện gì"));
+  EXPECT_NE(in_may.find("events:show:ngay-18-5"), std::string::npos) << in_may;
+  EXPECT_EQ(in_may.find("events:show:lop-thu"), std::string::npos) << in_may;
+  // A day with nothing on it: said so, and everything upcoming listed.
+  const auto empty_day = h.say("20/12 có sự kiện gì không");
+  ASSERT_FALSE(empty_day.empty());
+  EXPECT_EQ(empty_day[0].text.rfind("Mình chưa thấy sự kiện nào khớp", 0), 0u)
+      << all_text(empty_day);
+  EXPECT_EQ(empty_day[0].items.size(), 2u) << all_text(empty_day);
+}
+
 // "không" to an optional question is no answer (as the skip button), not the word "không";
 // a real answer is kept.
 TEST(Events, NothingToAddToAnOptionalQuestionIsNoAnswer) {
